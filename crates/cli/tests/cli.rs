@@ -1,0 +1,262 @@
+//! The `hookschema` binary, run as a user would, over every example payload.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use hookschema_fixtures::{Expected, Fixture};
+use serde_json::Value;
+
+fn hookschema(args: &[&str]) -> Output {
+    hookschema_with_stdin(args, None)
+}
+
+fn hookschema_with_stdin(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hookschema"))
+        .current_dir(hookschema_fixtures::repository_root())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut pipe = child.stdin.take().unwrap();
+    pipe.write_all(stdin.unwrap_or_default()).unwrap();
+    drop(pipe);
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn relative(fixture: &Fixture) -> String {
+    fixture.path.to_string_lossy().into_owned()
+}
+
+/// The fixtures of each schema, so each schema's run is one process.
+fn by_schema() -> Vec<(String, Vec<Fixture>)> {
+    let mut groups: Vec<(String, Vec<Fixture>)> = Vec::new();
+    for fixture in hookschema_fixtures::all() {
+        match groups
+            .iter_mut()
+            .find(|(schema, _)| *schema == fixture.schema)
+        {
+            Some((_, group)) => group.push(fixture),
+            None => groups.push((fixture.schema.clone(), vec![fixture])),
+        }
+    }
+    groups
+}
+
+#[test]
+fn validate_json_judges_every_fixture_at_its_paths() {
+    for (schema, fixtures) in by_schema() {
+        let files: Vec<String> = fixtures.iter().map(relative).collect();
+        let mut args = vec!["validate", "--schema", &schema, "--format", "json"];
+        args.extend(files.iter().map(String::as_str));
+        let output = hookschema(&args);
+        assert_eq!(output.status.code(), Some(1), "some inputs are invalid");
+        let lines: Vec<Value> = stdout(&output)
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+            .collect();
+        assert_eq!(lines.len(), fixtures.len());
+        for (fixture, line) in fixtures.iter().zip(&lines) {
+            assert_eq!(line["file"], relative(fixture));
+            let mut paths: Vec<&str> = line["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["instance_path"].as_str().unwrap())
+                .collect();
+            paths.sort();
+            paths.dedup();
+            match &fixture.expected {
+                Expected::Valid => assert_eq!(line["valid"], true, "{fixture}: {line}"),
+                Expected::Invalid { instance_paths, .. } => {
+                    assert_eq!(line["valid"], false, "{fixture}");
+                    assert_eq!(paths, *instance_paths, "{fixture}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn validate_exits_0_when_every_input_is_valid() {
+    for (schema, fixtures) in by_schema() {
+        let files: Vec<String> = fixtures
+            .iter()
+            .filter(|f| f.is_valid())
+            .map(relative)
+            .collect();
+        let mut args = vec!["validate", "--schema", &schema];
+        args.extend(files.iter().map(String::as_str));
+        let output = hookschema(&args);
+        assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+        assert_eq!(stdout(&output).lines().count(), files.len());
+    }
+}
+
+#[test]
+fn validate_reports_are_snapshotted() {
+    let file = "schemas/comfydeploy/examples/invalid/several-problems.json";
+    let schema = "comfydeploy/workflow-run-webhook-body";
+    for format in ["text", "json", "fastapi"] {
+        let output = hookschema(&["validate", "--schema", schema, "--format", format, file]);
+        assert_eq!(output.status.code(), Some(1));
+        insta::assert_snapshot!(format!("validate-{format}"), stdout(&output));
+    }
+}
+
+#[test]
+fn fastapi_bodies_keep_the_http_validation_error_schema() {
+    let schema = hookschema_validate::Schema::named("comfydeploy/http-validation-error").unwrap();
+    for fixture in hookschema_fixtures::all() {
+        let output = hookschema(&[
+            "validate",
+            "--schema",
+            &fixture.schema,
+            "--format",
+            "fastapi",
+            &relative(&fixture),
+        ]);
+        let body: Value = serde_json::from_slice(&output.stdout).expect("a JSON body");
+        assert_eq!(schema.validate(&body), vec![], "{fixture}: {body}");
+        // `detail` is optional in the schema and left out when there is nothing to report.
+        let entries = body["detail"].as_array().cloned().unwrap_or_default();
+        assert_eq!(entries.is_empty(), fixture.is_valid(), "{fixture}: {body}");
+        for entry in entries {
+            assert_eq!(entry["loc"][0], "body", "{fixture}: {entry}");
+        }
+    }
+}
+
+#[test]
+fn fastapi_loc_has_integer_indexes_and_names_missing_fields() {
+    let output = hookschema(&[
+        "validate",
+        "--schema",
+        "comfydeploy/workflow-run-webhook-body",
+        "--format",
+        "fastapi",
+        "schemas/comfydeploy/examples/invalid/timestamp-without-seconds.json",
+        "schemas/comfydeploy/examples/invalid/output-missing-node-meta.json",
+    ]);
+    let bodies: Vec<Value> = stdout(&output)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        bodies[0]["detail"][0]["loc"],
+        serde_json::json!(["body", "outputs", 0, "created_at"])
+    );
+    assert_eq!(
+        bodies[1]["detail"][0]["loc"],
+        serde_json::json!(["body", "outputs", 0, "node_meta"])
+    );
+    assert_eq!(bodies[1]["detail"][0]["type"], "missing");
+}
+
+#[test]
+fn standard_input_is_read_without_a_file_or_with_a_dash() {
+    let body = br#"{"run_id": "r", "status": "queued", "live_status": null}"#;
+    for args in [&[][..], &["-"][..]] {
+        let mut all = vec![
+            "validate",
+            "--schema",
+            "comfydeploy/workflow-run-webhook-body",
+        ];
+        all.extend(args);
+        let output = hookschema_with_stdin(&all, Some(body));
+        assert_eq!(output.status.code(), Some(0));
+        assert_eq!(stdout(&output), "-: valid\n");
+    }
+}
+
+#[test]
+fn input_that_is_not_json_is_invalid_with_a_clear_message() {
+    let output = hookschema_with_stdin(
+        &[
+            "validate",
+            "--schema",
+            "kaizen/webhook-event",
+            "--format",
+            "json",
+        ],
+        Some(b"<html>webhook</html>"),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let line: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(line["valid"], false);
+    let message = line["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("not JSON: expected value at line 1 column 1"),
+        "{message}"
+    );
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    let unknown = hookschema(&["validate", "--schema", "stripe/event", "x.json"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        stderr.contains("kaizen/webhook-event"),
+        "lists the known schemas: {stderr}"
+    );
+
+    let missing = hookschema(&[
+        "validate",
+        "--schema",
+        "kaizen/webhook-event",
+        "schemas/kaizen/examples/valid/minimal.json",
+        "no-such-file.json",
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert_eq!(
+        stdout(&missing),
+        "schemas/kaizen/examples/valid/minimal.json: valid\n"
+    );
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read no-such-file.json"));
+
+    let parse_missing = hookschema(&["parse", "--schema", "kaizen/webhook-event", "nope.json"]);
+    assert_eq!(parse_missing.status.code(), Some(2));
+}
+
+#[test]
+fn parse_prints_what_the_models_keep_or_the_failing_pointer() {
+    for fixture in hookschema_fixtures::all() {
+        let output = hookschema(&["parse", "--schema", &fixture.schema, &relative(&fixture)]);
+        let schema = hookschema_models::SchemaFile::named(&fixture.schema).unwrap();
+        match (schema.decode)(&fixture.bytes) {
+            Ok(value) => {
+                assert_eq!(output.status.code(), Some(0), "{fixture}");
+                let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
+                assert_eq!(printed, value, "{fixture}");
+            }
+            Err(error) => {
+                assert_eq!(output.status.code(), Some(1), "{fixture}");
+                let stderr = String::from_utf8_lossy(&output.stderr);
+                assert!(stderr.contains(&error.to_string()), "{fixture}: {stderr}");
+                let Expected::Invalid { instance_paths, .. } = &fixture.expected else {
+                    panic!("{fixture} is valid but does not decode: {error}");
+                };
+                assert!(
+                    instance_paths
+                        .iter()
+                        .any(|p| error.pointer.starts_with(p.as_str())),
+                    "{fixture}: decoding failed at {}, the schema at {instance_paths:?}",
+                    error.pointer
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn schemas_lists_every_schema_with_its_id() {
+    let output = hookschema(&["schemas"]);
+    assert_eq!(output.status.code(), Some(0));
+    insta::assert_snapshot!(stdout(&output));
+}

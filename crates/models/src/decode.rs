@@ -1,0 +1,104 @@
+//! Forgiving typed decoding that says where it failed, as a JSON Pointer.
+
+use std::fmt;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// Why bytes did not decode into a model type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    /// JSON Pointer (RFC 6901) to the value that could not be decoded; `""` is the whole
+    /// document. For a syntax error it points at the innermost value being read.
+    pub pointer: String,
+    /// 1-based line of the input where decoding stopped; 0 when decoding from a `Value`.
+    pub line: usize,
+    /// 1-based column of the input where decoding stopped; 0 when decoding from a `Value`.
+    pub column: usize,
+    /// What went wrong, for a person.
+    pub message: String,
+    /// Whether the input was not JSON at all (as opposed to JSON of the wrong shape).
+    pub syntax: bool,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pointer = if self.pointer.is_empty() {
+            "(root)"
+        } else {
+            &self.pointer
+        };
+        write!(f, "{pointer}: {}", self.message)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// Decodes `bytes` as a `T`, reporting the failing value's JSON Pointer.
+pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value =
+        serde_path_to_error::deserialize(&mut deserializer).map_err(DecodeError::located)?;
+    // Trailing bytes after the document belong to no value: the root is the closest pointer.
+    deserializer
+        .end()
+        .map_err(|error| DecodeError::new(String::new(), &error))?;
+    Ok(value)
+}
+
+/// Decodes an already parsed document as a `T`, reporting the failing value's JSON Pointer.
+pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, DecodeError> {
+    serde_path_to_error::deserialize(value).map_err(DecodeError::located)
+}
+
+/// Decodes `bytes` as a `T` and serialises the value back to JSON: what a typed receiver keeps
+/// of a payload.
+pub fn reserialize<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> Result<Value, DecodeError> {
+    let value: T = from_slice(bytes)?;
+    serde_json::to_value(&value).map_err(|error| DecodeError::new(String::new(), &error))
+}
+
+impl DecodeError {
+    fn located(error: serde_path_to_error::Error<serde_json::Error>) -> Self {
+        let pointer = pointer(error.path());
+        DecodeError::new(pointer, &error.into_inner())
+    }
+
+    fn new(pointer: String, error: &serde_json::Error) -> Self {
+        DecodeError {
+            pointer,
+            line: error.line(),
+            column: error.column(),
+            message: strip_position(error),
+            syntax: error.is_syntax() || error.is_eof(),
+        }
+    }
+}
+
+/// serde_json appends " at line L column C"; the position has its own fields.
+fn strip_position(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    text.strip_suffix(&suffix).unwrap_or(&text).to_owned()
+}
+
+/// serde_path_to_error's path as a JSON Pointer.
+fn pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => {
+                pointer.push('/');
+                pointer.push_str(&index.to_string());
+            }
+            Segment::Map { key } => {
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    pointer
+}

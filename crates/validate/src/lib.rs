@@ -1,0 +1,27 @@
+//! Strict validation of webhook bodies against hookschema's JSON Schemas (draft 2020-12).
+//!
+//! Each schema is compiled once, on first use, and reused for every payload. Formats
+//! (`date-time`, `uuid`) are assertions, as the contract says. Every violation is reported, each
+//! with the JSON Pointer of the offending value, the schema keyword that rejected it, and a
+//! message.
+//!
+//! ```
+//! use hookschema_validate::Schema;
+//!
+//! let schema = Schema::named("comfydeploy/workflow-run-webhook-body").unwrap();
+//! let violations = schema.validate_bytes(br#"{"run_id": "r1", "status": "later"}"#).unwrap_err();
+//! let paths: Vec<&str> = violations.iter().map(|v| v.instance_path.as_str()).collect();
+//! assert_eq!(paths, ["", "/status"]); // `live_status` is missing; `later` is no status
+//! ```
+//!
+//! [`parse`] goes from raw bytes to a validated model type in one call.
+
+mod fastapi;
+mod parse;
+mod schema;
+mod violation;
+
+pub use fastapi::http_validation_error;
+pub use parse::{Invalid, parse};
+pub use schema::{Schema, UnknownSchema};
+pub use violation::{Violation, ViolationKind};

@@ -1,0 +1,115 @@
+//! The compiled validators, one per embedded schema, built once.
+
+use std::fmt;
+use std::sync::{LazyLock, OnceLock};
+
+use hookschema_models::{HasSchema, SCHEMAS, SchemaFile};
+use serde_json::Value;
+
+use crate::violation::Violation;
+
+/// One lazily compiled validator per schema in [`SCHEMAS`], in the same order.
+static VALIDATORS: LazyLock<Vec<OnceLock<jsonschema::Validator>>> =
+    LazyLock::new(|| SCHEMAS.iter().map(|_| OnceLock::new()).collect());
+
+/// An embedded schema with its compiled validator. Cheap to copy; compiling happens once per
+/// process, the first time a schema is used.
+#[derive(Clone, Copy)]
+pub struct Schema {
+    file: &'static SchemaFile,
+    validator: &'static jsonschema::Validator,
+}
+
+/// A schema name that is not one of the embedded schemas.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownSchema(pub String);
+
+impl fmt::Display for UnknownSchema {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let known: Vec<&str> = SCHEMAS.iter().map(|s| s.name).collect();
+        write!(
+            f,
+            "unknown schema `{}`; known: {}",
+            self.0,
+            known.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownSchema {}
+
+impl Schema {
+    /// The schema called `name`: its path under `schemas/` without `.schema.json`.
+    pub fn named(name: &str) -> Result<Schema, UnknownSchema> {
+        SCHEMAS
+            .iter()
+            .position(|file| file.name == name)
+            .map(Schema::at)
+            .ok_or_else(|| UnknownSchema(name.to_owned()))
+    }
+
+    /// The schema the model type `T` was generated from.
+    pub fn of<T: HasSchema>() -> Schema {
+        Schema::named(T::SCHEMA.name).expect("every generated type's schema is embedded")
+    }
+
+    /// Every embedded schema, ordered by name.
+    pub fn all() -> impl Iterator<Item = Schema> {
+        (0..SCHEMAS.len()).map(Schema::at)
+    }
+
+    fn at(index: usize) -> Schema {
+        let file = SCHEMAS[index];
+        let validator = VALIDATORS[index].get_or_init(|| compile(file));
+        Schema { file, validator }
+    }
+
+    /// The embedded schema file: name, `$id`, title and text.
+    pub fn file(&self) -> &'static SchemaFile {
+        self.file
+    }
+
+    /// Whether `instance` keeps the schema. Faster than [`Schema::validate`] when the reasons
+    /// are not needed.
+    pub fn is_valid(&self, instance: &Value) -> bool {
+        self.validator.is_valid(instance)
+    }
+
+    /// Every way `instance` breaks the schema; empty when it is valid.
+    pub fn validate(&self, instance: &Value) -> Vec<Violation> {
+        self.validator
+            .iter_errors(instance)
+            .map(|error| Violation::from_error(&error))
+            .collect()
+    }
+
+    /// Parses `bytes` as JSON and validates it, returning the parsed document when it is valid.
+    /// Input that is not JSON is one [`crate::ViolationKind::NotJson`] violation.
+    pub fn validate_bytes(&self, bytes: &[u8]) -> Result<Value, Vec<Violation>> {
+        let instance: Value =
+            serde_json::from_slice(bytes).map_err(|e| vec![Violation::not_json(&e)])?;
+        if self.is_valid(&instance) {
+            Ok(instance)
+        } else {
+            Err(self.validate(&instance))
+        }
+    }
+}
+
+impl fmt::Debug for Schema {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Schema").field(&self.file.name).finish()
+    }
+}
+
+/// Compiles an embedded schema. Every embedded schema compiles: the test suite proves it, so a
+/// failure here is a build defect, not bad input.
+fn compile(file: &SchemaFile) -> jsonschema::Validator {
+    let schema: Value = serde_json::from_str(file.text)
+        .unwrap_or_else(|e| panic!("embedded schema {} is not JSON: {e}", file.name));
+    jsonschema::draft202012::options()
+        .should_validate_formats(true)
+        .should_ignore_unknown_formats(false)
+        .build(&schema)
+        .unwrap_or_else(|e| panic!("embedded schema {} does not compile: {e}", file.name))
+}

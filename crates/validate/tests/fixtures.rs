@@ -1,0 +1,63 @@
+//! Every example payload gets the verdict `expected.json` gives it, with errors at exactly the
+//! instance paths it names; the full error lists are snapshotted for review.
+
+use hookschema_fixtures::{Expected, Fixture};
+use hookschema_validate::{Schema, Violation};
+
+fn violations(fixture: &Fixture) -> Vec<Violation> {
+    let schema = Schema::named(&fixture.schema).expect("expected.json names an embedded schema");
+    schema
+        .validate_bytes(&fixture.bytes)
+        .err()
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_fixture_gets_its_verdict_at_its_paths() {
+    let fixtures = hookschema_fixtures::all();
+    assert!(
+        fixtures.len() >= 28,
+        "the examples went missing: {}",
+        fixtures.len()
+    );
+    let mut wrong = Vec::new();
+    for fixture in &fixtures {
+        let found = violations(fixture);
+        let mut paths: Vec<String> = found.iter().map(|v| v.instance_path.clone()).collect();
+        paths.sort();
+        paths.dedup();
+        let ok = match &fixture.expected {
+            Expected::Valid => found.is_empty(),
+            Expected::Invalid { instance_paths, .. } => &paths == instance_paths,
+        };
+        if !ok {
+            wrong.push(format!(
+                "{fixture}: expected {:?}, got {found:#?}",
+                fixture.expected
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn validation_errors_are_snapshotted() {
+    for fixture in hookschema_fixtures::all() {
+        insta::assert_json_snapshot!(fixture.id().replace('/', "__"), violations(&fixture));
+    }
+}
+
+#[test]
+fn is_valid_agrees_with_validate() {
+    for fixture in hookschema_fixtures::all() {
+        let Ok(instance) = serde_json::from_slice(&fixture.bytes) else {
+            continue;
+        };
+        let schema = Schema::named(&fixture.schema).unwrap();
+        assert_eq!(
+            schema.is_valid(&instance),
+            schema.validate(&instance).is_empty(),
+            "{fixture}"
+        );
+    }
+}

@@ -1,0 +1,53 @@
+//! `parse`: raw bytes to a validated model value in one call.
+
+use hookschema_models::comfydeploy::{WorkflowRunStatus, WorkflowRunWebhookBody};
+use hookschema_models::kaizen::KaizenWebhookEvent;
+use hookschema_validate::{Invalid, ViolationKind, parse};
+
+fn parse_fixture(fixture: &hookschema_fixtures::Fixture) -> Result<(), Invalid> {
+    match fixture.schema.as_str() {
+        "comfydeploy/workflow-run-webhook-body" => {
+            parse::<WorkflowRunWebhookBody>(&fixture.bytes).map(drop)
+        }
+        "kaizen/webhook-event" => parse::<KaizenWebhookEvent>(&fixture.bytes).map(drop),
+        other => panic!("no model for {other}"),
+    }
+}
+
+#[test]
+fn parse_accepts_exactly_the_valid_fixtures() {
+    for fixture in hookschema_fixtures::all() {
+        let result = parse_fixture(&fixture);
+        assert_eq!(result.is_ok(), fixture.is_valid(), "{fixture}: {result:?}");
+    }
+}
+
+#[test]
+fn parse_returns_the_typed_value() {
+    let body = br#"{"run_id": "r1", "status": "success", "live_status": null, "progress": 1}"#;
+    let parsed = parse::<WorkflowRunWebhookBody>(body).unwrap();
+    assert_eq!(parsed.status, WorkflowRunStatus::Success);
+    assert_eq!(parsed.live_status, None);
+}
+
+#[test]
+fn parse_reports_every_violation_not_only_the_first() {
+    let Invalid(violations) = parse::<WorkflowRunWebhookBody>(br#"{"status": "x"}"#).unwrap_err();
+    let paths: Vec<&str> = violations
+        .iter()
+        .map(|v| v.instance_path.as_str())
+        .collect();
+    assert_eq!(paths, ["", "", "/status"]);
+}
+
+/// JSON Schema counts `1.0` as an integer; serde's `u64` does not. The payload keeps the schema,
+/// so the refusal is reported as a decode violation at its pointer rather than lost.
+#[test]
+fn a_schema_valid_payload_the_type_refuses_is_a_decode_violation() {
+    let body = br#"{"type": "execution.complete",
+        "data": {"id": "e", "status": "Completed", "startTime": "2025-01-01T00:00:00Z", "attempts": 1.0}}"#;
+    let Invalid(violations) = parse::<KaizenWebhookEvent>(body).unwrap_err();
+    assert_eq!(violations.len(), 1);
+    assert_eq!(violations[0].instance_path, "/data/attempts");
+    assert_eq!(violations[0].kind, ViolationKind::Decode);
+}

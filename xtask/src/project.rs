@@ -1,0 +1,42 @@
+//! Where things live in the repository, relative to its root.
+
+use std::path::{Path, PathBuf};
+
+/// The repository being worked on. Tests point it at a scratch copy.
+pub struct Project {
+    root: PathBuf,
+}
+
+impl Project {
+    /// The repository this xtask binary was built from.
+    pub fn from_manifest_dir() -> Self {
+        let xtask = Path::new(env!("CARGO_MANIFEST_DIR"));
+        Self::at(
+            xtask
+                .parent()
+                .expect("xtask lives one level below the repository root"),
+        )
+    }
+
+    pub fn at(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    /// `schemas/`: the JSON Schema files, the single source of truth.
+    pub fn schemas_dir(&self) -> PathBuf {
+        self.root.join("schemas")
+    }
+
+    /// Where the generated Rust models go.
+    pub fn generated_models_dir(&self) -> PathBuf {
+        self.root.join("crates/models/src/generated")
+    }
+
+    /// `path` relative to the repository root, for messages (never an absolute path).
+    pub fn display(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    }
+}
