@@ -79,6 +79,7 @@ fn sync(project: &Project, dir: &Path, files: &[GeneratedFile], mode: Mode) -> R
             stale.push(project.display(&leftover));
             if mode == Mode::Write {
                 fs::remove_file(&leftover)?;
+                remove_empty_parents(dir, &leftover)?;
             }
         }
     }
@@ -100,6 +101,17 @@ fn ensure_file_contents(path: &Path, contents: &str, mode: Mode) -> Result<bool>
         fs::write(path, contents)?;
     }
     Ok(false)
+}
+
+/// Removes the folders between `path` and `dir` that its removal left empty.
+fn remove_empty_parents(dir: &Path, path: &Path) -> Result<()> {
+    for parent in path.ancestors().skip(1).take_while(|p| *p != dir) {
+        if fs::read_dir(parent)?.next().is_some() {
+            break;
+        }
+        fs::remove_dir(parent)?;
+    }
+    Ok(())
 }
 
 /// A checkout with `core.autocrlf` must not look stale.

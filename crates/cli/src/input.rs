@@ -1,6 +1,7 @@
 //! The payloads a command reads: files, or standard input.
 
-use std::io::Read;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
 
 /// One payload, read whole.
 pub struct Input {
@@ -9,32 +10,49 @@ pub struct Input {
     pub bytes: Vec<u8>,
 }
 
-/// Reads each named file (no name, or `-`, is standard input), in order. A file that cannot be
-/// read is reported on standard error and yields `Err` in its place, so the others still run.
-pub fn read_all(files: &[String]) -> Vec<Result<Input, ()>> {
-    let stdin = ["-".to_owned()];
-    let files = if files.is_empty() { &stdin[..] } else { files };
-    files.iter().map(|label| read(label)).collect()
+/// A file that could not be read.
+pub struct Unreadable {
+    pub label: String,
+    pub error: io::Error,
 }
 
-fn read(label: &str) -> Result<Input, ()> {
-    let result = if label == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin().read_to_end(&mut bytes).map(|_| bytes)
+impl Unreadable {
+    /// "cannot read x.json: No such file or directory (os error 2)".
+    pub fn message(&self) -> String {
+        let what = if self.label == "-" {
+            "standard input"
+        } else {
+            &self.label
+        };
+        format!("cannot read {what}: {}", self.error)
+    }
+}
+
+const STDIN: &str = "-";
+
+/// The files to read: those given, or standard input when none is.
+pub fn files_or_stdin(files: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    if files.iter().filter(|f| f.as_os_str() == STDIN).count() > 1 {
+        return Err("standard input (`-`) can be read only once".to_owned());
+    }
+    Ok(if files.is_empty() {
+        vec![PathBuf::from(STDIN)]
     } else {
-        std::fs::read(label)
+        files.to_vec()
+    })
+}
+
+/// Reads one payload, whole. Each is read when its turn comes, so memory holds one at a time.
+pub fn read(path: &Path) -> Result<Input, Unreadable> {
+    let label = path.to_string_lossy().into_owned();
+    let result = if path.as_os_str() == STDIN {
+        let mut bytes = Vec::new();
+        io::stdin().read_to_end(&mut bytes).map(|_| bytes)
+    } else {
+        std::fs::read(path)
     };
-    result
-        .map(|bytes| Input {
-            label: label.to_owned(),
-            bytes,
-        })
-        .map_err(|error| {
-            let what = if label == "-" {
-                "standard input"
-            } else {
-                label
-            };
-            eprintln!("hookschema: cannot read {what}: {error}");
-        })
+    match result {
+        Ok(bytes) => Ok(Input { label, bytes }),
+        Err(error) => Err(Unreadable { label, error }),
+    }
 }

@@ -9,6 +9,8 @@ mod parse;
 mod schemas;
 mod validate;
 
+use std::io::{self, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::builder::PossibleValuesParser;
@@ -37,14 +39,14 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         /// Payload files; none, or `-`, reads standard input.
-        files: Vec<String>,
+        files: Vec<PathBuf>,
     },
     /// Decode payloads into the typed models and print what the models keep, as JSON.
     Parse {
         #[arg(long, value_parser = schema_names())]
         schema: String,
         /// Payload files; none, or `-`, reads standard input.
-        files: Vec<String>,
+        files: Vec<PathBuf>,
     },
     /// List the schemas with their `$id`.
     Schemas,
@@ -68,19 +70,37 @@ fn schema_names() -> PossibleValuesParser {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let outcome = match cli.command {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result = match cli.command {
         Command::Validate {
             schema,
             format,
             files,
-        } => validate::run(&schema, format, &files),
-        Command::Parse { schema, files } => parse::run(&schema, &files),
-        Command::Schemas => schemas::run(),
+        } => with_files(&files, |files| {
+            validate::run(&mut out, &schema, format, files)
+        }),
+        Command::Parse { schema, files } => {
+            with_files(&files, |files| parse::run(&mut out, &schema, files))
+        }
+        Command::Schemas => schemas::run(&mut out),
     };
+    let outcome = result
+        .and_then(|outcome| out.flush().map(|()| outcome))
+        .unwrap_or_else(|error| Outcome::from_write_error(&error));
     outcome.exit_code()
 }
 
-/// Every input's outcome, worst first wins.
-fn worst(outcomes: impl IntoIterator<Item = Outcome>) -> Outcome {
-    outcomes.into_iter().max().unwrap_or(Outcome::Valid)
+/// Runs `command` on the files to read, or fails with a usage error.
+fn with_files(
+    files: &[PathBuf],
+    command: impl FnOnce(&[PathBuf]) -> io::Result<Outcome>,
+) -> io::Result<Outcome> {
+    match input::files_or_stdin(files) {
+        Ok(files) => command(&files),
+        Err(usage) => {
+            eprintln!("hookschema: {usage}");
+            Ok(Outcome::Error)
+        }
+    }
 }

@@ -1,29 +1,36 @@
 //! `hookschema parse`: forgiving typed decoding through the models, printed back as JSON.
 
+use std::io::{self, Write};
+use std::path::PathBuf;
+
 use hookschema_models::SchemaFile;
 
-use crate::input::read_all;
+use crate::input::read;
 use crate::outcome::Outcome;
 
-pub fn run(schema: &str, files: &[String]) -> Outcome {
+pub fn run(out: &mut impl Write, schema: &str, files: &[PathBuf]) -> io::Result<Outcome> {
     let schema = SchemaFile::named(schema).expect("clap checked the schema name");
-    crate::worst(read_all(files).into_iter().map(|input| {
-        let Ok(input) = input else {
-            return Outcome::Error;
+    let mut worst = Outcome::Valid;
+    for file in files {
+        let outcome = match read(file) {
+            Err(unreadable) => {
+                eprintln!("hookschema: {}", unreadable.message());
+                Outcome::Error
+            }
+            Ok(input) => match (schema.reserialize)(&input.bytes) {
+                Ok(value) => {
+                    serde_json::to_writer_pretty(&mut *out, &value)?;
+                    writeln!(out)?;
+                    Outcome::Valid
+                }
+                Err(error) => {
+                    let (line, column) = (error.line, error.column);
+                    eprintln!("{}: {error} (line {line}, column {column})", input.label);
+                    Outcome::Invalid
+                }
+            },
         };
-        match (schema.decode)(&input.bytes) {
-            Ok(value) => {
-                let text = serde_json::to_string_pretty(&value).expect("a JSON value serialises");
-                println!("{text}");
-                Outcome::Valid
-            }
-            Err(error) => {
-                eprintln!(
-                    "{}: {error} (line {}, column {})",
-                    input.label, error.line, error.column
-                );
-                Outcome::Invalid
-            }
-        }
-    }))
+        worst = worst.max(outcome);
+    }
+    Ok(worst)
 }

@@ -1,56 +1,69 @@
 //! `hookschema validate`: strict validation, reported as text, JSON or FastAPI's 422 body.
 
+use std::io::{self, Write};
+use std::path::PathBuf;
+
 use hookschema_validate::{Schema, Violation, http_validation_error};
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::Format;
-use crate::input::{Input, read_all};
+use crate::input::{Input, read};
 use crate::outcome::Outcome;
 
-pub fn run(schema: &str, format: Format, files: &[String]) -> Outcome {
-    // clap only accepts embedded schema names.
+pub fn run(
+    out: &mut impl Write,
+    schema: &str,
+    format: Format,
+    files: &[PathBuf],
+) -> io::Result<Outcome> {
     let schema = Schema::named(schema).expect("clap checked the schema name");
-    crate::worst(read_all(files).into_iter().map(|input| match input {
-        Ok(input) => report(schema, format, &input),
-        Err(()) => Outcome::Error,
-    }))
+    let mut worst = Outcome::Valid;
+    for file in files {
+        let outcome = match read(file) {
+            Ok(input) => report(out, schema, format, &input)?,
+            Err(unreadable) => {
+                eprintln!("hookschema: {}", unreadable.message());
+                if let Format::Json = format {
+                    let error = Violation {
+                        instance_path: String::new(),
+                        schema_path: String::new(),
+                        message: unreadable.message(),
+                        kind: hookschema_validate::ViolationKind::Unreadable,
+                    };
+                    json_line(out, &unreadable.label, std::slice::from_ref(&error))?;
+                }
+                Outcome::Error
+            }
+        };
+        worst = worst.max(outcome);
+    }
+    Ok(worst)
 }
 
-fn report(schema: Schema, format: Format, input: &Input) -> Outcome {
-    let (instance, violations) = match serde_json::from_slice::<Value>(&input.bytes) {
-        Ok(instance) => {
-            let violations = schema.validate(&instance);
-            (Some(instance), violations)
-        }
-        Err(error) => (None, vec![Violation::not_json(&error)]),
+fn report(
+    out: &mut impl Write,
+    schema: Schema,
+    format: Format,
+    input: &Input,
+) -> io::Result<Outcome> {
+    let (document, violations) = match schema.validate_bytes(&input.bytes) {
+        Ok(document) => (Some(document), Vec::new()),
+        Err(invalid) => (invalid.document, invalid.violations),
     };
     match format {
-        Format::Text => print_text(&input.label, &violations),
-        Format::Json => {
-            let report = JsonReport {
-                file: &input.label,
-                valid: violations.is_empty(),
-                errors: &violations,
-            };
-            println!(
-                "{}",
-                serde_json::to_string(&report).expect("the report serialises")
-            );
-        }
+        Format::Text => text(out, &input.label, &violations)?,
+        Format::Json => json_line(out, &input.label, &violations)?,
         Format::Fastapi => {
-            let body = http_validation_error(&violations, instance.as_ref());
-            println!(
-                "{}",
-                serde_json::to_string(&body).expect("the body serialises")
-            );
+            let body = http_validation_error(&violations, document.as_ref());
+            serde_json::to_writer(&mut *out, &body)?;
+            writeln!(out)?;
         }
     }
-    if violations.is_empty() {
+    Ok(if violations.is_empty() {
         Outcome::Valid
     } else {
         Outcome::Invalid
-    }
+    })
 }
 
 /// `--format json`'s line for one input, fields in the contract's order.
@@ -61,13 +74,23 @@ struct JsonReport<'a> {
     errors: &'a [Violation],
 }
 
-fn print_text(label: &str, violations: &[Violation]) {
+fn json_line(out: &mut impl Write, file: &str, errors: &[Violation]) -> io::Result<()> {
+    let report = JsonReport {
+        file,
+        valid: errors.is_empty(),
+        errors,
+    };
+    serde_json::to_writer(&mut *out, &report)?;
+    writeln!(out)
+}
+
+fn text(out: &mut impl Write, label: &str, violations: &[Violation]) -> io::Result<()> {
     if violations.is_empty() {
-        println!("{label}: valid");
-        return;
+        return writeln!(out, "{label}: valid");
     }
-    println!("{label}: invalid");
+    writeln!(out, "{label}: invalid")?;
     for violation in violations {
-        println!("  {violation}");
+        writeln!(out, "  {violation}")?;
     }
+    Ok(())
 }

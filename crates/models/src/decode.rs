@@ -12,14 +12,12 @@ pub struct DecodeError {
     /// JSON Pointer (RFC 6901) to the value that could not be decoded; `""` is the whole
     /// document. For a syntax error it points at the innermost value being read.
     pub pointer: String,
-    /// 1-based line of the input where decoding stopped; 0 when decoding from a `Value`.
+    /// 1-based line of the input where decoding stopped; 0 when the value was not read from bytes.
     pub line: usize,
-    /// 1-based column of the input where decoding stopped; 0 when decoding from a `Value`.
+    /// 1-based column of the input where decoding stopped; 0 when the value was not read from bytes.
     pub column: usize,
     /// What went wrong, for a person.
     pub message: String,
-    /// Whether the input was not JSON at all (as opposed to JSON of the wrong shape).
-    pub syntax: bool,
 }
 
 impl fmt::Display for DecodeError {
@@ -47,11 +45,6 @@ pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     Ok(value)
 }
 
-/// Decodes an already parsed document as a `T`, reporting the failing value's JSON Pointer.
-pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, DecodeError> {
-    serde_path_to_error::deserialize(value).map_err(DecodeError::located)
-}
-
 /// Decodes `bytes` as a `T` and serialises the value back to JSON: what a typed receiver keeps
 /// of a payload.
 pub fn reserialize<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> Result<Value, DecodeError> {
@@ -71,7 +64,6 @@ impl DecodeError {
             line: error.line(),
             column: error.column(),
             message: strip_position(error),
-            syntax: error.is_syntax() || error.is_eof(),
         }
     }
 }
@@ -84,7 +76,7 @@ fn strip_position(error: &serde_json::Error) -> String {
 }
 
 /// serde_path_to_error's path as a JSON Pointer.
-fn pointer(path: &serde_path_to_error::Path) -> String {
+pub(crate) fn pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut pointer = String::new();
     for segment in path.iter() {

@@ -5,16 +5,34 @@
 //!   and the answers its endpoint declares.
 //! - [`kaizen`]: Kaizen Automation's `execution.complete` event ([`kaizen::KaizenWebhookEvent`]).
 //!
-//! The types decode forgivingly: unknown fields are ignored. Strict checking against the schema
-//! (formats, closed enums, every error with its JSON Pointer) is `hookschema-validate`'s job.
+//! The types decode forgivingly, so a vendor moving on never loses a delivery:
+//!
+//! - every string enum is open: a value this version does not know decodes to `Unknown(String)`
+//!   and encodes back unchanged;
+//! - an event `type` this version does not know decodes to an `Unknown` event that keeps the
+//!   type and the raw `data`;
+//! - unknown fields are ignored;
+//! - date-times keep their text, and ComfyDeploy's seconds-less `…T12:45Z` shape decodes
+//!   ([`Timestamp`]).
+//!
+//! Strict checking against the schema (formats, closed enums, every error with its JSON Pointer)
+//! is `hookschema-validate`'s job.
 
 #[rustfmt::skip]
 mod generated;
 
 mod decode;
+mod envelope;
+mod integer;
+mod open_enum;
+mod quirks;
+mod status;
+mod timestamp;
 
-pub use decode::{DecodeError, from_slice, from_value, reserialize};
+pub use decode::{DecodeError, from_slice, reserialize};
+pub use envelope::UnknownEvent;
 pub use generated::{SCHEMAS, comfydeploy, kaizen};
+pub use timestamp::{Timestamp, TimestampError};
 
 /// A JSON Schema file under `schemas/`, embedded so nothing needs the repository at run time.
 #[derive(Debug, Clone, Copy)]
@@ -29,7 +47,7 @@ pub struct SchemaFile {
     pub text: &'static str,
     /// Decodes bytes into the root type and serialises the value back to JSON: what a typed
     /// receiver keeps of a payload.
-    pub decode: fn(&[u8]) -> Result<serde_json::Value, DecodeError>,
+    pub reserialize: fn(&[u8]) -> Result<serde_json::Value, DecodeError>,
 }
 
 impl SchemaFile {

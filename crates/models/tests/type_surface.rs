@@ -53,6 +53,19 @@ fn attributes(attrs: &[syn::Attribute]) -> Vec<String> {
         .collect()
 }
 
+fn doc_text(attr: &syn::Attribute) -> Option<String> {
+    match &attr.meta {
+        syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value().trim().to_owned()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 fn describe(file: &syn::File, out: &mut String) {
     for item in &file.items {
         match item {
@@ -77,7 +90,16 @@ fn describe(file: &syn::File, out: &mut String) {
                 }
                 writeln!(out, "  enum {}", e.ident).unwrap();
                 for variant in &e.variants {
-                    let attrs = attributes(&variant.attrs).join(" ");
+                    // A variant's doc names its wire value in the generated open enums.
+                    let mut attrs = attributes(&variant.attrs);
+                    attrs.extend(
+                        variant
+                            .attrs
+                            .iter()
+                            .filter_map(doc_text)
+                            .map(|d| format!("// {d}")),
+                    );
+                    let attrs = attrs.join(" ");
                     writeln!(
                         out,
                         "    {}{} {attrs}",

@@ -4,70 +4,147 @@
 use hookschema_models::comfydeploy::{HttpValidationError, LocationItem, ValidationError};
 use serde_json::Value;
 
-use crate::violation::{Violation, ViolationKind};
+use crate::violation::{Branch, Violation, ViolationKind};
 
 /// The FastAPI 422 body for `violations` found in a request body.
 ///
 /// `loc` is `"body"` followed by the instance path's steps: object keys as strings, array
-/// indexes as integers (told apart by walking `instance`, the parsed payload, when given). A
-/// missing property is named at the end of its `loc`, as pydantic does. `type` and `msg` follow
-/// pydantic v2's error types.
+/// indexes as integers (told apart by walking `document`, the parsed payload, when given). As
+/// pydantic v2 does, a missing property is named at the end of its `loc`; an `anyOf` reports
+/// each alternative under its name (`MediaItem`, `str`, `bool`), and a nullable one reports
+/// only the non-null alternative; input that is not JSON is `json_invalid` at its character
+/// offset. `type` and `msg` are pydantic's.
 pub fn http_validation_error(
     violations: &[Violation],
-    instance: Option<&Value>,
+    document: Option<&Value>,
 ) -> HttpValidationError {
-    HttpValidationError {
-        detail: violations
-            .iter()
-            .map(|violation| detail(violation, instance))
-            .collect(),
+    let mut detail = Vec::new();
+    let body = [LocationItem::String("body".to_owned())];
+    for violation in violations {
+        details(violation, document, &body, 0, &mut detail);
     }
+    HttpValidationError { detail }
 }
 
-fn detail(violation: &Violation, instance: Option<&Value>) -> ValidationError {
-    let mut loc = vec![LocationItem::String("body".to_owned())];
-    loc.extend(location(&violation.instance_path, instance));
-    let (kind, msg) = match &violation.kind {
-        ViolationKind::NotJson { .. } => ("json_invalid", "JSON decode error".to_owned()),
-        ViolationKind::Required { property } => {
-            loc.push(LocationItem::String(property.clone()));
-            ("missing", "Field required".to_owned())
-        }
-        ViolationKind::Type { expected } => type_error(expected),
-        ViolationKind::Enum { allowed } => {
-            ("enum", format!("Input should be {}", choices(allowed)))
-        }
-        ViolationKind::Const { expected } => (
-            "literal_error",
-            format!(
-                "Input should be {}",
-                choices(std::slice::from_ref(expected))
-            ),
-        ),
-        ViolationKind::Format { format } if format == "date-time" => (
-            "datetime_from_date_parsing",
-            "Input should be a valid datetime or date".to_owned(),
-        ),
-        ViolationKind::Format { format } if format == "uuid" => {
-            ("uuid_parsing", "Input should be a valid UUID".to_owned())
-        }
-        ViolationKind::Minimum { limit } => (
-            "greater_than_equal",
-            format!("Input should be greater than or equal to {limit}"),
-        ),
-        _ => ("value_error", format!("Value error, {}", violation.message)),
-    };
-    ValidationError {
+/// Appends the entries for `violation`, whose `loc` is `prefix` followed by its instance path
+/// minus the first `skip` steps (those are already in `prefix`).
+fn details(
+    violation: &Violation,
+    document: Option<&Value>,
+    prefix: &[LocationItem],
+    skip: usize,
+    out: &mut Vec<ValidationError>,
+) {
+    let steps = location(&violation.instance_path, document);
+    let mut loc: Vec<LocationItem> = prefix.to_vec();
+    loc.extend(steps.iter().skip(skip).cloned());
+    let entry = |loc: Vec<LocationItem>, kind: &str, msg: String| ValidationError {
         loc,
         msg,
         type_: kind.to_owned(),
+    };
+    match &violation.kind {
+        ViolationKind::AnyOf { branches } => {
+            if let Some(value) = nullable(branches) {
+                for inner in &value.violations {
+                    details(inner, document, &loc, steps.len(), out);
+                }
+                return;
+            }
+            for branch in branches {
+                let mut branch_loc = loc.clone();
+                branch_loc.push(LocationItem::String(python_name(&branch.label).to_owned()));
+                for inner in &branch.violations {
+                    details(inner, document, &branch_loc, steps.len(), out);
+                }
+            }
+        }
+        ViolationKind::NotJson { offset, .. } => {
+            let position = i64::try_from(*offset).unwrap_or(i64::MAX);
+            loc.push(LocationItem::Integer(position));
+            out.push(entry(loc, "json_invalid", "JSON decode error".to_owned()));
+        }
+        ViolationKind::Required { property } => {
+            loc.push(LocationItem::String(property.clone()));
+            out.push(entry(loc, "missing", "Field required".to_owned()));
+        }
+        ViolationKind::Type { expected } => {
+            let value = document.and_then(|d| d.pointer(&violation.instance_path));
+            let (kind, msg) = type_error(expected, value);
+            out.push(entry(loc, kind, msg));
+        }
+        ViolationKind::Enum { allowed } => {
+            out.push(entry(
+                loc,
+                "enum",
+                format!("Input should be {}", choices(allowed)),
+            ));
+        }
+        ViolationKind::Const { expected } => {
+            let msg = format!(
+                "Input should be {}",
+                choices(std::slice::from_ref(expected))
+            );
+            out.push(entry(loc, "literal_error", msg));
+        }
+        ViolationKind::Format { format } if format == "date-time" => {
+            let msg = "Input should be a valid datetime or date".to_owned();
+            out.push(entry(loc, "datetime_from_date_parsing", msg));
+        }
+        ViolationKind::Format { format } if format == "uuid" => {
+            out.push(entry(
+                loc,
+                "uuid_parsing",
+                "Input should be a valid UUID".to_owned(),
+            ));
+        }
+        ViolationKind::Minimum { limit } => {
+            let msg = format!("Input should be greater than or equal to {limit}");
+            out.push(entry(loc, "greater_than_equal", msg));
+        }
+        _ => out.push(entry(
+            loc,
+            "value_error",
+            format!("Value error, {}", violation.message),
+        )),
+    }
+}
+
+/// The non-null alternative of `anyOf: [X, {type: null}]`: pydantic's `Optional[X]` reports
+/// X's errors alone.
+fn nullable(branches: &[Branch]) -> Option<&Branch> {
+    match branches {
+        [value, null] | [null, value] if null.label == "null" && value.label != "null" => {
+            Some(value)
+        }
+        _ => None,
+    }
+}
+
+/// pydantic's name for an alternative: its model name, or Python's name for a JSON type.
+fn python_name(label: &str) -> &str {
+    match label {
+        "string" => "str",
+        "boolean" => "bool",
+        "integer" => "int",
+        "number" => "float",
+        "array" => "list",
+        "object" => "dict",
+        other => other,
     }
 }
 
 /// pydantic's error for a value of the wrong JSON type, by the first non-null type expected.
-fn type_error(expected: &[String]) -> (&'static str, String) {
+fn type_error(expected: &[String], value: Option<&Value>) -> (&'static str, String) {
     let first = expected.iter().find(|t| *t != "null").map(String::as_str);
+    let fractional = value
+        .and_then(Value::as_f64)
+        .is_some_and(|n| n.fract() != 0.0);
     let (kind, what) = match first {
+        Some("integer") if fractional => (
+            "int_from_float",
+            "a valid integer, got a number with a fractional part",
+        ),
         Some("string") => ("string_type", "a valid string"),
         Some("integer") => ("int_type", "a valid integer"),
         Some("number") => ("float_type", "a valid number"),
@@ -98,31 +175,28 @@ fn choices(values: &[Value]) -> String {
     }
 }
 
-/// The steps of a JSON Pointer, with array indexes as integers.
-fn location(pointer: &str, instance: Option<&Value>) -> Vec<LocationItem> {
-    let mut current = instance;
+/// The steps of a JSON Pointer: array indexes as integers, object keys as strings. Without the
+/// document, a step that is a number is taken for an index.
+fn location(pointer: &str, document: Option<&Value>) -> Vec<LocationItem> {
+    let mut current = document;
     pointer
         .split('/')
         .skip(1)
         .map(|raw| {
             let key = raw.replace("~1", "/").replace("~0", "~");
-            match (current, key.parse::<i64>()) {
-                (Some(Value::Array(items)), Ok(index)) => {
-                    current = usize::try_from(index).ok().and_then(|i| items.get(i));
-                    LocationItem::Integer(index)
+            let index = key.parse::<i64>().ok();
+            let step = match (current, index) {
+                (Some(Value::Object(_)), _) | (_, None) => LocationItem::String(key.clone()),
+                (_, Some(index)) => LocationItem::Integer(index),
+            };
+            current = match (current, &step) {
+                (Some(Value::Object(map)), _) => map.get(&key),
+                (Some(Value::Array(items)), LocationItem::Integer(i)) => {
+                    usize::try_from(*i).ok().and_then(|i| items.get(i))
                 }
-                (Some(Value::Object(map)), _) => {
-                    current = map.get(&key);
-                    LocationItem::String(key)
-                }
-                // Without the document, a number can only be an index: keys in these schemas
-                // are never numeric except in free-form maps.
-                (None, Ok(index)) => LocationItem::Integer(index),
-                (_, _) => {
-                    current = None;
-                    LocationItem::String(key)
-                }
-            }
+                _ => None,
+            };
+            step
         })
         .collect()
 }

@@ -9,8 +9,8 @@
 //! use hookschema_validate::Schema;
 //!
 //! let schema = Schema::named("comfydeploy/workflow-run-webhook-body").unwrap();
-//! let violations = schema.validate_bytes(br#"{"run_id": "r1", "status": "later"}"#).unwrap_err();
-//! let paths: Vec<&str> = violations.iter().map(|v| v.instance_path.as_str()).collect();
+//! let invalid = schema.validate_bytes(br#"{"run_id": "r1", "status": "later"}"#).unwrap_err();
+//! let paths: Vec<&str> = invalid.violations.iter().map(|v| v.instance_path.as_str()).collect();
 //! assert_eq!(paths, ["", "/status"]); // `live_status` is missing; `later` is no status
 //! ```
 //!
@@ -24,4 +24,4 @@ mod violation;
 pub use fastapi::http_validation_error;
 pub use parse::{Invalid, parse};
 pub use schema::{Schema, UnknownSchema};
-pub use violation::{Violation, ViolationKind};
+pub use violation::{Branch, Violation, ViolationKind};

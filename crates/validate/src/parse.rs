@@ -4,17 +4,24 @@ use std::fmt;
 
 use hookschema_models::HasSchema;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::schema::Schema;
 use crate::violation::{Violation, ViolationKind};
 
-/// Why a payload was rejected: every violation found, never empty.
+/// Why a payload was rejected.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Invalid(pub Vec<Violation>);
+pub struct Invalid {
+    /// Every violation found; never empty.
+    pub violations: Vec<Violation>,
+    /// The payload as parsed, when it was JSON at all: the violations' instance paths point
+    /// into it (FastAPI's `loc` needs it to tell array indexes from object keys).
+    pub document: Option<Value>,
+}
 
 impl fmt::Display for Invalid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let lines: Vec<String> = self.0.iter().map(Violation::to_string).collect();
+        let lines: Vec<String> = self.violations.iter().map(Violation::to_string).collect();
         f.write_str(&lines.join("; "))
     }
 }
@@ -22,14 +29,19 @@ impl fmt::Display for Invalid {
 impl std::error::Error for Invalid {}
 
 /// Parses `bytes` as JSON, validates it strictly against `T`'s schema, and decodes it into `T`.
+///
+/// The typed decode reads the bytes again rather than the parsed document: the document's
+/// object keys are sorted, the bytes keep the sender's order, and an event envelope decodes its
+/// `data` in one pass, with exact error paths, when `type` comes first as vendors send it.
 pub fn parse<T: HasSchema + DeserializeOwned>(bytes: &[u8]) -> Result<T, Invalid> {
-    let instance = Schema::of::<T>().validate_bytes(bytes).map_err(Invalid)?;
-    hookschema_models::from_value(instance).map_err(|error| {
-        Invalid(vec![Violation {
+    let document = Schema::of::<T>().validate_bytes(bytes)?;
+    hookschema_models::from_slice(bytes).map_err(|error| Invalid {
+        violations: vec![Violation {
             instance_path: error.pointer,
             schema_path: String::new(),
             message: error.message,
             kind: ViolationKind::Decode,
-        }])
+        }],
+        document: Some(document),
     })
 }

@@ -6,6 +6,7 @@ use std::sync::{LazyLock, OnceLock};
 use hookschema_models::{HasSchema, SCHEMAS, SchemaFile};
 use serde_json::Value;
 
+use crate::parse::Invalid;
 use crate::violation::Violation;
 
 /// One lazily compiled validator per schema in [`SCHEMAS`], in the same order.
@@ -85,14 +86,18 @@ impl Schema {
 
     /// Parses `bytes` as JSON and validates it, returning the parsed document when it is valid.
     /// Input that is not JSON is one [`crate::ViolationKind::NotJson`] violation.
-    pub fn validate_bytes(&self, bytes: &[u8]) -> Result<Value, Vec<Violation>> {
-        let instance: Value =
-            serde_json::from_slice(bytes).map_err(|e| vec![Violation::not_json(&e)])?;
-        if self.is_valid(&instance) {
-            Ok(instance)
-        } else {
-            Err(self.validate(&instance))
+    pub fn validate_bytes(&self, bytes: &[u8]) -> Result<Value, Invalid> {
+        let document: Value = serde_json::from_slice(bytes).map_err(|error| Invalid {
+            violations: vec![Violation::not_json(&error, bytes)],
+            document: None,
+        })?;
+        if self.is_valid(&document) {
+            return Ok(document);
         }
+        Err(Invalid {
+            violations: self.validate(&document),
+            document: Some(document),
+        })
     }
 }
 

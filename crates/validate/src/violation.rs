@@ -32,6 +32,9 @@ pub enum ViolationKind {
         line: usize,
         /// 1-based column where parsing stopped.
         column: usize,
+        /// 0-based offset, in characters, where parsing stopped (what Python's `json` reports,
+        /// and FastAPI puts in `loc`).
+        offset: usize,
     },
     /// A required property is missing from the object at `instance_path`.
     Required { property: String },
@@ -45,26 +48,51 @@ pub enum ViolationKind {
     Format { format: String },
     /// The number is below the minimum.
     Minimum { limit: Value },
-    /// The value matches none of the alternatives of an `anyOf`.
-    AnyOf,
+    /// The value matches none of the alternatives of an `anyOf`; why each one failed.
+    AnyOf { branches: Vec<Branch> },
     /// The payload keeps the schema but the model type still refused it.
     Decode,
+    /// The payload could not be read at all (reported by tools, never by validation).
+    Unreadable,
     /// Another keyword, named.
     Other { keyword: String },
 }
 
+/// One alternative of an `anyOf` and why the value does not match it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Branch {
+    /// The alternative's name: its `$defs` entry (`MediaItem`), or its JSON type (`string`).
+    pub label: String,
+    pub violations: Vec<Violation>,
+}
+
 impl Violation {
     pub(crate) fn from_error(error: &jsonschema::ValidationError<'_>) -> Self {
+        let instance_path = error.instance_path().to_string();
+        let schema_path = error.schema_path().to_string();
+        let (message, kind) = match error.kind() {
+            ValidationErrorKind::AnyOf { context } => {
+                let branches = branches(&schema_path, context);
+                (any_of_message(&branches), ViolationKind::AnyOf { branches })
+            }
+            ValidationErrorKind::Constant { expected_value } => (
+                format!("{} is not {expected_value}", error.instance()),
+                ViolationKind::Const {
+                    expected: Value::clone(expected_value),
+                },
+            ),
+            kind => (error.to_string(), ViolationKind::from(kind)),
+        };
         Violation {
-            instance_path: error.instance_path().to_string(),
-            schema_path: error.schema_path().to_string(),
-            message: error.to_string(),
-            kind: ViolationKind::from(error.kind()),
+            instance_path,
+            schema_path,
+            message,
+            kind,
         }
     }
 
-    /// The violation for input that is not JSON at all.
-    pub fn not_json(error: &serde_json::Error) -> Self {
+    /// The violation for `bytes`, which `error` says are not JSON.
+    pub fn not_json(error: &serde_json::Error, bytes: &[u8]) -> Self {
         Violation {
             instance_path: String::new(),
             schema_path: String::new(),
@@ -72,9 +100,81 @@ impl Violation {
             kind: ViolationKind::NotJson {
                 line: error.line(),
                 column: error.column(),
+                offset: char_offset(bytes, error.line(), error.column()),
             },
         }
     }
+}
+
+/// The alternatives of the `anyOf` at `schema_path`, labelled, with their violations.
+fn branches(
+    schema_path: &str,
+    context: &[Vec<jsonschema::ValidationError<'static>>],
+) -> Vec<Branch> {
+    context
+        .iter()
+        .enumerate()
+        .map(|(index, errors)| {
+            let violations: Vec<Violation> = errors.iter().map(Violation::from_error).collect();
+            Branch {
+                label: branch_label(schema_path, index, &violations),
+                violations,
+            }
+        })
+        .collect()
+}
+
+/// A `$ref` alternative's errors sit under its `$defs` entry; an inline one's under
+/// `<anyOf>/<index>`, where a type error names its type.
+fn branch_label(schema_path: &str, index: usize, violations: &[Violation]) -> String {
+    let inline = format!("{schema_path}/{index}/");
+    let Some(first) = violations.first() else {
+        return index.to_string();
+    };
+    if first.schema_path.starts_with(&inline) {
+        if let ViolationKind::Type { expected } = &first.kind {
+            return expected.join(" or ");
+        }
+        return index.to_string();
+    }
+    first
+        .schema_path
+        .strip_prefix("/$defs/")
+        .and_then(|rest| rest.split('/').next())
+        .map_or_else(|| index.to_string(), str::to_owned)
+}
+
+impl Violation {
+    /// The message without the offending value where the kind says it all, for summaries.
+    fn brief(&self) -> String {
+        match &self.kind {
+            ViolationKind::Type { expected } => format!("not of type {}", expected.join(" or ")),
+            _ => self.message.clone(),
+        }
+    }
+}
+
+/// "matches none of: MediaItem: \"filename\" is a required property; string: …".
+fn any_of_message(branches: &[Branch]) -> String {
+    let reasons: Vec<String> = branches
+        .iter()
+        .map(|branch| {
+            let messages: Vec<String> = branch.violations.iter().map(Violation::brief).collect();
+            format!("{}: {}", branch.label, messages.join(", "))
+        })
+        .collect();
+    format!("matches none of: {}", reasons.join("; "))
+}
+
+/// The character offset of serde_json's 1-based line and byte column in `bytes`.
+fn char_offset(bytes: &[u8], line: usize, column: usize) -> usize {
+    let line_start: usize = bytes
+        .split_inclusive(|b| *b == b'\n')
+        .take(line.saturating_sub(1))
+        .map(<[u8]>::len)
+        .sum();
+    let end = (line_start + column.saturating_sub(1)).min(bytes.len());
+    String::from_utf8_lossy(&bytes[..end]).chars().count()
 }
 
 impl fmt::Display for Violation {
@@ -109,16 +209,12 @@ impl From<&ValidationErrorKind> for ViolationKind {
             ValidationErrorKind::Enum { options } => ViolationKind::Enum {
                 allowed: options.as_array().cloned().unwrap_or_default(),
             },
-            ValidationErrorKind::Constant { expected_value } => ViolationKind::Const {
-                expected: Value::clone(expected_value),
-            },
             ValidationErrorKind::Format { format } => ViolationKind::Format {
                 format: format.clone(),
             },
             ValidationErrorKind::Minimum { limit } => ViolationKind::Minimum {
                 limit: limit.clone(),
             },
-            ValidationErrorKind::AnyOf { .. } => ViolationKind::AnyOf,
             other => ViolationKind::Other {
                 keyword: other.keyword().to_owned(),
             },

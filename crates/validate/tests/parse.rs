@@ -32,7 +32,8 @@ fn parse_returns_the_typed_value() {
 
 #[test]
 fn parse_reports_every_violation_not_only_the_first() {
-    let Invalid(violations) = parse::<WorkflowRunWebhookBody>(br#"{"status": "x"}"#).unwrap_err();
+    let Invalid { violations, .. } =
+        parse::<WorkflowRunWebhookBody>(br#"{"status": "x"}"#).unwrap_err();
     let paths: Vec<&str> = violations
         .iter()
         .map(|v| v.instance_path.as_str())
@@ -40,13 +41,31 @@ fn parse_reports_every_violation_not_only_the_first() {
     assert_eq!(paths, ["", "", "/status"]);
 }
 
-/// JSON Schema counts `1.0` as an integer; serde's `u64` does not. The payload keeps the schema,
-/// so the refusal is reported as a decode violation at its pointer rather than lost.
+fn execution_with_attempts(attempts: &str) -> Vec<u8> {
+    format!(
+        r#"{{"type": "execution.complete",
+            "data": {{"id": "e", "status": "Completed", "startTime": "2025-01-01T00:00:00Z", "attempts": {attempts}}}}}"#
+    )
+    .into_bytes()
+}
+
+/// JSON Schema counts `2.0` as an integer, and so do the models.
 #[test]
-fn a_schema_valid_payload_the_type_refuses_is_a_decode_violation() {
-    let body = br#"{"type": "execution.complete",
-        "data": {"id": "e", "status": "Completed", "startTime": "2025-01-01T00:00:00Z", "attempts": 1.0}}"#;
-    let Invalid(violations) = parse::<KaizenWebhookEvent>(body).unwrap_err();
+fn integral_floats_in_integer_fields_parse() {
+    let KaizenWebhookEvent::ExecutionComplete(execution) =
+        parse::<KaizenWebhookEvent>(&execution_with_attempts("2.0")).unwrap()
+    else {
+        panic!("a known event");
+    };
+    assert_eq!(execution.attempts, Some(2));
+}
+
+/// `1e20` keeps the schema (a non-negative integer) but no `u64` holds it: the refusal is a
+/// decode violation at its pointer, not a panic or a silent loss.
+#[test]
+fn a_schema_valid_payload_the_type_cannot_hold_is_a_decode_violation() {
+    let Invalid { violations, .. } =
+        parse::<KaizenWebhookEvent>(&execution_with_attempts("1e20")).unwrap_err();
     assert_eq!(violations.len(), 1);
     assert_eq!(violations[0].instance_path, "/data/attempts");
     assert_eq!(violations[0].kind, ViolationKind::Decode);

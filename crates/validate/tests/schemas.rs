@@ -97,6 +97,41 @@ fn walk(pointer: &str, node: &Value, check: &mut dyn FnMut(&str, &serde_json::Ma
 
 #[test]
 fn every_schema_keeps_the_authoring_rules() {
+    /// The keywords these schemas may use; anything else is a typo the meta-schema lets pass
+    /// (it allows unknown keywords) or a feature other languages' tools handle differently.
+    const KNOWN: &[&str] = &[
+        "$schema",
+        "$id",
+        "$defs",
+        "$ref",
+        "$comment",
+        "title",
+        "description",
+        "examples",
+        "default",
+        "deprecated",
+        "type",
+        "enum",
+        "const",
+        "format",
+        "properties",
+        "required",
+        "additionalProperties",
+        "items",
+        "anyOf",
+        "oneOf",
+        "allOf",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+    ];
     const FORBIDDEN: &[&str] = &[
         "$dynamicRef",
         "$dynamicAnchor",
@@ -116,6 +151,11 @@ fn every_schema_keeps_the_authoring_rules() {
             for keyword in FORBIDDEN {
                 if node.contains_key(*keyword) {
                     complain(format!("uses `{keyword}`"));
+                }
+            }
+            for keyword in node.keys().filter(|k| !KNOWN.contains(&k.as_str())) {
+                if !FORBIDDEN.contains(&keyword.as_str()) {
+                    complain(format!("uses the unknown keyword `{keyword}`"));
                 }
             }
             if node.get("additionalProperties") == Some(&Value::Bool(false)) {

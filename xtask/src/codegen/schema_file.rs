@@ -39,11 +39,22 @@ impl SchemaFile {
                 else {
                     continue;
                 };
+                let vendor_name = file_name(&vendor);
+                for part in [vendor_name.as_str(), stem] {
+                    if !is_module_name(part) {
+                        return Err(format!(
+                            "{}: `{part}` must be lowercase letters, digits and dashes, starting \
+                             with a letter, to name a Rust module",
+                            project.display(&path)
+                        )
+                        .into());
+                    }
+                }
                 let text = fs::read_to_string(&path)?;
                 let json = serde_json::from_str(&text)
                     .map_err(|e| format!("{}: not JSON: {e}", project.display(&path)))?;
                 files.push(SchemaFile {
-                    vendor: file_name(&vendor),
+                    vendor: vendor_name,
                     stem: stem.to_owned(),
                     path,
                     text,
@@ -77,6 +88,14 @@ impl SchemaFile {
             .and_then(Value::as_str)
             .ok_or_else(|| format!("schema {} has no string `{keyword}`", self.name()).into())
     }
+}
+
+/// Names that become Rust modules (dashes become underscores) and `--schema` names unchanged.
+fn is_module_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 fn file_name(path: &std::path::Path) -> String {

@@ -17,33 +17,6 @@ pub struct HttpValidationError {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub detail: ::std::vec::Vec<ValidationError>,
 }
-///One step of a location: an object key or an array index.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    PartialEq
-)]
-#[serde(untagged)]
-pub enum LocationItem {
-    String(::std::string::String),
-    Integer(i64),
-}
-impl ::std::fmt::Display for LocationItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::String(x) => x.fmt(f),
-            Self::Integer(x) => x.fmt(f),
-        }
-    }
-}
-impl ::std::convert::From<i64> for LocationItem {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
 ///One problem in the request.
 #[derive(
     ::schemars::JsonSchema,
@@ -94,15 +67,43 @@ pub mod error {
         }
     }
 }
+///One step of a location: an object key or an array index.
+///
+///Open: a value that fits no alternative decodes to `Other` and encodes back unchanged; strict validation still reports it.
+#[derive(
+    ::schemars::JsonSchema,
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq
+)]
+#[serde(untagged)]
+pub enum LocationItem {
+    String(::std::string::String),
+    Integer(i64),
+    /// A value that fits no alternative, kept as sent.
+    Other(::serde_json::Value),
+}
+impl ::std::convert::From<::std::string::String> for LocationItem {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<i64> for LocationItem {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
 /// The schema these types were generated from, embedded in the binary.
 pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     name: "comfydeploy/http-validation-error",
     id: "https://hookschema.dev/schemas/comfydeploy/http-validation-error/v1.json",
-    title: "HttpValidationError",
+    title: "HTTPValidationError",
     text: include_str!(
         "../../../../../schemas/comfydeploy/http-validation-error.schema.json"
     ),
-    decode: crate::reserialize::<HttpValidationError>,
+    reserialize: crate::reserialize::<HttpValidationError>,
 };
 impl crate::HasSchema for HttpValidationError {
     const SCHEMA: &'static crate::SchemaFile = &SCHEMA;

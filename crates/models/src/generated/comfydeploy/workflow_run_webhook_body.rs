@@ -29,87 +29,6 @@ pub struct MediaItem {
     ///Where to download the file: a public URL, or a pre-signed temporary URL when `is_public` is false.
     pub url: ::std::string::String,
 }
-///One entry of an output list: a media file, a text, or a flag such as `animated: [true]`.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    PartialEq
-)]
-#[serde(untagged)]
-pub enum OutputValue {
-    MediaItem(MediaItem),
-    String(::std::string::String),
-    Boolean(bool),
-}
-impl ::std::convert::From<MediaItem> for OutputValue {
-    fn from(value: MediaItem) -> Self {
-        Self::MediaItem(value)
-    }
-}
-impl ::std::convert::From<bool> for OutputValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-///`run.updated` on every status change (and on intermediate updates when the run asked for them); `run.output` once per new output when the webhook URL's `target_events` lists it.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum WorkflowRunEventType {
-    #[serde(rename = "run.updated")]
-    RunUpdated,
-    #[serde(rename = "run.output")]
-    RunOutput,
-}
-impl ::std::fmt::Display for WorkflowRunEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::RunUpdated => f.write_str("run.updated"),
-            Self::RunOutput => f.write_str("run.output"),
-        }
-    }
-}
-impl ::std::str::FromStr for WorkflowRunEventType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "run.updated" => Ok(Self::RunUpdated),
-            "run.output" => Ok(Self::RunOutput),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for WorkflowRunEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for WorkflowRunEventType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
 ///One output of a run, as stored by ComfyDeploy: the files, texts and flags one ComfyUI node produced.
 #[derive(
     ::schemars::JsonSchema,
@@ -121,8 +40,9 @@ impl ::std::convert::TryFrom<::std::string::String> for WorkflowRunEventType {
 )]
 pub struct WorkflowRunOutputModel {
     ///When the output was stored (UTC).
-    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub created_at: crate::Timestamp,
     ///The node's output, keyed by ComfyUI output kind (`images`, `files`, `gifs`, `mesh`, `text`, `audio`, `animated`, …); every value is a list of media items, strings or booleans.
+    #[serde(deserialize_with = "crate::quirks::comfydeploy_output_data")]
     pub data: ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::vec::Vec<OutputValue>,
@@ -143,91 +63,7 @@ pub struct WorkflowRunOutputModel {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     ///When the output was last updated (UTC).
-    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-}
-///The status of a workflow run. `success`, `failed`, `timeout` and `cancelled` are terminal: no later update follows them.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum WorkflowRunStatus {
-    #[serde(rename = "not-started")]
-    NotStarted,
-    #[serde(rename = "running")]
-    Running,
-    #[serde(rename = "uploading")]
-    Uploading,
-    #[serde(rename = "success")]
-    Success,
-    #[serde(rename = "failed")]
-    Failed,
-    #[serde(rename = "started")]
-    Started,
-    #[serde(rename = "queued")]
-    Queued,
-    #[serde(rename = "timeout")]
-    Timeout,
-    #[serde(rename = "cancelled")]
-    Cancelled,
-}
-impl ::std::fmt::Display for WorkflowRunStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::NotStarted => f.write_str("not-started"),
-            Self::Running => f.write_str("running"),
-            Self::Uploading => f.write_str("uploading"),
-            Self::Success => f.write_str("success"),
-            Self::Failed => f.write_str("failed"),
-            Self::Started => f.write_str("started"),
-            Self::Queued => f.write_str("queued"),
-            Self::Timeout => f.write_str("timeout"),
-            Self::Cancelled => f.write_str("cancelled"),
-        }
-    }
-}
-impl ::std::str::FromStr for WorkflowRunStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "not-started" => Ok(Self::NotStarted),
-            "running" => Ok(Self::Running),
-            "uploading" => Ok(Self::Uploading),
-            "success" => Ok(Self::Success),
-            "failed" => Ok(Self::Failed),
-            "started" => Ok(Self::Started),
-            "queued" => Ok(Self::Queued),
-            "timeout" => Ok(Self::Timeout),
-            "cancelled" => Ok(Self::Cancelled),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for WorkflowRunStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for WorkflowRunStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+    pub updated_at: crate::Timestamp,
 }
 ///The body ComfyDeploy POSTs to the `webhook` URL given when a run is created: the run's status, live status, progress and outputs. ComfyDeploy does not sign it; authenticate the caller with a token in the webhook URL.
 #[derive(
@@ -246,7 +82,7 @@ pub struct WorkflowRunWebhookBody {
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub live_status: ::std::option::Option<::std::string::String>,
     ///The run's outputs: every output so far on `run.updated`, the one new output on `run.output`, empty on intermediate updates. ComfyDeploy always sends it.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(default)]
     pub outputs: ::std::vec::Vec<WorkflowRunOutputModel>,
     ///Fraction of the workflow's nodes executed so far, from 0 to 1 as sent by the runner. No maximum is promised, and values re-read from the database may carry float noise (0.3300000131130219). ComfyDeploy always sends it.
     #[serde(default = "defaults::workflow_run_webhook_body_progress")]
@@ -294,6 +130,254 @@ pub mod error {
         }
     }
 }
+///`run.updated` on every status change (and on intermediate updates when the run asked for them); `run.output` once per new output when the webhook URL's `target_events` lists it.
+///
+///Open: a value this version does not know decodes to `Unknown` with the string kept, and encodes back unchanged; strict validation still reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WorkflowRunEventType {
+    ///`run.updated`
+    RunUpdated,
+    ///`run.output`
+    RunOutput,
+    /// A value this version does not know, kept as sent.
+    Unknown(::std::string::String),
+}
+impl WorkflowRunEventType {
+    /// Every value the schema lists, in its order.
+    pub const KNOWN: &'static [Self] = &[Self::RunUpdated, Self::RunOutput];
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RunUpdated => "run.updated",
+            Self::RunOutput => "run.output",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Whether the schema lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for WorkflowRunEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "run.updated" => Self::RunUpdated,
+            "run.output" => Self::RunOutput,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for WorkflowRunEventType {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for WorkflowRunEventType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for WorkflowRunEventType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for WorkflowRunEventType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WorkflowRunEventType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::open_enum::deserialize(deserializer)
+    }
+}
+impl ::schemars::JsonSchema for WorkflowRunEventType {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        "WorkflowRunEventType".into()
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        crate::open_enum::json_schema(
+            "`run.updated` on every status change (and on intermediate updates when the run asked for them); `run.output` once per new output when the webhook URL's `target_events` lists it.",
+            &["run.updated", "run.output"],
+        )
+    }
+}
+///The status of a workflow run. `success`, `failed`, `timeout` and `cancelled` are terminal: no later update follows them.
+///
+///Open: a value this version does not know decodes to `Unknown` with the string kept, and encodes back unchanged; strict validation still reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WorkflowRunStatus {
+    ///`not-started`
+    NotStarted,
+    ///`running`
+    Running,
+    ///`uploading`
+    Uploading,
+    ///`success`
+    Success,
+    ///`failed`
+    Failed,
+    ///`started`
+    Started,
+    ///`queued`
+    Queued,
+    ///`timeout`
+    Timeout,
+    ///`cancelled`
+    Cancelled,
+    /// A value this version does not know, kept as sent.
+    Unknown(::std::string::String),
+}
+impl WorkflowRunStatus {
+    /// Every value the schema lists, in its order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::NotStarted,
+        Self::Running,
+        Self::Uploading,
+        Self::Success,
+        Self::Failed,
+        Self::Started,
+        Self::Queued,
+        Self::Timeout,
+        Self::Cancelled,
+    ];
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NotStarted => "not-started",
+            Self::Running => "running",
+            Self::Uploading => "uploading",
+            Self::Success => "success",
+            Self::Failed => "failed",
+            Self::Started => "started",
+            Self::Queued => "queued",
+            Self::Timeout => "timeout",
+            Self::Cancelled => "cancelled",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Whether the schema lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for WorkflowRunStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "not-started" => Self::NotStarted,
+            "running" => Self::Running,
+            "uploading" => Self::Uploading,
+            "success" => Self::Success,
+            "failed" => Self::Failed,
+            "started" => Self::Started,
+            "queued" => Self::Queued,
+            "timeout" => Self::Timeout,
+            "cancelled" => Self::Cancelled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for WorkflowRunStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for WorkflowRunStatus {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for WorkflowRunStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for WorkflowRunStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WorkflowRunStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::open_enum::deserialize(deserializer)
+    }
+}
+impl ::schemars::JsonSchema for WorkflowRunStatus {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        "WorkflowRunStatus".into()
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        crate::open_enum::json_schema(
+            "The status of a workflow run. `success`, `failed`, `timeout` and `cancelled` are terminal: no later update follows them.",
+            &[
+                "not-started",
+                "running",
+                "uploading",
+                "success",
+                "failed",
+                "started",
+                "queued",
+                "timeout",
+                "cancelled",
+            ],
+        )
+    }
+}
+///One entry of an output list: a media file, a text, or a flag such as `animated: [true]`.
+///
+///Open: a value that fits no alternative decodes to `Other` and encodes back unchanged; strict validation still reports it.
+#[derive(
+    ::schemars::JsonSchema,
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq
+)]
+#[serde(untagged)]
+pub enum OutputValue {
+    MediaItem(MediaItem),
+    String(::std::string::String),
+    Boolean(bool),
+    /// A value that fits no alternative, kept as sent.
+    Other(::serde_json::Value),
+}
+impl ::std::convert::From<MediaItem> for OutputValue {
+    fn from(value: MediaItem) -> Self {
+        Self::MediaItem(value)
+    }
+}
+impl ::std::convert::From<::std::string::String> for OutputValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for OutputValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
 /// The schema these types were generated from, embedded in the binary.
 pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     name: "comfydeploy/workflow-run-webhook-body",
@@ -302,7 +386,7 @@ pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     text: include_str!(
         "../../../../../schemas/comfydeploy/workflow-run-webhook-body.schema.json"
     ),
-    decode: crate::reserialize::<WorkflowRunWebhookBody>,
+    reserialize: crate::reserialize::<WorkflowRunWebhookBody>,
 };
 impl crate::HasSchema for WorkflowRunWebhookBody {
     const SCHEMA: &'static crate::SchemaFile = &SCHEMA;

@@ -55,7 +55,7 @@ pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     text: include_str!(
         "../../../../../schemas/comfydeploy/workflow-run-webhook-response.schema.json"
     ),
-    decode: crate::reserialize::<WorkflowRunWebhookResponse>,
+    reserialize: crate::reserialize::<WorkflowRunWebhookResponse>,
 };
 impl crate::HasSchema for WorkflowRunWebhookResponse {
     const SCHEMA: &'static crate::SchemaFile = &SCHEMA;

@@ -116,6 +116,7 @@ pub struct Execution {
     pub agent_conversation_thread_id: ::std::option::Option<::std::string::String>,
     ///How many attempts were made.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::integer::optional")]
     pub attempts: ::std::option::Option<u64>,
     ///The browser authentications performed during the execution.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -156,7 +157,7 @@ pub struct Execution {
     pub duration_ms: ::std::option::Option<f64>,
     ///When the execution ended; null when it did not finish.
     #[serde(rename = "endTime", skip_serializing_if = "::std::option::Option::is_none")]
-    pub end_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub end_time: ::std::option::Option<crate::Timestamp>,
     ///Unique identifier for the execution.
     pub id: ::std::string::String,
     ///Whether no further attempt will follow.
@@ -221,7 +222,7 @@ pub struct Execution {
     pub start_block: ::std::option::Option<StartBlock>,
     ///When the execution started.
     #[serde(rename = "startTime")]
-    pub start_time: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub start_time: crate::Timestamp,
     ///The execution's status. A completion event normally carries `Completed` or `Failed`.
     pub status: ExecutionStatus,
     ///How many attempts are allowed.
@@ -229,6 +230,7 @@ pub struct Execution {
         rename = "totalAttempts",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::integer::optional")]
     pub total_attempts: ::std::option::Option<u64>,
     ///The result as JSON text, cut short when it is large.
     #[serde(
@@ -274,86 +276,8 @@ pub struct ExecutionFile {
         rename = "sizeBytes",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::integer::optional")]
     pub size_bytes: ::std::option::Option<u64>,
-}
-///The status of an execution.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum ExecutionStatus {
-    InProgress,
-    Completed,
-    Enqueued,
-    Failed,
-    Paused,
-}
-impl ::std::fmt::Display for ExecutionStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::InProgress => f.write_str("InProgress"),
-            Self::Completed => f.write_str("Completed"),
-            Self::Enqueued => f.write_str("Enqueued"),
-            Self::Failed => f.write_str("Failed"),
-            Self::Paused => f.write_str("Paused"),
-        }
-    }
-}
-impl ::std::str::FromStr for ExecutionStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "InProgress" => Ok(Self::InProgress),
-            "Completed" => Ok(Self::Completed),
-            "Enqueued" => Ok(Self::Enqueued),
-            "Failed" => Ok(Self::Failed),
-            "Paused" => Ok(Self::Paused),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for ExecutionStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ExecutionStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///A webhook event payload containing event type and data: what Kaizen Automation POSTs to a registered `events` webhook when an execution has finished running. Signed with the `X-Webhooks-Signature`, `X-Webhooks-Timestamp` and `X-Webhooks-Id` headers.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    PartialEq
-)]
-pub struct KaizenWebhookEvent {
-    ///Data about the completed execution.
-    pub data: Execution,
-    ///The event type. `execution.complete` is the only documented name; other event kinds exist (downloads complete, error analysis complete, agent execution complete) but their names are not published, so they fail this schema while typed parsing keeps them.
-    #[serde(rename = "type")]
-    pub type_: ::std::string::String,
 }
 ///How a block finds its target element: any of these may be set.
 #[derive(
@@ -446,6 +370,7 @@ pub struct ParentRelationship {
         rename = "blockDepth",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::integer::optional")]
     pub block_depth: ::std::option::Option<u64>,
     ///The id of the enclosing block.
     #[serde(
@@ -464,6 +389,7 @@ pub struct ParentRelationship {
         rename = "positionInSequence",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::integer::optional")]
     pub position_in_sequence: ::std::option::Option<u64>,
 }
 ///A workflow block, here the one the execution started from.
@@ -606,13 +532,195 @@ pub mod error {
         }
     }
 }
+///The status of an execution.
+///
+///Open: a value this version does not know decodes to `Unknown` with the string kept, and encodes back unchanged; strict validation still reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ExecutionStatus {
+    ///`InProgress`
+    InProgress,
+    ///`Completed`
+    Completed,
+    ///`Enqueued`
+    Enqueued,
+    ///`Failed`
+    Failed,
+    ///`Paused`
+    Paused,
+    /// A value this version does not know, kept as sent.
+    Unknown(::std::string::String),
+}
+impl ExecutionStatus {
+    /// Every value the schema lists, in its order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::InProgress,
+        Self::Completed,
+        Self::Enqueued,
+        Self::Failed,
+        Self::Paused,
+    ];
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InProgress => "InProgress",
+            Self::Completed => "Completed",
+            Self::Enqueued => "Enqueued",
+            Self::Failed => "Failed",
+            Self::Paused => "Paused",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Whether the schema lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+impl ::std::convert::From<&str> for ExecutionStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "InProgress" => Self::InProgress,
+            "Completed" => Self::Completed,
+            "Enqueued" => Self::Enqueued,
+            "Failed" => Self::Failed,
+            "Paused" => Self::Paused,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ExecutionStatus {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for ExecutionStatus {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for ExecutionStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ExecutionStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExecutionStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::open_enum::deserialize(deserializer)
+    }
+}
+impl ::schemars::JsonSchema for ExecutionStatus {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        "ExecutionStatus".into()
+    }
+    fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        crate::open_enum::json_schema(
+            "The status of an execution.",
+            &["InProgress", "Completed", "Enqueued", "Failed", "Paused"],
+        )
+    }
+}
+///A webhook event payload containing event type and data: what Kaizen Automation POSTs to a registered `events` webhook when an execution has finished running. Signed with the `X-Webhooks-Signature`, `X-Webhooks-Timestamp` and `X-Webhooks-Id` headers.
+///
+///Open: an event `type` this version does not know decodes to `Unknown`, which keeps the type and the raw `data`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum KaizenWebhookEvent {
+    ///`execution.complete`, with its `data` decoded (boxed: it is large).
+    ExecutionComplete(::std::boxed::Box<Execution>),
+    /// An event type this version does not know, kept as sent.
+    Unknown(crate::UnknownEvent),
+}
+impl KaizenWebhookEvent {
+    /// The event types the schema documents.
+    pub const KNOWN_TYPES: &'static [&'static str] = &["execution.complete"];
+    /// The event's `type`, as sent.
+    pub fn event_type(&self) -> &str {
+        match self {
+            Self::ExecutionComplete(_) => "execution.complete",
+            Self::Unknown(event) => &event.event_type,
+        }
+    }
+}
+impl crate::envelope::Envelope for KaizenWebhookEvent {
+    fn is_known(event_type: &str) -> bool {
+        Self::KNOWN_TYPES.contains(&event_type)
+    }
+    fn decode_known<'de, D: ::serde::Deserializer<'de>>(
+        event_type: &str,
+        data: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match event_type {
+            "execution.complete" => {
+                <Execution as ::serde::Deserialize>::deserialize(data)
+                    .map(|data| Self::ExecutionComplete(::std::boxed::Box::new(data)))
+            }
+            other => {
+                Err(
+                    <D::Error as ::serde::de::Error>::custom(
+                        format!("`{other}` is not a documented event type"),
+                    ),
+                )
+            }
+        }
+    }
+    fn unknown(event: crate::UnknownEvent) -> Self {
+        Self::Unknown(event)
+    }
+}
+impl ::serde::Serialize for KaizenWebhookEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::ExecutionComplete(data) => {
+                crate::envelope::serialize(serializer, "execution.complete", data)
+            }
+            Self::Unknown(event) => {
+                crate::envelope::serialize(serializer, &event.event_type, &event.data)
+            }
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for KaizenWebhookEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::envelope::deserialize(deserializer)
+    }
+}
+impl ::schemars::JsonSchema for KaizenWebhookEvent {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        stringify!(KaizenWebhookEvent).into()
+    }
+    fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        crate::envelope::json_schema(
+            "A webhook event payload containing event type and data: what Kaizen Automation POSTs to a registered `events` webhook when an execution has finished running. Signed with the `X-Webhooks-Signature`, `X-Webhooks-Timestamp` and `X-Webhooks-Id` headers.",
+            vec![("execution.complete", generator.subschema_for:: < Execution > ())],
+        )
+    }
+}
 /// The schema these types were generated from, embedded in the binary.
 pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     name: "kaizen/webhook-event",
     id: "https://hookschema.dev/schemas/kaizen/webhook-event/v1.json",
     title: "KaizenWebhookEvent",
     text: include_str!("../../../../../schemas/kaizen/webhook-event.schema.json"),
-    decode: crate::reserialize::<KaizenWebhookEvent>,
+    reserialize: crate::reserialize::<KaizenWebhookEvent>,
 };
 impl crate::HasSchema for KaizenWebhookEvent {
     const SCHEMA: &'static crate::SchemaFile = &SCHEMA;

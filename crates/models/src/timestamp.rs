@@ -1,0 +1,203 @@
+//! Date-times as the vendors send them: parsed for use, kept as text for an exact round trip.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A date-time field (`format: date-time` in the schemas).
+///
+/// It keeps the text exactly as sent, so a model serialises back to the same string, and the
+/// instant it names. Two shapes are accepted:
+///
+/// - RFC 3339 date-times, with any offset and any number of fractional digits
+///   (`2025-03-26T12:45:46.123Z`, `2025-11-03T18:00:00+01:00`);
+/// - ComfyDeploy's `2025-03-26T12:45Z`. Its sender formats `isoformat()[:-3] + "Z"` to cut
+///   microseconds down to milliseconds; when the stored microseconds are exactly zero Python
+///   prints no fraction, so the cut removes the seconds instead. The value is read as the start
+///   of that minute, up to 59 s before the real instant, and [`Timestamp::seconds_lost`] says
+///   so. The strict validator still reports this shape, which is not RFC 3339.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Timestamp {
+    text: String,
+    instant: DateTime<FixedOffset>,
+}
+
+/// Text that is not a date-time in either accepted shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimestampError {
+    text: String,
+}
+
+impl fmt::Display for TimestampError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` is not an RFC 3339 date-time", self.text)
+    }
+}
+
+impl std::error::Error for TimestampError {}
+
+/// `YYYY-MM-DDTHH:MMZ`: the length of ComfyDeploy's seconds-less shape.
+const SECONDS_LOST_LEN: usize = "2025-03-26T12:45Z".len();
+
+impl Timestamp {
+    /// Parses either accepted shape.
+    pub fn parse(text: &str) -> Result<Self, TimestampError> {
+        let instant = DateTime::parse_from_rfc3339(text)
+            .or_else(|_| parse_seconds_lost(text))
+            .map_err(|_| TimestampError {
+                text: text.to_owned(),
+            })?;
+        Ok(Timestamp {
+            text: text.to_owned(),
+            instant,
+        })
+    }
+
+    /// The text exactly as sent.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The instant, in the offset it was sent with.
+    pub fn instant(&self) -> DateTime<FixedOffset> {
+        self.instant
+    }
+
+    /// The instant in UTC.
+    pub fn to_utc(&self) -> DateTime<Utc> {
+        self.instant.with_timezone(&Utc)
+    }
+
+    /// Whether this is ComfyDeploy's `…T12:45Z` shape, whose seconds the sender dropped: the
+    /// real instant lies within the 60 s from [`Timestamp::instant`].
+    pub fn seconds_lost(&self) -> bool {
+        self.text.len() == SECONDS_LOST_LEN && DateTime::parse_from_rfc3339(&self.text).is_err()
+    }
+}
+
+fn parse_seconds_lost(text: &str) -> Result<DateTime<FixedOffset>, chrono::ParseError> {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%MZ")
+        .map(|naive| naive.and_utc().fixed_offset())
+}
+
+/// A `Timestamp` for an instant, written as RFC 3339 in UTC with milliseconds, the way
+/// ComfyDeploy writes its well-formed timestamps.
+impl From<DateTime<Utc>> for Timestamp {
+    fn from(instant: DateTime<Utc>) -> Self {
+        Timestamp {
+            text: instant.to_rfc3339_opts(SecondsFormat::Millis, true),
+            instant: instant.fixed_offset(),
+        }
+    }
+}
+
+impl FromStr for Timestamp {
+    type Err = TimestampError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Timestamp::parse(text)
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// Chronological, then by text, so that the order agrees with equality.
+impl Ord for Timestamp {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.instant
+            .cmp(&other.instant)
+            .then_with(|| self.text.cmp(&other.text))
+    }
+}
+
+impl PartialOrd for Timestamp {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = Cow::<'de, str>::deserialize(deserializer)?;
+        Timestamp::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+impl schemars::JsonSchema for Timestamp {
+    fn schema_name() -> Cow<'static, str> {
+        "Timestamp".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "format": "date-time"})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_text_is_kept_and_its_instant_parsed() {
+        let ts = Timestamp::parse("2025-11-03T18:00:00.5+01:00").unwrap();
+        assert_eq!(ts.as_str(), "2025-11-03T18:00:00.5+01:00");
+        assert_eq!(ts.to_utc().to_rfc3339(), "2025-11-03T17:00:00.500+00:00");
+        assert!(!ts.seconds_lost());
+    }
+
+    #[test]
+    fn comfydeploy_seconds_lost_shape_is_the_start_of_its_minute() {
+        let ts = Timestamp::parse("2025-03-26T12:45Z").unwrap();
+        assert_eq!(ts.to_utc().to_rfc3339(), "2025-03-26T12:45:00+00:00");
+        assert!(ts.seconds_lost());
+        assert_eq!(
+            serde_json::to_string(&ts).unwrap(),
+            r#""2025-03-26T12:45Z""#
+        );
+    }
+
+    #[test]
+    fn other_shapes_are_rejected_with_the_text() {
+        for text in [
+            "15/09/2025 14:02",
+            "2025-03-26",
+            "2025-03-26T12Z",
+            "2025-13-01T00:00:00Z",
+            "",
+        ] {
+            let error = Timestamp::parse(text).unwrap_err();
+            assert_eq!(
+                error.to_string(),
+                format!("`{text}` is not an RFC 3339 date-time")
+            );
+        }
+    }
+
+    #[test]
+    fn order_is_chronological_across_offsets() {
+        let early = Timestamp::parse("2025-01-01T10:00:00+02:00").unwrap();
+        let late = Timestamp::parse("2025-01-01T09:00:00Z").unwrap();
+        assert!(early < late);
+    }
+
+    #[test]
+    fn from_an_instant_writes_milliseconds_and_z() {
+        let instant = DateTime::parse_from_rfc3339("2025-03-26T12:45:46.123456Z").unwrap();
+        let ts = Timestamp::from(instant.with_timezone(&Utc));
+        assert_eq!(ts.as_str(), "2025-03-26T12:45:46.123Z");
+    }
+}

@@ -1,0 +1,227 @@
+//! Every valid example, decoded into the models and serialised back, is still valid under the
+//! strict schema and equal to what was sent, but for the normalisations README.md lists:
+//!
+//! 1. fields the schema does not declare are dropped;
+//! 2. an optional field sent as `null`, `[]` or `{}` may come back absent;
+//! 3. an absent field with a schema `default` comes back with that default;
+//! 4. numbers compare as numbers (`1` and `1.0` are equal, as in JSON Schema);
+//! 5. UUIDs may change letter case.
+
+use hookschema_models::SchemaFile;
+use hookschema_validate::Schema;
+use serde_json::{Map, Value};
+
+/// Walks a payload, its re-serialised form and the schema together.
+struct Comparison<'a> {
+    root: &'a Value,
+    differences: Vec<String>,
+}
+
+impl<'a> Comparison<'a> {
+    /// Follows `$ref`, and picks the `anyOf` branch whose type fits `value`.
+    fn resolve(&self, schema: Option<&'a Value>, value: &Value) -> Option<&'a Value> {
+        let schema = schema?;
+        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            let name = reference.strip_prefix("#/$defs/")?;
+            return self.resolve(self.root["$defs"].get(name), value);
+        }
+        if let Some(branches) = schema.get("anyOf").and_then(Value::as_array) {
+            return branches
+                .iter()
+                .map(|branch| self.resolve(Some(branch), value))
+                .find(|branch| branch.is_some_and(|b| fits(b, value)))
+                .flatten();
+        }
+        Some(schema)
+    }
+
+    fn compare(&mut self, path: &str, schema: Option<&'a Value>, sent: &Value, kept: &Value) {
+        let schema = self.resolve(schema, sent);
+        match (sent, kept) {
+            (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => {}
+            (Value::String(a), Value::String(b))
+                if a == b || (format(schema) == Some("uuid") && a.eq_ignore_ascii_case(b)) => {}
+            (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+                let items = schema.and_then(|s| s.get("items"));
+                for (i, (a, b)) in a.iter().zip(b).enumerate() {
+                    self.compare(&format!("{path}/{i}"), items, a, b);
+                }
+            }
+            (Value::Object(a), Value::Object(b)) => self.compare_objects(path, schema, a, b),
+            (a, b) if a == b => {}
+            (a, b) => self.differences.push(format!("{path}: sent {a}, kept {b}")),
+        }
+    }
+
+    fn compare_objects(
+        &mut self,
+        path: &str,
+        schema: Option<&'a Value>,
+        sent: &Map<String, Value>,
+        kept: &Map<String, Value>,
+    ) {
+        let properties = schema
+            .and_then(|s| s.get("properties"))
+            .and_then(Value::as_object);
+        let additional = schema
+            .and_then(|s| s.get("additionalProperties"))
+            .filter(|a| a.is_object());
+        let required = |key: &str| {
+            schema
+                .and_then(|s| s.get("required"))
+                .and_then(Value::as_array)
+                .is_some_and(|r| r.iter().any(|k| k == key))
+        };
+        for (key, value) in sent {
+            let here = format!("{path}/{key}");
+            let declared = properties.and_then(|p| p.get(key)).or(additional);
+            match kept.get(key) {
+                Some(kept) => self.compare(&here, declared, value, kept),
+                // 1: undeclared fields are dropped.
+                None if schema.is_some() && declared.is_none() => {}
+                // 2: optional null, [] and {} may come back absent.
+                None if !required(key) && is_empty(value) => {}
+                None => self.differences.push(format!("{here}: dropped {value}")),
+            }
+        }
+        for (key, value) in kept {
+            if sent.contains_key(key) {
+                continue;
+            }
+            // 3: defaults are filled in.
+            let default = properties
+                .and_then(|p| p.get(key))
+                .and_then(|p| p.get("default"));
+            let mut filled = Comparison {
+                root: self.root,
+                differences: Vec::new(),
+            };
+            if let Some(default) = default {
+                filled.compare("", None, default, value);
+            }
+            if default.is_none() || !filled.differences.is_empty() {
+                self.differences
+                    .push(format!("{path}/{key}: added {value}"));
+            }
+        }
+    }
+}
+
+fn fits(schema: &Value, value: &Value) -> bool {
+    let kind = match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_f64() => "number",
+        Value::Number(_) => "integer",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    match schema.get("type") {
+        None => true,
+        Some(Value::String(t)) => t == kind || (t == "number" && kind == "integer"),
+        Some(Value::Array(types)) => types
+            .iter()
+            .any(|t| t == kind || (t == "number" && kind == "integer")),
+        Some(_) => false,
+    }
+}
+
+fn format(schema: Option<&Value>) -> Option<&str> {
+    schema?.get("format")?.as_str()
+}
+
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Array(items) => items.is_empty(),
+        Value::Object(map) => map.is_empty(),
+        _ => false,
+    }
+}
+
+/// Differences between `sent` and `kept` that the normalisations do not explain.
+fn differences(schema: &Value, sent: &Value, kept: &Value) -> Vec<String> {
+    let mut comparison = Comparison {
+        root: schema,
+        differences: Vec::new(),
+    };
+    comparison.compare("", Some(schema), sent, kept);
+    comparison.differences
+}
+
+#[test]
+fn every_valid_fixture_round_trips_through_the_models() {
+    let mut problems = Vec::new();
+    for fixture in hookschema_fixtures::all()
+        .into_iter()
+        .filter(|f| f.is_valid())
+    {
+        let file = SchemaFile::named(&fixture.schema).unwrap();
+        let schema: Value = serde_json::from_str(file.text).unwrap();
+        let sent: Value = serde_json::from_slice(&fixture.bytes).unwrap();
+        let kept = (file.reserialize)(&fixture.bytes).unwrap();
+        for violation in Schema::named(&fixture.schema).unwrap().validate(&kept) {
+            problems.push(format!(
+                "{fixture}: re-serialised payload is invalid: {violation}"
+            ));
+        }
+        for difference in differences(&schema, &sent, &kept) {
+            problems.push(format!("{fixture}: {difference}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The comparison above must be able to fail: it catches every change the normalisations do
+/// not cover.
+#[test]
+fn the_comparison_sees_real_changes() {
+    let schema: Value = serde_json::json!({
+        "type": "object",
+        "required": ["id", "state"],
+        "properties": {
+            "id": {"type": "string", "format": "uuid"},
+            "state": {"type": ["string", "null"]},
+            "count": {"type": "number", "default": 0},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "child": {"anyOf": [{"$ref": "#/$defs/Child"}, {"type": "null"}]}
+        },
+        "$defs": {"Child": {"type": "object", "properties": {"name": {"type": "string"}}}}
+    });
+    let sent = serde_json::json!({
+        "id": "B7E21C44-0F3A-4D8E-A1B2-6C9D0E7F8A11", "state": null, "tags": [],
+        "child": {"name": "a", "extra": 1}, "vendor_field": true
+    });
+    let normalised = serde_json::json!({
+        "id": "b7e21c44-0f3a-4d8e-a1b2-6c9d0e7f8a11", "state": null, "count": 0.0,
+        "child": {"name": "a"}
+    });
+    assert_eq!(
+        differences(&schema, &sent, &normalised),
+        Vec::<String>::new()
+    );
+
+    let changed = [
+        (serde_json::json!({"id": "x", "state": null}), "/id"),
+        (
+            serde_json::json!({"id": "b7e21c44-0f3a-4d8e-a1b2-6c9d0e7f8a11"}),
+            "/state",
+        ),
+        (
+            serde_json::json!({"id": "b7e21c44-0f3a-4d8e-a1b2-6c9d0e7f8a11", "state": null, "count": 1}),
+            "/count",
+        ),
+        (
+            serde_json::json!({"id": "b7e21c44-0f3a-4d8e-a1b2-6c9d0e7f8a11", "state": null, "child": {"name": "b"}}),
+            "/child/name",
+        ),
+    ];
+    for (kept, at) in changed {
+        let found = differences(&schema, &sent, &kept);
+        assert!(
+            found.iter().any(|d| d.starts_with(at)),
+            "{at} not flagged in {found:?}"
+        );
+    }
+}

@@ -1,0 +1,208 @@
+//! Open enums: every string enum of a schema becomes a `#[non_exhaustive]` Rust enum with a
+//! variant per listed value and `Unknown(String)` for any other, so a value a vendor adds later
+//! decodes (and encodes back unchanged) instead of failing the delivery. The schema stays strict.
+//!
+//! This is the one place that decides it: typify is told the enum is replaced, and the
+//! replacement is written here.
+
+use heck::ToUpperCamelCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::codegen::Result;
+
+/// A string enum defined in a schema's `$defs`.
+pub struct OpenEnum {
+    pub name: String,
+    description: String,
+    values: Vec<String>,
+}
+
+/// The variant that keeps values the schema does not list.
+const CATCH_ALL: &str = "Unknown";
+
+impl OpenEnum {
+    /// Every string enum in `schema`. They must live in `$defs`, where they have a name; an
+    /// inline one is an error, so no enum escapes being opened.
+    pub fn find_all(schema: &Value) -> Result<Vec<OpenEnum>> {
+        let mut found = Vec::new();
+        let defs = schema.get("$defs").and_then(Value::as_object);
+        for (name, def) in defs.into_iter().flatten() {
+            if let Some(values) = string_enum(def) {
+                let description = def
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                found.push(OpenEnum {
+                    name: name.clone(),
+                    description: description.to_owned(),
+                    values,
+                });
+            }
+        }
+        let mut pointers = Vec::new();
+        find_enums("", schema, &mut pointers);
+        let opened: Vec<String> = found
+            .iter()
+            .map(|e| format!("/$defs/{}/enum", e.name))
+            .collect();
+        if let Some(at) = pointers.iter().find(|p| !opened.contains(p)) {
+            return Err(format!(
+                "the enum at #{at} cannot be opened: make it a `$defs` entry of `\"type\": \"string\"`"
+            )
+            .into());
+        }
+        Ok(found)
+    }
+
+    /// The Rust code: the enum, its conversions, serde and schemars impls.
+    pub fn tokens(&self) -> Result<TokenStream> {
+        let name = format_ident!("{}", self.name);
+        let variants = self.variants()?;
+        let idents: Vec<_> = variants.iter().map(|v| format_ident!("{v}")).collect();
+        let values = &self.values;
+        let catch_all = format_ident!("{CATCH_ALL}");
+        let value_docs = values.iter().map(|v| format!("`{v}`"));
+        let description = &self.description;
+        let open_doc = "Open: a value this version does not know decodes to `Unknown` with the \
+                        string kept, and encodes back unchanged; strict validation still reports it.";
+        let name_text = &self.name;
+        Ok(quote! {
+            #[doc = #description]
+            #[doc = ""]
+            #[doc = #open_doc]
+            #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[non_exhaustive]
+            pub enum #name {
+                #( #[doc = #value_docs] #idents, )*
+                /// A value this version does not know, kept as sent.
+                #catch_all(::std::string::String),
+            }
+
+            impl #name {
+                /// Every value the schema lists, in its order.
+                pub const KNOWN: &'static [Self] = &[#(Self::#idents),*];
+
+                /// The value as it is written on the wire.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #( Self::#idents => #values, )*
+                        Self::#catch_all(value) => value,
+                    }
+                }
+
+                /// Whether the schema lists this value.
+                pub fn is_known(&self) -> bool {
+                    !matches!(self, Self::#catch_all(_))
+                }
+            }
+
+            impl ::std::convert::From<&str> for #name {
+                fn from(value: &str) -> Self {
+                    match value {
+                        #( #values => Self::#idents, )*
+                        other => Self::#catch_all(other.to_owned()),
+                    }
+                }
+            }
+
+            impl ::std::convert::From<::std::string::String> for #name {
+                fn from(value: ::std::string::String) -> Self {
+                    match Self::from(value.as_str()) {
+                        Self::#catch_all(_) => Self::#catch_all(value),
+                        known => known,
+                    }
+                }
+            }
+
+            impl ::std::str::FromStr for #name {
+                type Err = ::std::convert::Infallible;
+                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                    Ok(Self::from(value))
+                }
+            }
+
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    crate::open_enum::deserialize(deserializer)
+                }
+            }
+
+            impl ::schemars::JsonSchema for #name {
+                fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                    #name_text.into()
+                }
+                fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                    crate::open_enum::json_schema(#description, &[#(#values),*])
+                }
+            }
+        })
+    }
+
+    fn variants(&self) -> Result<Vec<String>> {
+        let variants: Vec<String> = self
+            .values
+            .iter()
+            .map(|v| v.to_upper_camel_case())
+            .collect();
+        for (i, variant) in variants.iter().enumerate() {
+            if variant == CATCH_ALL || variant.is_empty() || variants[..i].contains(variant) {
+                return Err(format!(
+                    "enum {}: value `{}` gives the variant name `{variant}`, which is taken",
+                    self.name, self.values[i]
+                )
+                .into());
+            }
+        }
+        Ok(variants)
+    }
+}
+
+/// The values of a `{"type": "string", "enum": [...]}` schema.
+fn string_enum(schema: &Value) -> Option<Vec<String>> {
+    if schema.get("type")? != "string" {
+        return None;
+    }
+    schema
+        .get("enum")?
+        .as_array()?
+        .iter()
+        .map(|v| v.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Pointers to every `enum` keyword in `node`.
+fn find_enums(pointer: &str, node: &Value, found: &mut Vec<String>) {
+    match node {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let here = format!("{pointer}/{key}");
+                match key.as_str() {
+                    "enum" => found.push(here),
+                    // Values, not subschemas.
+                    "const" | "examples" | "default" => {}
+                    _ => find_enums(&here, child, found),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                find_enums(&format!("{pointer}/{i}"), child, found);
+            }
+        }
+        _ => {}
+    }
+}

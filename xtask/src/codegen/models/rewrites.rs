@@ -1,0 +1,196 @@
+//! Rewrites of typify's output, so that the models decode every payload the strict schema
+//! accepts and write back what they read:
+//!
+//! - date-times become `crate::Timestamp`, which keeps the text as sent and accepts
+//!   ComfyDeploy's seconds-less `…T12:45Z`;
+//! - integer fields accept integral floats (`2.0`), as JSON Schema's `integer` does;
+//! - a field with a schema `default` is always written: absent means the default, so writing it
+//!   changes nothing, while leaving out a `[]` that was sent would;
+//! - the wire quirks in [`QUIRKS`] decode with their hand-written decoders.
+
+use std::collections::BTreeSet;
+
+use heck::ToUpperCamelCase;
+use quote::quote;
+use serde_json::Value;
+use syn::punctuated::Punctuated;
+use syn::visit_mut::{self, VisitMut};
+
+/// The type every `format: date-time` field gets instead of typify's `chrono::DateTime<Utc>`.
+const TIMESTAMP: &str = "crate::Timestamp";
+
+/// A field some sender writes outside its schema, decoded by a hand-written function.
+struct Quirk {
+    /// The struct and its field's JSON name.
+    ty: &'static str,
+    field: &'static str,
+    /// The path of the `deserialize_with` function.
+    decoder: &'static str,
+}
+
+/// The known wire quirks; each decoder's documentation says what it handles and why.
+const QUIRKS: &[Quirk] = &[Quirk {
+    ty: "WorkflowRunOutputModel",
+    field: "data",
+    decoder: "crate::quirks::comfydeploy_output_data",
+}];
+
+pub struct Rewrites {
+    chrono_utc: String,
+    count: String,
+    optional_count: String,
+    /// `(type, property)` pairs whose property has a schema `default`.
+    defaults: BTreeSet<(String, String)>,
+    /// The struct being visited.
+    current: String,
+    /// The quirks applied so far, to catch a stale [`QUIRKS`] entry.
+    applied: BTreeSet<&'static str>,
+    /// The types this schema defines, to tell which quirks concern it.
+    types: BTreeSet<String>,
+}
+
+impl Rewrites {
+    pub fn new(schema: &Value) -> Self {
+        let mut defaults = BTreeSet::new();
+        let root_name = schema["title"].as_str().unwrap_or_default();
+        let defs = schema["$defs"].as_object().into_iter().flatten();
+        for (name, def) in
+            std::iter::once((root_name, schema)).chain(defs.map(|(n, d)| (n.as_str(), d)))
+        {
+            for (property, subschema) in def["properties"].as_object().into_iter().flatten() {
+                if subschema.get("default").is_some() {
+                    defaults.insert((name.to_upper_camel_case(), property.clone()));
+                }
+            }
+        }
+        let types = std::iter::once(root_name)
+            .chain(
+                schema["$defs"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(n, _)| n.as_str()),
+            )
+            .map(|name| name.to_upper_camel_case())
+            .collect();
+        Rewrites {
+            chrono_utc: quote!(::chrono::DateTime<::chrono::offset::Utc>).to_string(),
+            count: quote!(u64).to_string(),
+            optional_count: quote!(::std::option::Option<u64>).to_string(),
+            defaults,
+            current: String::new(),
+            applied: BTreeSet::new(),
+            types,
+        }
+    }
+
+    /// Fails if a quirk names a field of this schema's types that the visit did not meet.
+    pub fn finish(&self) -> crate::codegen::Result<()> {
+        for quirk in QUIRKS {
+            if self.types.contains(quirk.ty) && !self.applied.contains(quirk.decoder) {
+                return Err(format!(
+                    "quirk {}: no field `{}` on `{}`",
+                    quirk.decoder, quirk.field, quirk.ty
+                )
+                .into());
+            }
+        }
+        Ok(())
+    }
+}
+
+impl VisitMut for Rewrites {
+    fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
+        self.current = item.ident.to_string();
+        visit_mut::visit_item_struct_mut(self, item);
+    }
+
+    fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+        if quote!(#ty).to_string() == self.chrono_utc {
+            *ty = syn::parse_str(TIMESTAMP).expect("a type path");
+        } else {
+            visit_mut::visit_type_mut(self, ty);
+        }
+    }
+
+    fn visit_field_mut(&mut self, field: &mut syn::Field) {
+        let ty = &field.ty;
+        let ty = quote!(#ty).to_string();
+        if ty == self.count {
+            field
+                .attrs
+                .push(syn::parse_quote!(#[serde(deserialize_with = "crate::integer::required")]));
+        } else if ty == self.optional_count {
+            field.attrs.push(
+                syn::parse_quote!(#[serde(default, deserialize_with = "crate::integer::optional")]),
+            );
+        }
+        let wire_name = wire_name(field);
+        if self
+            .defaults
+            .contains(&(self.current.clone(), wire_name.clone()))
+        {
+            drop_skip_serializing_if(field);
+        }
+        for quirk in QUIRKS
+            .iter()
+            .filter(|q| q.ty == self.current && q.field == wire_name)
+        {
+            let decoder = quirk.decoder;
+            field
+                .attrs
+                .push(syn::parse_quote!(#[serde(deserialize_with = #decoder)]));
+            self.applied.insert(decoder);
+        }
+        visit_mut::visit_field_mut(self, field);
+    }
+}
+
+/// The field's name in JSON: its `#[serde(rename)]`, or its identifier.
+fn wire_name(field: &syn::Field) -> String {
+    serde_items(field)
+        .into_iter()
+        .find_map(|item| match item {
+            syn::Meta::NameValue(nv) if nv.path.is_ident("rename") => match nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .unwrap_or_else(|| {
+            field
+                .ident
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default()
+        })
+}
+
+/// Every item of every `#[serde(...)]` attribute on the field.
+fn serde_items(field: &syn::Field) -> Vec<syn::Meta> {
+    field
+        .attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("serde"))
+        .filter_map(|attr| {
+            attr.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+                .ok()
+        })
+        .flatten()
+        .collect()
+}
+
+/// Removes `skip_serializing_if` from the field's serde attributes.
+fn drop_skip_serializing_if(field: &mut syn::Field) {
+    let kept: Vec<syn::Meta> = serde_items(field)
+        .into_iter()
+        .filter(|item| !item.path().is_ident("skip_serializing_if"))
+        .collect();
+    field.attrs.retain(|attr| !attr.path().is_ident("serde"));
+    if !kept.is_empty() {
+        field.attrs.push(syn::parse_quote!(#[serde(#(#kept),*)]));
+    }
+}
