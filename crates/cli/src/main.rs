@@ -1,13 +1,15 @@
-//! `hookschema`: validate, parse and list webhook payloads against hookschema's schemas.
+//! `hookschema`: validate, parse, verify and list webhook payloads against hookschema's schemas.
 //!
-//! Exit codes (CONTRACT.md §4): 0 when every input is valid, 1 when any input is invalid (input
-//! that is not JSON included), 2 on a usage or I/O error.
+//! Exit codes (CONTRACT.md §4): 0 when every input is valid (or authentic), 1 when any input is
+//! invalid (input that is not JSON included) or not authentic, 2 on a usage or I/O error.
 
 mod input;
 mod outcome;
 mod parse;
 mod schemas;
+mod serve;
 mod validate;
+mod verify;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -22,7 +24,7 @@ use crate::outcome::Outcome;
 #[command(
     name = "hookschema",
     version,
-    about = "Validate, parse and list webhook payloads"
+    about = "Validate, parse, verify and list webhook payloads"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -50,6 +52,21 @@ enum Command {
     },
     /// List the schemas with their `$id`.
     Schemas,
+    /// Check a delivery's signature on its raw body.
+    #[command(subcommand)]
+    Verify(Vendor<verify::VerifyArgs>),
+    /// Sign a body as the vendor would, printing the headers to send with it.
+    #[command(subcommand)]
+    Sign(Vendor<verify::SignArgs>),
+    /// Receive both vendors' webhooks over HTTP, writing each accepted delivery as a JSON line.
+    Serve(serve::ServeArgs),
+}
+
+/// The vendors that sign their webhooks.
+#[derive(Subcommand)]
+enum Vendor<A: clap::Args> {
+    /// Kaizen Automation: `X-Webhooks-Id`, `X-Webhooks-Timestamp`, `X-Webhooks-Signature`.
+    Kaizen(A),
 }
 
 /// How `validate` reports each input.
@@ -69,10 +86,9 @@ fn schema_names() -> PossibleValuesParser {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let result = match cli.command {
+    // Not `stdout().lock()`: the receiver writes to standard output from other threads.
+    let mut out = io::BufWriter::new(io::stdout());
+    let result = match Cli::parse().command {
         Command::Validate {
             schema,
             format,
@@ -84,6 +100,9 @@ fn main() -> ExitCode {
             with_files(&files, |files| parse::run(&mut out, &schema, files))
         }
         Command::Schemas => schemas::run(&mut out),
+        Command::Verify(Vendor::Kaizen(args)) => verify::run_verify(&mut out, &args),
+        Command::Sign(Vendor::Kaizen(args)) => verify::run_sign(&mut out, &args),
+        Command::Serve(args) => Ok(serve::run(&args)),
     };
     let outcome = result
         .and_then(|outcome| out.flush().map(|()| outcome))

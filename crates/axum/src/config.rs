@@ -1,0 +1,97 @@
+//! What an extractor needs to know, taken from the router's state with `FromRef`.
+
+use std::fmt;
+
+use hookschema_signature::{Secret, Verifier};
+use sha2::{Digest, Sha256};
+
+/// The largest body read by default: 2 MiB, as axum's own default.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// How deliveries are received: how they are authenticated (`A`), how large a body may be, and
+/// whether a delivery that decodes but breaks the strict schema is refused.
+#[derive(Debug, Clone)]
+pub struct Config<A> {
+    pub(crate) auth: A,
+    pub(crate) max_body_bytes: usize,
+    pub(crate) strict: bool,
+}
+
+/// Kaizen: signatures checked by a [`Verifier`].
+pub type KaizenConfig = Config<Verifier>;
+
+/// ComfyDeploy: a [`UrlToken`].
+pub type ComfyDeployConfig = Config<UrlToken>;
+
+impl<A> Config<A> {
+    fn with_auth(auth: A) -> Self {
+        Config {
+            auth,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            strict: false,
+        }
+    }
+
+    /// Refuse bodies over `bytes` with 413.
+    pub fn with_max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    /// Refuse, with 422, deliveries that decode but break the strict schema, instead of keeping
+    /// them with their violations.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+}
+
+impl Config<Verifier> {
+    /// Accept deliveries signed with any of `secrets` (more than one while rotating), with the
+    /// default tolerance and body limit, keeping drifted deliveries.
+    pub fn new(secrets: Vec<Secret>) -> Self {
+        Config::with_auth(Verifier::new(secrets))
+    }
+
+    /// Accept timestamps up to `seconds` from now, either way.
+    pub fn with_tolerance(mut self, seconds: u64) -> Self {
+        self.auth = self.auth.with_tolerance(seconds);
+        self
+    }
+}
+
+impl Config<UrlToken> {
+    /// Accept deliveries whose URL carries `?token=<token>`, with the default body limit,
+    /// keeping drifted deliveries.
+    pub fn new(token: &str) -> Self {
+        Config::with_auth(UrlToken {
+            digest: Sha256::digest(token.as_bytes()).into(),
+            parameter: "token".to_owned(),
+        })
+    }
+
+    /// Read the token from this query parameter instead of `token`.
+    pub fn with_token_parameter(mut self, name: &str) -> Self {
+        self.auth.parameter = name.to_owned();
+        self
+    }
+}
+
+/// A secret the sender puts in the webhook URL's query string. ComfyDeploy does not sign its
+/// webhooks; its documentation has the receiver put a secret in the URL it gives ComfyDeploy,
+/// e.g. `https://example.com/comfydeploy?token=…`.
+#[derive(Clone)]
+pub struct UrlToken {
+    /// The token's SHA-256: comparing digests takes the same time whatever the lengths.
+    pub(crate) digest: [u8; 32],
+    pub(crate) parameter: String,
+}
+
+impl fmt::Debug for UrlToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UrlToken")
+            .field("token", &"redacted")
+            .field("parameter", &self.parameter)
+            .finish()
+    }
+}

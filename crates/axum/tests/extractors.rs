@@ -1,0 +1,289 @@
+//! The extractors in a router, driven in-process: each kind of delivery gets its status and
+//! body, and the handler sees what was authenticated.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use axum::routing::post;
+use axum::{Json, Router};
+use hookschema_axum::{ComfyDeployConfig, Delivery, KaizenConfig};
+use hookschema_models::comfydeploy::WorkflowRunWebhookBody;
+use hookschema_models::kaizen::KaizenWebhookEvent;
+use hookschema_signature::{Secret, sign};
+use hookschema_validate::Schema;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+const SECRET: &str = "dGVzdC1zaWduaW5nLWtleS0wMTIzNDU2Nzg5YWJjZGVm";
+const TOKEN: &str = "s3cr3t-url-token";
+
+async fn kaizen_handler(delivery: Delivery<KaizenWebhookEvent>) -> Json<Value> {
+    Json(json!({
+        "id": delivery.id,
+        "type": delivery.event.event_type(),
+        "violations": delivery.violations.iter().map(|v| &v.instance_path).collect::<Vec<_>>(),
+        "body_bytes": delivery.body.len(),
+    }))
+}
+
+async fn comfydeploy_handler(delivery: Delivery<WorkflowRunWebhookBody>) -> Json<Value> {
+    Json(json!({
+        "status": delivery.event.status.as_str(),
+        "violations": delivery.violations.iter().map(|v| &v.instance_path).collect::<Vec<_>>(),
+    }))
+}
+
+fn kaizen_app(config: KaizenConfig) -> Router {
+    Router::new()
+        .route("/kaizen", post(kaizen_handler))
+        .with_state(config)
+}
+
+fn comfydeploy_app(config: ComfyDeployConfig) -> Router {
+    Router::new()
+        .route(
+            "/comfydeploy",
+            post(comfydeploy_handler).get(comfydeploy_handler),
+        )
+        .with_state(config)
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+fn signed_request(body: &str, timestamp: u64) -> axum::http::request::Builder {
+    let secret = Secret::decode(SECRET).unwrap();
+    Request::post("/kaizen")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("X-Webhooks-Id", "msg_1")
+        .header("X-Webhooks-Timestamp", timestamp.to_string())
+        .header(
+            "X-Webhooks-Signature",
+            sign(&secret, "msg_1", timestamp, body.as_bytes()),
+        )
+}
+
+async fn send(app: Router, request: Request<Body>) -> (StatusCode, Value) {
+    let response = app.oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+fn kaizen_config() -> KaizenConfig {
+    KaizenConfig::new(vec![Secret::decode(SECRET).unwrap()])
+}
+
+const EXECUTION: &str = r#"{"type":"execution.complete","data":{"id":"exec_1","status":"Completed","startTime":"2025-09-15T14:02:11Z"}}"#;
+
+#[tokio::test]
+async fn kaizen_signed_delivery_is_accepted_with_its_id() {
+    let request = signed_request(EXECUTION, now())
+        .body(Body::from(EXECUTION))
+        .unwrap();
+    let (status, body) = send(kaizen_app(kaizen_config()), request).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        body,
+        json!({"id": "msg_1", "type": "execution.complete", "violations": [], "body_bytes": EXECUTION.len()})
+    );
+}
+
+#[tokio::test]
+async fn kaizen_forgeries_get_401_with_the_reason() {
+    let tampered = EXECUTION.replace("exec_1", "exec_2");
+    let cases = [
+        (
+            signed_request(EXECUTION, now())
+                .body(Body::from(tampered))
+                .unwrap(),
+            "no signature",
+        ),
+        (
+            signed_request(EXECUTION, now() - 3600)
+                .body(Body::from(EXECUTION))
+                .unwrap(),
+            "before now",
+        ),
+        (
+            Request::post("/kaizen")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(EXECUTION))
+                .unwrap(),
+            "missing header X-Webhooks-Id",
+        ),
+    ];
+    for (request, reason) in cases {
+        let (status, body) = send(kaizen_app(kaizen_config()), request).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let error = body["error"].as_str().unwrap();
+        assert!(error.contains(reason), "{error}");
+        assert!(!error.contains(SECRET));
+    }
+}
+
+#[tokio::test]
+async fn oversize_bodies_get_413_declared_or_not() {
+    let config = kaizen_config().with_max_body_bytes(64);
+    let declared = signed_request(EXECUTION, now())
+        .header(header::CONTENT_LENGTH, EXECUTION.len())
+        .body(Body::from(EXECUTION))
+        .unwrap();
+    assert_eq!(
+        send(kaizen_app(config.clone()), declared).await.0,
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+
+    // No Content-Length: the limit is enforced while reading.
+    let undeclared = signed_request(EXECUTION, now())
+        .body(Body::from(EXECUTION))
+        .unwrap();
+    assert_eq!(
+        send(kaizen_app(config), undeclared).await.0,
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+}
+
+#[tokio::test]
+async fn bodies_that_are_not_json_get_415() {
+    let mut request = signed_request(EXECUTION, now())
+        .body(Body::from(EXECUTION))
+        .unwrap();
+    request
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, "text/plain".parse().unwrap());
+    let (status, body) = send(kaizen_app(kaizen_config()), request).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(body["error"].as_str().unwrap().contains("text/plain"));
+}
+
+#[tokio::test]
+async fn kaizen_drift_is_kept_with_its_violations_unless_strict() {
+    let drifted = EXECUTION.replace("Completed", "Archived");
+    let request = || {
+        signed_request(&drifted, now())
+            .body(Body::from(drifted.clone()))
+            .unwrap()
+    };
+    let (status, body) = send(kaizen_app(kaizen_config()), request()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["violations"], json!(["/data/status"]));
+
+    let (status, body) = send(kaizen_app(kaizen_config().strict(true)), request()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["errors"][0]["instance_path"], "/data/status");
+}
+
+#[tokio::test]
+async fn kaizen_unknown_events_are_kept() {
+    let event = r#"{"type":"agent_execution.complete","data":{"executionId":"exec_9"}}"#;
+    let request = signed_request(event, now())
+        .body(Body::from(event))
+        .unwrap();
+    let (status, body) = send(kaizen_app(kaizen_config()), request).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["type"], "agent_execution.complete");
+}
+
+#[tokio::test]
+async fn kaizen_payloads_that_cannot_be_decoded_get_422_with_an_error_list() {
+    let broken = r#"{"type":"execution.complete","data":{"id":5}}"#;
+    let request = signed_request(broken, now())
+        .body(Body::from(broken))
+        .unwrap();
+    let (status, body) = send(kaizen_app(kaizen_config()), request).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let paths: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["instance_path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["/data", "/data", "/data/id"]);
+}
+
+const RUN: &str = r#"{"event_type":"run.updated","status":"running","live_status":null,"progress":0.5,"run_id":"r1","outputs":[]}"#;
+
+fn comfydeploy_request(method: &str, uri: &str, body: &str) -> Request<Body> {
+    Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn comfydeploy_needs_the_url_token() {
+    let config = ComfyDeployConfig::new(TOKEN);
+    let ok = comfydeploy_request(
+        "POST",
+        "/comfydeploy?target_events=run.output&token=s3cr3t-url-token",
+        RUN,
+    );
+    assert_eq!(
+        send(comfydeploy_app(config.clone()), ok).await.0,
+        StatusCode::OK
+    );
+    for uri in [
+        "/comfydeploy",
+        "/comfydeploy?token=s3cr3t",
+        "/comfydeploy?token=s3cr3t-url-token-and-more",
+    ] {
+        let (status, body) = send(
+            comfydeploy_app(config.clone()),
+            comfydeploy_request("POST", uri, RUN),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{uri}");
+        assert!(!body.to_string().contains(TOKEN));
+    }
+}
+
+/// ComfyDeploy retries a failed delivery as GET with the same body (a bug in its sender); a
+/// router that also routes GET keeps those retries.
+#[tokio::test]
+async fn comfydeploy_get_retries_are_kept() {
+    let request = comfydeploy_request("GET", "/comfydeploy?token=s3cr3t-url-token", RUN);
+    let (status, body) = send(comfydeploy_app(ComfyDeployConfig::new(TOKEN)), request).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["status"], "running");
+}
+
+#[tokio::test]
+async fn comfydeploy_invalid_payloads_get_fastapi_422() {
+    let broken = r#"{"status":"running","progress":"half","run_id":"r1"}"#;
+    let request = comfydeploy_request("POST", "/comfydeploy?token=s3cr3t-url-token", broken);
+    let (status, body) = send(comfydeploy_app(ComfyDeployConfig::new(TOKEN)), request).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        Schema::named("comfydeploy/http-validation-error")
+            .unwrap()
+            .validate(&body),
+        vec![]
+    );
+    assert_eq!(
+        body["detail"],
+        json!([
+            {"loc": ["body", "live_status"], "msg": "Field required", "type": "missing"},
+            {"loc": ["body", "progress"], "msg": "Input should be a valid number", "type": "float_type"}
+        ])
+    );
+}
+
+#[tokio::test]
+async fn comfydeploy_drift_is_kept_with_its_violations() {
+    let drifted = RUN.replace("running", "paused");
+    let request = comfydeploy_request("POST", "/comfydeploy?token=s3cr3t-url-token", &drifted);
+    let (status, body) = send(comfydeploy_app(ComfyDeployConfig::new(TOKEN)), request).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, json!({"status": "paused", "violations": ["/status"]}));
+}

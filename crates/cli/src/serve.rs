@@ -1,0 +1,321 @@
+//! `hookschema serve`: a ready receiver for both vendors, writing each accepted delivery as one
+//! JSON line.
+//!
+//! `POST /kaizen` verifies the signature and answers 200; a retry of a delivery already written
+//! (same `X-Webhooks-Id`, among the last `--remember-ids`) is acknowledged and not written again.
+//! `POST /comfydeploy?token=…` checks the URL token and answers `{"status": "ok"}`; `GET` is
+//! accepted too, because ComfyDeploy's sender retries as GET with the same body. Everything
+//! else the extractors of `hookschema-axum` refuse with 401, 413, 415 or 422.
+
+use std::fs::OpenOptions;
+use std::io::{self, IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use axum::extract::{FromRef, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use chrono::{DateTime, SecondsFormat, Utc};
+use clap::Args;
+use hookschema_axum::{
+    ComfyDeployConfig, DEFAULT_MAX_BODY_BYTES, Delivery, KaizenConfig, RecentIds,
+};
+use hookschema_models::comfydeploy::{WorkflowRunWebhookBody, WorkflowRunWebhookResponse};
+use hookschema_models::kaizen::KaizenWebhookEvent;
+use hookschema_signature::{DEFAULT_TOLERANCE_SECS, Secret};
+use hookschema_validate::Violation;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::outcome::Outcome;
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8787")]
+    addr: SocketAddr,
+    /// Where accepted deliveries go, one JSON line each, appended; `-` is standard output.
+    #[arg(long, default_value = "-")]
+    out: PathBuf,
+    /// Kaizen's signing secret (base64url); repeat, or separate with commas, to accept an old
+    /// and a new one while rotating. Without it, `/kaizen` is not served.
+    #[arg(
+        long = "kaizen-secret",
+        env = "HOOKSCHEMA_KAIZEN_SECRET",
+        hide_env_values = true,
+        value_delimiter = ','
+    )]
+    kaizen_secrets: Vec<String>,
+    /// The token ComfyDeploy's webhook URL carries as `?token=…`. Without it, `/comfydeploy` is
+    /// not served.
+    #[arg(long, env = "HOOKSCHEMA_COMFYDEPLOY_TOKEN", hide_env_values = true)]
+    comfydeploy_token: Option<String>,
+    /// The largest body accepted, in bytes; larger ones get 413.
+    #[arg(long, default_value_t = DEFAULT_MAX_BODY_BYTES)]
+    max_body_bytes: usize,
+    /// How far a Kaizen timestamp may be from now, in seconds, either way.
+    #[arg(long, default_value_t = DEFAULT_TOLERANCE_SECS)]
+    tolerance: u64,
+    /// Refuse (422) deliveries that decode but break the strict schema, instead of keeping them
+    /// with their errors.
+    #[arg(long)]
+    strict: bool,
+    /// How many recent Kaizen delivery ids to remember, to write a retried delivery once.
+    #[arg(long, default_value_t = 10_000)]
+    remember_ids: usize,
+}
+
+/// Runs the receiver until interrupted (Ctrl-C or SIGTERM).
+pub fn run(args: &ServeArgs) -> Outcome {
+    let router = match build(args) {
+        Ok(router) => router,
+        Err(usage) => {
+            eprintln!("hookschema: {usage}");
+            return Outcome::Error;
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_writer(io::stderr)
+        .with_ansi(io::stderr().is_terminal())
+        .with_max_level(tracing::Level::INFO)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("hookschema: cannot start: {error}");
+            return Outcome::Error;
+        }
+    };
+    match runtime.block_on(serve(args.addr, router)) {
+        Ok(()) => Outcome::Valid,
+        Err(error) => {
+            eprintln!("hookschema: cannot serve on {}: {error}", args.addr);
+            Outcome::Error
+        }
+    }
+}
+
+async fn serve(addr: SocketAddr, router: Router) -> io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    // Tests and scripts read the real port from this line when asked for port 0.
+    eprintln!("hookschema: listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown())
+        .await
+}
+
+async fn shutdown() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .expect("a SIGTERM handler can be installed");
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}
+
+/// The router for the configured vendors, or why there is nothing to serve.
+fn build(args: &ServeArgs) -> Result<Router, String> {
+    let sink = Arc::new(Sink::open(&args.out)?);
+    let mut router = Router::new();
+    if !args.kaizen_secrets.is_empty() {
+        let secrets = args
+            .kaizen_secrets
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                Secret::decode(text).map_err(|e| format!("Kaizen secret #{}: {e}", i + 1))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let config = KaizenConfig::new(secrets)
+            .with_tolerance(args.tolerance)
+            .with_max_body_bytes(args.max_body_bytes)
+            .strict(args.strict);
+        let state = KaizenState {
+            config,
+            sink: Arc::clone(&sink),
+            recent: Arc::new(RecentIds::new(args.remember_ids)),
+        };
+        router = router.merge(
+            Router::new()
+                .route("/kaizen", post(kaizen))
+                .with_state(state),
+        );
+    }
+    if let Some(token) = &args.comfydeploy_token {
+        if token.is_empty() {
+            return Err("the ComfyDeploy token is empty".to_owned());
+        }
+        let config = ComfyDeployConfig::new(token)
+            .with_max_body_bytes(args.max_body_bytes)
+            .strict(args.strict);
+        let state = ComfyDeployState { config, sink };
+        let route = post(comfydeploy).get(comfydeploy);
+        router = router.merge(Router::new().route("/comfydeploy", route).with_state(state));
+    }
+    if args.kaizen_secrets.is_empty() && args.comfydeploy_token.is_none() {
+        return Err("nothing to receive: give --kaizen-secret or --comfydeploy-token (or their environment variables)".to_owned());
+    }
+    Ok(router)
+}
+
+#[derive(Clone)]
+struct KaizenState {
+    config: KaizenConfig,
+    sink: Arc<Sink>,
+    recent: Arc<RecentIds>,
+}
+
+impl FromRef<KaizenState> for KaizenConfig {
+    fn from_ref(state: &KaizenState) -> Self {
+        state.config.clone()
+    }
+}
+
+#[derive(Clone)]
+struct ComfyDeployState {
+    config: ComfyDeployConfig,
+    sink: Arc<Sink>,
+}
+
+impl FromRef<ComfyDeployState> for ComfyDeployConfig {
+    fn from_ref(state: &ComfyDeployState) -> Self {
+        state.config.clone()
+    }
+}
+
+async fn kaizen(
+    State(state): State<KaizenState>,
+    delivery: Delivery<KaizenWebhookEvent>,
+) -> Response {
+    let id = delivery.id.clone().unwrap_or_default();
+    if !state.recent.insert(&id) {
+        tracing::info!(
+            vendor = "kaizen",
+            id,
+            "retry of a delivery already written; acknowledged"
+        );
+        return ok("duplicate");
+    }
+    match state.sink.write("kaizen", &delivery) {
+        Ok(()) => {
+            tracing::info!(
+                vendor = "kaizen",
+                id,
+                drift = delivery.violations.len(),
+                "accepted"
+            );
+            ok("ok")
+        }
+        Err(error) => {
+            // Not remembered: Kaizen's retry gets another chance.
+            state.recent.remove(&id);
+            failed(&error)
+        }
+    }
+}
+
+async fn comfydeploy(
+    State(state): State<ComfyDeployState>,
+    delivery: Delivery<WorkflowRunWebhookBody>,
+) -> Response {
+    match state.sink.write("comfydeploy", &delivery) {
+        Ok(()) => {
+            let (run, status) = (&delivery.event.run_id, delivery.event.status.as_str());
+            tracing::info!(
+                vendor = "comfydeploy",
+                run,
+                status,
+                drift = delivery.violations.len(),
+                "accepted"
+            );
+            ok("ok")
+        }
+        Err(error) => failed(&error),
+    }
+}
+
+/// 200 with `{"status": …}`: ComfyDeploy's declared answer, and Kaizen's acknowledgement.
+fn ok(status: &str) -> Response {
+    Json(WorkflowRunWebhookResponse {
+        status: status.to_owned(),
+    })
+    .into_response()
+}
+
+/// 500 when a delivery could not be written, so the vendor retries it.
+fn failed(error: &io::Error) -> Response {
+    tracing::error!(%error, "cannot write the delivery");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Json(serde_json::json!({"error": "cannot store the delivery"})),
+    )
+        .into_response()
+}
+
+/// One accepted delivery, as written.
+#[derive(Serialize)]
+struct Record<'a> {
+    vendor: &'static str,
+    delivery_id: Option<&'a str>,
+    received_at: String,
+    /// The body as received (as a JSON value; the raw bytes were authenticated).
+    body: Value,
+    /// How the body breaks the strict schema, if it does.
+    errors: &'a [Violation],
+}
+
+/// Where accepted deliveries are written, a line at a time, flushed before the answer.
+struct Sink {
+    out: Mutex<Box<dyn Write + Send>>,
+}
+
+impl Sink {
+    fn open(path: &Path) -> Result<Sink, String> {
+        let out: Box<dyn Write + Send> = if path.as_os_str() == "-" {
+            Box::new(io::stdout())
+        } else {
+            let file = OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(|error| format!("cannot open {}: {error}", path.display()))?;
+            Box::new(file)
+        };
+        Ok(Sink {
+            out: Mutex::new(out),
+        })
+    }
+
+    fn write<T>(&self, vendor: &'static str, delivery: &Delivery<T>) -> io::Result<()> {
+        let record = Record {
+            vendor,
+            delivery_id: delivery.id.as_deref(),
+            received_at: DateTime::<Utc>::from(SystemTime::now())
+                .to_rfc3339_opts(SecondsFormat::Millis, true),
+            body: serde_json::from_slice(&delivery.body)?,
+            errors: &delivery.violations,
+        };
+        let mut line = serde_json::to_vec(&record)?;
+        line.push(b'\n');
+        let mut out = self
+            .out
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        out.write_all(&line)?;
+        out.flush()
+    }
+}

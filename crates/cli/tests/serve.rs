@@ -1,0 +1,278 @@
+//! `hookschema serve` end to end, over real HTTP on 127.0.0.1: every kind of delivery gets its
+//! status and body, and accepted ones are written once, equal to what was sent.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use hookschema_signature::{Secret, sign};
+use hookschema_validate::Schema;
+use serde_json::{Value, json};
+
+const SECRET: &str = "dGVzdC1zaWduaW5nLWtleS0wMTIzNDU2Nzg5YWJjZGVm";
+const TOKEN: &str = "url-token-9f8e7d";
+const MAX_BODY: usize = 8192;
+
+/// A running `hookschema serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    base: String,
+    stderr: std::thread::JoinHandle<String>,
+}
+
+impl Server {
+    fn start(out: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_hookschema"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--out"])
+            .arg(out)
+            .args(["--max-body-bytes", &MAX_BODY.to_string()])
+            .env("HOOKSCHEMA_KAIZEN_SECRET", SECRET)
+            .env("HOOKSCHEMA_COMFYDEPLOY_TOKEN", TOKEN)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut first = String::new();
+        stderr.read_line(&mut first).unwrap();
+        let base = first
+            .trim()
+            .strip_prefix("hookschema: listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {first}"))
+            .to_owned();
+        // Keep draining stderr, so the server never blocks on a full pipe; keep it for checks.
+        let stderr = std::thread::spawn(move || {
+            let mut rest = String::new();
+            for line in stderr.lines() {
+                rest.push_str(&line.unwrap());
+                rest.push('\n');
+            }
+            rest
+        });
+        Server {
+            child,
+            base,
+            stderr,
+        }
+    }
+
+    /// Stops the server and returns what it logged.
+    fn stop(mut self) -> String {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        let Server { stderr, .. } = self;
+        stderr.join().unwrap()
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into()
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// Answer status and body as JSON.
+fn answer_of(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> (u16, Value) {
+    let mut response = response.expect("the server answers");
+    let status = response.status().as_u16();
+    let text = response.body_mut().read_to_string().unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+fn kaizen(server: &Server, id: &str, timestamp: u64, signed: &[u8], sent: &[u8]) -> (u16, Value) {
+    let signature = sign(&Secret::decode(SECRET).unwrap(), id, timestamp, signed);
+    answer_of(
+        agent()
+            .post(format!("{}/kaizen", server.base))
+            .header("Content-Type", "application/json")
+            .header("X-Webhooks-Id", id)
+            .header("X-Webhooks-Timestamp", &timestamp.to_string())
+            .header("X-Webhooks-Signature", &signature)
+            .send(sent),
+    )
+}
+
+fn comfydeploy(server: &Server, token: &str, content_type: &str, body: &[u8]) -> (u16, Value) {
+    answer_of(
+        agent()
+            .post(format!("{}/comfydeploy?token={token}", server.base))
+            .header("Content-Type", content_type)
+            .send(body),
+    )
+}
+
+fn written(out: &Path) -> Vec<Value> {
+    std::fs::read_to_string(out)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect()
+}
+
+#[test]
+fn the_receiver_answers_each_delivery_and_writes_the_valid_ones_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("deliveries.jsonl");
+    let server = Server::start(&out);
+    let ok = json!({"status": "ok"});
+    let mut sent = Vec::new();
+
+    // Every valid example of both vendors is accepted, answered as the vendor expects.
+    let response_schema = Schema::named("comfydeploy/workflow-run-webhook-response").unwrap();
+    for (i, fixture) in hookschema_fixtures::all()
+        .iter()
+        .filter(|f| f.is_valid())
+        .enumerate()
+    {
+        let (status, body) = match fixture.vendor.as_str() {
+            "kaizen" => kaizen(
+                &server,
+                &format!("msg_{i}"),
+                now(),
+                &fixture.bytes,
+                &fixture.bytes,
+            ),
+            _ => comfydeploy(&server, TOKEN, "application/json", &fixture.bytes),
+        };
+        assert_eq!((status, &body), (200, &ok), "{fixture}");
+        assert_eq!(response_schema.validate(&body), vec![]);
+        sent.push((
+            fixture.vendor.clone(),
+            serde_json::from_slice::<Value>(&fixture.bytes).unwrap(),
+        ));
+    }
+
+    // A Kaizen retry is acknowledged and not written again.
+    let retry = &hookschema_fixtures::all()
+        .into_iter()
+        .find(|f| f.vendor == "kaizen" && f.is_valid())
+        .unwrap();
+    let (status, body) = kaizen(&server, "msg_retry", now(), &retry.bytes, &retry.bytes);
+    assert_eq!((status, body), (200, ok.clone()));
+    sent.push((
+        "kaizen".into(),
+        serde_json::from_slice(&retry.bytes).unwrap(),
+    ));
+    let (status, body) = kaizen(&server, "msg_retry", now(), &retry.bytes, &retry.bytes);
+    assert_eq!((status, body), (200, json!({"status": "duplicate"})));
+
+    // A drifted delivery is kept, with the strict errors beside it.
+    let drifted = br#"{"type":"agent_execution.complete","data":{"executionId":"exec_9"}}"#;
+    assert_eq!(
+        kaizen(&server, "msg_drift", now(), drifted, drifted),
+        (200, ok.clone())
+    );
+    sent.push(("kaizen".into(), serde_json::from_slice(drifted).unwrap()));
+
+    // Forged, stale, oversize, non-JSON and invalid deliveries are refused, and not written.
+    let body = &retry.bytes;
+    let tampered = String::from_utf8(body.clone())
+        .unwrap()
+        .replace("exec", "EXEC")
+        .into_bytes();
+    let (status, answer) = kaizen(&server, "msg_forged", now(), body, &tampered);
+    assert_eq!(status, 401);
+    assert!(
+        answer["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("no signature"),
+        "{answer}"
+    );
+    let (status, answer) = kaizen(&server, "msg_stale", now() - 3600, body, body);
+    assert_eq!(status, 401);
+    assert!(
+        answer["error"].as_str().unwrap().contains("before now"),
+        "{answer}"
+    );
+
+    let mut huge = br#"{"type":"execution.complete","data":{"id":"exec_1","status":"Completed","startTime":"2025-09-15T14:02:11Z","response":""#.to_vec();
+    huge.extend(std::iter::repeat_n(b'x', MAX_BODY));
+    huge.extend(br#""}}"#);
+    assert_eq!(kaizen(&server, "msg_huge", now(), &huge, &huge).0, 413);
+
+    let plain = comfydeploy(&server, TOKEN, "text/plain", b"status=success");
+    assert_eq!(plain.0, 415);
+
+    let undecodable = br#"{"type":"execution.complete","data":{"id":5}}"#;
+    let (status, answer) = kaizen(&server, "msg_bad", now(), undecodable, undecodable);
+    assert_eq!(status, 422);
+    assert_eq!(answer["errors"][0]["instance_path"], "/data");
+
+    let not_json = b"{\"run_id\": ";
+    let (status, answer) = comfydeploy(&server, TOKEN, "application/json", not_json);
+    assert_eq!(status, 422);
+    assert_eq!(answer["detail"][0]["type"], "json_invalid");
+    let (status, _) = comfydeploy(&server, "wrong", "application/json", br#"{"run_id":"r"}"#);
+    assert_eq!(status, 401);
+
+    // ComfyDeploy's GET retries are kept.
+    let get_retry = br#"{"run_id":"r-get","status":"failed","live_status":null}"#;
+    let (status, body) = answer_of(
+        agent()
+            .get(format!("{}/comfydeploy?token={TOKEN}", server.base))
+            .header("Content-Type", "application/json")
+            .force_send_body()
+            .send(&get_retry[..]),
+    );
+    assert_eq!((status, body), (200, ok));
+    sent.push((
+        "comfydeploy".into(),
+        serde_json::from_slice(get_retry).unwrap(),
+    ));
+
+    let log = server.stop();
+    let records = written(&out);
+    let kept: Vec<(String, Value)> = records
+        .iter()
+        .map(|r| (r["vendor"].as_str().unwrap().to_owned(), r["body"].clone()))
+        .collect();
+    assert_eq!(
+        kept, sent,
+        "written once each, in order, equal to what was sent"
+    );
+    for record in &records {
+        let is_kaizen = record["vendor"] == "kaizen";
+        assert_eq!(record["delivery_id"].is_string(), is_kaizen, "{record}");
+        assert!(record["received_at"].as_str().unwrap().ends_with('Z'));
+    }
+    let drift = records
+        .iter()
+        .find(|r| r["delivery_id"] == "msg_drift")
+        .unwrap();
+    let paths: Vec<&str> = drift["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["instance_path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["/data", "/data", "/data", "/type"]);
+
+    assert!(
+        !log.contains(SECRET) && !log.contains(TOKEN),
+        "a secret reached the log:\n{log}"
+    );
+    assert!(log.contains("status=401"), "refusals are logged:\n{log}");
+}
+
+#[test]
+fn serve_needs_something_to_receive() {
+    let output = Command::new(env!("CARGO_BIN_EXE_hookschema"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env_remove("HOOKSCHEMA_KAIZEN_SECRET")
+        .env_remove("HOOKSCHEMA_COMFYDEPLOY_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("nothing to receive"));
+}
