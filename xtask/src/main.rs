@@ -5,11 +5,17 @@
 //! is current.
 
 mod codegen;
+mod docs;
 mod project;
+mod schema_diff;
+mod sync;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+/// Every task's error: a message for the person who ran it.
+pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 #[derive(Parser)]
 #[command(about = "hookschema project automation")]
@@ -20,9 +26,25 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Generate the Rust models in `crates/models/src/generated/` from `schemas/`.
+    /// Generate from `schemas/`: the Rust models, `schemas/index.json`, and the TypeScript and
+    /// Python bindings (which need `tools/install` first).
     Codegen {
         /// Write nothing; fail, naming each stale file, if the committed output is not current.
+        #[arg(long)]
+        check: bool,
+        /// Only what needs no other language's tools: the Rust models and the catalog.
+        #[arg(long)]
+        rust_only: bool,
+    },
+    /// Classify every schema change since a git revision as compatible or breaking, and fail if
+    /// a schema's `$id` version does not say so.
+    SchemaDiff {
+        /// The revision to compare with, e.g. the last release tag.
+        rev: String,
+    },
+    /// Generate the Markdown reference pages in `docs/schemas/` from `schemas/`.
+    Docs {
+        /// Write nothing; fail, naming each stale page, if the committed pages are not current.
         #[arg(long)]
         check: bool,
     },
@@ -32,7 +54,16 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let project = project::Project::from_manifest_dir();
     let result = match cli.command {
-        Command::Codegen { check } => codegen::run(&project, codegen::Mode::from_check_flag(check)),
+        Command::Codegen { check, rust_only } => {
+            let scope = if rust_only {
+                codegen::Scope::Rust
+            } else {
+                codegen::Scope::All
+            };
+            codegen::run(&project, sync::Mode::from_check_flag(check), scope)
+        }
+        Command::SchemaDiff { rev } => schema_diff::run(&project, &rev),
+        Command::Docs { check } => docs::run(&project, sync::Mode::from_check_flag(check)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -22,6 +22,10 @@ impl Project {
         Self { root: root.into() }
     }
 
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     /// `schemas/`: the JSON Schema files, the single source of truth.
     pub fn schemas_dir(&self) -> PathBuf {
         self.root.join("schemas")
@@ -30,6 +34,16 @@ impl Project {
     /// Where the generated Rust models go.
     pub fn generated_models_dir(&self) -> PathBuf {
         self.root.join("crates/models/src/generated")
+    }
+
+    /// Packages for other languages.
+    pub fn bindings_dir(&self) -> PathBuf {
+        self.root.join("bindings")
+    }
+
+    /// The pinned Node and Python tools (`tools/install` puts them there).
+    pub fn tools_dir(&self) -> PathBuf {
+        self.root.join("tools")
     }
 
     /// `path` relative to the repository root, for messages (never an absolute path).

@@ -25,8 +25,10 @@ use self::open_enum::OpenEnum;
 use self::open_union::OpenUnion;
 use self::rewrites::Rewrites;
 
-use super::{GeneratedFile, HEADER, Result, SchemaFile};
+use super::{HEADER, SchemaFile};
+use crate::Result;
 use crate::project::Project;
+use crate::sync::GeneratedFile;
 
 /// Renders every file under `crates/models/src/generated/`.
 pub fn render(project: &Project, schemas: &[SchemaFile]) -> Result<Vec<GeneratedFile>> {

@@ -5,10 +5,37 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use super::Result;
+use crate::Result;
 use crate::project::Project;
 
 const SUFFIX: &str = ".schema.json";
+
+/// Where every `$id` lives.
+const ID_BASE: &str = "https://hookschema.dev/schemas/";
+
+/// A `major.minor.patch` version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Version {
+    pub major: u64,
+    pub minor: u64,
+    pub patch: u64,
+}
+
+impl Version {
+    pub fn parse(text: &str) -> Option<Version> {
+        let mut parts = text.split('.').map(|part| {
+            (!part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| part.parse().ok())
+                .flatten()
+        });
+        let version = Version {
+            major: parts.next()??,
+            minor: parts.next()??,
+            patch: parts.next()??,
+        };
+        parts.next().is_none().then_some(version)
+    }
+}
 
 /// One schema file, read and parsed.
 pub struct SchemaFile {
@@ -79,6 +106,28 @@ impl SchemaFile {
     /// The Rust module of the schema's vendor.
     pub fn vendor_module(&self) -> String {
         self.vendor.replace('-', "_")
+    }
+
+    /// The file's path under `schemas/`, with `/` separators on every platform.
+    pub fn file(&self) -> String {
+        format!("{}/{}{SUFFIX}", self.vendor, self.stem)
+    }
+
+    /// The schema's version: `$id` is `https://hookschema.dev/schemas/<name>/<version>.json`.
+    pub fn version(&self) -> Result<String> {
+        let id = self.keyword("$id")?;
+        let prefix = format!("{ID_BASE}{}/", self.name());
+        id.strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(".json"))
+            .filter(|version| Version::parse(version).is_some())
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                format!(
+                    "{}: `$id` must be {prefix}<major>.<minor>.<patch>.json",
+                    self.name()
+                )
+                .into()
+            })
     }
 
     /// A top-level string keyword such as `$id` or `title`; the contract requires both.

@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::codegen::Result;
+use crate::Result;
 
 /// A root schema that is an event envelope.
 pub struct Envelope {

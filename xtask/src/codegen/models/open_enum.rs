@@ -10,7 +10,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::codegen::Result;
+use crate::Result;
 
 /// A string enum defined in a schema's `$defs`.
 pub struct OpenEnum {

@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::codegen::Result;
+use crate::Result;
 
 /// An `anyOf` defined in a schema's `$defs`.
 pub struct OpenUnion {

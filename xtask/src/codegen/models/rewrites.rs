@@ -85,7 +85,7 @@ impl Rewrites {
     }
 
     /// Fails if a quirk names a field of this schema's types that the visit did not meet.
-    pub fn finish(&self) -> crate::codegen::Result<()> {
+    pub fn finish(&self) -> crate::Result<()> {
         for quirk in QUIRKS {
             if self.types.contains(quirk.ty) && !self.applied.contains(quirk.decoder) {
                 return Err(format!(

@@ -98,7 +98,7 @@ impl ::std::convert::From<i64> for LocationItem {
 /// The schema these types were generated from, embedded in the binary.
 pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     name: "comfydeploy/http-validation-error",
-    id: "https://hookschema.dev/schemas/comfydeploy/http-validation-error/v1.json",
+    id: "https://hookschema.dev/schemas/comfydeploy/http-validation-error/1.0.0.json",
     title: "HTTPValidationError",
     text: include_str!(
         "../../../../../schemas/comfydeploy/http-validation-error.schema.json"

@@ -381,7 +381,7 @@ impl ::std::convert::From<bool> for OutputValue {
 /// The schema these types were generated from, embedded in the binary.
 pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     name: "comfydeploy/workflow-run-webhook-body",
-    id: "https://hookschema.dev/schemas/comfydeploy/workflow-run-webhook-body/v1.json",
+    id: "https://hookschema.dev/schemas/comfydeploy/workflow-run-webhook-body/1.0.0.json",
     title: "WorkflowRunWebhookBody",
     text: include_str!(
         "../../../../../schemas/comfydeploy/workflow-run-webhook-body.schema.json"

@@ -50,7 +50,7 @@ pub mod error {
 /// The schema these types were generated from, embedded in the binary.
 pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     name: "comfydeploy/workflow-run-webhook-response",
-    id: "https://hookschema.dev/schemas/comfydeploy/workflow-run-webhook-response/v1.json",
+    id: "https://hookschema.dev/schemas/comfydeploy/workflow-run-webhook-response/1.0.0.json",
     title: "WorkflowRunWebhookResponse",
     text: include_str!(
         "../../../../../schemas/comfydeploy/workflow-run-webhook-response.schema.json"

@@ -717,7 +717,7 @@ impl ::schemars::JsonSchema for KaizenWebhookEvent {
 /// The schema these types were generated from, embedded in the binary.
 pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     name: "kaizen/webhook-event",
-    id: "https://hookschema.dev/schemas/kaizen/webhook-event/v1.json",
+    id: "https://hookschema.dev/schemas/kaizen/webhook-event/1.0.0.json",
     title: "KaizenWebhookEvent",
     text: include_str!("../../../../../schemas/kaizen/webhook-event.schema.json"),
     reserialize: crate::reserialize::<KaizenWebhookEvent>,

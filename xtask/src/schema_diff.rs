@@ -1,0 +1,638 @@
+//! `cargo xtask schema-diff <rev>`: what changed in the schemas since a git revision, each
+//! change classified as compatible (a payload valid before is valid after: a new optional field,
+//! a widened type, a new enum value) or breaking (a valid payload may now be refused, or a
+//! consumer loses something it relied on: a new required field, a removed enum value, a narrowed
+//! type, a removed field). Fails when a schema's `$id` version does not say so: breaking changes
+//! need a new major version, compatible ones a new minor version at least.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::Result;
+use crate::codegen::{SchemaFile, Version};
+use crate::project::Project;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Compatible,
+    Breaking,
+}
+
+/// One change, at a JSON Pointer into the new schema (the old one for removals).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub severity: Severity,
+    pub at: String,
+    pub what: String,
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Compatible => "compatible",
+            Severity::Breaking => "breaking  ",
+        };
+        let at = if self.at.is_empty() {
+            "(root)"
+        } else {
+            &self.at
+        };
+        write!(f, "{severity}  {at}: {}", self.what)
+    }
+}
+
+/// Compares the schemas at `rev` with the working tree, prints every change, and fails when a
+/// version does not reflect them.
+pub fn run(project: &Project, rev: &str) -> Result<()> {
+    let old = schemas_at(project, rev)?;
+    let new: Vec<(String, Value)> = SchemaFile::discover(project)?
+        .into_iter()
+        .map(|schema| (schema.name(), schema.json))
+        .collect();
+    let mut problems = Vec::new();
+    for (name, new_schema) in &new {
+        let Some((_, old_schema)) = old.iter().find(|(old_name, _)| old_name == name) else {
+            println!("{name}: new schema (compatible)");
+            continue;
+        };
+        let changes = diff(old_schema, new_schema);
+        let (from, to) = (version(old_schema), version(new_schema));
+        println!("{name} {} → {}", show(from), show(to));
+        for change in &changes {
+            println!("  {change}");
+        }
+        if let Some(problem) = version_problem(&changes, from, to) {
+            problems.push(format!("{name}: {problem}"));
+        }
+    }
+    for (name, _) in old
+        .iter()
+        .filter(|(name, _)| !new.iter().any(|(n, _)| n == name))
+    {
+        println!("{name}: removed (breaking)");
+        problems.push(format!(
+            "{name} was removed; publish its removal as a new major version of the package"
+        ));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n").into())
+    }
+}
+
+fn show(version: Option<Version>) -> String {
+    version.map_or_else(
+        || "?".to_owned(),
+        |v| format!("{}.{}.{}", v.major, v.minor, v.patch),
+    )
+}
+
+/// The version in `$id` (`…/<major>.<minor>.<patch>.json`).
+fn version(schema: &Value) -> Option<Version> {
+    let id = schema["$id"].as_str()?;
+    Version::parse(id.rsplit('/').next()?.strip_suffix(".json")?)
+}
+
+/// Why the version change does not fit the changes, if it does not.
+pub fn version_problem(
+    changes: &[Change],
+    from: Option<Version>,
+    to: Option<Version>,
+) -> Option<String> {
+    let worst = changes.iter().map(|c| c.severity).max()?;
+    let (Some(from), Some(to)) = (from, to) else {
+        return Some("its `$id` has no version to compare".to_owned());
+    };
+    let (needed, enough) = match worst {
+        Severity::Breaking => ("a new major version", to.major > from.major),
+        Severity::Compatible => (
+            "a new minor version",
+            (to.major, to.minor) > (from.major, from.minor),
+        ),
+    };
+    (!enough).then(|| {
+        format!(
+            "its changes need {needed} in `$id`, but it goes from {} to {}",
+            show(Some(from)),
+            show(Some(to))
+        )
+    })
+}
+
+/// The schema files at `rev`, by name.
+fn schemas_at(project: &Project, rev: &str) -> Result<Vec<(String, Value)>> {
+    let listing = git(
+        project,
+        &["ls-tree", "-r", "--name-only", rev, "--", "schemas"],
+    )?;
+    let mut schemas = Vec::new();
+    for path in listing.lines() {
+        let Some(name) = path
+            .strip_prefix("schemas/")
+            .and_then(|p| p.strip_suffix(".schema.json"))
+            .filter(|name| name.matches('/').count() == 1)
+        else {
+            continue;
+        };
+        let text = git(project, &["show", &format!("{rev}:{path}")])?;
+        schemas.push((name.to_owned(), serde_json::from_str(&text)?));
+    }
+    Ok(schemas)
+}
+
+fn git(project: &Project, args: &[&str]) -> Result<String> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(project.root())
+        .args(args)
+        .output()?;
+    if !output.status.success() {
+        return Err(format!(
+            "git {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        )
+        .into());
+    }
+    Ok(String::from_utf8(output.stdout)?)
+}
+
+/// Every change between two versions of a schema.
+pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
+    let mut walk = Walk {
+        old_root: old,
+        new_root: new,
+        changes: Vec::new(),
+        seen: BTreeSet::new(),
+    };
+    walk.compare("", old, new);
+    walk.changes
+}
+
+struct Walk<'a> {
+    old_root: &'a Value,
+    new_root: &'a Value,
+    changes: Vec<Change>,
+    /// `$ref` pairs already compared, so recursive schemas end.
+    seen: BTreeSet<(String, String)>,
+}
+
+impl<'a> Walk<'a> {
+    fn change(&mut self, severity: Severity, at: &str, what: impl Into<String>) {
+        self.changes.push(Change {
+            severity,
+            at: at.to_owned(),
+            what: what.into(),
+        });
+    }
+
+    fn compare(&mut self, at: &str, old: &'a Value, new: &'a Value) {
+        let (old_ref, new_ref) = (reference(old), reference(new));
+        if old_ref.is_some() || new_ref.is_some() {
+            let pair = (
+                old_ref.unwrap_or_default().to_owned(),
+                new_ref.unwrap_or_default().to_owned(),
+            );
+            if !self.seen.insert(pair) {
+                return;
+            }
+            let old = resolve(self.old_root, old);
+            let new = resolve(self.new_root, new);
+            return self.compare(at, old, new);
+        }
+        self.types(at, old, new);
+        self.values(at, old, new);
+        self.bounds(at, old, new);
+        self.objects(at, old, new);
+        if let (Some(old_items), Some(new_items)) = (old.get("items"), new.get("items")) {
+            self.compare(&format!("{at}/items"), old_items, new_items);
+        }
+        self.alternatives(at, old, new);
+    }
+
+    fn types(&mut self, at: &str, old: &Value, new: &Value) {
+        let at = &format!("{at}/type");
+        match (types(old), types(new)) {
+            (None, Some(new)) => {
+                self.change(Severity::Breaking, at, format!("now only {}", list(&new)))
+            }
+            (Some(old), None) => self.change(
+                Severity::Compatible,
+                at,
+                format!("{} widened to any type", list(&old)),
+            ),
+            (Some(old), Some(new)) if old != new => {
+                let widened = old.iter().all(|t| admits(&new, t));
+                let severity = if widened {
+                    Severity::Compatible
+                } else {
+                    Severity::Breaking
+                };
+                let how = if widened { "widened" } else { "narrowed" };
+                self.change(
+                    severity,
+                    at,
+                    format!("{how} from {} to {}", list(&old), list(&new)),
+                );
+            }
+            _ => {}
+        }
+    }
+
+    fn values(&mut self, at: &str, old: &Value, new: &Value) {
+        match (
+            old.get("enum").and_then(Value::as_array),
+            new.get("enum").and_then(Value::as_array),
+        ) {
+            (None, Some(_)) => self.change(
+                Severity::Breaking,
+                &format!("{at}/enum"),
+                "values now restricted",
+            ),
+            (Some(_), None) => self.change(
+                Severity::Compatible,
+                &format!("{at}/enum"),
+                "any value now allowed",
+            ),
+            (Some(old), Some(new)) => {
+                for value in old.iter().filter(|v| !new.contains(v)) {
+                    self.change(
+                        Severity::Breaking,
+                        &format!("{at}/enum"),
+                        format!("value {value} removed"),
+                    );
+                }
+                for value in new.iter().filter(|v| !old.contains(v)) {
+                    self.change(
+                        Severity::Compatible,
+                        &format!("{at}/enum"),
+                        format!("value {value} added"),
+                    );
+                }
+            }
+            (None, None) => {}
+        }
+        for keyword in ["const", "format", "default"] {
+            let at = &format!("{at}/{keyword}");
+            match (old.get(keyword), new.get(keyword)) {
+                (Some(o), None) if keyword != "default" => {
+                    self.change(Severity::Compatible, at, format!("{o} no longer required"))
+                }
+                (o, Some(n)) if o != Some(n) => {
+                    let what = match (keyword, o) {
+                        ("default", _) => format!("now {n}: an absent field means something else"),
+                        (_, Some(o)) => format!("changed from {o} to {n}"),
+                        (_, None) => format!("{n} now required"),
+                    };
+                    self.change(Severity::Breaking, at, what);
+                }
+                (Some(o), None) => self.change(
+                    Severity::Breaking,
+                    at,
+                    format!("{o} removed: an absent field means something else"),
+                ),
+                _ => {}
+            }
+        }
+    }
+
+    /// Lower bounds may only fall and upper bounds only rise, compatibly.
+    fn bounds(&mut self, at: &str, old: &Value, new: &Value) {
+        const LOWER: &[&str] = &["minimum", "exclusiveMinimum", "minLength", "minItems"];
+        const UPPER: &[&str] = &["maximum", "exclusiveMaximum", "maxLength", "maxItems"];
+        for keyword in LOWER.iter().chain(UPPER) {
+            let (o, n) = (
+                old.get(*keyword).and_then(Value::as_f64),
+                new.get(*keyword).and_then(Value::as_f64),
+            );
+            let tighter = match (o, n) {
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (Some(o), Some(n)) if o != n => (n > o) == LOWER.contains(keyword),
+                _ => continue,
+            };
+            let severity = if tighter {
+                Severity::Breaking
+            } else {
+                Severity::Compatible
+            };
+            let what = format!(
+                "{} to {}",
+                o.map_or("none".to_owned(), |v| v.to_string()),
+                n.map_or("none".to_owned(), |v| v.to_string())
+            );
+            self.change(severity, &format!("{at}/{keyword}"), what);
+        }
+    }
+
+    fn objects(&mut self, at: &str, old: &'a Value, new: &'a Value) {
+        let old_required = names(old.get("required"));
+        let new_required = names(new.get("required"));
+        for name in new_required.difference(&old_required) {
+            self.change(
+                Severity::Breaking,
+                &format!("{at}/required"),
+                format!("`{name}` is now required"),
+            );
+        }
+        for name in old_required.difference(&new_required) {
+            self.change(
+                Severity::Compatible,
+                &format!("{at}/required"),
+                format!("`{name}` is no longer required"),
+            );
+        }
+        let old_properties = old.get("properties").and_then(Value::as_object);
+        let new_properties = new.get("properties").and_then(Value::as_object);
+        for (name, old_property) in old_properties.into_iter().flatten() {
+            let here = format!("{at}/properties/{name}");
+            match new_properties.and_then(|p| p.get(name)) {
+                Some(new_property) => self.compare(&here, old_property, new_property),
+                None => self.change(Severity::Breaking, &here, "field removed"),
+            }
+        }
+        let is_old = |name: &String| old_properties.is_some_and(|p| p.contains_key(name));
+        for name in new_properties
+            .into_iter()
+            .flat_map(|p| p.keys())
+            .filter(|n| !is_old(n))
+        {
+            self.change(
+                Severity::Compatible,
+                &format!("{at}/properties/{name}"),
+                "field added",
+            );
+        }
+        let here = format!("{at}/additionalProperties");
+        match (
+            old.get("additionalProperties"),
+            new.get("additionalProperties"),
+        ) {
+            (Some(o), Some(n)) if o.is_object() && n.is_object() => self.compare(&here, o, n),
+            (o, n) if o != n => {
+                let closed = |v: Option<&Value>| v.is_some_and(|v| v != &Value::Bool(true));
+                let severity = if closed(n) {
+                    Severity::Breaking
+                } else {
+                    Severity::Compatible
+                };
+                self.change(severity, &here, "changed");
+            }
+            _ => {}
+        }
+    }
+
+    /// `anyOf` alternatives, matched by what they are (a `$ref` name, or a type).
+    fn alternatives(&mut self, at: &str, old: &'a Value, new: &'a Value) {
+        let (Some(old), Some(new)) = (
+            old.get("anyOf").and_then(Value::as_array),
+            new.get("anyOf").and_then(Value::as_array),
+        ) else {
+            return;
+        };
+        for (i, branch) in old.iter().enumerate() {
+            let here = format!("{at}/anyOf/{i}");
+            match new.iter().find(|b| identity(b) == identity(branch)) {
+                Some(matched) => self.compare(&here, branch, matched),
+                None => self.change(
+                    Severity::Breaking,
+                    &here,
+                    format!("alternative {} removed", identity(branch)),
+                ),
+            }
+        }
+        for branch in new
+            .iter()
+            .filter(|b| !old.iter().any(|o| identity(o) == identity(b)))
+        {
+            self.change(
+                Severity::Compatible,
+                &format!("{at}/anyOf"),
+                format!("alternative {} added", identity(branch)),
+            );
+        }
+    }
+}
+
+fn reference(schema: &Value) -> Option<&str> {
+    schema.get("$ref").and_then(Value::as_str)
+}
+
+/// The `$defs` entry a local `$ref` names.
+fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
+    reference(schema)
+        .and_then(|r| r.strip_prefix("#/$defs/"))
+        .and_then(|name| root["$defs"].get(name))
+        .unwrap_or(schema)
+}
+
+fn identity(branch: &Value) -> String {
+    reference(branch).map_or_else(|| branch["type"].to_string(), str::to_owned)
+}
+
+fn types(schema: &Value) -> Option<BTreeSet<String>> {
+    match schema.get("type")? {
+        Value::String(t) => Some(BTreeSet::from([t.clone()])),
+        Value::Array(ts) => Some(
+            ts.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// Whether a value of type `ty` is allowed by `types` (`number` admits `integer`).
+fn admits(types: &BTreeSet<String>, ty: &str) -> bool {
+    types.contains(ty) || (ty == "integer" && types.contains("number"))
+}
+
+fn names(list: Option<&Value>) -> BTreeSet<String> {
+    list.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect()
+}
+
+fn list(types: &BTreeSet<String>) -> String {
+    types.iter().cloned().collect::<Vec<_>>().join(" or ")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn schema(status: Value, properties: Value, required: Value) -> Value {
+        json!({
+            "$id": "https://hookschema.dev/schemas/test/event/1.0.0.json",
+            "type": "object",
+            "required": required,
+            "properties": properties,
+            "$defs": {"Status": status}
+        })
+    }
+
+    fn base() -> Value {
+        schema(
+            json!({"type": "string", "enum": ["queued", "done"]}),
+            json!({"status": {"$ref": "#/$defs/Status"}, "note": {"type": "string"}}),
+            json!(["status"]),
+        )
+    }
+
+    fn severities(old: &Value, new: &Value) -> Vec<(Severity, String)> {
+        diff(old, new)
+            .into_iter()
+            .map(|c| (c.severity, c.at))
+            .collect()
+    }
+
+    #[test]
+    fn a_removed_enum_value_is_breaking_and_an_added_one_compatible() {
+        let removed = schema(
+            json!({"type": "string", "enum": ["queued"]}),
+            base()["properties"].clone(),
+            json!(["status"]),
+        );
+        assert_eq!(
+            severities(&base(), &removed),
+            [(Severity::Breaking, "/properties/status/enum".to_owned())]
+        );
+        let added = schema(
+            json!({"type": "string", "enum": ["queued", "done", "paused"]}),
+            base()["properties"].clone(),
+            json!(["status"]),
+        );
+        assert_eq!(
+            severities(&base(), &added),
+            [(Severity::Compatible, "/properties/status/enum".to_owned())]
+        );
+    }
+
+    #[test]
+    fn an_optional_field_made_required_is_breaking() {
+        let required = schema(
+            base()["$defs"]["Status"].clone(),
+            base()["properties"].clone(),
+            json!(["status", "note"]),
+        );
+        let changes = diff(&base(), &required);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].severity, Severity::Breaking);
+        assert_eq!(changes[0].what, "`note` is now required");
+    }
+
+    #[test]
+    fn fields_and_types() {
+        let mut new = base();
+        new["properties"]["extra"] = json!({"type": "boolean"});
+        new["properties"]["note"] = json!({"type": ["string", "null"]});
+        let changes = severities(&base(), &new);
+        assert!(
+            changes.iter().all(|(s, _)| *s == Severity::Compatible),
+            "{changes:?}"
+        );
+        assert_eq!(changes.len(), 2);
+
+        let mut narrowed = base();
+        narrowed["properties"]["note"] =
+            json!({"type": "string", "format": "uuid", "minLength": 1});
+        let changes = severities(&base(), &narrowed);
+        assert_eq!(changes.len(), 2);
+        assert!(
+            changes.iter().all(|(s, _)| *s == Severity::Breaking),
+            "{changes:?}"
+        );
+
+        let mut removed = base();
+        removed["properties"]
+            .as_object_mut()
+            .unwrap()
+            .remove("note");
+        assert_eq!(
+            severities(&base(), &removed),
+            [(Severity::Breaking, "/properties/note".to_owned())]
+        );
+    }
+
+    #[test]
+    fn documentation_changes_are_not_changes() {
+        let mut new = base();
+        new["properties"]["note"]["description"] = json!("A note.");
+        new["properties"]["note"]["examples"] = json!(["hello"]);
+        assert_eq!(diff(&base(), &new), vec![]);
+    }
+
+    /// The command end to end, against a git history: a release, then a breaking change.
+    #[test]
+    fn a_breaking_change_since_a_tag_fails_until_the_major_version_moves() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = Project::at(dir.path());
+        let git = |args: &[&str]| {
+            let status = Command::new("git")
+                .arg("-C")
+                .arg(dir.path())
+                .args([
+                    "-c",
+                    "user.name=t",
+                    "-c",
+                    "user.email=t@t",
+                    "-c",
+                    "commit.gpgsign=false",
+                ])
+                .args(args)
+                .status()
+                .unwrap();
+            assert!(status.success(), "git {args:?}");
+        };
+        let path = dir.path().join("schemas/test/event.schema.json");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let write = |schema: &Value| {
+            std::fs::write(&path, serde_json::to_string_pretty(schema).unwrap()).unwrap()
+        };
+        write(&base());
+        git(&["init", "-q"]);
+        git(&["add", "."]);
+        git(&["commit", "-q", "-m", "release"]);
+        git(&["tag", "v1.0.0"]);
+
+        let mut changed = base();
+        changed["$defs"]["Status"]["enum"] = json!(["queued"]);
+        write(&changed);
+        let error = run(&project, "v1.0.0").unwrap_err().to_string();
+        assert!(error.contains("need a new major version"), "{error}");
+
+        changed["$id"] = json!("https://hookschema.dev/schemas/test/event/2.0.0.json");
+        write(&changed);
+        run(&project, "v1.0.0").unwrap();
+    }
+
+    #[test]
+    fn the_version_must_say_what_changed() {
+        let v = |text| Version::parse(text);
+        let breaking = [Change {
+            severity: Severity::Breaking,
+            at: String::new(),
+            what: String::new(),
+        }];
+        let compatible = [Change {
+            severity: Severity::Compatible,
+            at: String::new(),
+            what: String::new(),
+        }];
+        assert!(version_problem(&breaking, v("1.2.0"), v("1.3.0")).is_some());
+        assert!(version_problem(&breaking, v("1.2.0"), v("2.0.0")).is_none());
+        assert!(version_problem(&compatible, v("1.2.0"), v("1.2.1")).is_some());
+        assert!(version_problem(&compatible, v("1.2.0"), v("1.3.0")).is_none());
+        assert!(version_problem(&[], v("1.2.0"), v("1.2.0")).is_none());
+    }
+}
