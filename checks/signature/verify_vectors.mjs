@@ -17,18 +17,26 @@ class Rejected extends Error {
   }
 }
 
+// Buffer.from(…, "base64url") skips characters it does not know; refuse an invalid secret
+// instead of guessing. Both alphabets are accepted, padding optional.
+function decodeSecret(text) {
+  const secret = text.trim();
+  if (!/^[A-Za-z0-9_+/-]+={0,2}$/.test(secret)) throw new Error("the secret is not base64url or base64");
+  return Buffer.from(secret, "base64url");
+}
+
 function verify({ secrets, id, timestamp, signature, body, now, tolerance }) {
   const headers = [["X-Webhooks-Id", id], ["X-Webhooks-Timestamp", timestamp], ["X-Webhooks-Signature", signature]];
   for (const [name, value] of headers) {
     if (value === null) throw new Rejected("missing_header", name);
     if (value === "") throw new Rejected("malformed_header", name);
   }
-  if (!/^[\x21-\x7e]+$/.test(id)) throw new Rejected("malformed_header", "X-Webhooks-Id");
+  if (!/^[\x21-\x7e]{1,256}$/.test(id)) throw new Rejected("malformed_header", "X-Webhooks-Id");
   if (!/^[0-9]+$/.test(timestamp) || BigInt(timestamp) >= 2n ** 64n) {
     throw new Rejected("malformed_header", "X-Webhooks-Timestamp");
   }
   const signatures = [];
-  for (const entry of signature.split(" ").filter(Boolean)) {
+  for (const entry of signature.split(/[ \t,]/).filter(Boolean)) {
     const match = /^v([0-9]+)=(.*)$/.exec(entry);
     if (!match) throw new Rejected("malformed_header", "X-Webhooks-Signature");
     if (match[1] !== "1") continue;
@@ -40,7 +48,7 @@ function verify({ secrets, id, timestamp, signature, body, now, tolerance }) {
   if (age > BigInt(tolerance)) throw new Rejected("stale_timestamp", "X-Webhooks-Timestamp");
   if (-age > BigInt(tolerance)) throw new Rejected("future_timestamp", "X-Webhooks-Timestamp");
   for (const secret of secrets) {
-    const expected = createHmac("sha256", Buffer.from(secret.trim(), "base64url"))
+    const expected = createHmac("sha256", decodeSecret(secret))
       .update(`${id}.${timestamp}.${body}`, "utf8")
       .digest();
     if (signatures.some((given) => timingSafeEqual(expected, given))) return;

@@ -1,6 +1,7 @@
 //! What an extractor needs to know, taken from the router's state with `FromRef`.
 
 use std::fmt;
+use std::sync::Arc;
 
 use hookschema_signature::{Secret, Verifier};
 use sha2::{Digest, Sha256};
@@ -10,9 +11,12 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 /// How deliveries are received: how they are authenticated (`A`), how large a body may be, and
 /// whether a delivery that decodes but breaks the strict schema is refused.
-#[derive(Debug, Clone)]
+///
+/// Cloning is cheap (the router's state hands the extractor a clone per request): the
+/// authenticator, which holds the secrets, is shared.
+#[derive(Debug)]
 pub struct Config<A> {
-    pub(crate) auth: A,
+    pub(crate) auth: Arc<A>,
     pub(crate) max_body_bytes: usize,
     pub(crate) strict: bool,
 }
@@ -23,10 +27,22 @@ pub type KaizenConfig = Config<Verifier>;
 /// ComfyDeploy: a [`UrlToken`].
 pub type ComfyDeployConfig = Config<UrlToken>;
 
-impl<A> Config<A> {
-    fn with_auth(auth: A) -> Self {
+impl<A> Clone for Config<A> {
+    fn clone(&self) -> Self {
         Config {
-            auth,
+            auth: Arc::clone(&self.auth),
+            max_body_bytes: self.max_body_bytes,
+            strict: self.strict,
+        }
+    }
+}
+
+impl<A> Config<A> {
+    /// Receive with your own [`Authenticate`](crate::Authenticate), with the default body limit,
+    /// keeping drifted deliveries.
+    pub fn with_auth(auth: A) -> Self {
+        Config {
+            auth: Arc::new(auth),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             strict: false,
         }
@@ -55,7 +71,7 @@ impl Config<Verifier> {
 
     /// Accept timestamps up to `seconds` from now, either way.
     pub fn with_tolerance(mut self, seconds: u64) -> Self {
-        self.auth = self.auth.with_tolerance(seconds);
+        self.auth = Arc::new(Verifier::clone(&self.auth).with_tolerance(seconds));
         self
     }
 }
@@ -72,14 +88,18 @@ impl Config<UrlToken> {
 
     /// Read the token from this query parameter instead of `token`.
     pub fn with_token_parameter(mut self, name: &str) -> Self {
-        self.auth.parameter = name.to_owned();
+        let mut token = UrlToken::clone(&self.auth);
+        token.parameter = name.to_owned();
+        self.auth = Arc::new(token);
         self
     }
 }
 
 /// A secret the sender puts in the webhook URL's query string. ComfyDeploy does not sign its
 /// webhooks; its documentation has the receiver put a secret in the URL it gives ComfyDeploy,
-/// e.g. `https://example.com/comfydeploy?token=…`.
+/// e.g. `https://example.com/comfydeploy?token=…`. The URL must percent-encode the token
+/// (`+`, `&` and `%` especially: the query string reads `+` as a space); a token of letters,
+/// digits, `-` and `_` needs no encoding.
 #[derive(Clone)]
 pub struct UrlToken {
     /// The token's SHA-256: comparing digests takes the same time whatever the lengths.

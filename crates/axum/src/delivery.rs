@@ -2,7 +2,7 @@
 
 use axum::extract::{FromRef, FromRequest, Request};
 use bytes::Bytes;
-use hookschema_validate::{Invalid, Schema, Violation, ViolationKind};
+use hookschema_validate::{Invalid, Schema, Violation};
 
 use crate::auth::Authenticate;
 use crate::body::read_json_body;
@@ -29,7 +29,7 @@ pub struct Delivery<T> {
 impl<S, T> FromRequest<S> for Delivery<T>
 where
     S: Send + Sync,
-    T: Webhook,
+    T: Webhook + 'static,
     Config<T::Auth>: FromRef<S>,
 {
     type Rejection = WebhookRejection;
@@ -37,11 +37,30 @@ where
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let config = Config::<T::Auth>::from_ref(state);
         let (parts, body) = request.into_parts();
+        config.auth.precheck(&parts)?;
         let body = read_json_body(&parts.headers, body, config.max_body_bytes).await?;
         let id = config.auth.authenticate(&parts, &body)?;
-        validate_and_decode(body, config.strict, id).map_err(T::unprocessable)
+        let strict = config.strict;
+        let checked = if body.len() <= INLINE_BYTES {
+            validate_and_decode(body, strict, id)
+        } else {
+            // Long enough to hold up other requests: off the async workers.
+            tokio::task::spawn_blocking(move || validate_and_decode(body, strict, id))
+                .await
+                .map_err(|error| WebhookRejection::BadRequest {
+                    reason: format!("the delivery could not be checked: {error}"),
+                })?
+        };
+        checked.map_err(T::unprocessable)
     }
 }
+
+/// Bodies up to this size are validated where they are read; larger ones on a blocking thread.
+const INLINE_BYTES: usize = 64 * 1024;
+
+/// The violations kept per delivery: enough to say what is wrong, bounded however broken the
+/// payload.
+const MAX_VIOLATIONS: usize = 100;
 
 /// Validates `body` strictly and decodes it. A payload that decodes is kept, with its
 /// violations, unless `strict`; one that does not is refused with every violation found (the
@@ -51,7 +70,8 @@ fn validate_and_decode<T: Webhook>(
     strict: bool,
     id: Option<String>,
 ) -> Result<Delivery<T>, Invalid> {
-    let invalid = Schema::of::<T>().validate_bytes(&body).err();
+    let schema = Schema::of::<T>().limit_violations(MAX_VIOLATIONS);
+    let invalid = schema.validate_bytes(&body).err();
     match (hookschema_models::from_slice::<T>(&body), invalid) {
         (Ok(event), None) => Ok(Delivery {
             event,
@@ -67,12 +87,7 @@ fn validate_and_decode<T: Webhook>(
         }),
         (Ok(_) | Err(_), Some(invalid)) => Err(invalid),
         (Err(error), None) => Err(Invalid {
-            violations: vec![Violation {
-                instance_path: error.pointer,
-                schema_path: String::new(),
-                message: error.message,
-                kind: ViolationKind::Decode,
-            }],
+            violations: vec![Violation::decode(error)],
             document: serde_json::from_slice(&body).ok(),
         }),
     }

@@ -37,7 +37,11 @@
 //! ```
 //!
 //! Secrets and tokens never reach a log: rejections are logged with `tracing` by status and
-//! reason only.
+//! reason only, never with the payload.
+//!
+//! The body limit is the config's (`with_max_body_bytes`); axum's `DefaultBodyLimit` layer does
+//! not apply, since the extractor reads the raw body itself. Serving on the open internet also
+//! wants timeouts and a bound on connections, which `hookschema serve` shows.
 
 mod auth;
 mod body;
@@ -50,6 +54,6 @@ mod webhook;
 pub use auth::Authenticate;
 pub use config::{ComfyDeployConfig, Config, DEFAULT_MAX_BODY_BYTES, KaizenConfig, UrlToken};
 pub use delivery::Delivery;
-pub use recent::RecentIds;
+pub use recent::{Admission, Claim, RecentIds};
 pub use rejection::WebhookRejection;
 pub use webhook::Webhook;

@@ -1,10 +1,12 @@
 //! Remembering recent delivery ids, so a retried delivery is acknowledged but handled once.
 
-use std::collections::{HashSet, VecDeque};
-use std::sync::Mutex;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
 
-/// The last `capacity` delivery ids seen, oldest forgotten first: memory stays bounded however
-/// long the receiver runs. Vendors retry within minutes, so a few thousand ids cover them.
+/// The last `capacity` delivery ids handled or being handled, oldest forgotten first: memory
+/// stays bounded however long the receiver runs (ids are at most
+/// [`MAX_ID_LEN`](hookschema_signature::MAX_ID_LEN) bytes). Vendors retry within minutes, so a
+/// few thousand ids cover them.
 #[derive(Debug)]
 pub struct RecentIds {
     capacity: usize,
@@ -13,8 +15,37 @@ pub struct RecentIds {
 
 #[derive(Debug, Default)]
 struct Seen {
-    ids: HashSet<String>,
-    order: VecDeque<String>,
+    state: HashMap<Arc<str>, State>,
+    order: VecDeque<Arc<str>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// A request with this id is being handled now.
+    InFlight,
+    /// A delivery with this id was handled.
+    Done,
+}
+
+/// What to do with a delivery, by its id.
+#[derive(Debug)]
+pub enum Admission<'a> {
+    /// Not seen: handle it, then [`Claim::done`]. Dropping the claim without it forgets the id,
+    /// so the vendor's retry is handled.
+    New(Claim<'a>),
+    /// Already handled: acknowledge it, and do nothing else.
+    Duplicate,
+    /// Being handled by another request right now: answer so the vendor retries later (its
+    /// outcome is not known yet).
+    InFlight,
+}
+
+/// The right, and the duty, to handle one delivery.
+#[derive(Debug)]
+pub struct Claim<'a> {
+    recent: &'a RecentIds,
+    id: Arc<str>,
+    done: bool,
 }
 
 impl RecentIds {
@@ -25,71 +56,107 @@ impl RecentIds {
         }
     }
 
-    /// Records `id`; `true` if it was not among the recent ids (handle the delivery), `false`
-    /// if it was (a retry: acknowledge it, do not handle it again).
-    pub fn insert(&self, id: &str) -> bool {
-        let mut seen = self
-            .seen
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if seen.ids.contains(id) {
-            return false;
+    /// Admits a delivery by its id.
+    pub fn admit(&self, id: &str) -> Admission<'_> {
+        let mut seen = self.lock();
+        match seen.state.get(id) {
+            Some(State::Done) => return Admission::Duplicate,
+            Some(State::InFlight) => return Admission::InFlight,
+            None => {}
         }
         if seen.order.len() == self.capacity
             && let Some(oldest) = seen.order.pop_front()
         {
-            seen.ids.remove(&oldest);
+            seen.state.remove(&oldest);
         }
-        seen.ids.insert(id.to_owned());
-        seen.order.push_back(id.to_owned());
-        true
+        let id: Arc<str> = Arc::from(id);
+        seen.state.insert(Arc::clone(&id), State::InFlight);
+        seen.order.push_back(Arc::clone(&id));
+        Admission::New(Claim {
+            recent: self,
+            id,
+            done: false,
+        })
     }
 
-    /// Forgets `id`, when handling it failed, so the vendor's retry is handled.
-    pub fn remove(&self, id: &str) {
-        let mut seen = self
-            .seen
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if seen.ids.remove(id) {
-            seen.order.retain(|other| other != id);
-        }
-    }
-
+    /// How many ids are remembered.
     pub fn len(&self) -> usize {
-        self.seen
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .ids
-            .len()
+        self.lock().state.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    fn lock(&self) -> MutexGuard<'_, Seen> {
+        self.seen
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Claim<'_> {
+    /// The delivery was handled: later requests with its id are duplicates.
+    pub fn done(mut self) {
+        self.done = true;
+        if let Some(state) = self.recent.lock().state.get_mut(&self.id) {
+            *state = State::Done;
+        }
+    }
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        if self.done {
+            return;
+        }
+        let mut seen = self.recent.lock();
+        if seen.state.remove(&self.id).is_some() {
+            seen.order.retain(|other| *other != self.id);
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::RecentIds;
+    use super::{Admission, RecentIds};
 
     #[test]
-    fn a_repeat_is_refused_until_forgotten() {
+    fn a_handled_id_is_a_duplicate() {
         let recent = RecentIds::new(2);
-        assert!(recent.insert("a"));
-        assert!(!recent.insert("a"));
-        recent.remove("a");
-        assert!(recent.insert("a"));
+        let Admission::New(claim) = recent.admit("a") else {
+            panic!("new")
+        };
+        assert!(matches!(recent.admit("a"), Admission::InFlight));
+        claim.done();
+        assert!(matches!(recent.admit("a"), Admission::Duplicate));
+    }
+
+    #[test]
+    fn a_failed_delivery_is_forgotten_so_its_retry_is_handled() {
+        let recent = RecentIds::new(2);
+        let Admission::New(claim) = recent.admit("a") else {
+            panic!("new")
+        };
+        drop(claim);
+        assert!(recent.is_empty());
+        assert!(matches!(recent.admit("a"), Admission::New(_)));
     }
 
     #[test]
     fn memory_is_bounded_oldest_first() {
         let recent = RecentIds::new(2);
         for id in ["a", "b", "c"] {
-            assert!(recent.insert(id));
+            let Admission::New(claim) = recent.admit(id) else {
+                panic!("new")
+            };
+            claim.done();
         }
         assert_eq!(recent.len(), 2);
-        assert!(recent.insert("a"), "the oldest id was forgotten");
-        assert!(!recent.insert("c"));
+        assert!(
+            matches!(recent.admit("a"), Admission::New(_)),
+            "the oldest id was forgotten"
+        );
+        assert!(matches!(recent.admit("c"), Admission::Duplicate));
     }
 }

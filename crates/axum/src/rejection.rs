@@ -40,6 +40,34 @@ impl WebhookRejection {
     }
 }
 
+impl WebhookRejection {
+    /// One short line for the log: the reason, or the first violation and how many there are.
+    /// Never the payload, which can be large and hold personal data, and never a secret.
+    fn summary(&self) -> String {
+        let first = |instance_path: &str, message: &str, count: usize| {
+            let message: String = message.chars().take(200).collect();
+            format!("{count} violation(s), first at {instance_path:?}: {message}")
+        };
+        match self {
+            WebhookRejection::Unauthorized { reason } | WebhookRejection::BadRequest { reason } => {
+                reason.clone()
+            }
+            WebhookRejection::PayloadTooLarge { limit } => format!("body over {limit} bytes"),
+            WebhookRejection::UnsupportedMediaType { .. } => {
+                "not JSON by its Content-Type".to_owned()
+            }
+            WebhookRejection::InvalidComfyDeploy(body) => match body.detail.first() {
+                Some(entry) => first(&format!("{:?}", entry.loc), &entry.msg, body.detail.len()),
+                None => "invalid".to_owned(),
+            },
+            WebhookRejection::InvalidKaizen(violations) => match violations.first() {
+                Some(v) => first(&v.instance_path, &v.message, violations.len()),
+                None => "invalid".to_owned(),
+            },
+        }
+    }
+}
+
 impl IntoResponse for WebhookRejection {
     fn into_response(self) -> Response {
         let status = self.status();
@@ -48,17 +76,18 @@ impl IntoResponse for WebhookRejection {
             WebhookRejection::PayloadTooLarge { limit } => {
                 json!({ "error": format!("the body is larger than {limit} bytes") })
             }
-            WebhookRejection::UnsupportedMediaType { content_type } => json!({
-                "error": format!(
-                    "the Content-Type is {}, not application/json",
-                    content_type.as_deref().unwrap_or("missing")
-                )
-            }),
+            WebhookRejection::UnsupportedMediaType { content_type } => {
+                let shown = match content_type.as_deref() {
+                    None => "missing".to_owned(),
+                    Some(text) => text.chars().take(100).collect(),
+                };
+                json!({ "error": format!("the Content-Type is {shown}, not application/json") })
+            }
             WebhookRejection::BadRequest { reason } => json!({ "error": reason }),
             WebhookRejection::InvalidComfyDeploy(body) => json!(body),
             WebhookRejection::InvalidKaizen(errors) => json!({ "errors": errors }),
         };
-        tracing::warn!(status = status.as_u16(), body = %body, "webhook refused");
+        tracing::warn!(status = status.as_u16(), reason = %self.summary(), "webhook refused");
         (status, Json(body)).into_response()
     }
 }

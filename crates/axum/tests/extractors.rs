@@ -287,3 +287,91 @@ async fn comfydeploy_drift_is_kept_with_its_violations() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, json!({"status": "paused", "violations": ["/status"]}));
 }
+
+#[tokio::test]
+async fn a_request_without_the_token_is_refused_before_its_body_is_read() {
+    let config = ComfyDeployConfig::new(TOKEN).with_max_body_bytes(16);
+    let request = comfydeploy_request("POST", "/comfydeploy", &"x".repeat(1024));
+    let (status, _) = send(comfydeploy_app(config), request).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "401 before 413: the body was not read"
+    );
+}
+
+#[tokio::test]
+async fn a_stale_kaizen_request_is_refused_before_its_body_is_read() {
+    let config = kaizen_config().with_max_body_bytes(16);
+    let request = signed_request(EXECUTION, now() - 3600)
+        .body(Body::from(EXECUTION))
+        .unwrap();
+    let (status, _) = send(kaizen_app(config), request).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn repeated_signature_headers_are_one_list_and_repeated_ids_are_refused() {
+    let secret = Secret::decode(SECRET).unwrap();
+    let timestamp = now();
+    let good = sign(&secret, "msg_1", timestamp, EXECUTION.as_bytes());
+    let request = Request::post("/kaizen")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("X-Webhooks-Id", "msg_1")
+        .header("X-Webhooks-Timestamp", timestamp.to_string())
+        .header("X-Webhooks-Signature", format!("v1={}", "0".repeat(64)))
+        .header("X-Webhooks-Signature", good)
+        .body(Body::from(EXECUTION))
+        .unwrap();
+    assert_eq!(
+        send(kaizen_app(kaizen_config()), request).await.0,
+        StatusCode::OK
+    );
+
+    let request = signed_request(EXECUTION, timestamp)
+        .header("X-Webhooks-Id", "msg_2")
+        .body(Body::from(EXECUTION))
+        .unwrap();
+    let (status, body) = send(kaizen_app(kaizen_config()), request).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("sent more than once"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_flood_of_violations_is_reported_bounded() {
+    let items = vec!["1"; 5000].join(",");
+    let broken = format!(
+        r#"{{"run_id":"r1","status":"running","live_status":null,"outputs":[{{"id":"b7e21c44-0f3a-4d8e-a1b2-6c9d0e7f8a11","run_id":"b7e21c44-0f3a-4d8e-a1b2-6c9d0e7f8a11","node_meta":null,"created_at":"2025-01-01T00:00:00Z","updated_at":"2025-01-01T00:00:00Z","data":{{"images":[{items}]}}}}]}}"#
+    );
+    let request = comfydeploy_request("POST", "/comfydeploy?token=s3cr3t-url-token", &broken);
+    let (status, body) = send(
+        comfydeploy_app(ComfyDeployConfig::new(TOKEN).strict(true)),
+        request,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Each violation becomes one FastAPI entry per alternative (MediaItem, str, bool).
+    assert_eq!(body["detail"].as_array().unwrap().len(), 100 * 3);
+}
+
+#[test]
+fn configs_never_show_their_secrets() {
+    let secret = Secret::decode(SECRET).unwrap();
+    let shown = format!(
+        "{:?} {:?}",
+        KaizenConfig::new(vec![secret]),
+        ComfyDeployConfig::new(TOKEN)
+    );
+    assert!(!shown.contains(TOKEN) && !shown.contains(SECRET), "{shown}");
+    // The decoded key is `test-signing-key-0123456789abcdef`: neither as text nor as bytes.
+    assert!(
+        !shown.contains("test-signing-key") && !shown.contains("116, 101, 115, 116"),
+        "{shown}"
+    );
+}

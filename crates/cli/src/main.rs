@@ -4,9 +4,11 @@
 //! invalid (input that is not JSON included) or not authentic, 2 on a usage or I/O error.
 
 mod input;
+mod ndjson;
 mod outcome;
 mod parse;
 mod schemas;
+mod secrets;
 mod serve;
 mod validate;
 mod verify;
@@ -40,6 +42,10 @@ enum Command {
         /// How to report each input.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Read one file (or standard input) of one payload per line; report only the invalid
+        /// lines, by number, then a summary. Memory stays flat however long the input.
+        #[arg(long)]
+        ndjson: bool,
         /// Payload files; none, or `-`, reads standard input.
         files: Vec<PathBuf>,
     },
@@ -92,6 +98,15 @@ fn main() -> ExitCode {
         Command::Validate {
             schema,
             format,
+            ndjson: true,
+            files,
+        } => with_files(&files, |files| {
+            ndjson::run(&mut out, &schema, format, files)
+        }),
+        Command::Validate {
+            schema,
+            format,
+            ndjson: false,
             files,
         } => with_files(&files, |files| {
             validate::run(&mut out, &schema, format, files)

@@ -3,12 +3,11 @@
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Args;
 use hookschema_signature::{
-    DEFAULT_TOLERANCE_SECS, Headers, ID_HEADER, SIGNATURE_HEADER, Secret, TIMESTAMP_HEADER,
-    Verifier, sign,
+    DEFAULT_TOLERANCE_SECS, Headers, ID_HEADER, MAX_ID_LEN, SIGNATURE_HEADER, Secret,
+    TIMESTAMP_HEADER, Verifier, sign, unix_now,
 };
 
 use crate::input::read;
@@ -27,17 +26,6 @@ pub struct Secrets {
         required = true
     )]
     secrets: Vec<String>,
-}
-
-impl Secrets {
-    /// Decodes every secret; a bad one is a usage error whose message never repeats it.
-    fn decode(&self) -> Result<Vec<Secret>, String> {
-        self.secrets
-            .iter()
-            .enumerate()
-            .map(|(i, text)| Secret::decode(text).map_err(|e| format!("secret #{}: {e}", i + 1)))
-            .collect()
-    }
 }
 
 #[derive(Args)]
@@ -108,6 +96,14 @@ pub fn run_verify(out: &mut impl Write, args: &VerifyArgs) -> io::Result<Outcome
 /// Prints the three headers Kaizen would send with the body, one `Name: value` per line, ready
 /// for `curl -H`. With several secrets the signature header lists a signature per secret.
 pub fn run_sign(out: &mut impl Write, args: &SignArgs) -> io::Result<Outcome> {
+    // The id goes into a header line: refuse what verification would, a newline above all.
+    let printable = args.id.bytes().all(|b| b.is_ascii_graphic());
+    if !printable || !(1..=MAX_ID_LEN).contains(&args.id.len()) {
+        eprintln!(
+            "hookschema: --id must be 1 to {MAX_ID_LEN} printable ASCII characters, no spaces"
+        );
+        return Ok(Outcome::Error);
+    }
     let Some((secrets, body)) = secrets_and_body(&args.secrets, args.file.as_deref()) else {
         return Ok(Outcome::Error);
     };
@@ -124,18 +120,11 @@ pub fn run_sign(out: &mut impl Write, args: &SignArgs) -> io::Result<Outcome> {
 
 /// The decoded secrets and the body, or `None` after reporting why not on standard error.
 fn secrets_and_body(secrets: &Secrets, file: Option<&Path>) -> Option<(Vec<Secret>, Vec<u8>)> {
-    let secrets = secrets
-        .decode()
+    let secrets = crate::secrets::decode(&secrets.secrets)
         .map_err(|error| eprintln!("hookschema: {error}"))
         .ok()?;
     let input = read(file.unwrap_or(Path::new("-")))
         .map_err(|unreadable| eprintln!("hookschema: {}", unreadable.message()))
         .ok()?;
     Some((secrets, input.bytes))
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs())
 }

@@ -23,10 +23,15 @@ struct Server {
 
 impl Server {
     fn start(out: &Path) -> Server {
+        Server::start_with(out, &[])
+    }
+
+    fn start_with(out: &Path, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_hookschema"))
             .args(["serve", "--addr", "127.0.0.1:0", "--out"])
             .arg(out)
             .args(["--max-body-bytes", &MAX_BODY.to_string()])
+            .args(extra)
             .env("HOOKSCHEMA_KAIZEN_SECRET", SECRET)
             .env("HOOKSCHEMA_COMFYDEPLOY_TOKEN", TOKEN)
             .stdout(Stdio::null())
@@ -275,4 +280,58 @@ fn serve_needs_something_to_receive() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("nothing to receive"));
+}
+
+#[test]
+fn a_chunked_body_over_the_limit_gets_413() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("out.jsonl"));
+    // Just over the limit: small enough to be sent whole before the answer comes back, so the
+    // client reads the 413 rather than a reset.
+    let body = vec![b' '; MAX_BODY + 100];
+    let mut reader = body.as_slice();
+    let (status, _) = answer_of(
+        agent()
+            .post(format!("{}/comfydeploy?token={TOKEN}", server.base))
+            .header("Content-Type", "application/json")
+            .send(ureq::SendBody::from_reader(&mut reader)),
+    );
+    assert_eq!(status, 413);
+    server.stop();
+}
+
+/// A delivery that cannot be written gets 500, so the vendor retries, and its id is not
+/// remembered: the retry is handled again, not acknowledged as a duplicate.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_delivery_that_cannot_be_written_gets_500_and_its_retry_is_handled() {
+    let server = Server::start(Path::new("/dev/full"));
+    let body = br#"{"type":"execution.complete","data":{"id":"exec_1","status":"Completed","startTime":"2025-09-15T14:02:11Z"}}"#;
+    for _ in 0..2 {
+        let (status, answer) = kaizen(&server, "msg_full", now(), body, body);
+        assert_eq!(status, 500, "{answer}");
+    }
+    let log = server.stop();
+    assert!(log.contains("cannot write the delivery"), "{log}");
+}
+
+/// A client that stops sending its body gets 408 when the request timeout passes.
+#[test]
+fn a_stalled_body_times_out() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(&dir.path().join("out.jsonl"), &["--request-timeout", "1"]);
+    let address = server.base.strip_prefix("http://").unwrap();
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let head = format!(
+        "POST /comfydeploy?token={TOKEN} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"run_id\""
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    server.stop();
 }

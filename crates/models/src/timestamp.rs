@@ -24,6 +24,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub struct Timestamp {
     text: String,
     instant: DateTime<FixedOffset>,
+    seconds_lost: bool,
 }
 
 /// Text that is not a date-time in either accepted shape.
@@ -46,14 +47,17 @@ const SECONDS_LOST_LEN: usize = "2025-03-26T12:45Z".len();
 impl Timestamp {
     /// Parses either accepted shape.
     pub fn parse(text: &str) -> Result<Self, TimestampError> {
-        let instant = DateTime::parse_from_rfc3339(text)
-            .or_else(|_| parse_seconds_lost(text))
-            .map_err(|_| TimestampError {
-                text: text.to_owned(),
-            })?;
+        let invalid = || TimestampError {
+            text: text.to_owned(),
+        };
+        let (instant, seconds_lost) = match DateTime::parse_from_rfc3339(text) {
+            Ok(instant) => (instant, false),
+            Err(_) => (parse_seconds_lost(text).ok_or_else(invalid)?, true),
+        };
         Ok(Timestamp {
             text: text.to_owned(),
             instant,
+            seconds_lost,
         })
     }
 
@@ -75,12 +79,25 @@ impl Timestamp {
     /// Whether this is ComfyDeploy's `…T12:45Z` shape, whose seconds the sender dropped: the
     /// real instant lies within the 60 s from [`Timestamp::instant`].
     pub fn seconds_lost(&self) -> bool {
-        self.text.len() == SECONDS_LOST_LEN && DateTime::parse_from_rfc3339(&self.text).is_err()
+        self.seconds_lost
     }
 }
 
-fn parse_seconds_lost(text: &str) -> Result<DateTime<FixedOffset>, chrono::ParseError> {
+/// `YYYY-MM-DDTHH:MMZ`, exactly: two-digit fields, nothing else.
+fn parse_seconds_lost(text: &str) -> Option<DateTime<FixedOffset>> {
+    let shape = text.len() == SECONDS_LOST_LEN
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            10 => b == b'T',
+            13 => b == b':',
+            16 => b == b'Z',
+            _ => b.is_ascii_digit(),
+        });
+    if !shape {
+        return None;
+    }
     NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%MZ")
+        .ok()
         .map(|naive| naive.and_utc().fixed_offset())
 }
 
@@ -91,6 +108,7 @@ impl From<DateTime<Utc>> for Timestamp {
         Timestamp {
             text: instant.to_rfc3339_opts(SecondsFormat::Millis, true),
             instant: instant.fixed_offset(),
+            seconds_lost: false,
         }
     }
 }
@@ -177,6 +195,8 @@ mod tests {
             "2025-03-26",
             "2025-03-26T12Z",
             "2025-13-01T00:00:00Z",
+            "2025-1-1T1:5Z",
+            "2025-03-26T12:45z",
             "",
         ] {
             let error = Timestamp::parse(text).unwrap_err();

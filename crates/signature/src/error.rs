@@ -70,7 +70,7 @@ impl fmt::Display for SignatureError {
                 f,
                 "{} {timestamp} is {} s before now ({now}); the tolerance is {tolerance} s",
                 crate::TIMESTAMP_HEADER,
-                now - timestamp
+                now.abs_diff(*timestamp)
             ),
             SignatureError::FutureTimestamp {
                 timestamp,
@@ -80,7 +80,7 @@ impl fmt::Display for SignatureError {
                 f,
                 "{} {timestamp} is {} s after now ({now}); the tolerance is {tolerance} s",
                 crate::TIMESTAMP_HEADER,
-                timestamp - now
+                timestamp.abs_diff(*now)
             ),
             SignatureError::NoMatchingSignature => write!(
                 f,

@@ -3,6 +3,10 @@
 use crate::error::SignatureError;
 use crate::{ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 
+/// The longest delivery id accepted. Kaizen's ids are short (`msg_2f1c9a7e`); a receiver keeps
+/// recent ids to deduplicate retries, so their size must be bounded.
+pub const MAX_ID_LEN: usize = 256;
+
 /// The raw values of the signature headers, as received (`None` when absent).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Headers<'a> {
@@ -25,6 +29,12 @@ impl<'a> Headers<'a> {
         let id = present(self.id, ID_HEADER)?;
         let timestamp_text = present(self.timestamp, TIMESTAMP_HEADER)?;
         let signature = present(self.signature, SIGNATURE_HEADER)?;
+        if id.len() > MAX_ID_LEN {
+            return Err(malformed(
+                ID_HEADER,
+                format!("longer than {MAX_ID_LEN} bytes"),
+            ));
+        }
         if id.iter().any(|b| !b.is_ascii_graphic()) {
             return Err(malformed(ID_HEADER, "not printable ASCII"));
         }
@@ -66,11 +76,13 @@ fn parse_timestamp(text: &[u8]) -> Result<u64, SignatureError> {
         .ok_or_else(|| malformed(TIMESTAMP_HEADER, reason))
 }
 
-/// `v1=<64 lowercase hex>`, space-separated. Entries of other versions are skipped, so a future
+/// `v1=<64 lowercase hex>`, space-separated (a comma or tab, as a proxy joining repeated
+/// headers writes, is read as a space). Entries of other versions are skipped, so a future
 /// scheme can be sent beside `v1`; at least one `v1` entry is required.
 fn parse_signatures(header: &[u8]) -> Result<Vec<[u8; 32]>, SignatureError> {
     let mut signatures = Vec::new();
-    for entry in header.split(|b| *b == b' ').filter(|e| !e.is_empty()) {
+    let separator = |b: &u8| matches!(b, b' ' | b'\t' | b',');
+    for entry in header.split(separator).filter(|e| !e.is_empty()) {
         let (version, value) = split_version(entry).ok_or_else(|| {
             malformed(
                 SIGNATURE_HEADER,

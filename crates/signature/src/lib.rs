@@ -31,9 +31,9 @@ mod secret;
 mod verifier;
 
 pub use error::SignatureError;
-pub use headers::Headers;
+pub use headers::{Headers, MAX_ID_LEN};
 pub use secret::{Secret, SecretError};
-pub use verifier::{DEFAULT_TOLERANCE_SECS, Verified, Verifier, sign};
+pub use verifier::{DEFAULT_TOLERANCE_SECS, Verified, Verifier, sign, unix_now};
 
 /// The delivery's id: stable across retries, so it is the key to deduplicate on.
 pub const ID_HEADER: &str = "X-Webhooks-Id";

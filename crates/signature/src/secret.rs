@@ -5,11 +5,18 @@ use std::fmt;
 use base64::Engine;
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use zeroize::Zeroize;
 
 /// A Kaizen signing secret, decoded to the HMAC key. Its `Debug` shows only its length, so a
-/// secret never reaches a log by accident.
+/// secret never reaches a log by accident, and its memory is wiped when it is dropped.
 #[derive(Clone)]
 pub struct Secret(Vec<u8>);
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
 
 /// A secret that cannot be decoded. The message never repeats the secret.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 use crate::error::SignatureError;
-use crate::headers::Headers;
+use crate::headers::{Headers, Parsed};
 use crate::secret::Secret;
 
 /// How far a timestamp may be from now, either way, by default: five minutes. Kaizen documents
@@ -48,10 +48,14 @@ impl Verifier {
 
     /// Verifies the delivery against the system clock.
     pub fn verify(&self, headers: &Headers<'_>, body: &[u8]) -> Result<Verified, SignatureError> {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |elapsed| elapsed.as_secs());
-        self.verify_at(headers, body, now)
+        self.verify_at(headers, body, unix_now())
+    }
+
+    /// Everything but the signature itself, against the system clock: the headers are present
+    /// and well formed, and the timestamp within the tolerance. A receiver can refuse a forgery
+    /// this plain before reading its body.
+    pub fn precheck(&self, headers: &Headers<'_>) -> Result<(), SignatureError> {
+        self.check_timestamp(&headers.parse()?, unix_now())
     }
 
     /// Verifies the delivery as if the time were `now` (Unix seconds): the headers are present
@@ -64,6 +68,24 @@ impl Verifier {
         now: u64,
     ) -> Result<Verified, SignatureError> {
         let parsed = headers.parse()?;
+        self.check_timestamp(&parsed, now)?;
+        let matched = self.secrets.iter().any(|secret| {
+            let expected = mac(secret, parsed.id, parsed.timestamp_text, body);
+            parsed
+                .signatures
+                .iter()
+                .any(|signature| bool::from(signature.ct_eq(&expected)))
+        });
+        if !matched {
+            return Err(SignatureError::NoMatchingSignature);
+        }
+        Ok(Verified {
+            id: String::from_utf8_lossy(parsed.id).into_owned(),
+            timestamp: parsed.timestamp,
+        })
+    }
+
+    fn check_timestamp(&self, parsed: &Parsed<'_>, now: u64) -> Result<(), SignatureError> {
         let (timestamp, tolerance) = (parsed.timestamp, self.tolerance);
         if now.saturating_sub(timestamp) > tolerance {
             return Err(SignatureError::StaleTimestamp {
@@ -79,21 +101,15 @@ impl Verifier {
                 tolerance,
             });
         }
-        let matched = self.secrets.iter().any(|secret| {
-            let expected = mac(secret, parsed.id, parsed.timestamp_text, body);
-            parsed
-                .signatures
-                .iter()
-                .any(|signature| bool::from(signature.ct_eq(&expected)))
-        });
-        if !matched {
-            return Err(SignatureError::NoMatchingSignature);
-        }
-        Ok(Verified {
-            id: String::from_utf8_lossy(parsed.id).into_owned(),
-            timestamp,
-        })
+        Ok(())
     }
+}
+
+/// The system clock in Unix seconds (0 before 1970).
+pub fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs())
 }
 
 /// The `X-Webhooks-Signature` value Kaizen would send: `v1=<hex>`. For tests, and for tools

@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::schema::Schema;
-use crate::violation::{Violation, ViolationKind};
+use crate::violation::Violation;
 
 /// Why a payload was rejected.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,12 +36,7 @@ impl std::error::Error for Invalid {}
 pub fn parse<T: HasSchema + DeserializeOwned>(bytes: &[u8]) -> Result<T, Invalid> {
     let document = Schema::of::<T>().validate_bytes(bytes)?;
     hookschema_models::from_slice(bytes).map_err(|error| Invalid {
-        violations: vec![Violation {
-            instance_path: error.pointer,
-            schema_path: String::new(),
-            message: error.message,
-            kind: ViolationKind::Decode,
-        }],
+        violations: vec![Violation::decode(error)],
         document: Some(document),
     })
 }

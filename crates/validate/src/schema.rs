@@ -19,6 +19,7 @@ static VALIDATORS: LazyLock<Vec<OnceLock<jsonschema::Validator>>> =
 pub struct Schema {
     file: &'static SchemaFile,
     validator: &'static jsonschema::Validator,
+    max_violations: usize,
 }
 
 /// A schema name that is not one of the embedded schemas.
@@ -62,7 +63,18 @@ impl Schema {
     fn at(index: usize) -> Schema {
         let file = SCHEMAS[index];
         let validator = VALIDATORS[index].get_or_init(|| compile(file));
-        Schema { file, validator }
+        Schema {
+            file,
+            validator,
+            max_violations: usize::MAX,
+        }
+    }
+
+    /// Report at most `max` violations per payload. A hostile payload can break a schema a
+    /// million times (`[1, 1, 1, …]` where objects belong); a receiver needs the first few.
+    pub fn limit_violations(mut self, max: usize) -> Schema {
+        self.max_violations = max.max(1);
+        self
     }
 
     /// The embedded schema file: name, `$id`, title and text.
@@ -76,10 +88,12 @@ impl Schema {
         self.validator.is_valid(instance)
     }
 
-    /// Every way `instance` breaks the schema; empty when it is valid.
+    /// Every way `instance` breaks the schema (up to the limit, if one is set); empty when it is
+    /// valid.
     pub fn validate(&self, instance: &Value) -> Vec<Violation> {
         self.validator
             .iter_errors(instance)
+            .take(self.max_violations)
             .map(|error| Violation::from_error(&error))
             .collect()
     }

@@ -76,18 +76,36 @@ impl Violation {
                 (any_of_message(&branches), ViolationKind::AnyOf { branches })
             }
             ValidationErrorKind::Constant { expected_value } => (
-                format!("{} is not {expected_value}", error.instance()),
+                bounded(
+                    format!("{} is not {expected_value}", error.instance()),
+                    || format!("the value is not {expected_value}"),
+                ),
                 ViolationKind::Const {
                     expected: Value::clone(expected_value),
                 },
             ),
-            kind => (error.to_string(), ViolationKind::from(kind)),
+            kind => (
+                bounded(error.to_string(), || {
+                    error.masked_with("the value").to_string()
+                }),
+                ViolationKind::from(kind),
+            ),
         };
         Violation {
             instance_path,
             schema_path,
             message,
             kind,
+        }
+    }
+
+    /// The violation for a payload that keeps the schema but that the model type refused.
+    pub fn decode(error: hookschema_models::DecodeError) -> Self {
+        Violation {
+            instance_path: error.pointer,
+            schema_path: String::new(),
+            message: error.message,
+            kind: ViolationKind::Decode,
         }
     }
 
@@ -103,6 +121,18 @@ impl Violation {
                 offset: char_offset(bytes, error.line(), error.column()),
             },
         }
+    }
+}
+
+/// Messages quote the offending value, which can be a whole megabyte of payload: past this,
+/// the message leaves the value out.
+const MAX_MESSAGE_LEN: usize = 512;
+
+fn bounded(message: String, without_value: impl FnOnce() -> String) -> String {
+    if message.len() <= MAX_MESSAGE_LEN {
+        message
+    } else {
+        without_value()
     }
 }
 

@@ -72,15 +72,18 @@ impl<'a> Comparison<'a> {
                 .and_then(Value::as_array)
                 .is_some_and(|r| r.iter().any(|k| k == key))
         };
+        // A free-form object (`params`, `node_meta`, `response`) is kept whole: the rules below
+        // are for objects the schema describes field by field.
+        let modelled = properties.is_some() || additional.is_some();
         for (key, value) in sent {
             let here = format!("{path}/{key}");
             let declared = properties.and_then(|p| p.get(key)).or(additional);
             match kept.get(key) {
                 Some(kept) => self.compare(&here, declared, value, kept),
                 // 1: undeclared fields are dropped.
-                None if schema.is_some() && declared.is_none() => {}
+                None if modelled && declared.is_none() => {}
                 // 2: optional null, [] and {} may come back absent.
-                None if !required(key) && is_empty(value) => {}
+                None if modelled && !required(key) && is_empty(value) => {}
                 None => self.differences.push(format!("{here}: dropped {value}")),
             }
         }
@@ -217,6 +220,17 @@ fn the_comparison_sees_real_changes() {
             "/child/name",
         ),
     ];
+    let free_form_schema = serde_json::json!({
+        "type": "object",
+        "properties": {"params": {"type": "object"}}
+    });
+    let found = differences(
+        &free_form_schema,
+        &serde_json::json!({"params": {"a": 1, "b": null}}),
+        &serde_json::json!({"params": {"a": 1}}),
+    );
+    assert_eq!(found, ["/params/b: dropped null"]);
+
     for (kept, at) in changed {
         let found = differences(&schema, &sent, &kept);
         assert!(

@@ -4,8 +4,9 @@
 //! typify writes the structs; this generator decides what typify does not, so that every
 //! payload a vendor really sends decodes: string enums and unions are open ([`open_enum`],
 //! [`open_union`]), event envelopes keep unknown events ([`envelope`]), date-times keep their
-//! text, integers accept `2.0`, and known wire quirks are handled ([`Rewrites`]). Everything about how typify is driven lives in [`type_space_settings`] and
-//! [`typify_types`], so a typify upgrade touches those two functions.
+//! text, integers accept `2.0`, and known wire quirks are handled ([`Rewrites`]). Everything
+//! about how typify is driven lives in [`type_space_settings`] and [`typify_types`], so a typify
+//! upgrade touches those two functions.
 
 mod envelope;
 mod open_enum;
@@ -96,7 +97,23 @@ fn typify_types(schema: &SchemaFile, replaced: &[&str], envelope: bool) -> Resul
     let mut rewrites = Rewrites::new(&schema.json);
     rewrites.visit_file_mut(&mut file);
     rewrites.finish()?;
+    drop_unused_error_module(&mut file);
     Ok(file)
+}
+
+/// typify always emits `mod error` for its `TryFrom` and `FromStr` impls; with the enums open
+/// and the unions replaced, nothing may use it any more, and then it is dead code.
+fn drop_unused_error_module(file: &mut syn::File) {
+    let is_error_module =
+        |item: &syn::Item| matches!(item, syn::Item::Mod(m) if m.ident == "error");
+    let used = file
+        .items
+        .iter()
+        .filter(|item| !is_error_module(item))
+        .any(|item| quote!(#item).to_string().contains("ConversionError"));
+    if !used {
+        file.items.retain(|item| !is_error_module(item));
+    }
 }
 
 /// The module for one schema: its types, then the embedded schema and the root type's link to

@@ -7,30 +7,34 @@
 //! accepted too, because ComfyDeploy's sender retries as GET with the same body. Everything
 //! else the extractors of `hookschema-axum` refuse with 401, 413, 415 or 422.
 
-use std::fs::OpenOptions;
-use std::io::{self, IsTerminal, Write};
+mod server;
+mod sink;
+
+use std::io::{self, IsTerminal};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use axum::extract::{FromRef, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use chrono::{DateTime, SecondsFormat, Utc};
 use clap::Args;
 use hookschema_axum::{
-    ComfyDeployConfig, DEFAULT_MAX_BODY_BYTES, Delivery, KaizenConfig, RecentIds,
+    Admission, ComfyDeployConfig, DEFAULT_MAX_BODY_BYTES, Delivery, KaizenConfig, RecentIds,
 };
 use hookschema_models::comfydeploy::{WorkflowRunWebhookBody, WorkflowRunWebhookResponse};
 use hookschema_models::kaizen::KaizenWebhookEvent;
-use hookschema_signature::{DEFAULT_TOLERANCE_SECS, Secret};
+use hookschema_signature::DEFAULT_TOLERANCE_SECS;
 use hookschema_validate::Violation;
 use serde::Serialize;
 use serde_json::Value;
+use tower_http::timeout::TimeoutLayer;
 
+use self::sink::Sink;
 use crate::outcome::Outcome;
 
 #[derive(Args)]
@@ -67,6 +71,12 @@ pub struct ServeArgs {
     /// How many recent Kaizen delivery ids to remember, to write a retried delivery once.
     #[arg(long, default_value_t = 10_000)]
     remember_ids: usize,
+    /// Seconds a request may take, body included, before it gets 408.
+    #[arg(long, default_value_t = 30)]
+    request_timeout: u64,
+    /// Connections served at once; more wait to be accepted.
+    #[arg(long, default_value_t = 256)]
+    max_connections: usize,
 }
 
 /// Runs the receiver until interrupted (Ctrl-C or SIGTERM).
@@ -93,7 +103,13 @@ pub fn run(args: &ServeArgs) -> Outcome {
             return Outcome::Error;
         }
     };
-    match runtime.block_on(serve(args.addr, router)) {
+    let served = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(args.addr).await?;
+        // Tests and scripts read the real port from this line when asked for port 0.
+        eprintln!("hookschema: listening on http://{}", listener.local_addr()?);
+        server::serve(listener, router, args.max_connections).await
+    });
+    match served {
         Ok(()) => Outcome::Valid,
         Err(error) => {
             eprintln!("hookschema: cannot serve on {}: {error}", args.addr);
@@ -102,45 +118,19 @@ pub fn run(args: &ServeArgs) -> Outcome {
     }
 }
 
-async fn serve(addr: SocketAddr, router: Router) -> io::Result<()> {
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    // Tests and scripts read the real port from this line when asked for port 0.
-    eprintln!("hookschema: listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown())
-        .await
-}
-
-async fn shutdown() {
-    let interrupt = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut terminate =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                .expect("a SIGTERM handler can be installed");
-        tokio::select! {
-            _ = interrupt => {}
-            _ = terminate.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = interrupt.await;
-}
-
 /// The router for the configured vendors, or why there is nothing to serve.
 fn build(args: &ServeArgs) -> Result<Router, String> {
+    if args.kaizen_secrets.is_empty() && args.comfydeploy_token.is_none() {
+        return Err("nothing to receive: give --kaizen-secret or --comfydeploy-token (or their environment variables)".to_owned());
+    }
+    if args.comfydeploy_token.as_deref() == Some("") {
+        return Err("the ComfyDeploy token is empty".to_owned());
+    }
+    let kaizen_secrets = crate::secrets::decode(&args.kaizen_secrets)?;
     let sink = Arc::new(Sink::open(&args.out)?);
     let mut router = Router::new();
-    if !args.kaizen_secrets.is_empty() {
-        let secrets = args
-            .kaizen_secrets
-            .iter()
-            .enumerate()
-            .map(|(i, text)| {
-                Secret::decode(text).map_err(|e| format!("Kaizen secret #{}: {e}", i + 1))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let config = KaizenConfig::new(secrets)
+    if !kaizen_secrets.is_empty() {
+        let config = KaizenConfig::new(kaizen_secrets)
             .with_tolerance(args.tolerance)
             .with_max_body_bytes(args.max_body_bytes)
             .strict(args.strict);
@@ -156,9 +146,6 @@ fn build(args: &ServeArgs) -> Result<Router, String> {
         );
     }
     if let Some(token) = &args.comfydeploy_token {
-        if token.is_empty() {
-            return Err("the ComfyDeploy token is empty".to_owned());
-        }
         let config = ComfyDeployConfig::new(token)
             .with_max_body_bytes(args.max_body_bytes)
             .strict(args.strict);
@@ -166,10 +153,11 @@ fn build(args: &ServeArgs) -> Result<Router, String> {
         let route = post(comfydeploy).get(comfydeploy);
         router = router.merge(Router::new().route("/comfydeploy", route).with_state(state));
     }
-    if args.kaizen_secrets.is_empty() && args.comfydeploy_token.is_none() {
-        return Err("nothing to receive: give --kaizen-secret or --comfydeploy-token (or their environment variables)".to_owned());
-    }
-    Ok(router)
+    let timeout = Duration::from_secs(args.request_timeout.max(1));
+    Ok(router.layer(TimeoutLayer::with_status_code(
+        StatusCode::REQUEST_TIMEOUT,
+        timeout,
+    )))
 }
 
 #[derive(Clone)]
@@ -202,16 +190,34 @@ async fn kaizen(
     delivery: Delivery<KaizenWebhookEvent>,
 ) -> Response {
     let id = delivery.id.clone().unwrap_or_default();
-    if !state.recent.insert(&id) {
-        tracing::info!(
-            vendor = "kaizen",
-            id,
-            "retry of a delivery already written; acknowledged"
-        );
-        return ok("duplicate");
-    }
-    match state.sink.write("kaizen", &delivery) {
+    let claim = match state.recent.admit(&id) {
+        Admission::New(claim) => claim,
+        Admission::Duplicate => {
+            tracing::info!(
+                vendor = "kaizen",
+                id,
+                "retry of a delivery already written; acknowledged"
+            );
+            return ok("duplicate");
+        }
+        Admission::InFlight => {
+            // Its first attempt is still being written; whether that succeeds is not known.
+            tracing::info!(
+                vendor = "kaizen",
+                id,
+                "retry while the first attempt is in flight"
+            );
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, "5")],
+                Json(serde_json::json!({"error": "this delivery is being handled; retry later"})),
+            )
+                .into_response();
+        }
+    };
+    match write(&state.sink, "kaizen", &delivery).await {
         Ok(()) => {
+            claim.done();
             tracing::info!(
                 vendor = "kaizen",
                 id,
@@ -220,11 +226,8 @@ async fn kaizen(
             );
             ok("ok")
         }
-        Err(error) => {
-            // Not remembered: Kaizen's retry gets another chance.
-            state.recent.remove(&id);
-            failed(&error)
-        }
+        // The claim is dropped unfinished: Kaizen's retry gets another chance.
+        Err(error) => failed(&error),
     }
 }
 
@@ -232,7 +235,7 @@ async fn comfydeploy(
     State(state): State<ComfyDeployState>,
     delivery: Delivery<WorkflowRunWebhookBody>,
 ) -> Response {
-    match state.sink.write("comfydeploy", &delivery) {
+    match write(&state.sink, "comfydeploy", &delivery).await {
         Ok(()) => {
             let (run, status) = (&delivery.event.run_id, delivery.event.status.as_str());
             tracing::info!(
@@ -272,50 +275,20 @@ struct Record<'a> {
     vendor: &'static str,
     delivery_id: Option<&'a str>,
     received_at: String,
-    /// The body as received (as a JSON value; the raw bytes were authenticated).
+    /// The body as received, as a JSON value (the raw bytes were authenticated).
     body: Value,
     /// How the body breaks the strict schema, if it does.
     errors: &'a [Violation],
 }
 
-/// Where accepted deliveries are written, a line at a time, flushed before the answer.
-struct Sink {
-    out: Mutex<Box<dyn Write + Send>>,
-}
-
-impl Sink {
-    fn open(path: &Path) -> Result<Sink, String> {
-        let out: Box<dyn Write + Send> = if path.as_os_str() == "-" {
-            Box::new(io::stdout())
-        } else {
-            let file = OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
-                .map_err(|error| format!("cannot open {}: {error}", path.display()))?;
-            Box::new(file)
-        };
-        Ok(Sink {
-            out: Mutex::new(out),
-        })
-    }
-
-    fn write<T>(&self, vendor: &'static str, delivery: &Delivery<T>) -> io::Result<()> {
-        let record = Record {
-            vendor,
-            delivery_id: delivery.id.as_deref(),
-            received_at: DateTime::<Utc>::from(SystemTime::now())
-                .to_rfc3339_opts(SecondsFormat::Millis, true),
-            body: serde_json::from_slice(&delivery.body)?,
-            errors: &delivery.violations,
-        };
-        let mut line = serde_json::to_vec(&record)?;
-        line.push(b'\n');
-        let mut out = self
-            .out
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        out.write_all(&line)?;
-        out.flush()
-    }
+async fn write<T>(sink: &Sink, vendor: &'static str, delivery: &Delivery<T>) -> io::Result<()> {
+    let record = Record {
+        vendor,
+        delivery_id: delivery.id.as_deref(),
+        received_at: DateTime::<Utc>::from(SystemTime::now())
+            .to_rfc3339_opts(SecondsFormat::Millis, true),
+        body: serde_json::from_slice(&delivery.body)?,
+        errors: &delivery.violations,
+    };
+    sink.write(serde_json::to_vec(&record)?).await
 }
