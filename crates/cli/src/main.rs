@@ -46,6 +46,9 @@ enum Command {
         /// lines, by number, then a summary. Memory stays flat however long the input.
         #[arg(long)]
         ndjson: bool,
+        /// With --ndjson: how many threads validate (default: one per core, at most eight).
+        #[arg(long, default_value_t = default_jobs())]
+        jobs: usize,
         /// Payload files; none, or `-`, reads standard input.
         files: Vec<PathBuf>,
     },
@@ -86,6 +89,11 @@ pub enum Format {
     Fastapi,
 }
 
+/// One validating thread per core, at most eight.
+fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+}
+
 /// The `--schema` values: the embedded schemas' names, so clap lists them on a typo.
 fn schema_names() -> PossibleValuesParser {
     PossibleValuesParser::new(hookschema_models::SCHEMAS.iter().map(|s| s.name))
@@ -99,15 +107,17 @@ fn main() -> ExitCode {
             schema,
             format,
             ndjson: true,
+            jobs,
             files,
         } => with_files(&files, |files| {
-            ndjson::run(&mut out, &schema, format, files)
+            ndjson::run(&mut out, &schema, format, files, jobs)
         }),
         Command::Validate {
             schema,
             format,
             ndjson: false,
             files,
+            ..
         } => with_files(&files, |files| {
             validate::run(&mut out, &schema, format, files)
         }),

@@ -47,7 +47,7 @@ fn report(
     input: &Input,
 ) -> io::Result<Outcome> {
     let (document, violations) = match schema.validate_bytes(&input.bytes) {
-        Ok(document) => (Some(document), Vec::new()),
+        Ok(()) => (None, Vec::new()),
         Err(invalid) => (invalid.document, invalid.violations),
     };
     match format {

@@ -34,7 +34,15 @@ impl fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {}
 
 /// Decodes `bytes` as a `T`, reporting the failing value's JSON Pointer.
+///
+/// Decoding runs at serde_json's full speed; only a payload that fails is decoded a second time,
+/// tracking the path, to say where.
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+    serde_json::from_slice(bytes).or_else(|_| from_slice_tracked(bytes))
+}
+
+/// Decodes `bytes` as a `T`, tracking the path to the value being decoded.
+fn from_slice_tracked<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value =
         serde_path_to_error::deserialize(&mut deserializer).map_err(DecodeError::located)?;

@@ -19,6 +19,7 @@
 mod fastapi;
 mod parse;
 mod schema;
+mod tape;
 mod violation;
 
 pub use fastapi::http_validation_error;

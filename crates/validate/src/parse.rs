@@ -30,13 +30,13 @@ impl std::error::Error for Invalid {}
 
 /// Parses `bytes` as JSON, validates it strictly against `T`'s schema, and decodes it into `T`.
 ///
-/// The typed decode reads the bytes again rather than the parsed document: the document's
-/// object keys are sorted, the bytes keep the sender's order, and an event envelope decodes its
-/// `data` in one pass, with exact error paths, when `type` comes first as vendors send it.
+/// The typed decode reads the bytes again: validation worked on a simd-json tape, which serde
+/// cannot decode from, and the bytes keep the sender's key order, so an event envelope decodes
+/// its `data` in one pass, with exact error paths, when `type` comes first as vendors send it.
 pub fn parse<T: HasSchema + DeserializeOwned>(bytes: &[u8]) -> Result<T, Invalid> {
-    let document = Schema::of::<T>().validate_bytes(bytes)?;
+    Schema::of::<T>().validate_bytes(bytes)?;
     hookschema_models::from_slice(bytes).map_err(|error| Invalid {
         violations: vec![Violation::decode(error)],
-        document: Some(document),
+        document: serde_json::from_slice(bytes).ok(),
     })
 }

@@ -1,24 +1,50 @@
 //! The compiled validators, one per embedded schema, built once.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::sync::{LazyLock, OnceLock};
 
 use hookschema_models::{HasSchema, SCHEMAS, SchemaFile};
 use serde_json::Value;
+use simd_json::Buffers;
 
 use crate::parse::Invalid;
+use crate::tape::{SimdTape, TapeNode};
 use crate::violation::Violation;
 
-/// One lazily compiled validator per schema in [`SCHEMAS`], in the same order.
-static VALIDATORS: LazyLock<Vec<OnceLock<jsonschema::Validator>>> =
-    LazyLock::new(|| SCHEMAS.iter().map(|_| OnceLock::new()).collect());
+/// The validators of one schema, each compiled the first time it is needed: one for parsed
+/// `serde_json` documents, one for raw bytes, which are validated on a simd-json tape.
+#[derive(Default)]
+struct Compiled {
+    document: OnceLock<jsonschema::Validator>,
+    bytes: OnceLock<jsonschema::Validator<SimdTape>>,
+}
 
-/// An embedded schema with its compiled validator. Cheap to copy; compiling happens once per
+/// One entry per schema in [`SCHEMAS`], in the same order.
+static COMPILED: LazyLock<Vec<Compiled>> =
+    LazyLock::new(|| SCHEMAS.iter().map(|_| Compiled::default()).collect());
+
+thread_local! {
+    /// simd-json parses in place and into scratch buffers: kept per thread, a batch of
+    /// payloads reuses them instead of allocating them per payload.
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// What parsing a payload needs besides the payload, reused from one payload to the next.
+#[derive(Default)]
+struct Scratch {
+    /// The payload's copy, which simd-json parses in place.
+    input: Vec<u8>,
+    buffers: Buffers,
+    /// The tape's allocation, empty between payloads.
+    tape: Vec<simd_json::Node<'static>>,
+}
+
+/// An embedded schema with its compiled validators. Cheap to copy; compiling happens once per
 /// process, the first time a schema is used.
 #[derive(Clone, Copy)]
 pub struct Schema {
-    file: &'static SchemaFile,
-    validator: &'static jsonschema::Validator,
+    index: usize,
     max_violations: usize,
 }
 
@@ -61,11 +87,8 @@ impl Schema {
     }
 
     fn at(index: usize) -> Schema {
-        let file = SCHEMAS[index];
-        let validator = VALIDATORS[index].get_or_init(|| compile(file));
         Schema {
-            file,
-            validator,
+            index,
             max_violations: usize::MAX,
         }
     }
@@ -79,56 +102,147 @@ impl Schema {
 
     /// The embedded schema file: name, `$id`, title and text.
     pub fn file(&self) -> &'static SchemaFile {
-        self.file
+        SCHEMAS[self.index]
+    }
+
+    /// Compiles the validator for raw bytes now, rather than on first use: for a batch whose
+    /// first payload should not wait for it.
+    pub fn compile(&self) {
+        self.bytes_validator();
+    }
+
+    fn document_validator(&self) -> &'static jsonschema::Validator {
+        COMPILED[self.index].document.get_or_init(|| {
+            let schema = self.schema_json();
+            options::<jsonschema::json::SerdeJson>()
+                .build(&schema)
+                .unwrap_or_else(|e| self.broken(&e))
+        })
+    }
+
+    fn bytes_validator(&self) -> &'static jsonschema::Validator<SimdTape> {
+        COMPILED[self.index].bytes.get_or_init(|| {
+            let schema = self.schema_json();
+            options::<SimdTape>()
+                .build(&schema)
+                .unwrap_or_else(|e| self.broken(&e))
+        })
+    }
+
+    fn schema_json(&self) -> Value {
+        serde_json::from_str(self.file().text)
+            .unwrap_or_else(|e| panic!("embedded schema {} is not JSON: {e}", self.file().name))
+    }
+
+    /// Every embedded schema compiles: the test suite proves it, so a failure here is a build
+    /// defect, not bad input.
+    fn broken(&self, error: &dyn fmt::Display) -> ! {
+        panic!(
+            "embedded schema {} does not compile: {error}",
+            self.file().name
+        )
     }
 
     /// Whether `instance` keeps the schema. Faster than [`Schema::validate`] when the reasons
     /// are not needed.
     pub fn is_valid(&self, instance: &Value) -> bool {
-        self.validator.is_valid(instance)
+        self.document_validator().is_valid(instance)
     }
 
     /// Every way `instance` breaks the schema (up to the limit, if one is set); empty when it is
     /// valid.
     pub fn validate(&self, instance: &Value) -> Vec<Violation> {
-        self.validator
+        self.document_validator()
             .iter_errors(instance)
             .take(self.max_violations)
             .map(|error| Violation::from_error(&error))
             .collect()
     }
 
-    /// Parses `bytes` as JSON and validates it, returning the parsed document when it is valid.
-    /// Input that is not JSON is one [`crate::ViolationKind::NotJson`] violation.
-    pub fn validate_bytes(&self, bytes: &[u8]) -> Result<Value, Invalid> {
+    /// Parses `bytes` as JSON and validates them. Input that is not JSON is one
+    /// [`crate::ViolationKind::NotJson`] violation.
+    ///
+    /// This is the fast path for raw payloads: the bytes are parsed into a simd-json tape and
+    /// validated on it, and a `serde_json::Value` is built only for an invalid payload's report.
+    pub fn validate_bytes(&self, bytes: &[u8]) -> Result<(), Invalid> {
+        SCRATCH.with(|scratch| {
+            let Scratch {
+                input,
+                buffers,
+                tape,
+            } = &mut *scratch.borrow_mut();
+            input.clear();
+            input.extend_from_slice(bytes);
+            // The empty tape of any lifetime fits this payload's.
+            let mut nodes = simd_json::Tape(std::mem::take(tape));
+            let parsed = simd_json::fill_tape(input, buffers, &mut nodes);
+            let verdict = match parsed {
+                Err(_) => self.validate_with_serde(bytes),
+                Ok(()) => self.validate_tape(TapeNode::root(&nodes.0)),
+            };
+            *tape = reuse(nodes.0);
+            verdict
+        })
+    }
+
+    fn validate_tape(&self, root: TapeNode<'_>) -> Result<(), Invalid> {
+        let validator = self.bytes_validator();
+        if validator.is_valid(root) {
+            return Ok(());
+        }
+        let violations = validator
+            .iter_errors(root)
+            .take(self.max_violations)
+            .map(|error| Violation::from_error(&error))
+            .collect();
+        Err(Invalid {
+            violations,
+            document: Some(root.to_json()),
+        })
+    }
+
+    /// The slow path, for bytes simd-json refused: serde_json parses and judges them. For input
+    /// that is not JSON, it says why in the same words a decoding error uses; should the two
+    /// parsers ever part on valid JSON, serde_json's reading decides, as the models decode
+    /// with it.
+    fn validate_with_serde(&self, bytes: &[u8]) -> Result<(), Invalid> {
         let document: Value = serde_json::from_slice(bytes).map_err(|error| Invalid {
             violations: vec![Violation::not_json(&error, bytes)],
             document: None,
         })?;
-        if self.is_valid(&document) {
-            return Ok(document);
+        let violations = self.validate(&document);
+        if violations.is_empty() {
+            return Ok(());
         }
         Err(Invalid {
-            violations: self.validate(&document),
+            violations,
             document: Some(document),
         })
     }
 }
 
-impl fmt::Debug for Schema {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Schema").field(&self.file.name).finish()
-    }
+/// A tape's allocation, emptied, for the next payload: collecting an empty vector's iterator
+/// into a vector of the same layout keeps its allocation.
+fn reuse(mut nodes: Vec<simd_json::Node<'_>>) -> Vec<simd_json::Node<'static>> {
+    nodes.clear();
+    nodes
+        .into_iter()
+        .map(|_| simd_json::Node::String(""))
+        .collect()
 }
 
-/// Compiles an embedded schema. Every embedded schema compiles: the test suite proves it, so a
-/// failure here is a build defect, not bad input.
-fn compile(file: &SchemaFile) -> jsonschema::Validator {
-    let schema: Value = serde_json::from_str(file.text)
-        .unwrap_or_else(|e| panic!("embedded schema {} is not JSON: {e}", file.name));
-    jsonschema::draft202012::options()
+/// The options every validator is built with: draft 2020-12, formats asserted (the contract
+/// says so), unknown formats refused.
+fn options<F: jsonschema::json::Json>()
+-> jsonschema::ValidationOptions<'static, std::sync::Arc<dyn jsonschema::Retrieve>, F> {
+    jsonschema::options_for::<F>()
+        .with_draft(jsonschema::Draft::Draft202012)
         .should_validate_formats(true)
         .should_ignore_unknown_formats(false)
-        .build(&schema)
-        .unwrap_or_else(|e| panic!("embedded schema {} does not compile: {e}", file.name))
+}
+
+impl fmt::Debug for Schema {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Schema").field(&self.file().name).finish()
+    }
 }

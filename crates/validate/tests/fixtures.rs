@@ -69,3 +69,27 @@ fn no_snapshot_outlives_its_fixture() {
     let orphans = hookschema_fixtures::orphan_snapshots(&dir, "fixtures");
     assert!(orphans.is_empty(), "delete these snapshots: {orphans:?}");
 }
+
+/// Raw bytes are validated on a simd-json tape, parsed documents on `serde_json::Value`: both
+/// must reach the same verdict with the same violations.
+#[test]
+fn bytes_and_parsed_documents_get_the_same_violations() {
+    for fixture in hookschema_fixtures::all() {
+        let Ok(document) = serde_json::from_slice::<serde_json::Value>(&fixture.bytes) else {
+            continue;
+        };
+        let schema = Schema::named(&fixture.schema).unwrap();
+        let key = |v: &Violation| {
+            (
+                v.instance_path.clone(),
+                v.schema_path.clone(),
+                v.message.clone(),
+            )
+        };
+        let mut from_document: Vec<_> = schema.validate(&document).iter().map(key).collect();
+        let mut from_bytes: Vec<_> = violations(&fixture).iter().map(key).collect();
+        from_document.sort();
+        from_bytes.sort();
+        assert_eq!(from_bytes, from_document, "{fixture}");
+    }
+}

@@ -1,0 +1,172 @@
+//! `hookschema validate --ndjson`: archives of deliveries, one per line, as a stream.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const SCHEMA: &str = "kaizen/webhook-event";
+
+fn payload(id: &str, status: &str) -> String {
+    format!(
+        r#"{{"type":"execution.complete","data":{{"id":"{id}","status":"{status}","startTime":"2025-09-15T14:02:11Z"}}}}"#
+    )
+}
+
+fn validate(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hookschema"))
+        .args(["validate", "--schema", SCHEMA, "--ndjson"])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    let stdin = stdin.to_vec();
+    let writer = std::thread::spawn(move || pipe.write_all(&stdin));
+    let output = child.wait_with_output().unwrap();
+    // A usage error exits before reading its input; the pipe is then closed.
+    let _ = writer.join().unwrap();
+    output
+}
+
+/// Two good lines, a blank one, a drifted status, one that is not JSON, a CRLF ending, and a
+/// last line without a newline.
+fn archive() -> String {
+    format!(
+        "{}\n{}\n\n{}\n{{\"type\":\n{}\r\n{}",
+        payload("e1", "Completed"),
+        payload("e2", "Failed"),
+        payload("e3", "Archived"),
+        payload("e5", "Completed"),
+        payload("e6", "Paused"),
+    )
+}
+
+#[test]
+fn invalid_lines_are_reported_by_number_then_a_summary() {
+    for jobs in ["1", "2"] {
+        let output = validate(&["--format", "json", "--jobs", jobs], archive().as_bytes());
+        assert_eq!(output.status.code(), Some(1), "jobs {jobs}");
+        let lines: Vec<Value> = String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 3, "jobs {jobs}: {lines:?}");
+        assert_eq!(lines[0]["line"], 4);
+        assert_eq!(lines[0]["errors"][0]["instance_path"], "/data/status");
+        assert_eq!(lines[1]["line"], 5);
+        assert!(
+            lines[1]["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("not JSON")
+        );
+        assert_eq!(
+            lines[2],
+            serde_json::json!({"summary": {"lines": 6, "valid": 4, "invalid": 2}})
+        );
+    }
+}
+
+#[test]
+fn text_reports_and_exit_0_when_all_lines_are_valid() {
+    let good = format!(
+        "{}\n{}\n",
+        payload("e1", "Completed"),
+        payload("e2", "Failed")
+    );
+    let output = validate(&[], good.as_bytes());
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "-: 2 lines, 2 valid, 0 invalid\n"
+    );
+
+    let output = validate(&[], archive().as_bytes());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.starts_with("line 4: invalid\n  /data/status: "),
+        "{text}"
+    );
+    assert!(text.ends_with("-: 6 lines, 4 valid, 2 invalid\n"), "{text}");
+}
+
+#[test]
+fn many_chunks_and_long_lines_keep_their_order_and_numbers() {
+    let mut archive = String::new();
+    for i in 0..5000 {
+        let status = if i % 1000 == 999 {
+            "Archived"
+        } else {
+            "Completed"
+        };
+        archive.push_str(&payload(&format!("e{i}"), status));
+        archive.push('\n');
+    }
+    // One line longer than a chunk of the reader.
+    let long = format!(
+        r#"{{"type":"execution.complete","data":{{"id":"long","status":"Lost","startTime":"2025-09-15T14:02:11Z","params":{{"blob":"{}"}}}}}}"#,
+        "x".repeat(300_000)
+    );
+    archive.push_str(&long);
+    archive.push('\n');
+    let output = validate(&["--format", "json", "--jobs", "2"], archive.as_bytes());
+    let lines: Vec<Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let numbers: Vec<u64> = lines.iter().filter_map(|l| l["line"].as_u64()).collect();
+    assert_eq!(numbers, [1000, 2000, 3000, 4000, 5000, 5001]);
+    assert_eq!(lines.last().unwrap()["summary"]["invalid"], 6);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let fastapi = validate(&["--format", "fastapi"], b"");
+    assert_eq!(fastapi.status.code(), Some(2));
+    let two_files = validate(&["a.ndjson", "b.ndjson"], b"");
+    assert_eq!(two_files.status.code(), Some(2));
+    let missing = validate(&["no-such.ndjson"], b"");
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+/// However long the stream, the process holds a few chunks at a time: feed it 100 MB and watch
+/// its peak memory.
+#[cfg(target_os = "linux")]
+#[test]
+fn memory_stays_flat_however_long_the_stream() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hookschema"))
+        .args(["validate", "--schema", SCHEMA, "--ndjson", "--jobs", "2"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let mut pipe = child.stdin.take().unwrap();
+    let mut block = String::new();
+    while block.len() < 1 << 20 {
+        block.push_str(&payload("e1", "Completed"));
+        block.push('\n');
+    }
+    let peak = |pid: u32| -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    };
+    for _ in 0..100 {
+        pipe.write_all(block.as_bytes()).unwrap();
+    }
+    let peak_kib = peak(pid);
+    drop(pipe);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        peak_kib < 64 * 1024,
+        "peak memory {peak_kib} KiB after 100 MiB of input"
+    );
+}

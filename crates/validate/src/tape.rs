@@ -1,0 +1,341 @@
+//! Validating straight from a simd-json tape: the payload is parsed into one flat vector of
+//! nodes borrowing its strings, instead of a `serde_json::Value` tree with an allocation per
+//! string and object. For a webhook body, building that tree costs several times what the
+//! validation itself does; the tape costs a fraction of it.
+//!
+//! This implements jsonschema's documented `Json` trait for the tape (checked against
+//! jsonschema's conformance suite by the tests), so the same compiled schema logic runs on it.
+
+use std::borrow::Cow;
+
+use jsonschema::json::{Array, Json, JsonNumber, Node, NodeIdentity, Object};
+use jsonschema::types::JsonType;
+use serde_json::{Map, Number, Value};
+use simd_json::{Node as Tape, StaticNode};
+
+/// The tape representation.
+pub(crate) struct SimdTape;
+
+/// A value: the slice of the tape it occupies, itself first.
+#[derive(Clone, Copy)]
+pub(crate) struct TapeNode<'a> {
+    nodes: &'a [Tape<'a>],
+}
+
+impl<'a> TapeNode<'a> {
+    /// The value at the start of `tape`.
+    pub(crate) fn root(tape: &'a [Tape<'a>]) -> Self {
+        TapeNode {
+            nodes: &tape[..size(&tape[0])],
+        }
+    }
+
+    fn head(&self) -> &'a Tape<'a> {
+        &self.nodes[0]
+    }
+
+    /// The value as a `serde_json::Value`, for what needs one: error reports and FastAPI bodies.
+    pub(crate) fn to_json(self) -> Value {
+        match self.head() {
+            Tape::String(s) => Value::String((*s).to_owned()),
+            Tape::Static(node) => static_value(*node),
+            Tape::Array { .. } => {
+                Value::Array(elements(self.nodes).map(TapeNode::to_json).collect())
+            }
+            Tape::Object { .. } => Value::Object(
+                members(self.nodes)
+                    .map(|(key, value)| (key.to_owned(), value.to_json()))
+                    .collect::<Map<_, _>>(),
+            ),
+        }
+    }
+}
+
+/// How many tape nodes a value occupies, its own included.
+fn size(node: &Tape<'_>) -> usize {
+    match node {
+        Tape::Object { count, .. } | Tape::Array { count, .. } => count + 1,
+        _ => 1,
+    }
+}
+
+fn static_value(node: StaticNode) -> Value {
+    match node {
+        StaticNode::I64(n) => Value::from(n),
+        StaticNode::U64(n) => Value::from(n),
+        StaticNode::F64(n) => Number::from_f64(n).map_or(Value::Null, Value::Number),
+        StaticNode::Bool(b) => Value::Bool(b),
+        StaticNode::Null => Value::Null,
+    }
+}
+
+/// The elements of the array whose slice is `nodes`.
+fn elements<'a>(nodes: &'a [Tape<'a>]) -> Elements<'a> {
+    Elements { rest: &nodes[1..] }
+}
+
+/// The members of the object whose slice is `nodes`, in document order.
+fn members<'a>(nodes: &'a [Tape<'a>]) -> Members<'a> {
+    Members { rest: &nodes[1..] }
+}
+
+/// An array's elements: each value's slice, one after another.
+pub(crate) struct Elements<'a> {
+    rest: &'a [Tape<'a>],
+}
+
+impl<'a> Iterator for Elements<'a> {
+    type Item = TapeNode<'a>;
+
+    fn next(&mut self) -> Option<TapeNode<'a>> {
+        let first = self.rest.first()?;
+        let (value, tail) = self.rest.split_at(size(first));
+        self.rest = tail;
+        Some(TapeNode { nodes: value })
+    }
+}
+
+/// An object's members: a key node, then the value's slice, one after another.
+pub(crate) struct Members<'a> {
+    rest: &'a [Tape<'a>],
+}
+
+impl<'a> Iterator for Members<'a> {
+    type Item = (&'a str, TapeNode<'a>);
+
+    fn next(&mut self) -> Option<(&'a str, TapeNode<'a>)> {
+        let (Tape::String(key), tail) = self.rest.split_first()? else {
+            return None;
+        };
+        let (value, tail) = tail.split_at(size(tail.first()?));
+        self.rest = tail;
+        Some((*key, TapeNode { nodes: value }))
+    }
+}
+
+impl Json for SimdTape {
+    type Node<'a> = TapeNode<'a>;
+    type PreparedKey = Box<str>;
+    type StringBuffer = ();
+
+    /// Objects are scanned, not hashed: a pass over the members beats a lookup per property
+    /// for the small objects of webhook bodies.
+    const KEYS_PER_LOOKUP: usize = 8;
+    const ACYCLIC: bool = true;
+
+    fn prepare_key(key: &str) -> Box<str> {
+        key.into()
+    }
+
+    fn with_string_node<T>(_: &mut (), string: &str, f: impl FnOnce(TapeNode<'_>) -> T) -> T {
+        f(TapeNode {
+            nodes: &[Tape::String(string)],
+        })
+    }
+}
+
+impl<'a> Node<'a, SimdTape> for TapeNode<'a> {
+    type Object = TapeObject<'a>;
+    type Array = TapeArray<'a>;
+    type Number = TapeNumber;
+
+    fn as_object(&self) -> Option<TapeObject<'a>> {
+        matches!(self.head(), Tape::Object { .. }).then_some(TapeObject { nodes: self.nodes })
+    }
+
+    fn as_array(&self) -> Option<TapeArray<'a>> {
+        matches!(self.head(), Tape::Array { .. }).then_some(TapeArray { nodes: self.nodes })
+    }
+
+    fn as_string(&self) -> Option<Cow<'a, str>> {
+        match self.head() {
+            Tape::String(s) => Some(Cow::Borrowed(s)),
+            _ => None,
+        }
+    }
+
+    fn as_number(&self) -> Option<TapeNumber> {
+        match self.head() {
+            Tape::Static(node @ (StaticNode::I64(_) | StaticNode::U64(_) | StaticNode::F64(_))) => {
+                Some(TapeNumber(*node))
+            }
+            _ => None,
+        }
+    }
+
+    fn as_boolean(&self) -> Option<bool> {
+        match self.head() {
+            Tape::Static(StaticNode::Bool(b)) => Some(*b),
+            _ => None,
+        }
+    }
+
+    fn is_null(&self) -> bool {
+        matches!(self.head(), Tape::Static(StaticNode::Null))
+    }
+
+    fn json_type(&self) -> JsonType {
+        match self.head() {
+            Tape::String(_) => JsonType::String,
+            Tape::Object { .. } => JsonType::Object,
+            Tape::Array { .. } => JsonType::Array,
+            Tape::Static(StaticNode::Bool(_)) => JsonType::Boolean,
+            Tape::Static(StaticNode::Null) => JsonType::Null,
+            Tape::Static(_) => JsonType::Number,
+        }
+    }
+
+    /// `enum` and `const` compare every status this way: strings, numbers, booleans and null
+    /// without building a `Value`.
+    fn equals_value(&self, expected: &Value) -> bool {
+        match (self.head(), expected) {
+            (Tape::String(s), Value::String(e)) => s == e,
+            (Tape::String(_), _) | (_, Value::String(_)) => false,
+            (Tape::Static(StaticNode::Bool(b)), Value::Bool(e)) => b == e,
+            (Tape::Static(StaticNode::Null), Value::Null) => true,
+            _ => jsonschema::json::cmp::equal(&self.to_value(), expected),
+        }
+    }
+
+    fn to_value(&self) -> Cow<'a, Value> {
+        Cow::Owned(self.to_json())
+    }
+
+    fn identity(&self) -> Option<NodeIdentity> {
+        Some(NodeIdentity::new(self.nodes.as_ptr() as usize))
+    }
+}
+
+pub(crate) struct TapeObject<'a> {
+    nodes: &'a [Tape<'a>],
+}
+
+impl<'a> Object<'a, SimdTape> for TapeObject<'a> {
+    type Node = TapeNode<'a>;
+    type MemberName = &'a str;
+    type MembersIter = Members<'a>;
+
+    fn len(&self) -> usize {
+        match self.nodes[0] {
+            Tape::Object { len, .. } => len,
+            _ => 0,
+        }
+    }
+
+    fn get(&self, key: &Box<str>) -> Option<TapeNode<'a>> {
+        members(self.nodes)
+            .find(|(name, _)| *name == &**key)
+            .map(|(_, value)| value)
+    }
+
+    fn members(&self) -> Members<'a> {
+        members(self.nodes)
+    }
+}
+
+pub(crate) struct TapeArray<'a> {
+    nodes: &'a [Tape<'a>],
+}
+
+impl<'a> Array<'a, SimdTape> for TapeArray<'a> {
+    type Node = TapeNode<'a>;
+    type ElementsIter = Elements<'a>;
+
+    fn len(&self) -> usize {
+        match self.nodes[0] {
+            Tape::Array { len, .. } => len,
+            _ => 0,
+        }
+    }
+
+    fn elements(&self) -> Elements<'a> {
+        elements(self.nodes)
+    }
+}
+
+/// A number as simd-json parsed it.
+pub(crate) struct TapeNumber(StaticNode);
+
+impl JsonNumber for TapeNumber {
+    fn as_u64(&self) -> Option<u64> {
+        match self.0 {
+            StaticNode::U64(n) => Some(n),
+            StaticNode::I64(n) => u64::try_from(n).ok(),
+            _ => None,
+        }
+    }
+
+    fn as_i64(&self) -> Option<i64> {
+        match self.0 {
+            StaticNode::I64(n) => Some(n),
+            StaticNode::U64(n) => i64::try_from(n).ok(),
+            _ => None,
+        }
+    }
+
+    fn as_f64(&self) -> Option<f64> {
+        match self.0 {
+            StaticNode::I64(n) => Some(n as f64),
+            StaticNode::U64(n) => Some(n as f64),
+            StaticNode::F64(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    fn as_str(&self) -> Cow<'_, str> {
+        Cow::Owned(self.to_number().to_string())
+    }
+
+    fn to_number(&self) -> Cow<'_, Number> {
+        let number = match self.0 {
+            StaticNode::I64(n) => Number::from(n),
+            StaticNode::U64(n) => Number::from(n),
+            StaticNode::F64(n) => Number::from_f64(n).unwrap_or_else(|| Number::from(0)),
+            _ => Number::from(0),
+        };
+        Cow::Owned(number)
+    }
+
+    fn is_integer(&self) -> bool {
+        match self.0 {
+            StaticNode::F64(n) => n.fract() == 0.0 && n.is_finite(),
+            _ => true,
+        }
+    }
+
+    /// Only draft 4 asks; a parsed float was written with a fraction or an exponent.
+    fn is_written_as_integer(&self) -> bool {
+        !matches!(self.0, StaticNode::F64(_))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_root<T>(json: &Value, f: impl FnOnce(TapeNode<'_>) -> T) -> T {
+        let mut bytes = serde_json::to_vec(json).unwrap();
+        let tape = simd_json::to_tape(&mut bytes).unwrap();
+        f(TapeNode::root(&tape.0))
+    }
+
+    #[test]
+    fn the_tape_keeps_jsonschemas_contract() {
+        let document = jsonschema::json::conformance::document();
+        with_root(&document, |root| {
+            jsonschema::json::conformance::assert_conformance::<SimdTape>(&root);
+        });
+    }
+
+    #[test]
+    fn a_tape_converts_back_to_the_same_json() {
+        for fixture in hookschema_fixtures::all() {
+            let Ok(sent) = serde_json::from_slice::<Value>(&fixture.bytes) else {
+                continue;
+            };
+            let mut bytes = fixture.bytes.clone();
+            let tape = simd_json::to_tape(&mut bytes).unwrap();
+            assert_eq!(TapeNode::root(&tape.0).to_json(), sent, "{fixture}");
+        }
+    }
+}
