@@ -36,6 +36,12 @@ impl Project {
         self.root.join("crates/models/src/generated")
     }
 
+    /// The copies of the schemas the models crate embeds: inside the crate, so that it can be
+    /// packaged and published on its own.
+    pub fn models_schemas_dir(&self) -> PathBuf {
+        self.root.join("crates/models/schemas")
+    }
+
     /// Packages for other languages.
     pub fn bindings_dir(&self) -> PathBuf {
         self.root.join("bindings")

@@ -63,7 +63,8 @@ const INLINE_BYTES: usize = 64 * 1024;
 const MAX_VIOLATIONS: usize = 100;
 
 /// Validates `body` strictly and decodes it. A payload that decodes is kept, with its
-/// violations, unless `strict`; one that does not is refused with every violation found (the
+/// violations, unless `strict` or it is malformed (nested too deep, a key repeated: what it says
+/// depends on who reads it); one that does not decode is refused with every violation found (the
 /// decoder's, when the schema found none).
 fn validate_and_decode<T: Webhook>(
     body: Bytes,
@@ -79,7 +80,7 @@ fn validate_and_decode<T: Webhook>(
             violations: Vec::new(),
             id,
         }),
-        (Ok(event), Some(invalid)) if !strict => Ok(Delivery {
+        (Ok(event), Some(invalid)) if !strict && !invalid.is_malformed() => Ok(Delivery {
             event,
             body,
             violations: invalid.violations,

@@ -42,15 +42,22 @@ pub fn files_or_stdin(files: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     })
 }
 
+/// Opens a file, or standard input for `-`, to read from.
+pub fn open(path: &Path) -> io::Result<Box<dyn Read + Send>> {
+    if path.as_os_str() == STDIN {
+        Ok(Box::new(io::stdin()))
+    } else {
+        Ok(Box::new(std::fs::File::open(path)?))
+    }
+}
+
 /// Reads one payload, whole. Each is read when its turn comes, so memory holds one at a time.
 pub fn read(path: &Path) -> Result<Input, Unreadable> {
     let label = path.to_string_lossy().into_owned();
-    let result = if path.as_os_str() == STDIN {
+    let result = open(path).and_then(|mut source| {
         let mut bytes = Vec::new();
-        io::stdin().read_to_end(&mut bytes).map(|_| bytes)
-    } else {
-        std::fs::read(path)
-    };
+        source.read_to_end(&mut bytes).map(|_| bytes)
+    });
     match result {
         Ok(bytes) => Ok(Input { label, bytes }),
         Err(error) => Err(Unreadable { label, error }),

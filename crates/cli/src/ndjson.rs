@@ -6,9 +6,8 @@
 //! however long the input: a few chunks in flight, whatever the file's size.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -17,7 +16,9 @@ use hookschema_validate::{Schema, Violation};
 use serde::Serialize;
 
 use crate::Format;
+use crate::input::open;
 use crate::outcome::Outcome;
+use crate::validate::text;
 
 /// A chunk holds about this many bytes of lines: enough to keep a worker busy between
 /// hand-offs, small enough that the chunks in flight stay a few megabytes.
@@ -90,14 +91,6 @@ pub fn run(
     } else {
         Outcome::Invalid
     })
-}
-
-fn open(file: &Path) -> io::Result<Box<dyn Read + Send>> {
-    if file.as_os_str() == "-" {
-        Ok(Box::new(io::stdin()))
-    } else {
-        Ok(Box::new(File::open(file)?))
-    }
 }
 
 /// Consecutive whole lines of the input.
@@ -265,12 +258,6 @@ fn report(
             serde_json::to_writer(&mut *out, &report)?;
             writeln!(out)
         }
-        _ => {
-            writeln!(out, "line {line}: invalid")?;
-            for violation in violations {
-                writeln!(out, "  {violation}")?;
-            }
-            Ok(())
-        }
+        _ => text(out, &format!("line {line}"), violations),
     }
 }

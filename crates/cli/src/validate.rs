@@ -84,7 +84,8 @@ fn json_line(out: &mut impl Write, file: &str, errors: &[Violation]) -> io::Resu
     writeln!(out)
 }
 
-fn text(out: &mut impl Write, label: &str, violations: &[Violation]) -> io::Result<()> {
+/// The text report: `<label>: valid`, or `<label>: invalid` and one indented line per violation.
+pub fn text(out: &mut impl Write, label: &str, violations: &[Violation]) -> io::Result<()> {
     if violations.is_empty() {
         return writeln!(out, "{label}: valid");
     }

@@ -192,7 +192,7 @@ fn input_that_is_not_json_is_invalid_with_a_clear_message() {
     assert_eq!(line["valid"], false);
     let message = line["errors"][0]["message"].as_str().unwrap();
     assert!(
-        message.starts_with("not JSON: expected value at line 1 column 1"),
+        message.starts_with("not JSON: expected value (line 1, column 1)"),
         "{message}"
     );
 }

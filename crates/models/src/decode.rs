@@ -6,6 +6,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+/// How deep arrays and objects may nest: serde_json's limit, which the models decode with. The
+/// strict validator refuses deeper payloads too, so both read the same ones.
+pub const MAX_DEPTH: usize = 127;
+
 /// Why bytes did not decode into a model type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {
@@ -44,12 +48,12 @@ pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
 /// Decodes `bytes` as a `T`, tracking the path to the value being decoded.
 fn from_slice_tracked<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value =
-        serde_path_to_error::deserialize(&mut deserializer).map_err(DecodeError::located)?;
+    let value = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|error| DecodeError::located(error, bytes))?;
     // Trailing bytes after the document belong to no value: the root is the closest pointer.
     deserializer
         .end()
-        .map_err(|error| DecodeError::new(String::new(), &error))?;
+        .map_err(|error| DecodeError::new(String::new(), &error, bytes))?;
     Ok(value)
 }
 
@@ -57,30 +61,61 @@ fn from_slice_tracked<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeErro
 /// of a payload.
 pub fn reserialize<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> Result<Value, DecodeError> {
     let value: T = from_slice(bytes)?;
-    serde_json::to_value(&value).map_err(|error| DecodeError::new(String::new(), &error))
+    serde_json::to_value(&value).map_err(|error| DecodeError::new(String::new(), &error, bytes))
 }
 
 impl DecodeError {
-    fn located(error: serde_path_to_error::Error<serde_json::Error>) -> Self {
+    fn located(error: serde_path_to_error::Error<serde_json::Error>, bytes: &[u8]) -> Self {
         let pointer = pointer(error.path());
-        DecodeError::new(pointer, &error.into_inner())
+        DecodeError::new(pointer, &error.into_inner(), bytes)
     }
 
-    fn new(pointer: String, error: &serde_json::Error) -> Self {
+    fn new(pointer: String, error: &serde_json::Error, bytes: &[u8]) -> Self {
         DecodeError {
             pointer,
             line: error.line(),
             column: error.column(),
-            message: strip_position(error),
+            message: reason(error, bytes),
         }
     }
 }
 
-/// serde_json appends " at line L column C"; the position has its own fields.
-fn strip_position(error: &serde_json::Error) -> String {
+/// Why serde_json refused `bytes`, without the position (callers keep it apart), and in plainer
+/// words where serde_json's are terse about input a sender may really produce: nothing at all, a
+/// byte order mark, nesting past [`MAX_DEPTH`], `NaN` or `Infinity`.
+pub fn reason(error: &serde_json::Error, bytes: &[u8]) -> String {
     let text = error.to_string();
     let suffix = format!(" at line {} column {}", error.line(), error.column());
-    text.strip_suffix(&suffix).unwrap_or(&text).to_owned()
+    let terse = text.strip_suffix(&suffix).unwrap_or(&text);
+    if !error.is_syntax() && !error.is_eof() {
+        return terse.to_owned();
+    }
+    let at = byte_offset(bytes, error.line(), error.column());
+    let rest = bytes.get(at.saturating_sub(1)..).unwrap_or_default();
+    if bytes.trim_ascii().is_empty() {
+        "empty input: no JSON value".to_owned()
+    } else if bytes.starts_with(b"\xEF\xBB\xBF") {
+        "the input starts with a byte order mark (U+FEFF), which JSON text must not".to_owned()
+    } else if terse == "recursion limit exceeded" {
+        format!("arrays and objects nest deeper than {MAX_DEPTH} levels")
+    } else if [&b"NaN"[..], b"Infinity", b"-Infinity"]
+        .iter()
+        .any(|word| rest.starts_with(word))
+    {
+        "NaN and Infinity are not JSON numbers".to_owned()
+    } else {
+        terse.to_owned()
+    }
+}
+
+/// The byte offset of serde_json's 1-based line and byte column in `bytes`.
+fn byte_offset(bytes: &[u8], line: usize, column: usize) -> usize {
+    let line_start: usize = bytes
+        .split_inclusive(|b| *b == b'\n')
+        .take(line.saturating_sub(1))
+        .map(<[u8]>::len)
+        .sum();
+    (line_start + column).min(bytes.len())
 }
 
 /// serde_path_to_error's path as a JSON Pointer.

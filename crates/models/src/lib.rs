@@ -24,12 +24,13 @@ mod generated;
 mod decode;
 mod envelope;
 mod integer;
+mod nullable;
 mod open_enum;
 mod quirks;
 mod status;
 mod timestamp;
 
-pub use decode::{DecodeError, from_slice, reserialize};
+pub use decode::{DecodeError, MAX_DEPTH, from_slice, reason, reserialize};
 pub use envelope::UnknownEvent;
 pub use generated::{SCHEMAS, comfydeploy, kaizen};
 pub use timestamp::{Timestamp, TimestampError};

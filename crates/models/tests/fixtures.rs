@@ -1,5 +1,5 @@
 //! What the typed models make of every example payload, snapshotted, and the schemas schemars
-//! derives from the models accept every valid example.
+//! derives from the models accept every valid example and require what the schemas require.
 
 use hookschema_models::{SchemaFile, comfydeploy, kaizen};
 use serde_json::Value;
@@ -93,6 +93,54 @@ fn derived_schemas_accept_every_valid_fixture() {
         }
     }
     assert!(rejected.is_empty(), "{}", rejected.join("\n"));
+}
+
+/// Each object's `required` keys, by type name: the root's (named by its title) and each
+/// `$defs` entry's.
+fn required_keys(schema: &Value) -> Vec<(String, Vec<String>)> {
+    let root = schema["title"]
+        .as_str()
+        .map(|title| (title.to_owned(), schema));
+    let defs = schema["$defs"].as_object().into_iter().flatten();
+    root.into_iter()
+        .chain(defs.map(|(name, def)| (name.clone(), def)))
+        .filter(|(_, def)| def.get("properties").is_some())
+        .map(|(name, def)| {
+            let mut keys: Vec<String> = def["required"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|key| key.as_str().map(str::to_owned))
+                .collect();
+            keys.sort();
+            (name, keys)
+        })
+        .collect()
+}
+
+/// A downstream API that embeds a model publishes the schema schemars derives: every object
+/// both describe must require the same keys, a required key that may be null (`live_status`)
+/// included.
+#[test]
+fn derived_schemas_require_what_the_schemas_require() {
+    let mut differ = Vec::new();
+    let mut compared = 0;
+    for (name, derived) in derived_schemas() {
+        let source = SchemaFile::named(name).unwrap();
+        let source: Value = serde_json::from_str(source.text).unwrap();
+        let derived = required_keys(&derived);
+        for (ty, keys) in required_keys(&source) {
+            let Some((_, derived_keys)) = derived.iter().find(|(name, _)| *name == ty) else {
+                continue;
+            };
+            compared += 1;
+            if *derived_keys != keys {
+                differ.push(format!("{name} {ty}: {keys:?} != derived {derived_keys:?}"));
+            }
+        }
+    }
+    assert!(compared >= 10, "only {compared} objects compared");
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
 }
 
 #[test]

@@ -21,6 +21,7 @@ mod parse;
 mod schema;
 mod tape;
 mod violation;
+mod wellformed;
 
 pub use fastapi::http_validation_error;
 pub use parse::{Invalid, parse};

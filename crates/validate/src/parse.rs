@@ -28,6 +28,14 @@ impl fmt::Display for Invalid {
 
 impl std::error::Error for Invalid {}
 
+impl Invalid {
+    /// Whether the payload is not one unambiguous JSON document, rather than JSON that breaks the
+    /// schema (see [`crate::ViolationKind::is_malformed`]).
+    pub fn is_malformed(&self) -> bool {
+        self.violations.iter().any(|v| v.kind.is_malformed())
+    }
+}
+
 /// Parses `bytes` as JSON, validates it strictly against `T`'s schema, and decodes it into `T`.
 ///
 /// The typed decode reads the bytes again: validation worked on a simd-json tape, which serde

@@ -11,6 +11,7 @@ use simd_json::Buffers;
 use crate::parse::Invalid;
 use crate::tape::{SimdTape, TapeNode};
 use crate::violation::Violation;
+use crate::wellformed;
 
 /// The validators of one schema, each compiled the first time it is needed: one for parsed
 /// `serde_json` documents, one for raw bytes, which are validated on a simd-json tape.
@@ -162,6 +163,10 @@ impl Schema {
     /// Parses `bytes` as JSON and validates them. Input that is not JSON is one
     /// [`crate::ViolationKind::NotJson`] violation.
     ///
+    /// Before any value is judged, the payload must be one unambiguous JSON document: nested at
+    /// most [`hookschema_models::MAX_DEPTH`] deep, with no key repeated in an object; else that
+    /// is its one violation (see [`crate::ViolationKind::is_malformed`]).
+    ///
     /// This is the fast path for raw payloads: the bytes are parsed into a simd-json tape and
     /// validated on it, and a `serde_json::Value` is built only for an invalid payload's report.
     pub fn validate_bytes(&self, bytes: &[u8]) -> Result<(), Invalid> {
@@ -175,10 +180,20 @@ impl Schema {
             input.extend_from_slice(bytes);
             // The empty tape of any lifetime fits this payload's.
             let mut nodes = simd_json::Tape(std::mem::take(tape));
-            let parsed = simd_json::fill_tape(input, buffers, &mut nodes);
+            let parsed = if wellformed::has_lone_high_surrogate(bytes) {
+                None
+            } else {
+                simd_json::fill_tape(input, buffers, &mut nodes).ok()
+            };
             let verdict = match parsed {
-                Err(_) => self.validate_with_serde(bytes),
-                Ok(()) => self.validate_tape(TapeNode::root(&nodes.0)),
+                None => self.validate_with_serde(bytes),
+                Some(()) => match wellformed::check(&nodes.0) {
+                    Ok(()) => self.validate_tape(TapeNode::root(&nodes.0)),
+                    Err(violation) => Err(Invalid {
+                        violations: vec![violation],
+                        document: None,
+                    }),
+                },
             };
             *tape = reuse(nodes.0);
             verdict

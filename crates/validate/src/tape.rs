@@ -52,7 +52,7 @@ impl<'a> TapeNode<'a> {
 }
 
 /// How many tape nodes a value occupies, its own included.
-fn size(node: &Tape<'_>) -> usize {
+pub(crate) fn size(node: &Tape<'_>) -> usize {
     match node {
         Tape::Object { count, .. } | Tape::Array { count, .. } => count + 1,
         _ => 1,

@@ -36,6 +36,11 @@ pub enum ViolationKind {
         /// and FastAPI puts in `loc`).
         offset: usize,
     },
+    /// Arrays and objects nest deeper than the limit ([`hookschema_models::MAX_DEPTH`]) at
+    /// `instance_path`, which the models cannot read either.
+    TooDeep { limit: usize },
+    /// The object at `instance_path` names `key` more than once.
+    DuplicateKey { key: String },
     /// A required property is missing from the object at `instance_path`.
     Required { property: String },
     /// The value has the wrong JSON type.
@@ -56,6 +61,20 @@ pub enum ViolationKind {
     Unreadable,
     /// Another keyword, named.
     Other { keyword: String },
+}
+
+impl ViolationKind {
+    /// Whether the payload is not one unambiguous JSON document (not JSON, nested too deep, a
+    /// repeated key): no reading of it can be trusted, so a receiver that keeps drifted
+    /// deliveries refuses these.
+    pub fn is_malformed(&self) -> bool {
+        matches!(
+            self,
+            ViolationKind::NotJson { .. }
+                | ViolationKind::TooDeep { .. }
+                | ViolationKind::DuplicateKey { .. }
+        )
+    }
 }
 
 /// One alternative of an `anyOf` and why the value does not match it.
@@ -114,7 +133,12 @@ impl Violation {
         Violation {
             instance_path: String::new(),
             schema_path: String::new(),
-            message: format!("not JSON: {error}"),
+            message: format!(
+                "not JSON: {} (line {}, column {})",
+                hookschema_models::reason(error, bytes),
+                error.line(),
+                error.column()
+            ),
             kind: ViolationKind::NotJson {
                 line: error.line(),
                 column: error.column(),

@@ -10,14 +10,13 @@ use std::process::{Command, Stdio};
 use serde_json::Value;
 
 use super::SchemaFile;
-use super::catalog::catalog_text;
+use super::catalog::schema_copies;
 use crate::Result;
 use crate::project::Project;
 use crate::sync::{Generated, GeneratedFile};
 
 /// Every generated file of both bindings, by the folder each owns.
 pub fn render(project: &Project, schemas: &[SchemaFile]) -> Result<Vec<Generated>> {
-    let catalog = catalog_text(schemas)?;
     let typescript = project.bindings_dir().join("typescript");
     let python = project.bindings_dir().join("python/hookschema_webhooks");
     Ok(vec![
@@ -25,34 +24,15 @@ pub fn render(project: &Project, schemas: &[SchemaFile]) -> Result<Vec<Generated
             owned: Some(typescript.join("src")),
             files: typescript_types(project, schemas, &typescript.join("src"))?,
         },
-        schema_copies(schemas, &catalog, &typescript.join("schemas")),
+        schema_copies(schemas, &typescript.join("schemas"))?,
         Generated {
             owned: Some(python.clone()),
             files: python_models(project, schemas, &python)?
                 .into_iter()
-                .chain(schema_copies(schemas, &catalog, &python.join("schemas")).files)
+                .chain(schema_copies(schemas, &python.join("schemas"))?.files)
                 .collect(),
         },
     ])
-}
-
-/// The schema files and the catalog, copied into a package.
-fn schema_copies(schemas: &[SchemaFile], catalog: &str, dir: &Path) -> Generated {
-    let mut files: Vec<GeneratedFile> = schemas
-        .iter()
-        .map(|schema| GeneratedFile {
-            path: dir.join(schema.file()),
-            contents: schema.text.clone(),
-        })
-        .collect();
-    files.push(GeneratedFile {
-        path: dir.join("index.json"),
-        contents: catalog.to_owned(),
-    });
-    Generated {
-        owned: Some(dir.to_owned()),
-        files,
-    }
 }
 
 fn typescript_types(

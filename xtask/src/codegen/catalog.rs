@@ -1,11 +1,13 @@
 //! `schemas/index.json`: the catalog of schemas, for tools and packages in any language.
 
+use std::path::Path;
+
 use serde_json::json;
 
 use super::SchemaFile;
 use crate::Result;
 use crate::project::Project;
-use crate::sync::GeneratedFile;
+use crate::sync::{Generated, GeneratedFile};
 
 /// The catalog: every schema's name, `$id`, version, title and file, ordered by name.
 pub fn render(project: &Project, schemas: &[SchemaFile]) -> Result<GeneratedFile> {
@@ -15,8 +17,28 @@ pub fn render(project: &Project, schemas: &[SchemaFile]) -> Result<GeneratedFile
     })
 }
 
-/// The catalog's text; the bindings ship the same file.
-pub fn catalog_text(schemas: &[SchemaFile]) -> Result<String> {
+/// The schema files and the catalog, copied into a package's own folder `dir`, so that the
+/// package carries them when it is published apart from the repository.
+pub fn schema_copies(schemas: &[SchemaFile], dir: &Path) -> Result<Generated> {
+    let mut files: Vec<GeneratedFile> = schemas
+        .iter()
+        .map(|schema| GeneratedFile {
+            path: dir.join(schema.file()),
+            contents: schema.text.clone(),
+        })
+        .collect();
+    files.push(GeneratedFile {
+        path: dir.join("index.json"),
+        contents: catalog_text(schemas)?,
+    });
+    Ok(Generated {
+        owned: Some(dir.to_owned()),
+        files,
+    })
+}
+
+/// The catalog's text; the packages ship the same file.
+fn catalog_text(schemas: &[SchemaFile]) -> Result<String> {
     let entries = schemas
         .iter()
         .map(|schema| {

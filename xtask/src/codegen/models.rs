@@ -40,7 +40,8 @@ pub fn render(project: &Project, schemas: &[SchemaFile]) -> Result<Vec<Generated
         let path = dir
             .join(schema.vendor_module())
             .join(format!("{}.rs", schema.module()));
-        let tokens = schema_module(schema, &include_path(&path, &schema.path))
+        let embedded = project.models_schemas_dir().join(schema.file());
+        let tokens = schema_module(schema, &include_path(&path, &embedded))
             .map_err(|e| format!("{}: {e}", project.display(&schema.path)))?;
         let types = public_types(&tokens)?;
         let doc = format!("Types for `{}`.", project.display(&schema.path));

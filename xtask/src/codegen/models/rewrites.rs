@@ -6,6 +6,9 @@
 //! - integer fields accept integral floats (`2.0`), as JSON Schema's `integer` does;
 //! - a field with a schema `default` is always written: absent means the default, so writing it
 //!   changes nothing, while leaving out a `[]` that was sent would;
+//! - a key that is required but may be null (typify's `Option` read with `Option::deserialize`)
+//!   stays required in the schema schemars derives, which otherwise takes every `Option` for
+//!   optional (see `crate::nullable` in the models);
 //! - the wire quirks in [`QUIRKS`] decode with their hand-written decoders.
 
 use std::collections::BTreeSet;
@@ -125,6 +128,12 @@ impl VisitMut for Rewrites {
                 syn::parse_quote!(#[serde(default, deserialize_with = "crate::integer::optional")]),
             );
         }
+        if let Some(inner) = required_nullable(field) {
+            let with = format!("crate::nullable::RequiredNullable<{inner}>");
+            field
+                .attrs
+                .push(syn::parse_quote!(#[schemars(with = #with)]));
+        }
         let wire_name = wire_name(field);
         if self
             .defaults
@@ -148,25 +157,49 @@ impl VisitMut for Rewrites {
 
 /// The field's name in JSON: its `#[serde(rename)]`, or its identifier.
 fn wire_name(field: &syn::Field) -> String {
-    serde_items(field)
-        .into_iter()
-        .find_map(|item| match item {
-            syn::Meta::NameValue(nv) if nv.path.is_ident("rename") => match nv.value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) => Some(s.value()),
-                _ => None,
-            },
+    serde_string(field, "rename").unwrap_or_else(|| {
+        field
+            .ident
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    })
+}
+
+/// The `T` of a key that must be present but may be null, which typify writes as an
+/// `Option<T>` that serde reads with `Option::deserialize` (so a missing key is an error rather
+/// than `None`).
+fn required_nullable(field: &syn::Field) -> Option<String> {
+    let option_deserialize = quote!(::std::option::Option::deserialize).to_string();
+    let reads_option = serde_string(field, "deserialize_with")
+        .and_then(|path| syn::parse_str::<syn::Path>(&path).ok())
+        .is_some_and(|path| quote!(#path).to_string() == option_deserialize);
+    let syn::Type::Path(ty) = &field.ty else {
+        return None;
+    };
+    let last = ty.path.segments.last()?;
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) if reads_option && last.ident == "Option" => {
+            let inner = args.args.first()?;
+            // A path type: its tokens read as written without the spaces `quote` adds.
+            Some(quote!(#inner).to_string().replace(' ', ""))
+        }
+        _ => None,
+    }
+}
+
+/// The string of a `#[serde(key = "…")]` item on the field.
+fn serde_string(field: &syn::Field, key: &str) -> Option<String> {
+    serde_items(field).into_iter().find_map(|item| match item {
+        syn::Meta::NameValue(nv) if nv.path.is_ident(key) => match nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value()),
             _ => None,
-        })
-        .unwrap_or_else(|| {
-            field
-                .ident
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default()
-        })
+        },
+        _ => None,
+    })
 }
 
 /// Every item of every `#[serde(...)]` attribute on the field.

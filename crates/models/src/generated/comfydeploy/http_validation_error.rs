@@ -68,9 +68,7 @@ pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     name: "comfydeploy/http-validation-error",
     id: "https://hookschema.dev/schemas/comfydeploy/http-validation-error/1.0.0.json",
     title: "HTTPValidationError",
-    text: include_str!(
-        "../../../../../schemas/comfydeploy/http-validation-error.schema.json"
-    ),
+    text: include_str!("../../../schemas/comfydeploy/http-validation-error.schema.json"),
     reserialize: crate::reserialize::<HttpValidationError>,
 };
 impl crate::HasSchema for HttpValidationError {

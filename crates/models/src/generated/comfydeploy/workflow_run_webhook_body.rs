@@ -80,6 +80,7 @@ pub struct WorkflowRunWebhookBody {
     pub event_type: ::std::option::Option<WorkflowRunEventType>,
     ///Human-readable progress text from the runner, usually `Executing <node class>`. The key is always present; the value is null when the runner has reported nothing.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[schemars(with = "crate::nullable::RequiredNullable<::std::string::String>")]
     pub live_status: ::std::option::Option<::std::string::String>,
     ///The run's outputs: every output so far on `run.updated`, the one new output on `run.output`, empty on intermediate updates. ComfyDeploy always sends it.
     #[serde(default)]
@@ -352,7 +353,7 @@ pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     id: "https://hookschema.dev/schemas/comfydeploy/workflow-run-webhook-body/1.0.0.json",
     title: "WorkflowRunWebhookBody",
     text: include_str!(
-        "../../../../../schemas/comfydeploy/workflow-run-webhook-body.schema.json"
+        "../../../schemas/comfydeploy/workflow-run-webhook-body.schema.json"
     ),
     reserialize: crate::reserialize::<WorkflowRunWebhookBody>,
 };

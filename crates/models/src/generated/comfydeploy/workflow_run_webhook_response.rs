@@ -21,7 +21,7 @@ pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     id: "https://hookschema.dev/schemas/comfydeploy/workflow-run-webhook-response/1.0.0.json",
     title: "WorkflowRunWebhookResponse",
     text: include_str!(
-        "../../../../../schemas/comfydeploy/workflow-run-webhook-response.schema.json"
+        "../../../schemas/comfydeploy/workflow-run-webhook-response.schema.json"
     ),
     reserialize: crate::reserialize::<WorkflowRunWebhookResponse>,
 };

@@ -687,7 +687,7 @@ pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     name: "kaizen/webhook-event",
     id: "https://hookschema.dev/schemas/kaizen/webhook-event/1.0.0.json",
     title: "KaizenWebhookEvent",
-    text: include_str!("../../../../../schemas/kaizen/webhook-event.schema.json"),
+    text: include_str!("../../../schemas/kaizen/webhook-event.schema.json"),
     reserialize: crate::reserialize::<KaizenWebhookEvent>,
 };
 impl crate::HasSchema for KaizenWebhookEvent {

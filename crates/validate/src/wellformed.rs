@@ -1,0 +1,212 @@
+//! What a payload must be, besides JSON, before its values are judged: nested no deeper than
+//! serde_json reads, with no key repeated in an object, and read the same by both parsers.
+//!
+//! The models decode with serde_json, which refuses nesting past [`MAX_DEPTH`]; the validator
+//! reads a simd-json tape, which has no such limit. Checking the tape against the same limit
+//! makes both refuse the same payloads, and keeps a hostile `[[[[…` from overflowing the stack
+//! of anything that walks a value recursively (error reports, equality, `Drop`).
+//!
+//! A repeated key makes the payload mean different things to different readers: JavaScript and
+//! Python keep the last value, serde refuses a repeated field, a schema validator may judge
+//! either. A payload whose meaning depends on who reads it is not one a vendor sends (their JSON
+//! encoders cannot write it), so it is refused, at the object that repeats the key.
+
+use std::collections::HashSet;
+
+use hookschema_models::MAX_DEPTH;
+use simd_json::Node as Tape;
+
+use crate::tape::size;
+use crate::violation::{Violation, ViolationKind};
+
+/// The first way the parsed `tape` breaks the rules above, in document order.
+pub(crate) fn check(tape: &[Tape<'_>]) -> Result<(), Violation> {
+    // Where each open array or object ends: one past its last node.
+    let mut ends = [0; MAX_DEPTH];
+    let mut depth = 0;
+    for (at, node) in tape.iter().enumerate() {
+        while depth > 0 && ends[depth - 1] == at {
+            depth -= 1;
+        }
+        if let Tape::Object { count, .. } | Tape::Array { count, .. } = node {
+            if depth == MAX_DEPTH {
+                return Err(Violation {
+                    instance_path: pointer_to(tape, at),
+                    schema_path: String::new(),
+                    message: format!("arrays and objects nest deeper than {MAX_DEPTH} levels"),
+                    kind: ViolationKind::TooDeep { limit: MAX_DEPTH },
+                });
+            }
+            ends[depth] = at + count + 1;
+            depth += 1;
+        }
+        if let Tape::Object { .. } = node
+            && let Some(key) = repeated_key(tape, at)
+        {
+            return Err(Violation {
+                instance_path: pointer_to(tape, at),
+                schema_path: String::new(),
+                message: format!("the key {key:?} appears more than once"),
+                kind: ViolationKind::DuplicateKey {
+                    key: key.to_owned(),
+                },
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The children of the array or object at `container`: each one's key (objects) and index.
+fn children<'a>(
+    tape: &'a [Tape<'a>],
+    container: usize,
+) -> impl Iterator<Item = (Option<&'a str>, usize)> + 'a {
+    let (is_object, len) = match tape[container] {
+        Tape::Object { len, .. } => (true, len),
+        Tape::Array { len, .. } => (false, len),
+        _ => (false, 0),
+    };
+    let mut next = container + 1;
+    (0..len).map(move |_| {
+        let key = match (is_object, &tape[next]) {
+            (true, Tape::String(key)) => {
+                next += 1;
+                Some(*key)
+            }
+            _ => None,
+        };
+        let child = next;
+        next += size(&tape[child]);
+        (key, child)
+    })
+}
+
+/// A key the object at `object` names twice, if any. Webhook objects are small: a scan of the
+/// keys seen so far beats hashing them, up to a few dozen.
+fn repeated_key<'a>(tape: &'a [Tape<'a>], object: usize) -> Option<&'a str> {
+    const SCANNED: usize = 16;
+    let mut first = [""; SCANNED];
+    let mut more: Option<HashSet<&str>> = None;
+    for (n, (key, _)) in children(tape, object).enumerate() {
+        let key = key.unwrap_or_default();
+        if n < SCANNED {
+            if first[..n].contains(&key) {
+                return Some(key);
+            }
+            first[n] = key;
+        } else if !more
+            .get_or_insert_with(|| first.iter().copied().collect())
+            .insert(key)
+        {
+            return Some(key);
+        }
+    }
+    None
+}
+
+/// The JSON Pointer of the value at tape index `target`.
+fn pointer_to(tape: &[Tape<'_>], target: usize) -> String {
+    let mut pointer = String::new();
+    let mut at = 0;
+    while at != target {
+        let Some((key, child)) = children(tape, at)
+            .enumerate()
+            .map(|(index, (key, child))| (key.map_or_else(|| index.to_string(), escape), child))
+            .take_while(|(_, child)| *child <= target)
+            .last()
+        else {
+            break;
+        };
+        pointer.push('/');
+        pointer.push_str(&key);
+        at = child;
+    }
+    pointer
+}
+
+/// A key as a JSON Pointer step (RFC 6901).
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// Whether `bytes` hold a `\uD800`–`\uDBFF` escape that no other escape follows. serde_json
+/// refuses it as a lone surrogate; simd-json reads it as U+0000. Such bytes are left to
+/// serde_json, so that the validator and the models read every payload alike.
+pub(crate) fn has_lone_high_surrogate(bytes: &[u8]) -> bool {
+    memchr::memmem::find_iter(bytes, b"\\u").any(|at| {
+        let escape = &bytes[at..];
+        let high = escape.len() >= 6
+            && matches!(escape[2], b'd' | b'D')
+            && matches!(escape[3], b'8' | b'9' | b'a' | b'b' | b'A' | b'B');
+        // The backslash starts an escape unless it is itself escaped.
+        let backslashes = bytes[..=at]
+            .iter()
+            .rev()
+            .take_while(|b| **b == b'\\')
+            .count();
+        high && backslashes % 2 == 1 && escape.get(6..8) != Some(b"\\u")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checked(json: &str) -> Result<(), Violation> {
+        let mut bytes = json.as_bytes().to_vec();
+        let tape = simd_json::to_tape(&mut bytes).unwrap();
+        check(&tape.0)
+    }
+
+    fn nested(depth: usize) -> String {
+        format!("{}{}", "[".repeat(depth), "]".repeat(depth))
+    }
+
+    #[test]
+    fn nesting_is_refused_exactly_where_serde_json_refuses_it() {
+        for depth in [1, MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1, 10_000] {
+            let json = nested(depth);
+            let serde = serde_json::from_str::<serde_json::Value>(&json).is_ok();
+            assert_eq!(checked(&json).is_ok(), serde, "depth {depth}");
+        }
+        let deep = format!(r#"{{"a": [1, {{"b~/": {}}}]}}"#, nested(MAX_DEPTH));
+        let violation = checked(&deep).unwrap_err();
+        let inner = "/0".repeat(MAX_DEPTH - 3);
+        assert_eq!(violation.instance_path, format!("/a/1/b~0~1{inner}"));
+        assert_eq!(violation.kind, ViolationKind::TooDeep { limit: MAX_DEPTH });
+    }
+
+    #[test]
+    fn a_repeated_key_is_found_in_any_object_small_or_large() {
+        assert!(checked(r#"{"a": 1, "b": {"a": 1}, "c": [{"a": 1}]}"#).is_ok());
+        let violation = checked(r#"{"a": 1, "b": [0, {"x": 1, "y": 2, "x": 3}]}"#).unwrap_err();
+        assert_eq!(violation.instance_path, "/b/1");
+        assert_eq!(violation.message, r#"the key "x" appears more than once"#);
+
+        let keys: Vec<String> = (0..40).map(|n| format!(r#""k{n}": {n}"#)).collect();
+        assert!(checked(&format!("{{{}}}", keys.join(","))).is_ok());
+        let repeated = format!(r#"{{{}, "k3": 0}}"#, keys.join(","));
+        let violation = checked(&repeated).unwrap_err();
+        assert_eq!(
+            violation.kind,
+            ViolationKind::DuplicateKey { key: "k3".into() }
+        );
+        assert_eq!(violation.instance_path, "");
+    }
+
+    #[test]
+    fn lone_high_surrogates_are_told_from_pairs_and_escaped_backslashes() {
+        for (json, lone) in [
+            (r#""\ud800""#, true),
+            (r#""\uDBFFx""#, true),
+            (r#""\ud800\\""#, true),
+            (r#""\ud83d\ude00""#, false),
+            (r#""\\ud800""#, false),
+            (r#""\\\ud800""#, true),
+            (r#""\u00e9""#, false),
+            (r#""\ud8"#, false),
+        ] {
+            assert_eq!(has_lone_high_surrogate(json.as_bytes()), lone, "{json}");
+        }
+    }
+}
