@@ -1,13 +1,14 @@
 //! `hookschema verify kaizen` and `hookschema sign kaizen`: Kaizen signatures on the command
 //! line, for checking a captured delivery and for sending signed test deliveries.
 
+use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 use hookschema_signature::{
-    DEFAULT_TOLERANCE_SECS, Headers, ID_HEADER, MAX_ID_LEN, SIGNATURE_HEADER, Secret,
-    TIMESTAMP_HEADER, Verifier, sign, unix_now,
+    DEFAULT_TOLERANCE_SECS, Headers, ID_HEADER, SIGNATURE_HEADER, Secret, TIMESTAMP_HEADER,
+    Verifier, check_id, sign, unix_now,
 };
 
 use crate::input::read;
@@ -34,13 +35,13 @@ pub struct VerifyArgs {
     secrets: Secrets,
     /// The `X-Webhooks-Id` header's text.
     #[arg(long, allow_hyphen_values = true)]
-    id: String,
+    id: OsString,
     /// The `X-Webhooks-Timestamp` header's text.
     #[arg(long, allow_hyphen_values = true)]
-    timestamp: String,
+    timestamp: OsString,
     /// The `X-Webhooks-Signature` header's text.
     #[arg(long, allow_hyphen_values = true)]
-    signature: String,
+    signature: OsString,
     /// The time to check the timestamp against, in Unix seconds (default: now).
     #[arg(long)]
     now: Option<u64>,
@@ -70,10 +71,11 @@ pub fn run_verify(out: &mut impl Write, args: &VerifyArgs) -> io::Result<Outcome
     let Some((secrets, body)) = secrets_and_body(&args.secrets, args.file.as_deref()) else {
         return Ok(Outcome::Error);
     };
+    // Header texts as bytes, whatever they are: one that is not even text is a rejection.
     let headers = Headers {
-        id: Some(args.id.as_bytes()),
-        timestamp: Some(args.timestamp.as_bytes()),
-        signature: Some(args.signature.as_bytes()),
+        id: Some(args.id.as_encoded_bytes()),
+        timestamp: Some(args.timestamp.as_encoded_bytes()),
+        signature: Some(args.signature.as_encoded_bytes()),
     };
     let now = args.now.unwrap_or_else(unix_now);
     let verifier = Verifier::new(secrets).with_tolerance(args.tolerance);
@@ -97,11 +99,8 @@ pub fn run_verify(out: &mut impl Write, args: &VerifyArgs) -> io::Result<Outcome
 /// for `curl -H`. With several secrets the signature header lists a signature per secret.
 pub fn run_sign(out: &mut impl Write, args: &SignArgs) -> io::Result<Outcome> {
     // The id goes into a header line: refuse what verification would, a newline above all.
-    let printable = args.id.bytes().all(|b| b.is_ascii_graphic());
-    if !printable || !(1..=MAX_ID_LEN).contains(&args.id.len()) {
-        eprintln!(
-            "hookschema: --id must be 1 to {MAX_ID_LEN} printable ASCII characters, no spaces"
-        );
+    if let Err(error) = check_id(args.id.as_bytes()) {
+        eprintln!("hookschema: --id: {error}");
         return Ok(Outcome::Error);
     }
     let Some((secrets, body)) = secrets_and_body(&args.secrets, args.file.as_deref()) else {

@@ -27,14 +27,22 @@ impl Server {
     }
 
     fn start_with(out: &Path, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_hookschema"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_hookschema"));
+        command
             .args(["serve", "--addr", "127.0.0.1:0", "--out"])
             .arg(out)
             .args(["--max-body-bytes", &MAX_BODY.to_string()])
             .args(extra)
+            .stdout(Stdio::null());
+        Server::launch(command)
+    }
+
+    /// Runs `command`, a `hookschema serve` with both vendors' secrets, and waits until it
+    /// listens.
+    fn launch(mut command: Command) -> Server {
+        let mut child = command
             .env("HOOKSCHEMA_KAIZEN_SECRET", SECRET)
             .env("HOOKSCHEMA_COMFYDEPLOY_TOKEN", TOKEN)
-            .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
@@ -200,14 +208,44 @@ fn the_receiver_answers_each_delivery_and_writes_the_valid_ones_once() {
         answer["error"].as_str().unwrap().contains("before now"),
         "{answer}"
     );
+    let (status, answer) = kaizen(&server, "msg_future", now() + 3600, body, body);
+    assert_eq!(status, 401);
+    assert!(
+        answer["error"].as_str().unwrap().contains("after now"),
+        "{answer}"
+    );
+    let (status, answer) = answer_of(
+        agent()
+            .post(format!("{}/kaizen", server.base))
+            .header("Content-Type", "application/json")
+            .header("X-Webhooks-Id", "msg_unsigned")
+            .header("X-Webhooks-Timestamp", &now().to_string())
+            .send(&body[..]),
+    );
+    assert_eq!(
+        (status, answer),
+        (401, json!({"error": "missing header X-Webhooks-Signature"}))
+    );
 
     let mut huge = br#"{"type":"execution.complete","data":{"id":"exec_1","status":"Completed","startTime":"2025-09-15T14:02:11Z","response":""#.to_vec();
     huge.extend(std::iter::repeat_n(b'x', MAX_BODY));
     huge.extend(br#""}}"#);
-    assert_eq!(kaizen(&server, "msg_huge", now(), &huge, &huge).0, 413);
+    assert_eq!(
+        kaizen(&server, "msg_huge", now(), &huge, &huge),
+        (
+            413,
+            json!({"error": format!("the body is larger than {MAX_BODY} bytes")})
+        )
+    );
 
     let plain = comfydeploy(&server, TOKEN, "text/plain", b"status=success");
-    assert_eq!(plain.0, 415);
+    assert_eq!(
+        plain,
+        (
+            415,
+            json!({"error": "the Content-Type is text/plain, not application/json"})
+        )
+    );
 
     let undecodable = br#"{"type":"execution.complete","data":{"id":5}}"#;
     let (status, answer) = kaizen(&server, "msg_bad", now(), undecodable, undecodable);
@@ -218,8 +256,45 @@ fn the_receiver_answers_each_delivery_and_writes_the_valid_ones_once() {
     let (status, answer) = comfydeploy(&server, TOKEN, "application/json", not_json);
     assert_eq!(status, 422);
     assert_eq!(answer["detail"][0]["type"], "json_invalid");
-    let (status, _) = comfydeploy(&server, "wrong", "application/json", br#"{"run_id":"r"}"#);
-    assert_eq!(status, 401);
+    let wrong = comfydeploy(&server, "wrong", "application/json", br#"{"run_id":"r"}"#);
+    assert_eq!(
+        wrong,
+        (
+            401,
+            json!({"error": "the `token` query parameter is wrong"})
+        )
+    );
+
+    // Nesting past the parsers' limit and a repeated key are refused, whoever signed them, and
+    // the receiver lives on to answer the next delivery.
+    let deep = format!(
+        r#"{{"type":"execution.complete","data":{{"id":"exec_d","status":"Completed","startTime":"2025-09-15T14:02:11Z","params":{}{}}}}}"#,
+        "[".repeat(3000),
+        "]".repeat(3000)
+    );
+    let (status, answer) = kaizen(&server, "msg_deep", now(), deep.as_bytes(), deep.as_bytes());
+    assert_eq!(status, 422, "{answer}");
+    assert_eq!(
+        answer["errors"][0]["message"],
+        "arrays and objects nest deeper than 127 levels"
+    );
+    let repeated = br#"{"run_id":"r-dup","status":"success","status":"failed","live_status":null}"#;
+    let (status, answer) = comfydeploy(&server, TOKEN, "application/json", repeated);
+    assert_eq!(status, 422, "{answer}");
+    assert_eq!(answer["detail"][0]["loc"], json!(["body"]));
+    assert_eq!(
+        answer["detail"][0]["msg"],
+        r#"Value error, the key "status" appears more than once"#
+    );
+
+    // The body is written as the sender wrote it, but for the whitespace between tokens: every
+    // digit of a number beyond a 64-bit float included.
+    let exact = b"{\n  \"type\": \"execution.complete\",\n  \"data\": {\"id\": \"exec_n\", \"status\": \"Completed\", \"startTime\": \"2025-09-15T14:02:11Z\", \"response\": {\"n\": 123456789012345678901234567890.25}}\n}";
+    assert_eq!(
+        kaizen(&server, "msg_exact", now(), exact, exact),
+        (200, ok.clone())
+    );
+    sent.push(("kaizen".into(), serde_json::from_slice(exact).unwrap()));
 
     // ComfyDeploy's GET retries are kept.
     let get_retry = br#"{"run_id":"r-get","status":"failed","live_status":null}"#;
@@ -245,6 +320,11 @@ fn the_receiver_answers_each_delivery_and_writes_the_valid_ones_once() {
     assert_eq!(
         kept, sent,
         "written once each, in order, equal to what was sent"
+    );
+    let line = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        line.contains(r#""body":{"type":"execution.complete","data":{"id":"exec_n","status":"Completed","startTime":"2025-09-15T14:02:11Z","response":{"n":123456789012345678901234567890.25}}}"#),
+        "{line}"
     );
     for record in &records {
         let is_kaizen = record["vendor"] == "kaizen";
@@ -335,4 +415,71 @@ fn a_stalled_body_times_out() {
     let _ = stream.read_to_string(&mut answer);
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     server.stop();
+}
+
+/// A delivery whose request times out while its line waits to be written (a reader of the
+/// output that stalls) is still written, once: the vendor's retry finds it done and is
+/// acknowledged as a duplicate, never written a second time.
+#[test]
+fn a_delivery_that_times_out_while_being_written_is_written_once() {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hookschema"));
+    command
+        .args(["serve", "--addr", "127.0.0.1:0", "--out", "-"])
+        .args(["--request-timeout", "1"])
+        .stdout(Stdio::piped());
+    let mut server = Server::launch(command);
+
+    // Nobody reads the output yet: once the pipe is full, deliveries wait, and time out.
+    let padding = "x".repeat(16 * 1024);
+    let body = format!(
+        r#"{{"type":"execution.complete","data":{{"id":"exec_1","status":"Completed","startTime":"2025-09-15T14:02:11Z","response":"{padding}"}}}}"#
+    );
+    let mut ids = Vec::new();
+    let mut timed_out = 0;
+    while timed_out < 2 {
+        assert!(ids.len() < 64, "the output pipe never filled");
+        let id = format!("msg_slow_{}", ids.len());
+        let (status, answer) = kaizen(&server, &id, now(), body.as_bytes(), body.as_bytes());
+        match status {
+            200 => {}
+            408 => timed_out += 1,
+            other => panic!("{other}: {answer}"),
+        }
+        ids.push(id);
+    }
+
+    let mut stdout = server.child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut text).unwrap();
+        text
+    });
+    for id in &ids {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let (status, answer) = kaizen(&server, id, now(), body.as_bytes(), body.as_bytes());
+            if status == 503 && std::time::Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(100));
+                continue;
+            }
+            assert_eq!(
+                (status, answer),
+                (200, json!({"status": "duplicate"})),
+                "{id}"
+            );
+            break;
+        }
+    }
+    server.stop();
+    let written: Vec<Value> = reader
+        .join()
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let written_ids: Vec<&str> = written
+        .iter()
+        .map(|record| record["delivery_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(written_ids, ids, "each delivery written once, in order");
 }

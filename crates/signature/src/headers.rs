@@ -29,15 +29,7 @@ impl<'a> Headers<'a> {
         let id = present(self.id, ID_HEADER)?;
         let timestamp_text = present(self.timestamp, TIMESTAMP_HEADER)?;
         let signature = present(self.signature, SIGNATURE_HEADER)?;
-        if id.len() > MAX_ID_LEN {
-            return Err(malformed(
-                ID_HEADER,
-                format!("longer than {MAX_ID_LEN} bytes"),
-            ));
-        }
-        if id.iter().any(|b| !b.is_ascii_graphic()) {
-            return Err(malformed(ID_HEADER, "not printable ASCII"));
-        }
+        check_id(id)?;
         let timestamp = parse_timestamp(timestamp_text)?;
         let signatures = parse_signatures(signature)?;
         Ok(Parsed {
@@ -47,6 +39,25 @@ impl<'a> Headers<'a> {
             signatures,
         })
     }
+}
+
+/// A delivery id this crate accepts: 1 to [`MAX_ID_LEN`] bytes of printable ASCII, no spaces.
+/// Ids are kept to deduplicate retries and written into header lines, so both their size and
+/// their bytes are bounded.
+pub fn check_id(id: &[u8]) -> Result<(), SignatureError> {
+    if id.is_empty() {
+        return Err(malformed(ID_HEADER, "empty"));
+    }
+    if id.len() > MAX_ID_LEN {
+        return Err(malformed(
+            ID_HEADER,
+            format!("longer than {MAX_ID_LEN} bytes"),
+        ));
+    }
+    if id.iter().any(|b| !b.is_ascii_graphic()) {
+        return Err(malformed(ID_HEADER, "not printable ASCII"));
+    }
+    Ok(())
 }
 
 fn present<'a>(value: Option<&'a [u8]>, header: &'static str) -> Result<&'a [u8], SignatureError> {

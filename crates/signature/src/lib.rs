@@ -31,7 +31,7 @@ mod secret;
 mod verifier;
 
 pub use error::SignatureError;
-pub use headers::{Headers, MAX_ID_LEN};
+pub use headers::{Headers, MAX_ID_LEN, check_id};
 pub use secret::{Secret, SecretError};
 pub use verifier::{DEFAULT_TOLERANCE_SECS, Verified, Verifier, sign, unix_now};
 

@@ -32,7 +32,8 @@ pub struct Verified {
 }
 
 impl Verifier {
-    /// A verifier accepting signatures made with any of `secrets`.
+    /// A verifier accepting signatures made with any of `secrets`. With none, no delivery
+    /// verifies.
     pub fn new(secrets: Vec<Secret>) -> Self {
         Verifier {
             secrets,

@@ -7,6 +7,7 @@
 //! accepted too, because ComfyDeploy's sender retries as GET with the same body. Everything
 //! else the extractors of `hookschema-axum` refuse with 401, 413, 415 or 422.
 
+mod record;
 mod server;
 mod sink;
 
@@ -14,24 +15,20 @@ use std::io::{self, IsTerminal};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use axum::extract::{FromRef, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use chrono::{DateTime, SecondsFormat, Utc};
 use clap::Args;
 use hookschema_axum::{
-    Admission, ComfyDeployConfig, DEFAULT_MAX_BODY_BYTES, Delivery, KaizenConfig, RecentIds,
+    Admission, Claim, ComfyDeployConfig, DEFAULT_MAX_BODY_BYTES, Delivery, KaizenConfig, RecentIds,
 };
 use hookschema_models::comfydeploy::{WorkflowRunWebhookBody, WorkflowRunWebhookResponse};
 use hookschema_models::kaizen::KaizenWebhookEvent;
 use hookschema_signature::DEFAULT_TOLERANCE_SECS;
-use hookschema_validate::Violation;
-use serde::Serialize;
-use serde_json::Value;
 use tower_http::timeout::TimeoutLayer;
 
 use self::sink::Sink;
@@ -215,9 +212,8 @@ async fn kaizen(
                 .into_response();
         }
     };
-    match write(&state.sink, "kaizen", &delivery).await {
+    match store(&state.sink, "kaizen", &delivery, Some(claim)).await {
         Ok(()) => {
-            claim.done();
             tracing::info!(
                 vendor = "kaizen",
                 id,
@@ -226,7 +222,7 @@ async fn kaizen(
             );
             ok("ok")
         }
-        // The claim is dropped unfinished: Kaizen's retry gets another chance.
+        // The claim was dropped unfinished: Kaizen's retry gets another chance.
         Err(error) => failed(&error),
     }
 }
@@ -235,7 +231,7 @@ async fn comfydeploy(
     State(state): State<ComfyDeployState>,
     delivery: Delivery<WorkflowRunWebhookBody>,
 ) -> Response {
-    match write(&state.sink, "comfydeploy", &delivery).await {
+    match store(&state.sink, "comfydeploy", &delivery, None).await {
         Ok(()) => {
             let (run, status) = (&delivery.event.run_id, delivery.event.status.as_str());
             tracing::info!(
@@ -269,26 +265,25 @@ fn failed(error: &io::Error) -> Response {
         .into_response()
 }
 
-/// One accepted delivery, as written.
-#[derive(Serialize)]
-struct Record<'a> {
+/// Writes the delivery's line, then finishes its `claim`, on a task of its own: once begun,
+/// storing completes even if the request is dropped (a timeout, a client that hung up), so a
+/// retry finds the delivery written, never written twice. `Ok` once the line is flushed.
+async fn store<T>(
+    sink: &Arc<Sink>,
     vendor: &'static str,
-    delivery_id: Option<&'a str>,
-    received_at: String,
-    /// The body as received, as a JSON value (the raw bytes were authenticated).
-    body: Value,
-    /// How the body breaks the strict schema, if it does.
-    errors: &'a [Violation],
-}
-
-async fn write<T>(sink: &Sink, vendor: &'static str, delivery: &Delivery<T>) -> io::Result<()> {
-    let record = Record {
-        vendor,
-        delivery_id: delivery.id.as_deref(),
-        received_at: DateTime::<Utc>::from(SystemTime::now())
-            .to_rfc3339_opts(SecondsFormat::Millis, true),
-        body: serde_json::from_slice(&delivery.body)?,
-        errors: &delivery.violations,
-    };
-    sink.write(serde_json::to_vec(&record)?).await
+    delivery: &Delivery<T>,
+    claim: Option<Claim>,
+) -> io::Result<()> {
+    let line = record::line(vendor, delivery)?;
+    let sink = Arc::clone(sink);
+    let stored = tokio::spawn(async move {
+        sink.write(line).await?;
+        if let Some(claim) = claim {
+            claim.done();
+        }
+        Ok(())
+    });
+    stored
+        .await
+        .unwrap_or_else(|error| Err(io::Error::other(error)))
 }
