@@ -81,27 +81,53 @@ fn children<'a>(
     })
 }
 
-/// A key the object at `object` names twice, if any. Webhook objects are small: a scan of the
-/// keys seen so far beats hashing them, up to a few dozen.
+/// A key the object at `object` names twice, if any. This runs on every object of every
+/// payload, and webhook objects are small: up to [`FILTERED`] keys, a 64-bit filter of cheap
+/// fingerprints lets most keys pass without a comparison, and only a key whose fingerprint was
+/// seen is compared with the keys before it. Past that, a hash set.
 fn repeated_key<'a>(tape: &'a [Tape<'a>], object: usize) -> Option<&'a str> {
-    const SCANNED: usize = 16;
-    let mut first = [""; SCANNED];
+    let mut filter = 0u64;
     let mut more: Option<HashSet<&str>> = None;
     for (n, (key, _)) in children(tape, object).enumerate() {
         let key = key.unwrap_or_default();
-        if n < SCANNED {
-            if first[..n].contains(&key) {
+        if n < FILTERED {
+            let bit = 1 << fingerprint(key);
+            let seen = filter & bit != 0
+                && children(tape, object)
+                    .take(n)
+                    .any(|(earlier, _)| earlier == Some(key));
+            if seen {
                 return Some(key);
             }
-            first[n] = key;
+            filter |= bit;
         } else if !more
-            .get_or_insert_with(|| first.iter().copied().collect())
+            .get_or_insert_with(|| {
+                children(tape, object)
+                    .take(n)
+                    .map(|(key, _)| key.unwrap_or_default())
+                    .collect()
+            })
             .insert(key)
         {
             return Some(key);
         }
     }
     None
+}
+
+/// How many keys of an object [`repeated_key`] tells apart by its filter alone.
+const FILTERED: usize = 32;
+
+/// One of 64 buckets for `key`, from its length and its first and last bytes: equal keys share
+/// one, and the keys of one object rarely do.
+fn fingerprint(key: &str) -> u32 {
+    let bytes = key.as_bytes();
+    let (first, last) = (bytes.first().copied(), bytes.last().copied());
+    let mixed = (bytes.len() as u32)
+        .wrapping_mul(0x9E37_79B9)
+        .wrapping_add(u32::from(first.unwrap_or(0)).wrapping_mul(0x85EB_CA6B))
+        .wrapping_add(u32::from(last.unwrap_or(0)).wrapping_mul(0xC2B2_AE35));
+    mixed >> 26
 }
 
 /// The JSON Pointer of the value at tape index `target`.
@@ -133,18 +159,18 @@ fn escape(key: &str) -> String {
 /// refuses it as a lone surrogate; simd-json reads it as U+0000. Such bytes are left to
 /// serde_json, so that the validator and the models read every payload alike.
 pub(crate) fn has_lone_high_surrogate(bytes: &[u8]) -> bool {
-    memchr::memmem::find_iter(bytes, b"\\u").any(|at| {
+    memchr::memchr_iter(b'\\', bytes).any(|at| {
         let escape = &bytes[at..];
         let high = escape.len() >= 6
+            && escape[1] == b'u'
             && matches!(escape[2], b'd' | b'D')
             && matches!(escape[3], b'8' | b'9' | b'a' | b'b' | b'A' | b'B');
-        // The backslash starts an escape unless it is itself escaped.
-        let backslashes = bytes[..=at]
-            .iter()
-            .rev()
-            .take_while(|b| **b == b'\\')
-            .count();
-        high && backslashes % 2 == 1 && escape.get(6..8) != Some(b"\\u")
+        // The backslash starts an escape unless it is itself escaped: counted only before a
+        // `u`, so a run of backslashes is walked once.
+        high && escape.get(6..8) != Some(b"\\u") && {
+            let run = bytes[..=at].iter().rev().take_while(|b| **b == b'\\');
+            run.count() % 2 == 1
+        }
     })
 }
 
@@ -183,15 +209,18 @@ mod tests {
         assert_eq!(violation.instance_path, "/b/1");
         assert_eq!(violation.message, r#"the key "x" appears more than once"#);
 
-        let keys: Vec<String> = (0..40).map(|n| format!(r#""k{n}": {n}"#)).collect();
-        assert!(checked(&format!("{{{}}}", keys.join(","))).is_ok());
-        let repeated = format!(r#"{{{}, "k3": 0}}"#, keys.join(","));
-        let violation = checked(&repeated).unwrap_err();
-        assert_eq!(
-            violation.kind,
-            ViolationKind::DuplicateKey { key: "k3".into() }
-        );
-        assert_eq!(violation.instance_path, "");
+        // Held on the stack, and past it in a hash set.
+        for count in [40, 100] {
+            let keys: Vec<String> = (0..count).map(|n| format!(r#""k{n}": {n}"#)).collect();
+            assert!(checked(&format!("{{{}}}", keys.join(","))).is_ok());
+            for again in ["k3", "k39"] {
+                let repeated = format!(r#"{{{}, "{again}": 0}}"#, keys.join(","));
+                let violation = checked(&repeated).unwrap_err();
+                let expected = ViolationKind::DuplicateKey { key: again.into() };
+                assert_eq!(violation.kind, expected);
+                assert_eq!(violation.instance_path, "");
+            }
+        }
     }
 
     #[test]
