@@ -1,34 +1,44 @@
-// Batch validation with ajv, as a Node team would write it: compile the schema once (draft
-// 2020-12, ajv-formats), then JSON.parse and validate each line. Prints the same summary line as
-// `hookschema validate --ndjson --format json`. Usage: node ajv_ndjson.mjs <schema name> <file>
+// Batch validation with ajv, as a Node team would write it following hookschema's README:
+// compile the schema once (draft 2020-12, ajv-formats with hookschema's strict date-time and
+// uuid), then JSON.parse and validate each line. Prints what `hookschema validate --ndjson
+// --format json` prints that compare.py checks: {"line": n} per invalid line, then the summary.
+// Usage: node ajv_ndjson.mjs <schema name> <file>
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
-const root = new URL("../", import.meta.url).pathname;
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(join(root, "tools", "package.json"));
-const Ajv2020 = require("ajv/dist/2020").default;
+const { Ajv2020 } = require("ajv/dist/2020");
 const addFormats = require("ajv-formats").default;
+const { useStrictFormats } = await import(require.resolve("@hookschema/webhooks/formats"));
 
 const [name, file] = process.argv.slice(2);
 const ajv = new Ajv2020({ strict: true, allErrors: true });
 addFormats(ajv);
+useStrictFormats(ajv);
 const validate = ajv.compile(JSON.parse(readFileSync(join(root, "schemas", `${name}.schema.json`), "utf8")));
 
 const summary = { lines: 0, valid: 0, invalid: 0 };
-for (const line of readFileSync(file, "utf8").split("\n")) {
-  if (!line.trim()) continue;
-  summary.lines += 1;
-  let valid;
-  try {
-    valid = validate(JSON.parse(line));
-  } catch {
-    valid = false;
-  }
-  if (valid) {
-    summary.valid += 1;
-  } else {
-    summary.invalid += 1;
-  }
-}
-console.log(JSON.stringify({ summary }));
+const report = [];
+readFileSync(file, "utf8")
+  .split("\n")
+  .forEach((line, index) => {
+    if (!line.trim()) return;
+    summary.lines += 1;
+    let valid;
+    try {
+      valid = validate(JSON.parse(line));
+    } catch {
+      valid = false;
+    }
+    if (valid) {
+      summary.valid += 1;
+    } else {
+      summary.invalid += 1;
+      report.push(JSON.stringify({ line: index + 1 }));
+    }
+  });
+report.push(JSON.stringify({ summary }));
+console.log(report.join("\n"));

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Batch validation, side by side, in one run on the same payloads: `hookschema validate --ndjson`
-# against ajv (draft 2020-12 + ajv-formats, compiled once, JSON.parse per line) and Python's
+X
 # jsonschema (Draft202012Validator with FORMAT_CHECKER). Installs its pinned tools, builds the
 # release binary, and prints the ratios. Usage: bench/compare.sh [payloads per vendor]
 set -euo pipefail

@@ -31,11 +31,13 @@ pub fn run(project: &Project, mode: Mode, scope: Scope) -> Result<()> {
     let mut outputs = vec![
         Generated {
             owned: Some(project.generated_models_dir()),
+            keeps: &[],
             files: models::render(project, &schemas)?,
         },
         catalog::schema_copies(&schemas, &project.models_schemas_dir())?,
         Generated {
             owned: None,
+            keeps: &[],
             files: vec![catalog::render(project, &schemas)?],
         },
     ];

@@ -31,6 +31,7 @@ pub fn run(project: &Project, mode: Mode) -> Result<()> {
     });
     let output = Generated {
         owned: Some(dir),
+        keeps: &[],
         files,
     };
     sync::apply(project, &[output], mode, "docs")
@@ -49,13 +50,39 @@ fn index(schemas: &[SchemaFile]) -> Result<String> {
             schema.keyword("title")?
         )?;
     }
-    out.push_str(FORMATS);
+    out.push_str(&formats_note(&["date-time", "uuid"]));
     Ok(out)
 }
 
-const FORMATS: &str = "\n`date-time` and `uuid` formats are assertions: validators must check them (ajv with \
-                       `ajv-formats`, Python `jsonschema` with `FORMAT_CHECKER`, Rust `jsonschema` with \
-                       `should_validate_formats(true)`).\n";
+/// What a reader must know of the `formats` a schema uses: they are assertions, with JSON
+/// Schema's meaning, and how each language's validator checks them so.
+fn formats_note(formats: &[&str]) -> String {
+    let named: Vec<String> = formats.iter().map(|f| format!("`{f}`")).collect();
+    format!(
+        "\nFormats ({}) are assertions, with JSON Schema's meaning (RFC 3339 `date-time`, RFC 4122 \
+         `uuid`): check them with ajv and `ajv-formats` plus `useStrictFormats` from \
+         `@hookschema/webhooks/formats`, Python `jsonschema` with \
+         `hookschema_webhooks.formats.format_checker()`, Rust `jsonschema` with \
+         `should_validate_formats(true)`.\n",
+        named.join(", ")
+    )
+}
+
+/// Every `format` a schema names, in order, once each.
+fn formats_in(schema: &Value, found: &mut Vec<String>) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::String(format)) = map.get("format")
+                && !found.contains(format)
+            {
+                found.push(format.clone());
+            }
+            map.values().for_each(|v| formats_in(v, found));
+        }
+        Value::Array(items) => items.iter().for_each(|v| formats_in(v, found)),
+        _ => {}
+    }
+}
 
 fn page(project: &Project, schema: &SchemaFile) -> Result<String> {
     let json = &schema.json;
@@ -70,7 +97,12 @@ fn page(project: &Project, schema: &SchemaFile) -> Result<String> {
         schema.file()
     )?;
     writeln!(out, "{}", text(json, "description"))?;
-    out.push_str(FORMATS);
+    let mut formats = Vec::new();
+    formats_in(json, &mut formats);
+    if !formats.is_empty() {
+        let formats: Vec<&str> = formats.iter().map(String::as_str).collect();
+        out.push_str(&formats_note(&formats));
+    }
     let order: Ordered = serde_json::from_str(&schema.text)?;
     section(&mut out, json, title, json, order.keys("/properties"))?;
     for name in order.keys("/$defs") {

@@ -208,10 +208,46 @@ impl<'a> Walk<'a> {
         self.values(at, old, new);
         self.bounds(at, old, new);
         self.objects(at, old, new);
-        if let (Some(old_items), Some(new_items)) = (old.get("items"), new.get("items")) {
-            self.compare(&format!("{at}/items"), old_items, new_items);
+        let here = format!("{at}/items");
+        match (old.get("items"), new.get("items")) {
+            (Some(old_items), Some(new_items)) => self.compare(&here, old_items, new_items),
+            (None, Some(_)) => self.change(Severity::Breaking, &here, "items now constrained"),
+            (Some(_), None) => self.change(Severity::Compatible, &here, "any items now allowed"),
+            (None, None) => {}
         }
         self.alternatives(at, old, new);
+        self.unanalysed(at, old, new);
+    }
+
+    /// Any other keyword that changed: this tool does not reason about it, so it errs on the
+    /// safe side and calls the change breaking (`pattern`, `oneOf`, `allOf`, `multipleOf`, …).
+    fn unanalysed(&mut self, at: &str, old: &Value, new: &Value) {
+        let keys: BTreeSet<&String> = [old, new]
+            .into_iter()
+            .filter_map(Value::as_object)
+            .flat_map(|map| map.keys())
+            .collect();
+        for key in keys {
+            if ANALYSED.contains(&key.as_str()) || ANNOTATIONS.contains(&key.as_str()) {
+                continue;
+            }
+            if old.get(key) != new.get(key) {
+                self.change(
+                    Severity::Breaking,
+                    &format!("{at}/{key}"),
+                    "changed; not analysed, so taken as breaking",
+                );
+            }
+        }
+        let unversioned = |schema: &Value| {
+            schema["$id"]
+                .as_str()
+                .and_then(|id| id.rsplit_once('/'))
+                .map(|(base, _)| base.to_owned())
+        };
+        if at.is_empty() && unversioned(old) != unversioned(new) {
+            self.change(Severity::Breaking, "/$id", "the schema's address changed");
+        }
     }
 
     fn types(&mut self, at: &str, old: &Value, new: &Value) {
@@ -386,13 +422,21 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// `anyOf` alternatives, matched by what they are (a `$ref` name, or a type).
+    /// `anyOf` alternatives, matched by what they are (a `$ref` name, or a type). Alternatives
+    /// that appear where there were none narrow what is accepted; ones that go away may widen or
+    /// narrow it, depending on what replaces them, so both are taken as breaking.
     fn alternatives(&mut self, at: &str, old: &'a Value, new: &'a Value) {
-        let (Some(old), Some(new)) = (
+        let here = format!("{at}/anyOf");
+        let (old, new) = match (
             old.get("anyOf").and_then(Value::as_array),
             new.get("anyOf").and_then(Value::as_array),
-        ) else {
-            return;
+        ) {
+            (Some(old), Some(new)) => (old, new),
+            (None, Some(_)) => return self.change(Severity::Breaking, &here, "alternatives added"),
+            (Some(_), None) => {
+                return self.change(Severity::Breaking, &here, "alternatives replaced");
+            }
+            (None, None) => return,
         };
         for (i, branch) in old.iter().enumerate() {
             let here = format!("{at}/anyOf/{i}");
@@ -417,6 +461,44 @@ impl<'a> Walk<'a> {
         }
     }
 }
+
+/// The keywords [`Walk::compare`] reasons about.
+const ANALYSED: &[&str] = &[
+    "$ref",
+    "type",
+    "enum",
+    "const",
+    "format",
+    "default",
+    "minimum",
+    "exclusiveMinimum",
+    "minLength",
+    "minItems",
+    "maximum",
+    "exclusiveMaximum",
+    "maxLength",
+    "maxItems",
+    "required",
+    "properties",
+    "additionalProperties",
+    "items",
+    "anyOf",
+    "$id",
+    // Definitions are compared where a `$ref` reaches them.
+    "$defs",
+];
+
+/// Keywords that document and do not constrain: changing them changes no verdict.
+const ANNOTATIONS: &[&str] = &[
+    "$schema",
+    "$comment",
+    "title",
+    "description",
+    "examples",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+];
 
 fn reference(schema: &Value) -> Option<&str> {
     schema.get("$ref").and_then(Value::as_str)
@@ -564,6 +646,49 @@ mod tests {
         );
     }
 
+    /// What the tool does not reason about, and constraints that appear or go away, are taken
+    /// as breaking: a gate that errs lets nothing narrower through as compatible.
+    #[test]
+    fn unanalysed_and_restructured_constraints_are_breaking() {
+        let cases = [
+            (
+                "/properties/note/pattern",
+                json!({"type": "string", "pattern": "^a"}),
+            ),
+            (
+                "/properties/note/oneOf",
+                json!({"oneOf": [{"type": "string"}]}),
+            ),
+            (
+                "/properties/note/anyOf",
+                json!({"anyOf": [{"type": "integer"}]}),
+            ),
+            (
+                "/properties/note/items",
+                json!({"type": "string", "items": {"type": "string"}}),
+            ),
+            (
+                "/properties/note/multipleOf",
+                json!({"type": "string", "multipleOf": 2}),
+            ),
+        ];
+        for (at, note) in cases {
+            let mut new = base();
+            new["properties"]["note"] = note;
+            let changes = severities(&base(), &new);
+            assert!(
+                changes.contains(&(Severity::Breaking, at.to_owned())),
+                "{at}: {changes:?}"
+            );
+        }
+        let mut moved = base();
+        moved["$id"] = json!("https://hookschema.dev/schemas/test/renamed/1.0.0.json");
+        assert_eq!(
+            severities(&base(), &moved),
+            [(Severity::Breaking, "/$id".to_owned())]
+        );
+    }
+
     #[test]
     fn documentation_changes_are_not_changes() {
         let mut new = base();
@@ -575,6 +700,18 @@ mod tests {
     /// The command end to end, against a git history: a release, then a breaking change.
     #[test]
     fn a_breaking_change_since_a_tag_fails_until_the_major_version_moves() {
+        let mut enum_narrowed = base();
+        enum_narrowed["$defs"]["Status"]["enum"] = json!(["queued"]);
+        let mut now_required = base();
+        now_required["required"] = json!(["status", "note"]);
+        for changed in [enum_narrowed, now_required] {
+            since_a_tag(changed);
+        }
+    }
+
+    /// In a fresh repository tagged `v1.0.0` with [`base`], `changed` fails the gate until its
+    /// `$id` says 2.0.0.
+    fn since_a_tag(mut changed: Value) {
         let dir = tempfile::tempdir().unwrap();
         let project = Project::at(dir.path());
         let git = |args: &[&str]| {
@@ -605,8 +742,6 @@ mod tests {
         git(&["commit", "-q", "-m", "release"]);
         git(&["tag", "v1.0.0"]);
 
-        let mut changed = base();
-        changed["$defs"]["Status"]["enum"] = json!(["queued"]);
         write(&changed);
         let error = run(&project, "v1.0.0").unwrap_err().to_string();
         assert!(error.contains("need a new major version"), "{error}");

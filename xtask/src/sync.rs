@@ -31,9 +31,11 @@ pub struct GeneratedFile {
 }
 
 /// Generated files, and the folder they own, if any: a file there that is no longer generated is
-/// stale too (removed in write mode).
+/// stale too (removed in write mode), but for the hand-written ones it `keeps`.
 pub struct Generated {
     pub owned: Option<PathBuf>,
+    /// Hand-written files in the owned folder, relative to it, left alone.
+    pub keeps: &'static [&'static str],
     pub files: Vec<GeneratedFile>,
 }
 
@@ -75,8 +77,9 @@ fn sync(project: &Project, output: &Generated, mode: Mode) -> Result<Vec<String>
     let Some(dir) = &output.owned else {
         return Ok(stale);
     };
+    let kept: BTreeSet<PathBuf> = output.keeps.iter().map(|file| dir.join(file)).collect();
     for leftover in files_under(dir)? {
-        if !wanted.contains(leftover.as_path()) {
+        if !wanted.contains(leftover.as_path()) && !kept.contains(&leftover) {
             stale.push(project.display(&leftover));
             if mode == Mode::Write {
                 fs::remove_file(&leftover)?;

@@ -1,6 +1,7 @@
-"""Every example payload through the generated pydantic models: valid ones load, and invalid
-ones are rejected exactly when `expected.json` lists `pydantic` in their `rejected_by` (pydantic
-cannot tell every schema rule, e.g. a `null` for a field that is optional but not nullable)."""
+"""Every example payload through the generated pydantic models: valid ones load, each schema's
+own `examples` too, and invalid ones are rejected exactly when `expected.json` lists `pydantic`
+in their `rejected_by` (pydantic cannot tell every schema rule, e.g. a `null` for a field that is
+optional but not nullable)."""
 
 import json
 import sys
@@ -10,36 +11,36 @@ import pytest
 from pydantic import ValidationError
 
 ROOT = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(ROOT / "bindings" / "python"))
+sys.path[:0] = [str(ROOT / "bindings" / "python"), str(ROOT / "checks")]
 
-from hookschema_webhooks import SCHEMAS, comfydeploy, kaizen  # noqa: E402
+import hookschema_webhooks  # noqa: E402
+from fixtures import fixtures  # noqa: E402
+from hookschema_webhooks import SCHEMAS  # noqa: E402
 
-MODELS = {
-    "comfydeploy/workflow-run-webhook-body": comfydeploy.WorkflowRunWebhookBody,
-    "kaizen/webhook-event": kaizen.KaizenWebhookEvent,
-}
-
-
-def fixtures():
-    for expected in sorted((ROOT / "schemas").glob("*/examples/expected.json")):
-        catalog = json.loads(expected.read_text(encoding="utf-8"))
-        examples = expected.parent
-        for path in sorted((examples / "valid").glob("*.json")):
-            yield pytest.param(catalog["schema"], path, True, id=f"{examples.parent.name}/valid/{path.stem}")
-        for name, entry in sorted(catalog["invalid"].items()):
-            rejected = "pydantic" in entry.get("rejected_by", [])
-            yield pytest.param(catalog["schema"], examples / "invalid" / name, not rejected,
-                               id=f"{examples.parent.name}/invalid/{Path(name).stem}")
+# Each schema's root model, by the catalog: `<vendor>/<name>` -> `hookschema_webhooks.<vendor>.<title>`.
+CATALOG = json.loads((SCHEMAS / "index.json").read_text(encoding="utf-8"))["schemas"]
+MODELS = {entry["name"]: getattr(getattr(hookschema_webhooks, entry["name"].split("/")[0]), entry["title"])
+          for entry in CATALOG}
 
 
-@pytest.mark.parametrize("schema,path,loads", list(fixtures()))
-def test_fixture(schema, path, loads):
+def payloads():
+    for fixture in fixtures():
+        loads = fixture.valid or "pydantic" not in fixture.rejected_by
+        yield pytest.param(fixture.schema, fixture.path.read_bytes(), loads, id=fixture.id)
+    for entry in CATALOG:
+        schema = json.loads((SCHEMAS / entry["file"]).read_text(encoding="utf-8"))
+        for i, example in enumerate(schema.get("examples", [])):
+            yield pytest.param(entry["name"], json.dumps(example).encode(), True, id=f"{entry['name']}/examples/{i}")
+
+
+@pytest.mark.parametrize("schema,payload,loads", list(payloads()))
+def test_payload(schema, payload, loads):
     model = MODELS[schema]
     if loads:
-        model.model_validate_json(path.read_bytes())
+        model.model_validate_json(payload)
     else:
         with pytest.raises(ValidationError):
-            model.model_validate_json(path.read_bytes())
+            model.model_validate_json(payload)
 
 
 def test_the_package_ships_its_schemas():

@@ -6,54 +6,35 @@
 // and must always fail validation. Prints "N passed, M failed"; exits 1 on any failure.
 
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+
+import { fixtures } from "../../../checks/fixtures.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkg = join(here, "..");
 const root = join(pkg, "..", "..");
 const tools = join(root, "tools");
 const require = createRequire(join(tools, "package.json"));
-const Ajv2020 = require("ajv/dist/2020").default;
+const { Ajv2020 } = require("ajv/dist/2020");
 const addFormats = require("ajv-formats").default;
+// Through the package's own export map, as its users import it.
+const { useStrictFormats } = await import(require.resolve("@hookschema/webhooks/formats"));
 
 const catalog = JSON.parse(readFileSync(join(pkg, "schemas", "index.json"), "utf8"));
 const schemas = new Map(
   catalog.schemas.map((entry) => [entry.name, JSON.parse(readFileSync(join(pkg, "schemas", entry.file), "utf8"))]),
 );
 
-/** Every fixture: its schema, id, text and what must happen to it. */
-function fixtures() {
-  const all = [];
-  for (const vendor of readdirSync(join(root, "schemas"))) {
-    let expected;
-    try {
-      expected = JSON.parse(readFileSync(join(root, "schemas", vendor, "examples", "expected.json"), "utf8"));
-    } catch {
-      continue;
-    }
-    for (const verdict of ["valid", "invalid"]) {
-      const dir = join(root, "schemas", vendor, "examples", verdict);
-      for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
-        const entry = verdict === "invalid" ? expected.invalid[file] : undefined;
-        all.push({
-          id: `${vendor}/${verdict}/${file.replace(/\.json$/, "")}`,
-          schema: expected.schema,
-          text: readFileSync(join(dir, file), "utf8"),
-          valid: verdict === "valid",
-          typeRejects: (entry?.rejected_by ?? []).includes("typescript"),
-        });
-      }
-    }
-  }
-  return all;
-}
-
 const build = join(pkg, "build");
 rmSync(build, { recursive: true, force: true });
-const all = fixtures();
+const all = fixtures().map((fixture) => ({
+  ...fixture,
+  text: readFileSync(fixture.path, "utf8"),
+  typeRejects: fixture.rejectedBy.includes("typescript"),
+}));
 const sources = new Map();
 for (const fixture of all) {
   let value;
@@ -71,7 +52,7 @@ for (const fixture of all) {
 }
 writeFileSync(
   join(build, "tsconfig.json"),
-  JSON.stringify({ extends: "../tsconfig.json", include: ["fixtures/**/*.ts", "../src/**/*.ts"] }),
+  JSON.stringify({ extends: "../tsconfig.json", include: ["fixtures/**/*.ts", "../src/**/*.ts", "../formats.d.ts"] }),
 );
 
 let diagnostics = "";
@@ -89,6 +70,7 @@ const outsideFixtures = diagnostics.split("\n").filter((line) => /error TS\d+/.t
 
 const ajv = new Ajv2020({ strict: true, allErrors: true });
 addFormats(ajv);
+useStrictFormats(ajv);
 const validators = new Map([...schemas].map(([name, schema]) => [name, ajv.compile(schema)]));
 
 let failed = 0;
@@ -111,5 +93,29 @@ for (const fixture of all) {
   }
   if (parsed !== fixture.valid) fail(`${fixture.id}: the run-time parse says ${parsed ? "valid" : "invalid"}`);
 }
+// README.md's ajv snippet, run as written from the repository's root (it reads files there), and
+// once more with an invalid payload, which it must report.
+const readme = readFileSync(join(root, "README.md"), "utf8");
+const snippet = readme.split("## For other languages")[1].split("```js\n")[1].split("```")[0];
+const snippets = join(tools, ".snippets");
+mkdirSync(snippets, { recursive: true });
+for (const [payload, reports] of [
+  ["schemas/kaizen/examples/valid/completed.json", false],
+  ["schemas/kaizen/examples/invalid/start-time-not-rfc3339.json", true],
+]) {
+  const file = join(snippets, "readme.mjs");
+  writeFileSync(file, snippet.replace("schemas/kaizen/examples/valid/completed.json", payload));
+  let printed;
+  try {
+    printed = execFileSync(process.execPath, [file], { cwd: root, encoding: "utf8" });
+  } catch (error) {
+    fail(`README.md's ajv snippet fails on ${payload}: ${error.stderr}`);
+    continue;
+  }
+  if (printed.includes("/data/startTime") !== reports) {
+    fail(`README.md's ajv snippet on ${payload} prints: ${printed || "nothing"}`);
+  }
+}
+
 console.log(`${all.length - failed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -22,11 +22,14 @@ pub fn render(project: &Project, schemas: &[SchemaFile]) -> Result<Vec<Generated
     Ok(vec![
         Generated {
             owned: Some(typescript.join("src")),
+            keeps: &[],
             files: typescript_types(project, schemas, &typescript.join("src"))?,
         },
         schema_copies(schemas, &typescript.join("schemas"))?,
         Generated {
             owned: Some(python.clone()),
+            // The strict format checks, hand-written: formats are code, not types.
+            keeps: &["formats.py"],
             files: python_models(project, schemas, &python)?
                 .into_iter()
                 .chain(schema_copies(schemas, &python.join("schemas"))?.files)

@@ -33,6 +33,7 @@ pub fn schema_copies(schemas: &[SchemaFile], dir: &Path) -> Result<Generated> {
     });
     Ok(Generated {
         owned: Some(dir.to_owned()),
+        keeps: &[],
         files,
     })
 }
