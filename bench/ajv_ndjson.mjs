@@ -20,13 +20,15 @@ addFormats(ajv);
 useStrictFormats(ajv);
 const validate = ajv.compile(JSON.parse(readFileSync(join(root, "schemas", `${name}.schema.json`), "utf8")));
 
-const summary = { lines: 0, valid: 0, invalid: 0 };
+const summary = { lines: 0, payloads: 0, valid: 0, invalid: 0 };
 const report = [];
-readFileSync(file, "utf8")
+const text = readFileSync(file, "utf8");
+(text.endsWith("\n") ? text.slice(0, -1) : text)
   .split("\n")
   .forEach((line, index) => {
-    if (!line.trim()) return;
     summary.lines += 1;
+    if (!line.trim()) return;
+    summary.payloads += 1;
     let valid;
     try {
       valid = validate(JSON.parse(line));

@@ -71,7 +71,7 @@ def run_once(command, count, reported):
     lines = [json.loads(line) for line in output.stdout.strip().splitlines()]
     summary = lines[-1]["summary"]
     found = {line["line"] for line in lines[:-1]}
-    expected = {"lines": count, "valid": count - len(reported), "invalid": len(reported)}
+    expected = {"lines": count, "payloads": count, "valid": count - len(reported), "invalid": len(reported)}
     if summary != expected or found != reported:
         wrong = sorted(found ^ reported)[:5]
         sys.exit(f"{command[0]} judged differently: {summary}, lines {wrong} …")

@@ -17,12 +17,13 @@ from jsonschema import Draft202012Validator  # noqa: E402
 name, path = sys.argv[1:3]
 schema = json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
 validator = Draft202012Validator(schema, format_checker=format_checker())
-summary = {"lines": 0, "valid": 0, "invalid": 0}
+summary = {"lines": 0, "payloads": 0, "valid": 0, "invalid": 0}
 with open(path, encoding="utf-8") as lines:
     for number, line in enumerate(lines, start=1):
+        summary["lines"] += 1
         if not line.strip():
             continue
-        summary["lines"] += 1
+        summary["payloads"] += 1
         try:
             valid = validator.is_valid(json.loads(line))
         except ValueError:

@@ -60,21 +60,33 @@ pub fn run(
     // for.
     schema.compile();
     let chunk_queue = Arc::new(Mutex::new(chunk_queue));
-    for _ in 0..jobs {
-        let (chunk_queue, results, spent) =
-            (Arc::clone(&chunk_queue), results.clone(), spent.clone());
-        thread::spawn(move || check_chunks(schema, &chunk_queue, &results, &spent));
-    }
+    let workers: Vec<_> = (0..jobs)
+        .map(|_| {
+            let (chunk_queue, results, spent) =
+                (Arc::clone(&chunk_queue), results.clone(), spent.clone());
+            thread::spawn(move || check_chunks(schema, &chunk_queue, &results, &spent))
+        })
+        .collect();
     drop((results, spent));
 
-    let summary = write_in_order(out, format, &result_queue)?;
+    let (mut summary, checked) = write_in_order(out, format, &result_queue)?;
     let read = reader
         .join()
         .unwrap_or_else(|_| Err((0, io::Error::other("the reader stopped"))));
-    if let Err((line, error)) = read {
-        eprintln!("hookschema: cannot read {label} after line {line}: {error}");
+    let read = match read {
+        Ok(read) => read,
+        Err((line, error)) => {
+            eprintln!("hookschema: cannot read {label} after line {line}: {error}");
+            return Ok(Outcome::Error);
+        }
+    };
+    // A worker that stopped took its chunk with it: better no verdict than a wrong one.
+    let stopped = workers.into_iter().any(|worker| worker.join().is_err());
+    if stopped || checked != read.chunks {
+        eprintln!("hookschema: a validating thread stopped; {label} was not checked whole");
         return Ok(Outcome::Error);
     }
+    summary.lines = read.lines;
     match format {
         Format::Json => {
             serde_json::to_writer(&mut *out, &SummaryLine { summary })?;
@@ -82,8 +94,8 @@ pub fn run(
         }
         _ => writeln!(
             out,
-            "{label}: {} lines, {} valid, {} invalid",
-            summary.lines, summary.valid, summary.invalid
+            "{label}: {} lines, {} payloads, {} valid, {} invalid",
+            summary.lines, summary.payloads, summary.valid, summary.invalid
         )?,
     }
     Ok(if summary.invalid == 0 {
@@ -110,38 +122,54 @@ struct Checked {
     invalid: Vec<(u64, Vec<Violation>)>,
 }
 
+/// What the reader read: how many lines, cut into how many chunks.
+struct ReadAll {
+    lines: u64,
+    chunks: u64,
+}
+
 /// Reads the input in blocks, each cut after its last newline, until it ends; on a read
 /// error, the number of lines read before it.
 fn read_chunks(
     mut input: Box<dyn Read + Send>,
     chunks: &SyncSender<Chunk>,
     reusable: &Receiver<Vec<u8>>,
-) -> Result<(), (u64, io::Error)> {
+) -> Result<ReadAll, (u64, io::Error)> {
     let mut lines = 0;
     let mut sequence = 0;
+    // The start of a line the last block cut: it holds no newline.
     let mut carry = Vec::new();
     loop {
-        let mut bytes = reusable.try_recv().unwrap_or_default();
-        bytes.clear();
-        bytes.append(&mut carry);
+        let mut bytes = if carry.is_empty() {
+            let mut bytes = reusable.try_recv().unwrap_or_default();
+            bytes.clear();
+            bytes
+        } else {
+            std::mem::take(&mut carry)
+        };
+        let carried = bytes.len();
         let read = (&mut input)
             .take(CHUNK_BYTES as u64)
             .read_to_end(&mut bytes)
             .map_err(|error| (lines, error))?;
-        let cut = match memchr::memrchr(b'\n', &bytes) {
+        let cut = match memchr::memrchr(b'\n', &bytes[carried..]) {
             // At the end, the last line needs no newline.
             _ if read == 0 => bytes.len(),
-            Some(newline) => newline + 1,
-            // A line longer than a block: keep reading it.
+            Some(newline) => carried + newline + 1,
+            // A line longer than a block: read on into the same buffer, searching only what is
+            // new, so a long line costs its length, not its length squared.
             None => {
                 carry = bytes;
                 continue;
             }
         };
         carry = bytes.split_off(cut);
+        let last = read == 0;
         if !bytes.is_empty() {
             let first_line = lines + 1;
             lines += memchr::memchr_iter(b'\n', &bytes).count() as u64;
+            // The input's last line, when no newline ends it.
+            lines += u64::from(last && !bytes.ends_with(b"\n"));
             let chunk = Chunk {
                 sequence,
                 first_line,
@@ -149,13 +177,17 @@ fn read_chunks(
             };
             sequence += 1;
             if chunks.send(chunk).is_err() {
-                return Ok(());
+                break;
             }
         }
-        if read == 0 {
-            return Ok(());
+        if last {
+            break;
         }
     }
+    Ok(ReadAll {
+        lines,
+        chunks: sequence,
+    })
 }
 
 /// Validates chunks until there are no more.
@@ -181,7 +213,7 @@ fn check_chunks(
         for (i, end) in ends.enumerate() {
             let line = &chunk.bytes[start.min(end)..end];
             start = end + 1;
-            let payload = line.trim_ascii();
+            let payload = trim_json_whitespace(line);
             if payload.is_empty() {
                 continue;
             }
@@ -199,12 +231,25 @@ fn check_chunks(
     }
 }
 
-/// Writes the workers' reports in chunk order, and counts.
+/// A line without the whitespace JSON allows around a value (space, tab, CR, LF): a CRLF file
+/// reads as well as an LF one, and anything else stays for the parser to judge.
+fn trim_json_whitespace(line: &[u8]) -> &[u8] {
+    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let start = line.iter().position(|b| !blank(b)).unwrap_or(line.len());
+    let end = line
+        .iter()
+        .rposition(|b| !blank(b))
+        .map_or(start, |last| last + 1);
+    &line[start..end]
+}
+
+/// Writes the workers' reports in chunk order, and counts; returns the counts and how many
+/// chunks came back.
 fn write_in_order(
     out: &mut impl Write,
     format: Format,
     results: &Receiver<Checked>,
-) -> io::Result<Summary> {
+) -> io::Result<(Summary, u64)> {
     let mut summary = Summary::default();
     let mut waiting = BTreeMap::new();
     let mut next = 0;
@@ -212,7 +257,7 @@ fn write_in_order(
         waiting.insert(checked.sequence, checked);
         while let Some(checked) = waiting.remove(&next) {
             next += 1;
-            summary.lines += checked.payloads;
+            summary.payloads += checked.payloads;
             summary.invalid += checked.invalid.len() as u64;
             summary.valid += checked.payloads - checked.invalid.len() as u64;
             for (line, violations) in &checked.invalid {
@@ -220,12 +265,15 @@ fn write_in_order(
             }
         }
     }
-    Ok(summary)
+    Ok((summary, next))
 }
 
 #[derive(Default, Clone, Copy, Serialize)]
 struct Summary {
+    /// Lines read, blank ones included.
     lines: u64,
+    /// Lines that hold a payload.
+    payloads: u64,
     valid: u64,
     invalid: u64,
 }

@@ -63,7 +63,7 @@ fn static_value(node: StaticNode) -> Value {
     match node {
         StaticNode::I64(n) => Value::from(n),
         StaticNode::U64(n) => Value::from(n),
-        StaticNode::F64(n) => Number::from_f64(n).map_or(Value::Null, Value::Number),
+        StaticNode::F64(n) => Value::Number(float(n)),
         StaticNode::Bool(b) => Value::Bool(b),
         StaticNode::Null => Value::Null,
     }
@@ -140,11 +140,23 @@ impl<'a> Node<'a, SimdTape> for TapeNode<'a> {
     type Number = TapeNumber;
 
     fn as_object(&self) -> Option<TapeObject<'a>> {
-        matches!(self.head(), Tape::Object { .. }).then_some(TapeObject { nodes: self.nodes })
+        match self.head() {
+            Tape::Object { len, .. } => Some(TapeObject {
+                nodes: self.nodes,
+                len: *len,
+            }),
+            _ => None,
+        }
     }
 
     fn as_array(&self) -> Option<TapeArray<'a>> {
-        matches!(self.head(), Tape::Array { .. }).then_some(TapeArray { nodes: self.nodes })
+        match self.head() {
+            Tape::Array { len, .. } => Some(TapeArray {
+                nodes: self.nodes,
+                len: *len,
+            }),
+            _ => None,
+        }
     }
 
     fn as_string(&self) -> Option<Cow<'a, str>> {
@@ -156,9 +168,9 @@ impl<'a> Node<'a, SimdTape> for TapeNode<'a> {
 
     fn as_number(&self) -> Option<TapeNumber> {
         match self.head() {
-            Tape::Static(node @ (StaticNode::I64(_) | StaticNode::U64(_) | StaticNode::F64(_))) => {
-                Some(TapeNumber(*node))
-            }
+            Tape::Static(StaticNode::I64(n)) => Some(TapeNumber::I64(*n)),
+            Tape::Static(StaticNode::U64(n)) => Some(TapeNumber::U64(*n)),
+            Tape::Static(StaticNode::F64(n)) => Some(TapeNumber::F64(*n)),
             _ => None,
         }
     }
@@ -208,6 +220,7 @@ impl<'a> Node<'a, SimdTape> for TapeNode<'a> {
 
 pub(crate) struct TapeObject<'a> {
     nodes: &'a [Tape<'a>],
+    len: usize,
 }
 
 impl<'a> Object<'a, SimdTape> for TapeObject<'a> {
@@ -216,10 +229,7 @@ impl<'a> Object<'a, SimdTape> for TapeObject<'a> {
     type MembersIter = Members<'a>;
 
     fn len(&self) -> usize {
-        match self.nodes[0] {
-            Tape::Object { len, .. } => len,
-            _ => 0,
-        }
+        self.len
     }
 
     fn get(&self, key: &Box<str>) -> Option<TapeNode<'a>> {
@@ -235,6 +245,7 @@ impl<'a> Object<'a, SimdTape> for TapeObject<'a> {
 
 pub(crate) struct TapeArray<'a> {
     nodes: &'a [Tape<'a>],
+    len: usize,
 }
 
 impl<'a> Array<'a, SimdTape> for TapeArray<'a> {
@@ -242,10 +253,7 @@ impl<'a> Array<'a, SimdTape> for TapeArray<'a> {
     type ElementsIter = Elements<'a>;
 
     fn len(&self) -> usize {
-        match self.nodes[0] {
-            Tape::Array { len, .. } => len,
-            _ => 0,
-        }
+        self.len
     }
 
     fn elements(&self) -> Elements<'a> {
@@ -253,33 +261,37 @@ impl<'a> Array<'a, SimdTape> for TapeArray<'a> {
     }
 }
 
-/// A number as simd-json parsed it.
-pub(crate) struct TapeNumber(StaticNode);
+/// A number as simd-json parsed it: simd-json refuses numbers beyond a 64-bit float, so a float
+/// here is finite.
+pub(crate) enum TapeNumber {
+    I64(i64),
+    U64(u64),
+    F64(f64),
+}
 
 impl JsonNumber for TapeNumber {
     fn as_u64(&self) -> Option<u64> {
-        match self.0 {
-            StaticNode::U64(n) => Some(n),
-            StaticNode::I64(n) => u64::try_from(n).ok(),
-            _ => None,
+        match *self {
+            TapeNumber::U64(n) => Some(n),
+            TapeNumber::I64(n) => u64::try_from(n).ok(),
+            TapeNumber::F64(_) => None,
         }
     }
 
     fn as_i64(&self) -> Option<i64> {
-        match self.0 {
-            StaticNode::I64(n) => Some(n),
-            StaticNode::U64(n) => i64::try_from(n).ok(),
-            _ => None,
+        match *self {
+            TapeNumber::I64(n) => Some(n),
+            TapeNumber::U64(n) => i64::try_from(n).ok(),
+            TapeNumber::F64(_) => None,
         }
     }
 
     fn as_f64(&self) -> Option<f64> {
-        match self.0 {
-            StaticNode::I64(n) => Some(n as f64),
-            StaticNode::U64(n) => Some(n as f64),
-            StaticNode::F64(n) => Some(n),
-            _ => None,
-        }
+        Some(match *self {
+            TapeNumber::I64(n) => n as f64,
+            TapeNumber::U64(n) => n as f64,
+            TapeNumber::F64(n) => n,
+        })
     }
 
     fn as_str(&self) -> Cow<'_, str> {
@@ -287,26 +299,29 @@ impl JsonNumber for TapeNumber {
     }
 
     fn to_number(&self) -> Cow<'_, Number> {
-        let number = match self.0 {
-            StaticNode::I64(n) => Number::from(n),
-            StaticNode::U64(n) => Number::from(n),
-            StaticNode::F64(n) => Number::from_f64(n).unwrap_or_else(|| Number::from(0)),
-            _ => Number::from(0),
-        };
-        Cow::Owned(number)
+        Cow::Owned(match *self {
+            TapeNumber::I64(n) => Number::from(n),
+            TapeNumber::U64(n) => Number::from(n),
+            TapeNumber::F64(n) => float(n),
+        })
     }
 
     fn is_integer(&self) -> bool {
-        match self.0 {
-            StaticNode::F64(n) => n.fract() == 0.0 && n.is_finite(),
+        match *self {
+            TapeNumber::F64(n) => n.fract() == 0.0,
             _ => true,
         }
     }
 
     /// Only draft 4 asks; a parsed float was written with a fraction or an exponent.
     fn is_written_as_integer(&self) -> bool {
-        !matches!(self.0, StaticNode::F64(_))
+        !matches!(self, TapeNumber::F64(_))
     }
+}
+
+/// A parsed float as a JSON number. simd-json parses only finite ones, which JSON can write.
+fn float(n: f64) -> Number {
+    Number::from_f64(n).expect("simd-json parses only finite numbers")
 }
 
 #[cfg(test)]
