@@ -89,6 +89,7 @@ fn validate_and_decode<T: Webhook>(
         (Ok(_) | Err(_), Some(invalid)) => Err(invalid),
         (Err(error), None) => Err(Invalid {
             violations: vec![Violation::decode(error)],
+            more: false,
             document: serde_json::from_slice(&body).ok(),
         }),
     }

@@ -49,6 +49,10 @@ enum Command {
         /// With --ndjson: how many threads validate (default: one per core, at most eight).
         #[arg(long, default_value_t = default_jobs())]
         jobs: usize,
+        /// Report at most this many errors per payload, and say when there are more; 0 reports
+        /// every one. A hostile payload can break the schema a million times.
+        #[arg(long, default_value_t = 100)]
+        max_errors: usize,
         /// Payload files; none, or `-`, reads standard input.
         files: Vec<PathBuf>,
     },
@@ -106,21 +110,26 @@ fn main() -> ExitCode {
         Command::Validate {
             schema,
             format,
-            ndjson: true,
+            ndjson,
             jobs,
+            max_errors,
             files,
-        } => with_files(&files, |files| {
-            ndjson::run(&mut out, &schema, format, files, jobs)
-        }),
-        Command::Validate {
-            schema,
-            format,
-            ndjson: false,
-            files,
-            ..
-        } => with_files(&files, |files| {
-            validate::run(&mut out, &schema, format, files)
-        }),
+        } => {
+            let schema = hookschema_validate::Schema::named(&schema)
+                .expect("clap checked the schema name")
+                .limit_violations(if max_errors == 0 {
+                    usize::MAX
+                } else {
+                    max_errors
+                });
+            with_files(&files, |files| {
+                if ndjson {
+                    ndjson::run(&mut out, schema, format, files, jobs)
+                } else {
+                    validate::run(&mut out, schema, format, files)
+                }
+            })
+        }
         Command::Parse { schema, files } => {
             with_files(&files, |files| parse::run(&mut out, &schema, files))
         }

@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::Format;
 use crate::input::open;
 use crate::outcome::Outcome;
-use crate::validate::text;
+use crate::validate::{Report, text};
 
 /// A chunk holds about this many bytes of lines: enough to keep a worker busy between
 /// hand-offs, small enough that the chunks in flight stay a few megabytes.
@@ -26,12 +26,11 @@ const CHUNK_BYTES: usize = 128 * 1024;
 
 pub fn run(
     out: &mut impl Write,
-    schema: &str,
+    schema: Schema,
     format: Format,
     files: &[PathBuf],
     jobs: usize,
 ) -> io::Result<Outcome> {
-    let schema = Schema::named(schema).expect("clap checked the schema name");
     if matches!(format, Format::Fastapi) {
         eprintln!(
             "hookschema: --ndjson reports as text or json; FastAPI bodies answer one request"
@@ -119,7 +118,9 @@ struct Chunk {
 struct Checked {
     sequence: u64,
     payloads: u64,
-    invalid: Vec<(u64, Vec<Violation>)>,
+    /// Each invalid line's number, violations and whether there were more (not its document,
+    /// which a report of a line does not need).
+    invalid: Vec<(u64, Vec<Violation>, bool)>,
 }
 
 /// What the reader read: how many lines, cut into how many chunks.
@@ -220,7 +221,9 @@ fn check_chunks(
             checked.payloads += 1;
             if let Err(invalid) = schema.validate_bytes(payload) {
                 let number = chunk.first_line + i as u64;
-                checked.invalid.push((number, invalid.violations));
+                checked
+                    .invalid
+                    .push((number, invalid.violations, invalid.more));
             }
         }
         // The reader may have stopped or have buffers enough; then this one is dropped.
@@ -260,8 +263,12 @@ fn write_in_order(
             summary.payloads += checked.payloads;
             summary.invalid += checked.invalid.len() as u64;
             summary.valid += checked.payloads - checked.invalid.len() as u64;
-            for (line, violations) in &checked.invalid {
-                report(out, format, *line, violations)?;
+            for (line, violations, more) in &checked.invalid {
+                let shown = Report {
+                    violations,
+                    more: *more,
+                };
+                report(out, format, *line, &shown)?;
             }
         }
     }
@@ -288,24 +295,22 @@ struct InvalidLine<'a> {
     line: u64,
     valid: bool,
     errors: &'a [Violation],
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    more: bool,
 }
 
-fn report(
-    out: &mut impl Write,
-    format: Format,
-    line: u64,
-    violations: &[Violation],
-) -> io::Result<()> {
+fn report(out: &mut impl Write, format: Format, line: u64, report: &Report<'_>) -> io::Result<()> {
     match format {
         Format::Json => {
-            let report = InvalidLine {
+            let line = InvalidLine {
                 line,
                 valid: false,
-                errors: violations,
+                errors: report.violations,
+                more: report.more,
             };
-            serde_json::to_writer(&mut *out, &report)?;
+            serde_json::to_writer(&mut *out, &line)?;
             writeln!(out)
         }
-        _ => text(out, &format!("line {line}"), violations),
+        _ => text(out, &format!("line {line}"), report),
     }
 }

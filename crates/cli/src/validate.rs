@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use hookschema_validate::{Schema, Violation, http_validation_error};
+use hookschema_validate::{Invalid, Schema, Violation, http_validation_error};
 use serde::Serialize;
 
 use crate::Format;
@@ -12,11 +12,10 @@ use crate::outcome::Outcome;
 
 pub fn run(
     out: &mut impl Write,
-    schema: &str,
+    schema: Schema,
     format: Format,
     files: &[PathBuf],
 ) -> io::Result<Outcome> {
-    let schema = Schema::named(schema).expect("clap checked the schema name");
     let mut worst = Outcome::Valid;
     for file in files {
         let outcome = match read(file) {
@@ -30,7 +29,11 @@ pub fn run(
                         message: unreadable.message(),
                         kind: hookschema_validate::ViolationKind::Unreadable,
                     };
-                    json_line(out, &unreadable.label, std::slice::from_ref(&error))?;
+                    let report = Report {
+                        violations: std::slice::from_ref(&error),
+                        more: false,
+                    };
+                    json_line(out, &unreadable.label, &report)?;
                 }
                 Outcome::Error
             }
@@ -46,52 +49,84 @@ fn report(
     format: Format,
     input: &Input,
 ) -> io::Result<Outcome> {
-    let (document, violations) = match schema.validate_bytes(&input.bytes) {
-        Ok(()) => (None, Vec::new()),
-        Err(invalid) => (invalid.document, invalid.violations),
-    };
+    let invalid = schema.validate_bytes(&input.bytes).err();
+    let report = Report::of(invalid.as_ref());
     match format {
-        Format::Text => text(out, &input.label, &violations)?,
-        Format::Json => json_line(out, &input.label, &violations)?,
+        Format::Text => text(out, &input.label, &report)?,
+        Format::Json => json_line(out, &input.label, &report)?,
         Format::Fastapi => {
-            let body = http_validation_error(&violations, document.as_ref());
+            let document = invalid.as_ref().and_then(|i| i.document.as_ref());
+            let body = http_validation_error(report.violations, document);
             serde_json::to_writer(&mut *out, &body)?;
             writeln!(out)?;
         }
     }
-    Ok(if violations.is_empty() {
+    Ok(if report.violations.is_empty() {
         Outcome::Valid
     } else {
         Outcome::Invalid
     })
 }
 
-/// `--format json`'s line for one input, fields in the contract's order.
+/// What is reported of one payload: its violations, up to `--max-errors`, and whether there
+/// were more.
+pub struct Report<'a> {
+    pub violations: &'a [Violation],
+    pub more: bool,
+}
+
+impl<'a> Report<'a> {
+    pub fn of(invalid: Option<&'a Invalid>) -> Self {
+        match invalid {
+            Some(invalid) => Report {
+                violations: &invalid.violations,
+                more: invalid.more,
+            },
+            None => Report {
+                violations: &[],
+                more: false,
+            },
+        }
+    }
+}
+
+/// `--format json`'s line for one input, fields in the contract's order; `more` only when
+/// `--max-errors` held some back.
 #[derive(Serialize)]
 struct JsonReport<'a> {
     file: &'a str,
     valid: bool,
     errors: &'a [Violation],
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    more: bool,
 }
 
-fn json_line(out: &mut impl Write, file: &str, errors: &[Violation]) -> io::Result<()> {
-    let report = JsonReport {
+fn json_line(out: &mut impl Write, file: &str, report: &Report<'_>) -> io::Result<()> {
+    let line = JsonReport {
         file,
-        valid: errors.is_empty(),
-        errors,
+        valid: report.violations.is_empty(),
+        errors: report.violations,
+        more: report.more,
     };
-    serde_json::to_writer(&mut *out, &report)?;
+    serde_json::to_writer(&mut *out, &line)?;
     writeln!(out)
 }
 
-/// The text report: `<label>: valid`, or `<label>: invalid` and one indented line per violation.
-pub fn text(out: &mut impl Write, label: &str, violations: &[Violation]) -> io::Result<()> {
-    if violations.is_empty() {
+/// The text report: `<label>: valid`, or `<label>: invalid` and one indented line per violation,
+/// and a last line when `--max-errors` held some back.
+pub fn text(out: &mut impl Write, label: &str, report: &Report<'_>) -> io::Result<()> {
+    if report.violations.is_empty() {
         return writeln!(out, "{label}: valid");
     }
     writeln!(out, "{label}: invalid")?;
-    for violation in violations {
+    for violation in report.violations {
         writeln!(out, "  {violation}")?;
+    }
+    if report.more {
+        writeln!(
+            out,
+            "  … and perhaps more errors (at most --max-errors are shown; a payload over 64 KiB shows its first)"
+        )?;
     }
     Ok(())
 }

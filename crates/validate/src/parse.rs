@@ -12,8 +12,13 @@ use crate::violation::Violation;
 /// Why a payload was rejected.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Invalid {
-    /// Every violation found; never empty.
+    /// Every violation found, up to the schema's limit ([`Schema::limit_violations`]); never
+    /// empty.
     pub violations: Vec<Violation>,
+    /// Whether the payload may break the schema in more ways than reported: the limit
+    /// ([`Schema::limit_violations`]) held some back, or the payload was too large to report
+    /// them all (over 64 KiB: its first violation only).
+    pub more: bool,
     /// The payload as parsed, when it was JSON at all: the violations' instance paths point
     /// into it (FastAPI's `loc` needs it to tell array indexes from object keys).
     pub document: Option<Value>,
@@ -22,7 +27,11 @@ pub struct Invalid {
 impl fmt::Display for Invalid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let lines: Vec<String> = self.violations.iter().map(Violation::to_string).collect();
-        f.write_str(&lines.join("; "))
+        f.write_str(&lines.join("; "))?;
+        if self.more {
+            f.write_str("; and more")?;
+        }
+        Ok(())
     }
 }
 
@@ -45,6 +54,7 @@ pub fn parse<T: HasSchema + DeserializeOwned>(bytes: &[u8]) -> Result<T, Invalid
     Schema::of::<T>().validate_bytes(bytes)?;
     hookschema_models::from_slice(bytes).map_err(|error| Invalid {
         violations: vec![Violation::decode(error)],
+        more: false,
         document: serde_json::from_slice(bytes).ok(),
     })
 }

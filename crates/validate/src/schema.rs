@@ -94,8 +94,10 @@ impl Schema {
         }
     }
 
-    /// Report at most `max` violations per payload. A hostile payload can break a schema a
-    /// million times (`[1, 1, 1, …]` where objects belong); a receiver needs the first few.
+    /// Report at most `max` violations per payload ([`Invalid::more`] says when there were
+    /// more). A hostile payload can break a schema a million times (`[1, 1, 1, …]` where objects
+    /// belong): reporting them all would take far more memory than the payload; a person or a
+    /// receiver needs the first few.
     pub fn limit_violations(mut self, max: usize) -> Schema {
         self.max_violations = max.max(1);
         self
@@ -153,11 +155,22 @@ impl Schema {
     /// Every way `instance` breaks the schema (up to the limit, if one is set); empty when it is
     /// valid.
     pub fn validate(&self, instance: &Value) -> Vec<Violation> {
-        self.document_validator()
-            .iter_errors(instance)
-            .take(self.max_violations)
+        self.violations(self.document_validator().iter_errors(instance))
+            .0
+    }
+
+    /// Up to the limit of `errors`, as violations, and whether there were more.
+    fn violations<'e>(
+        &self,
+        errors: impl Iterator<Item = jsonschema::ValidationError<'e>>,
+    ) -> (Vec<Violation>, bool) {
+        let mut violations: Vec<Violation> = errors
+            .take(self.max_violations.saturating_add(1))
             .map(|error| Violation::from_error(&error))
-            .collect()
+            .collect();
+        let more = violations.len() > self.max_violations;
+        violations.truncate(self.max_violations);
+        (violations, more)
     }
 
     /// Parses `bytes` as JSON and validates them. Input that is not JSON is one
@@ -188,9 +201,10 @@ impl Schema {
             let verdict = match parsed {
                 None => self.validate_with_serde(bytes),
                 Some(()) => match wellformed::check(&nodes.0) {
-                    Ok(()) => self.validate_tape(TapeNode::root(&nodes.0)),
+                    Ok(()) => self.validate_tape(TapeNode::root(&nodes.0), bytes.len()),
                     Err(violation) => Err(Invalid {
                         violations: vec![violation],
+                        more: false,
                         document: None,
                     }),
                 },
@@ -200,18 +214,19 @@ impl Schema {
         })
     }
 
-    fn validate_tape(&self, root: TapeNode<'_>) -> Result<(), Invalid> {
+    fn validate_tape(&self, root: TapeNode<'_>, size: usize) -> Result<(), Invalid> {
         let validator = self.bytes_validator();
         if validator.is_valid(root) {
             return Ok(());
         }
-        let violations = validator
-            .iter_errors(root)
-            .take(self.max_violations)
-            .map(|error| Violation::from_error(&error))
-            .collect();
+        let (violations, more) = if size <= REPORT_ALL_UP_TO {
+            self.violations(validator.iter_errors(root))
+        } else {
+            first_only(validator.validate(root))
+        };
         Err(Invalid {
             violations,
+            more,
             document: Some(root.to_json()),
         })
     }
@@ -223,16 +238,38 @@ impl Schema {
     fn validate_with_serde(&self, bytes: &[u8]) -> Result<(), Invalid> {
         let document: Value = serde_json::from_slice(bytes).map_err(|error| Invalid {
             violations: vec![Violation::not_json(&error, bytes)],
+            more: false,
             document: None,
         })?;
-        let violations = self.validate(&document);
+        let validator = self.document_validator();
+        let (violations, more) = if bytes.len() <= REPORT_ALL_UP_TO {
+            self.violations(validator.iter_errors(&document))
+        } else {
+            first_only(validator.validate(&document))
+        };
         if violations.is_empty() {
             return Ok(());
         }
         Err(Invalid {
             violations,
+            more,
             document: Some(document),
         })
+    }
+}
+
+/// Payloads up to this size report every violation (up to the limit); larger ones their first,
+/// and that there may be more. jsonschema collects every error before it returns any, each
+/// taking hundreds of bytes, and a hostile payload of a few megabytes breaks a schema millions
+/// of times (`[{}, {}, …]` where media items belong): all of them would take gigabytes. Real
+/// deliveries are a few kilobytes.
+const REPORT_ALL_UP_TO: usize = 64 * 1024;
+
+/// The first violation alone, from `validate`, which stops at it; there may be more.
+fn first_only(result: Result<(), jsonschema::ValidationError<'_>>) -> (Vec<Violation>, bool) {
+    match result {
+        Ok(()) => (Vec::new(), false),
+        Err(error) => (vec![Violation::from_error(&error)], true),
     }
 }
 
