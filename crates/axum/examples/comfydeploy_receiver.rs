@@ -24,9 +24,10 @@ async fn run_update(
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let token = std::env::var("COMFYDEPLOY_TOKEN")?;
     let app: Router = Router::new()
         .route("/comfydeploy", post(run_update).get(run_update))
-        .with_state(ComfyDeployConfig::new(&std::env::var("COMFYDEPLOY_TOKEN")?));
+        .with_state(ComfyDeployConfig::new(&token)?);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:8787").await?;
     axum::serve(listener, app).await?;
     Ok(())

@@ -13,10 +13,14 @@ pub(crate) async fn read_json_body(
     body: Body,
     limit: usize,
 ) -> Result<Bytes, WebhookRejection> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-    if !content_type.as_deref().is_some_and(is_json) {
+    // Every value: two `Content-Type` headers leave the body's type in doubt, and are refused.
+    let types: Vec<String> = headers
+        .get_all(header::CONTENT_TYPE)
+        .iter()
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .collect();
+    let content_type = (!types.is_empty()).then(|| types.join(", "));
+    if types.len() > 1 || !content_type.as_deref().is_some_and(is_json) {
         return Err(WebhookRejection::UnsupportedMediaType { content_type });
     }
     let declared = headers

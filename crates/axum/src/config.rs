@@ -62,11 +62,29 @@ impl<A> Config<A> {
     }
 }
 
+/// A configuration that would refuse every delivery, or let any request in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(&'static str);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
 impl Config<Verifier> {
     /// Accept deliveries signed with any of `secrets` (more than one while rotating), with the
-    /// default tolerance and body limit, keeping drifted deliveries.
-    pub fn new(secrets: Vec<Secret>) -> Self {
-        Config::with_auth(Verifier::new(secrets))
+    /// default tolerance and body limit, keeping drifted deliveries. No secret at all is an
+    /// error: every delivery would be refused.
+    pub fn new(secrets: Vec<Secret>) -> Result<Self, ConfigError> {
+        if secrets.is_empty() {
+            return Err(ConfigError(
+                "no Kaizen signing secret: every delivery would be refused",
+            ));
+        }
+        Ok(Config::with_auth(Verifier::new(secrets)))
     }
 
     /// Accept timestamps up to `seconds` from now, either way.
@@ -78,12 +96,17 @@ impl Config<Verifier> {
 
 impl Config<UrlToken> {
     /// Accept deliveries whose URL carries `?token=<token>`, with the default body limit,
-    /// keeping drifted deliveries.
-    pub fn new(token: &str) -> Self {
-        Config::with_auth(UrlToken {
+    /// keeping drifted deliveries. An empty token is an error: `?token=` would let anyone in.
+    pub fn new(token: &str) -> Result<Self, ConfigError> {
+        if token.is_empty() {
+            return Err(ConfigError(
+                "the ComfyDeploy token is empty: any request would authenticate",
+            ));
+        }
+        Ok(Config::with_auth(UrlToken {
             digest: Sha256::digest(token.as_bytes()).into(),
             parameter: "token".to_owned(),
-        })
+        }))
     }
 
     /// Read the token from this query parameter instead of `token`.
@@ -113,5 +136,17 @@ impl fmt::Debug for UrlToken {
             .field("token", &"redacted")
             .field("parameter", &self.parameter)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_config_that_would_let_anyone_in_or_no_one_is_refused() {
+        assert!(ComfyDeployConfig::new("").is_err());
+        assert!(KaizenConfig::new(Vec::new()).is_err());
+        assert!(ComfyDeployConfig::new("t0ken").is_ok());
     }
 }

@@ -30,7 +30,7 @@
 //! let secret = Secret::decode(&std::env::var("KAIZEN_SECRET").unwrap()).unwrap();
 //! let app: Router = Router::new()
 //!     .route("/webhooks/kaizen", post(kaizen))
-//!     .with_state(KaizenConfig::new(vec![secret]));
+//!     .with_state(KaizenConfig::new(vec![secret]).unwrap());
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8787").await.unwrap();
 //! axum::serve(listener, app).await.unwrap();
 //! # }
@@ -52,7 +52,9 @@ mod rejection;
 mod webhook;
 
 pub use auth::Authenticate;
-pub use config::{ComfyDeployConfig, Config, DEFAULT_MAX_BODY_BYTES, KaizenConfig, UrlToken};
+pub use config::{
+    ComfyDeployConfig, Config, ConfigError, DEFAULT_MAX_BODY_BYTES, KaizenConfig, UrlToken,
+};
 pub use delivery::Delivery;
 pub use recent::{Admission, Claim, RecentIds};
 pub use rejection::WebhookRejection;

@@ -79,7 +79,7 @@ async fn send(app: Router, request: Request<Body>) -> (StatusCode, Value) {
 }
 
 fn kaizen_config() -> KaizenConfig {
-    KaizenConfig::new(vec![Secret::decode(SECRET).unwrap()])
+    KaizenConfig::new(vec![Secret::decode(SECRET).unwrap()]).unwrap()
 }
 
 const EXECUTION: &str = r#"{"type":"execution.complete","data":{"id":"exec_1","status":"Completed","startTime":"2025-09-15T14:02:11Z"}}"#;
@@ -163,6 +163,20 @@ async fn bodies_that_are_not_json_get_415() {
     let (status, body) = send(kaizen_app(kaizen_config()), request).await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert!(body["error"].as_str().unwrap().contains("text/plain"));
+
+    // Two types leave the body's in doubt, even when the first is JSON.
+    let mut request = signed_request(EXECUTION, now())
+        .body(Body::from(EXECUTION))
+        .unwrap();
+    request
+        .headers_mut()
+        .append(header::CONTENT_TYPE, "text/plain".parse().unwrap());
+    let (status, body) = send(kaizen_app(kaizen_config()), request).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(
+        body["error"],
+        "the Content-Type is application/json, text/plain, not application/json"
+    );
 }
 
 #[tokio::test]
@@ -223,7 +237,7 @@ fn comfydeploy_request(method: &str, uri: &str, body: &str) -> Request<Body> {
 
 #[tokio::test]
 async fn comfydeploy_needs_the_url_token() {
-    let config = ComfyDeployConfig::new(TOKEN);
+    let config = ComfyDeployConfig::new(TOKEN).unwrap();
     let ok = comfydeploy_request(
         "POST",
         "/comfydeploy?target_events=run.output&token=s3cr3t-url-token",
@@ -253,7 +267,11 @@ async fn comfydeploy_needs_the_url_token() {
 #[tokio::test]
 async fn comfydeploy_get_retries_are_kept() {
     let request = comfydeploy_request("GET", "/comfydeploy?token=s3cr3t-url-token", RUN);
-    let (status, body) = send(comfydeploy_app(ComfyDeployConfig::new(TOKEN)), request).await;
+    let (status, body) = send(
+        comfydeploy_app(ComfyDeployConfig::new(TOKEN).unwrap()),
+        request,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["status"], "running");
 }
@@ -262,7 +280,11 @@ async fn comfydeploy_get_retries_are_kept() {
 async fn comfydeploy_invalid_payloads_get_fastapi_422() {
     let broken = r#"{"status":"running","progress":"half","run_id":"r1"}"#;
     let request = comfydeploy_request("POST", "/comfydeploy?token=s3cr3t-url-token", broken);
-    let (status, body) = send(comfydeploy_app(ComfyDeployConfig::new(TOKEN)), request).await;
+    let (status, body) = send(
+        comfydeploy_app(ComfyDeployConfig::new(TOKEN).unwrap()),
+        request,
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         Schema::named("comfydeploy/http-validation-error")
@@ -283,14 +305,20 @@ async fn comfydeploy_invalid_payloads_get_fastapi_422() {
 async fn comfydeploy_drift_is_kept_with_its_violations() {
     let drifted = RUN.replace("running", "paused");
     let request = comfydeploy_request("POST", "/comfydeploy?token=s3cr3t-url-token", &drifted);
-    let (status, body) = send(comfydeploy_app(ComfyDeployConfig::new(TOKEN)), request).await;
+    let (status, body) = send(
+        comfydeploy_app(ComfyDeployConfig::new(TOKEN).unwrap()),
+        request,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, json!({"status": "paused", "violations": ["/status"]}));
 }
 
 #[tokio::test]
 async fn a_request_without_the_token_is_refused_before_its_body_is_read() {
-    let config = ComfyDeployConfig::new(TOKEN).with_max_body_bytes(16);
+    let config = ComfyDeployConfig::new(TOKEN)
+        .unwrap()
+        .with_max_body_bytes(16);
     let request = comfydeploy_request("POST", "/comfydeploy", &"x".repeat(1024));
     let (status, _) = send(comfydeploy_app(config), request).await;
     assert_eq!(
@@ -351,7 +379,7 @@ async fn a_flood_of_violations_is_reported_bounded() {
     );
     let request = comfydeploy_request("POST", "/comfydeploy?token=s3cr3t-url-token", &broken);
     let (status, body) = send(
-        comfydeploy_app(ComfyDeployConfig::new(TOKEN).strict(true)),
+        comfydeploy_app(ComfyDeployConfig::new(TOKEN).unwrap().strict(true)),
         request,
     )
     .await;
@@ -365,8 +393,8 @@ fn configs_never_show_their_secrets() {
     let secret = Secret::decode(SECRET).unwrap();
     let shown = format!(
         "{:?} {:?}",
-        KaizenConfig::new(vec![secret]),
-        ComfyDeployConfig::new(TOKEN)
+        KaizenConfig::new(vec![secret]).unwrap(),
+        ComfyDeployConfig::new(TOKEN).unwrap()
     );
     assert!(!shown.contains(TOKEN) && !shown.contains(SECRET), "{shown}");
     // The decoded key is `test-signing-key-0123456789abcdef`: neither as text nor as bytes.

@@ -1,11 +1,12 @@
 //! README.md's axum example is the example program `comfydeploy_receiver`, which `cargo test`
-//! and `cargo clippy --all-targets` build: every line of the README's block must stand in it, in
-//! order, so the README cannot show code that no longer compiles.
+//! and `cargo clippy --all-targets` build: each paragraph of the README's block (lines between
+//! blank ones) must stand in it whole and in order, so the README cannot show code that no
+//! longer compiles.
 
 use std::path::Path;
 
-/// The Rust block that follows `heading`'s paragraph in README.md.
-fn readme_block(after: &str) -> Vec<String> {
+/// The paragraphs of the Rust block that follows `after` in README.md, lines trimmed.
+fn readme_paragraphs(after: &str) -> Vec<Vec<String>> {
     let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md");
     let readme = std::fs::read_to_string(readme).unwrap();
     let (_, rest) = readme
@@ -14,23 +15,30 @@ fn readme_block(after: &str) -> Vec<String> {
     let (_, block) = rest.split_once("```rust\n").unwrap();
     let (block, _) = block.split_once("```").unwrap();
     block
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
+        .split("\n\n")
+        .map(|paragraph| paragraph.lines().map(|l| l.trim().to_owned()).collect())
         .collect()
 }
 
 #[test]
 fn the_readme_shows_the_example_that_builds() {
-    let example = include_str!("../examples/comfydeploy_receiver.rs");
-    let mut lines = example.lines().map(str::trim);
-    let block = readme_block("In your own axum service");
-    assert!(block.len() > 10, "{block:?}");
-    for line in &block {
-        assert!(
-            lines.any(|l| l == line),
-            "README line not in examples/comfydeploy_receiver.rs (in order): {line}"
-        );
+    let example: Vec<&str> = include_str!("../examples/comfydeploy_receiver.rs")
+        .lines()
+        .map(str::trim)
+        .collect();
+    let paragraphs = readme_paragraphs("In your own axum service");
+    assert!(paragraphs.len() >= 3, "{paragraphs:?}");
+    let mut from = 0;
+    for paragraph in &paragraphs {
+        let found = example[from..]
+            .windows(paragraph.len())
+            .position(|window| window == paragraph.as_slice());
+        let Some(at) = found else {
+            panic!(
+                "README paragraph not in examples/comfydeploy_receiver.rs, whole and in order:\n{}",
+                paragraph.join("\n")
+            );
+        };
+        from += at + paragraph.len();
     }
 }

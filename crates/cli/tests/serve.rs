@@ -238,6 +238,39 @@ fn the_receiver_answers_each_delivery_and_writes_the_valid_ones_once() {
         )
     );
 
+    let signed_plain = {
+        let signature = sign(&Secret::decode(SECRET).unwrap(), "msg_plain", now(), body);
+        answer_of(
+            agent()
+                .post(format!("{}/kaizen", server.base))
+                .header("Content-Type", "text/plain")
+                .header("X-Webhooks-Id", "msg_plain")
+                .header("X-Webhooks-Timestamp", &now().to_string())
+                .header("X-Webhooks-Signature", &signature)
+                .send(&body[..]),
+        )
+    };
+    assert_eq!(
+        signed_plain,
+        (
+            415,
+            json!({"error": "the Content-Type is text/plain, not application/json"})
+        )
+    );
+    let tokenless = answer_of(
+        agent()
+            .post(format!("{}/comfydeploy", server.base))
+            .header("Content-Type", "application/json")
+            .send(&b"{}"[..]),
+    );
+    assert_eq!(
+        tokenless,
+        (
+            401,
+            json!({"error": "the `token` query parameter is missing"})
+        )
+    );
+
     let plain = comfydeploy(&server, TOKEN, "text/plain", b"status=success");
     assert_eq!(
         plain,
@@ -482,4 +515,85 @@ fn a_delivery_that_times_out_while_being_written_is_written_once() {
         .map(|record| record["delivery_id"].as_str().unwrap())
         .collect();
     assert_eq!(written_ids, ids, "each delivery written once, in order");
+}
+
+/// `--strict` refuses a delivery that decodes but breaks the schema, and writes nothing of it.
+#[test]
+fn strict_mode_refuses_drift() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.jsonl");
+    let server = Server::start_with(&out, &["--strict"]);
+    let drifted = br#"{"type":"agent_execution.complete","data":{"executionId":"exec_9"}}"#;
+    let (status, answer) = kaizen(&server, "msg_drift", now(), drifted, drifted);
+    assert_eq!(status, 422, "{answer}");
+    let mut paths: Vec<&str> = answer["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["instance_path"].as_str().unwrap())
+        .collect();
+    paths.dedup();
+    assert_eq!(paths, ["/type", "/data"]);
+    server.stop();
+    assert_eq!(std::fs::read_to_string(&out).unwrap_or_default(), "");
+}
+
+/// Retries of one delivery arriving at once: one is written, the others are acknowledged as
+/// duplicates or told to come back, and none is written twice.
+#[test]
+fn simultaneous_retries_are_written_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.jsonl");
+    let server = Server::start(&out);
+    let body = br#"{"type":"execution.complete","data":{"id":"exec_1","status":"Completed","startTime":"2025-09-15T14:02:11Z"}}"#;
+    let statuses: Vec<(u16, Value)> = std::thread::scope(|scope| {
+        let senders: Vec<_> = (0..16)
+            .map(|_| scope.spawn(|| kaizen(&server, "msg_same", now(), body, body)))
+            .collect();
+        senders.into_iter().map(|s| s.join().unwrap()).collect()
+    });
+    let ok = statuses
+        .iter()
+        .filter(|(status, answer)| *status == 200 && answer["status"] == "ok")
+        .count();
+    assert_eq!(ok, 1, "{statuses:?}");
+    for (status, answer) in &statuses {
+        let acknowledged = *status == 200
+            && ["ok", "duplicate"].contains(&answer["status"].as_str().unwrap_or_default());
+        assert!(acknowledged || *status == 503, "{status}: {answer}");
+    }
+    server.stop();
+    assert_eq!(written(&out).len(), 1);
+}
+
+/// Behind a stalled output, accepted deliveries wait in memory only up to
+/// `--max-pending-bytes`: past it, new ones get 503 to be retried, instead of piling up.
+#[test]
+fn a_stalled_output_turns_deliveries_away_instead_of_holding_them() {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hookschema"));
+    command
+        .args(["serve", "--addr", "127.0.0.1:0", "--out", "-"])
+        .args(["--request-timeout", "1", "--max-pending-bytes", "100000"])
+        .stdout(Stdio::piped());
+    let server = Server::launch(command);
+    let padding = "x".repeat(60_000);
+    let body = format!(r#"{{"run_id":"r","status":"running","live_status":"{padding}"}}"#);
+    let mut answers = Vec::new();
+    while !answers.iter().any(|(status, _)| *status == 503) {
+        assert!(answers.len() < 20, "never turned away: {answers:?}");
+        answers.push(comfydeploy(
+            &server,
+            TOKEN,
+            "application/json",
+            body.as_bytes(),
+        ));
+    }
+    let (_, busy) = answers.last().unwrap();
+    assert_eq!(busy["error"], "busy storing deliveries; retry later");
+    assert!(
+        answers
+            .iter()
+            .all(|(status, _)| [200, 408, 503].contains(status))
+    );
+    server.stop();
 }

@@ -82,7 +82,7 @@ impl DecodeError {
 
 /// Why serde_json refused `bytes`, without the position (callers keep it apart), and in plainer
 /// words where serde_json's are terse about input a sender may really produce: nothing at all, a
-/// byte order mark, nesting past [`MAX_DEPTH`], `NaN` or `Infinity`.
+/// byte order mark, bytes that are not UTF-8, nesting past [`MAX_DEPTH`], `NaN` or `Infinity`.
 pub fn reason(error: &serde_json::Error, bytes: &[u8]) -> String {
     let text = error.to_string();
     let suffix = format!(" at line {} column {}", error.line(), error.column());
@@ -96,6 +96,12 @@ pub fn reason(error: &serde_json::Error, bytes: &[u8]) -> String {
         "empty input: no JSON value".to_owned()
     } else if bytes.starts_with(b"\xEF\xBB\xBF") {
         "the input starts with a byte order mark (U+FEFF), which JSON text must not".to_owned()
+    } else if let Some(bad) = std::str::from_utf8(bytes)
+        .err()
+        .map(|e| e.valid_up_to())
+        .filter(|&bad| bad < at)
+    {
+        format!("not UTF-8: byte 0x{:02X} at offset {bad}", bytes[bad])
     } else if terse == "recursion limit exceeded" {
         format!("arrays and objects nest deeper than {MAX_DEPTH} levels")
     } else if [&b"NaN"[..], b"Infinity", b"-Infinity"]

@@ -63,9 +63,13 @@ impl Secret {
         Ok(Secret(key))
     }
 
-    /// A secret from its raw key bytes.
-    pub fn from_bytes(key: impl Into<Vec<u8>>) -> Secret {
-        Secret(key.into())
+    /// A secret from its raw key bytes; an empty key is refused, as it signs nothing secret.
+    pub fn from_bytes(key: impl Into<Vec<u8>>) -> Result<Secret, SecretError> {
+        let key = key.into();
+        if key.is_empty() {
+            return Err(SecretError("the secret is empty".to_owned()));
+        }
+        Ok(Secret(key))
     }
 
     pub(crate) fn key(&self) -> &[u8] {

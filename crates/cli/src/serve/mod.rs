@@ -74,6 +74,10 @@ pub struct ServeArgs {
     /// Connections served at once; more wait to be accepted.
     #[arg(long, default_value_t = 256)]
     max_connections: usize,
+    /// Bytes of accepted deliveries that may wait to be written to `--out`; past this, new ones
+    /// get 503 and are retried, rather than piling up in memory behind a stalled output.
+    #[arg(long, default_value_t = 64 * 1024 * 1024)]
+    max_pending_bytes: usize,
 }
 
 /// Runs the receiver until interrupted (Ctrl-C or SIGTERM).
@@ -120,14 +124,12 @@ fn build(args: &ServeArgs) -> Result<Router, String> {
     if args.kaizen_secrets.is_empty() && args.comfydeploy_token.is_none() {
         return Err("nothing to receive: give --kaizen-secret or --comfydeploy-token (or their environment variables)".to_owned());
     }
-    if args.comfydeploy_token.as_deref() == Some("") {
-        return Err("the ComfyDeploy token is empty".to_owned());
-    }
     let kaizen_secrets = crate::secrets::decode(&args.kaizen_secrets)?;
-    let sink = Arc::new(Sink::open(&args.out)?);
+    let sink = Arc::new(Sink::open(&args.out, args.max_pending_bytes)?);
     let mut router = Router::new();
     if !kaizen_secrets.is_empty() {
         let config = KaizenConfig::new(kaizen_secrets)
+            .map_err(|error| error.to_string())?
             .with_tolerance(args.tolerance)
             .with_max_body_bytes(args.max_body_bytes)
             .strict(args.strict);
@@ -144,6 +146,7 @@ fn build(args: &ServeArgs) -> Result<Router, String> {
     }
     if let Some(token) = &args.comfydeploy_token {
         let config = ComfyDeployConfig::new(token)
+            .map_err(|error| error.to_string())?
             .with_max_body_bytes(args.max_body_bytes)
             .strict(args.strict);
         let state = ComfyDeployState { config, sink };
@@ -223,7 +226,7 @@ async fn kaizen(
             ok("ok")
         }
         // The claim was dropped unfinished: Kaizen's retry gets another chance.
-        Err(error) => failed(&error),
+        Err(error) => error.into_response(),
     }
 }
 
@@ -243,7 +246,7 @@ async fn comfydeploy(
             );
             ok("ok")
         }
-        Err(error) => failed(&error),
+        Err(error) => error.into_response(),
     }
 }
 
@@ -255,29 +258,55 @@ fn ok(status: &str) -> Response {
     .into_response()
 }
 
-/// 500 when a delivery could not be written, so the vendor retries it.
-fn failed(error: &io::Error) -> Response {
-    tracing::error!(%error, "cannot write the delivery");
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        Json(serde_json::json!({"error": "cannot store the delivery"})),
-    )
-        .into_response()
+/// Why a delivery was not stored; either way the vendor retries it.
+enum NotStored {
+    /// The output is too far behind: 503, retry later.
+    Busy,
+    /// The line could not be written: 500.
+    Failed(io::Error),
+}
+
+impl IntoResponse for NotStored {
+    fn into_response(self) -> Response {
+        match self {
+            NotStored::Busy => {
+                tracing::warn!("the output is behind; delivery turned away");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [(header::RETRY_AFTER, "5")],
+                    Json(serde_json::json!({"error": "busy storing deliveries; retry later"})),
+                )
+                    .into_response()
+            }
+            NotStored::Failed(error) => {
+                tracing::error!(%error, "cannot write the delivery");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Json(serde_json::json!({"error": "cannot store the delivery"})),
+                )
+                    .into_response()
+            }
+        }
+    }
 }
 
 /// Writes the delivery's line, then finishes its `claim`, on a task of its own: once begun,
 /// storing completes even if the request is dropped (a timeout, a client that hung up), so a
-/// retry finds the delivery written, never written twice. `Ok` once the line is flushed.
+/// retry finds the delivery written, never written twice. `Ok` once the line is flushed;
+/// turned away when the lines waiting to be written are already too many bytes.
 async fn store<T>(
     sink: &Arc<Sink>,
     vendor: &'static str,
     delivery: &Delivery<T>,
     claim: Option<Claim>,
-) -> io::Result<()> {
-    let line = record::line(vendor, delivery)?;
+) -> Result<(), NotStored> {
+    let line = record::line(vendor, delivery).map_err(NotStored::Failed)?;
+    let room = sink.reserve(line.len()).ok_or(NotStored::Busy)?;
     let sink = Arc::clone(sink);
     let stored = tokio::spawn(async move {
-        sink.write(line).await?;
+        let written = sink.write(line).await;
+        drop(room);
+        written?;
         if let Some(claim) = claim {
             claim.done();
         }
@@ -286,4 +315,5 @@ async fn store<T>(
     stored
         .await
         .unwrap_or_else(|error| Err(io::Error::other(error)))
+        .map_err(NotStored::Failed)
 }

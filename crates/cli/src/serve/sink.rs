@@ -8,7 +8,9 @@ use std::fs::OpenOptions;
 use std::io::{self, Write};
 use std::path::Path;
 
-use tokio::sync::{mpsc, oneshot};
+use std::sync::Arc;
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
 
 /// Lines waiting to be written; handlers wait for room beyond this.
 const QUEUE: usize = 1024;
@@ -17,11 +19,16 @@ type Job = (Vec<u8>, oneshot::Sender<io::Result<()>>);
 
 pub struct Sink {
     jobs: mpsc::Sender<Job>,
+    /// Room, in bytes, for lines accepted but not yet written.
+    pending: Arc<Semaphore>,
+    pending_bytes: usize,
 }
 
 impl Sink {
-    /// Opens `path` for appending (`-` is standard output) and starts the writer thread.
-    pub fn open(path: &Path) -> Result<Sink, String> {
+    /// Opens `path` for appending (`-` is standard output) and starts the writer thread. At most
+    /// `pending_bytes` of lines wait to be written: a stalled output (a full disk, a reader of
+    /// standard output that stopped) must not let deliveries pile up in memory.
+    pub fn open(path: &Path, pending_bytes: usize) -> Result<Sink, String> {
         let out: Box<dyn Write + Send> = if path.as_os_str() == "-" {
             Box::new(io::stdout())
         } else {
@@ -37,7 +44,21 @@ impl Sink {
             .name("hookschema-sink".to_owned())
             .spawn(move || write_lines(out, queue))
             .map_err(|error| format!("cannot start the writer: {error}"))?;
-        Ok(Sink { jobs })
+        let pending_bytes = pending_bytes.clamp(1, Semaphore::MAX_PERMITS);
+        Ok(Sink {
+            jobs,
+            pending: Arc::new(Semaphore::new(pending_bytes)),
+            pending_bytes,
+        })
+    }
+
+    /// Room for a line of `bytes` among those waiting, held until the permit is dropped; `None`
+    /// when the output is that far behind. A line larger than the whole room takes all of it.
+    pub fn reserve(&self, bytes: usize) -> Option<OwnedSemaphorePermit> {
+        let permits = u32::try_from(bytes.clamp(1, self.pending_bytes)).unwrap_or(u32::MAX);
+        Arc::clone(&self.pending)
+            .try_acquire_many_owned(permits)
+            .ok()
     }
 
     /// Appends `line` (without its newline) and returns once it is flushed, or why it is not.
