@@ -296,7 +296,7 @@ async fn comfydeploy_invalid_payloads_get_fastapi_422() {
         body["detail"],
         json!([
             {"loc": ["body", "live_status"], "msg": "Field required", "type": "missing"},
-            {"loc": ["body", "progress"], "msg": "Input should be a valid number", "type": "float_type"}
+            {"loc": ["body", "progress"], "msg": "Input should be a valid number, unable to parse string as a number", "type": "float_parsing"}
         ])
     );
 }

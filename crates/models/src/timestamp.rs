@@ -160,8 +160,16 @@ impl schemars::JsonSchema for Timestamp {
         "Timestamp".into()
     }
 
+    /// What the type accepts, which is more than the contract's `date-time`: an RFC 3339
+    /// date-time, or ComfyDeploy's seconds-less shape.
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({"type": "string", "format": "date-time"})
+        schemars::json_schema!({
+            "type": "string",
+            "anyOf": [
+                {"format": "date-time"},
+                {"pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}Z$"}
+            ]
+        })
     }
 }
 

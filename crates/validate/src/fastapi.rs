@@ -1,5 +1,6 @@
 //! FastAPI's 422 body (`comfydeploy/http-validation-error`) for a list of violations, so a Rust
-//! receiver can answer ComfyDeploy exactly as ComfyDeploy's own FastAPI stack would.
+//! receiver answers ComfyDeploy as ComfyDeploy's own FastAPI stack would: `checks/fastapi/`
+//! compares it with pydantic on every example, and lists where they part, and why.
 
 use hookschema_models::comfydeploy::{HttpValidationError, LocationItem, ValidationError};
 use serde_json::Value;
@@ -12,8 +13,9 @@ use crate::violation::{Branch, Violation, ViolationKind};
 /// indexes as integers (told apart by walking `document`, the parsed payload, when given). As
 /// pydantic v2 does, a missing property is named at the end of its `loc`; an `anyOf` reports
 /// each alternative under its name (`MediaItem`, `str`, `bool`), and a nullable one reports
-/// only the non-null alternative; input that is not JSON is `json_invalid` at its character
-/// offset. `type` and `msg` are pydantic's.
+/// only the non-null alternative; an empty body is `missing`, and input that is not JSON is
+/// `json_invalid` at the character offset where parsing stopped. `type` and `msg` are
+/// pydantic's, `msg` without the parser's detail pydantic adds after a comma.
 pub fn http_validation_error(
     violations: &[Violation],
     document: Option<&Value>,
@@ -59,6 +61,12 @@ fn details(
                 }
             }
         }
+        // An empty body is no body: FastAPI says the body is missing.
+        ViolationKind::NotJson {
+            line: 1, column: 0, ..
+        } => {
+            out.push(entry(loc, "missing", "Field required".to_owned()));
+        }
         ViolationKind::NotJson { offset, .. } => {
             let position = i64::try_from(*offset).unwrap_or(i64::MAX);
             loc.push(LocationItem::Integer(position));
@@ -70,7 +78,7 @@ fn details(
         }
         ViolationKind::Type { expected } => {
             let value = document.and_then(|d| d.pointer(&violation.instance_path));
-            let (kind, msg) = type_error(expected, value);
+            let (kind, msg) = type_error(expected, value, is_model(&violation.schema_path));
             out.push(entry(loc, kind, msg));
         }
         ViolationKind::Enum { allowed } => {
@@ -134,26 +142,51 @@ fn python_name(label: &str) -> &str {
     }
 }
 
-/// pydantic's error for a value of the wrong JSON type, by the first non-null type expected.
-fn type_error(expected: &[String], value: Option<&Value>) -> (&'static str, String) {
+/// Whether the `type` keyword at `schema_path` is an object model's own (the root's, or a
+/// `$defs` entry's), rather than a field's: pydantic refuses a non-object differently for a
+/// model (`model_attributes_type`) and for a `Dict` field (`dict_type`).
+fn is_model(schema_path: &str) -> bool {
+    let Some(rest) = schema_path.strip_suffix("/type") else {
+        return false;
+    };
+    rest.is_empty()
+        || rest
+            .strip_prefix("/$defs/")
+            .is_some_and(|name| !name.contains('/'))
+}
+
+/// pydantic's error for a value of the wrong JSON type, by the first non-null type expected and
+/// the value given: a string where a number or boolean belongs is one pydantic tried to parse.
+fn type_error(expected: &[String], value: Option<&Value>, model: bool) -> (&'static str, String) {
     let first = expected.iter().find(|t| *t != "null").map(String::as_str);
     let fractional = value
         .and_then(Value::as_f64)
         .is_some_and(|n| n.fract() != 0.0);
+    let string = value.is_some_and(Value::is_string);
     let (kind, what) = match first {
         Some("integer") if fractional => (
             "int_from_float",
             "a valid integer, got a number with a fractional part",
         ),
+        Some("integer") if string => (
+            "int_parsing",
+            "a valid integer, unable to parse string as an integer",
+        ),
+        Some("number") if string => (
+            "float_parsing",
+            "a valid number, unable to parse string as a number",
+        ),
+        Some("boolean") if string => ("bool_parsing", "a valid boolean, unable to interpret input"),
         Some("string") => ("string_type", "a valid string"),
         Some("integer") => ("int_type", "a valid integer"),
         Some("number") => ("float_type", "a valid number"),
         Some("boolean") => ("bool_type", "a valid boolean"),
         Some("array") => ("list_type", "a valid list"),
-        Some("object") => (
+        Some("object") if model => (
             "model_attributes_type",
             "a valid dictionary or object to extract fields from",
         ),
+        Some("object") => ("dict_type", "a valid dictionary"),
         _ => ("none_required", "None"),
     };
     (kind, format!("Input should be {what}"))

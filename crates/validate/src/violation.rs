@@ -32,8 +32,8 @@ pub enum ViolationKind {
         line: usize,
         /// 1-based column where parsing stopped.
         column: usize,
-        /// 0-based offset, in characters, where parsing stopped (what Python's `json` reports,
-        /// and FastAPI puts in `loc`).
+        /// 0-based offset, in characters, where parsing stopped, for FastAPI's `loc` (Python's
+        /// `json`, which FastAPI uses, does not always stop at the same place).
         offset: usize,
     },
     /// Arrays and objects nest deeper than the limit ([`hookschema_models::MAX_DEPTH`]) at

@@ -2,7 +2,7 @@
 
 use hookschema_models::comfydeploy::{WorkflowRunStatus, WorkflowRunWebhookBody};
 use hookschema_models::kaizen::KaizenWebhookEvent;
-use hookschema_validate::{Invalid, ViolationKind, parse};
+use hookschema_validate::{Invalid, parse};
 
 fn parse_fixture(fixture: &hookschema_fixtures::Fixture) -> Result<(), Invalid> {
     match fixture.schema.as_str() {
@@ -60,13 +60,21 @@ fn integral_floats_in_integer_fields_parse() {
     assert_eq!(execution.attempts, Some(2));
 }
 
-/// `1e20` keeps the schema (a non-negative integer) but no `u64` holds it: the refusal is a
-/// decode violation at its pointer, not a panic or a silent loss.
+/// Counts stop at 2^53 - 1, the largest integer every JSON reader holds exactly, so no count the
+/// schema accepts is one the models (`u64`) or a JavaScript reader cannot hold: `1e20` is
+/// refused by the schema, at its pointer, and the largest count decodes exactly.
 #[test]
-fn a_schema_valid_payload_the_type_cannot_hold_is_a_decode_violation() {
+fn counts_past_what_every_reader_holds_break_the_schema() {
     let Invalid { violations, .. } =
         parse::<KaizenWebhookEvent>(&execution_with_attempts("1e20")).unwrap_err();
     assert_eq!(violations.len(), 1);
     assert_eq!(violations[0].instance_path, "/data/attempts");
-    assert_eq!(violations[0].kind, ViolationKind::Decode);
+    assert!(violations[0].schema_path.ends_with("/maximum"));
+
+    let KaizenWebhookEvent::ExecutionComplete(execution) =
+        parse::<KaizenWebhookEvent>(&execution_with_attempts("9007199254740991")).unwrap()
+    else {
+        panic!("a known event");
+    };
+    assert_eq!(execution.attempts, Some(9_007_199_254_740_991));
 }

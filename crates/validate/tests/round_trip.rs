@@ -4,8 +4,10 @@
 //! 1. fields the schema does not declare are dropped;
 //! 2. an optional field sent as `null`, `[]` or `{}` may come back absent;
 //! 3. an absent field with a schema `default` comes back with that default;
-//! 4. numbers compare as numbers (`1` and `1.0` are equal, as in JSON Schema);
-//! 5. UUIDs may change letter case.
+//! 4. in a field the schema types `number` or `integer`, numbers compare as numbers (`1` and
+//!    `1.0` are equal, as in JSON Schema; a `number` is a 64-bit float, so an integer past
+//!    2^53 comes back rounded); anywhere else they must be equal as sent;
+//! 5. UUIDs come back in lowercase.
 
 use hookschema_models::SchemaFile;
 use hookschema_validate::Schema;
@@ -38,9 +40,9 @@ impl<'a> Comparison<'a> {
     fn compare(&mut self, path: &str, schema: Option<&'a Value>, sent: &Value, kept: &Value) {
         let schema = self.resolve(schema, sent);
         match (sent, kept) {
-            (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => {}
+            (Value::Number(a), Value::Number(b)) if same_number(schema, a, b) => {}
             (Value::String(a), Value::String(b))
-                if a == b || (format(schema) == Some("uuid") && a.eq_ignore_ascii_case(b)) => {}
+                if a == b || (format(schema) == Some("uuid") && a.to_lowercase() == *b) => {}
             (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
                 let items = schema.and_then(|s| s.get("items"));
                 for (i, (a, b)) in a.iter().zip(b).enumerate() {
@@ -92,15 +94,14 @@ impl<'a> Comparison<'a> {
                 continue;
             }
             // 3: defaults are filled in.
-            let default = properties
-                .and_then(|p| p.get(key))
-                .and_then(|p| p.get("default"));
+            let declared = properties.and_then(|p| p.get(key));
+            let default = declared.and_then(|p| p.get("default"));
             let mut filled = Comparison {
                 root: self.root,
                 differences: Vec::new(),
             };
             if let Some(default) = default {
-                filled.compare("", None, default, value);
+                filled.compare("", declared, default, value);
             }
             if default.is_none() || !filled.differences.is_empty() {
                 self.differences
@@ -127,6 +128,38 @@ fn fits(schema: &Value, value: &Value) -> bool {
             .iter()
             .any(|t| t == kind || (t == "number" && kind == "integer")),
         Some(_) => false,
+    }
+}
+
+/// Normalisation 4: where the schema types a number, `1` and `1.0` are one number (integers
+/// compared exactly, a float field as the float it holds); elsewhere only the same number, as
+/// sent, is.
+fn same_number(
+    schema: Option<&Value>,
+    sent: &serde_json::Number,
+    kept: &serde_json::Number,
+) -> bool {
+    let typed = |t: &str| schema.is_some_and(|s| fits(s, &Value::from(0)) && declares(s, t));
+    if typed("number") {
+        sent.as_f64() == kept.as_f64()
+    } else if typed("integer") {
+        match (sent.as_u64(), kept.as_u64()) {
+            (Some(a), Some(b)) => a == b,
+            _ => sent
+                .as_f64()
+                .is_some_and(|a| a.fract() == 0.0 && Some(a) == kept.as_f64()),
+        }
+    } else {
+        sent == kept
+    }
+}
+
+/// Whether the schema's `type` names `ty`.
+fn declares(schema: &Value, ty: &str) -> bool {
+    match schema.get("type") {
+        Some(Value::String(t)) => t == ty,
+        Some(Value::Array(types)) => types.iter().any(|t| t == ty),
+        _ => false,
     }
 }
 
@@ -230,6 +263,19 @@ fn the_comparison_sees_real_changes() {
         &serde_json::json!({"params": {"a": 1}}),
     );
     assert_eq!(found, ["/params/b: dropped null"]);
+    // Numbers are one number only where the schema types them; a UUID may only be lowercased.
+    let found = differences(
+        &free_form_schema,
+        &serde_json::json!({"params": {"n": 1}}),
+        &serde_json::json!({"params": {"n": 1.0}}),
+    );
+    assert_eq!(found, ["/params/n: sent 1, kept 1.0"]);
+    let found = differences(
+        &schema,
+        &serde_json::json!({"id": "b7e21c44-0f3a-4d8e-a1b2-6c9d0e7f8a11", "state": null}),
+        &serde_json::json!({"id": "B7E21C44-0F3A-4D8E-A1B2-6C9D0E7F8A11", "state": null}),
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
 
     for (kept, at) in changed {
         let found = differences(&schema, &sent, &kept);

@@ -101,12 +101,12 @@ class WorkflowRunOutputModel(BaseModel):
     )
     created_at: AwareDatetime = Field(
         ...,
-        description='When the output was stored (UTC).',
+        description="When the output was stored (UTC). ComfyDeploy's sender cuts Python's `isoformat()` to milliseconds, and when the stored microseconds are zero that cut removes the seconds instead (`2025-03-26T12:45Z`): such a value is not RFC 3339 and fails validation here, while hookschema's Rust models read it as the start of that minute.",
         examples=['2025-03-26T12:45:46.123Z'],
     )
     updated_at: AwareDatetime = Field(
         ...,
-        description='When the output was last updated (UTC).',
+        description='When the output was last updated (UTC); written like `created_at`, with the same seconds-less quirk.',
         examples=['2025-03-26T12:45:46.123Z'],
     )
     type: str | None = Field(

@@ -93,10 +93,10 @@ class ParentRelationship(BaseModel):
     Where a block sits in its workflow.
     """
 
-    blockDepth: conint(ge=0) | None = Field(
+    blockDepth: conint(ge=0, le=9007199254740991) | None = Field(
         None, description='How deeply the block is nested.'
     )
-    positionInSequence: conint(ge=0) | None = Field(
+    positionInSequence: conint(ge=0, le=9007199254740991) | None = Field(
         None, description="The block's position among its siblings."
     )
     parentBlockId: str | None = Field(
@@ -144,7 +144,7 @@ class ExecutionFile(BaseModel):
     mimeType: str | None = Field(
         None, description="The file's MIME type.", examples=['application/json']
     )
-    sizeBytes: conint(ge=0) | None = Field(
+    sizeBytes: conint(ge=0, le=9007199254740991) | None = Field(
         None, description="The file's size in bytes."
     )
     downloadUrl: str | None = Field(None, description='Where to download the file.')
@@ -301,10 +301,10 @@ class Execution(BaseModel):
         ...,
         description="The execution's status. A completion event normally carries `Completed` or `Failed`.",
     )
-    attempts: conint(ge=0) | None = Field(
+    attempts: conint(ge=0, le=9007199254740991) | None = Field(
         None, description='How many attempts were made.', examples=[1]
     )
-    totalAttempts: conint(ge=0) | None = Field(
+    totalAttempts: conint(ge=0, le=9007199254740991) | None = Field(
         None, description='How many attempts are allowed.', examples=[3]
     )
     isLastAttempt: bool | None = Field(

@@ -43,7 +43,7 @@ export interface WorkflowRunWebhookBody {
  */
 export interface WorkflowRunOutputModel {
   /**
-   * When the output was stored (UTC).
+   * When the output was stored (UTC). ComfyDeploy's sender cuts Python's `isoformat()` to milliseconds, and when the stored microseconds are zero that cut removes the seconds instead (`2025-03-26T12:45Z`): such a value is not RFC 3339 and fails validation here, while hookschema's Rust models read it as the start of that minute.
    */
   created_at: string;
   /**
@@ -77,7 +77,7 @@ export interface WorkflowRunOutputModel {
    */
   type?: string | null;
   /**
-   * When the output was last updated (UTC).
+   * When the output was last updated (UTC); written like `created_at`, with the same seconds-less quirk.
    */
   updated_at: string;
   [k: string]: unknown;

@@ -3,7 +3,8 @@
 //!
 //! - date-times become `crate::Timestamp`, which keeps the text as sent and accepts
 //!   ComfyDeploy's seconds-less `…T12:45Z`;
-//! - integer fields accept integral floats (`2.0`), as JSON Schema's `integer` does;
+//! - non-negative integer fields are `u64` (typify picks `i64` once a `maximum` is set) and
+//!   accept integral floats (`2.0`), as JSON Schema's `integer` does;
 //! - a field with a schema `default` is always written: absent means the default, so writing it
 //!   changes nothing, while leaving out a `[]` that was sent would;
 //! - a key that is required but may be null (typify's `Option` read with `Option::deserialize`)
@@ -40,10 +41,10 @@ const QUIRKS: &[Quirk] = &[Quirk {
 
 pub struct Rewrites {
     chrono_utc: String,
-    count: String,
-    optional_count: String,
     /// `(type, property)` pairs whose property has a schema `default`.
     defaults: BTreeSet<(String, String)>,
+    /// `(type, property)` pairs whose property is an integer of at least 0.
+    counts: BTreeSet<(String, String)>,
     /// The struct being visited.
     current: String,
     /// The quirks applied so far, to catch a stale [`QUIRKS`] entry.
@@ -54,15 +55,20 @@ pub struct Rewrites {
 
 impl Rewrites {
     pub fn new(schema: &Value) -> Self {
-        let mut defaults = BTreeSet::new();
+        let (mut defaults, mut counts) = (BTreeSet::new(), BTreeSet::new());
         let root_name = schema["title"].as_str().unwrap_or_default();
         let defs = schema["$defs"].as_object().into_iter().flatten();
         for (name, def) in
             std::iter::once((root_name, schema)).chain(defs.map(|(n, d)| (n.as_str(), d)))
         {
             for (property, subschema) in def["properties"].as_object().into_iter().flatten() {
+                let key = (name.to_upper_camel_case(), property.clone());
                 if subschema.get("default").is_some() {
-                    defaults.insert((name.to_upper_camel_case(), property.clone()));
+                    defaults.insert(key.clone());
+                }
+                let non_negative = subschema["minimum"].as_f64().is_some_and(|min| min >= 0.0);
+                if subschema["type"] == "integer" && non_negative {
+                    counts.insert(key);
                 }
             }
         }
@@ -78,9 +84,8 @@ impl Rewrites {
             .collect();
         Rewrites {
             chrono_utc: quote!(::chrono::DateTime<::chrono::offset::Utc>).to_string(),
-            count: quote!(u64).to_string(),
-            optional_count: quote!(::std::option::Option<u64>).to_string(),
             defaults,
+            counts,
             current: String::new(),
             applied: BTreeSet::new(),
             types,
@@ -117,16 +122,26 @@ impl VisitMut for Rewrites {
     }
 
     fn visit_field_mut(&mut self, field: &mut syn::Field) {
-        let ty = &field.ty;
-        let ty = quote!(#ty).to_string();
-        if ty == self.count {
-            field
-                .attrs
-                .push(syn::parse_quote!(#[serde(deserialize_with = "crate::integer::required")]));
-        } else if ty == self.optional_count {
-            field.attrs.push(
-                syn::parse_quote!(#[serde(default, deserialize_with = "crate::integer::optional")]),
-            );
+        let wire_name = wire_name(field);
+        if self
+            .counts
+            .contains(&(self.current.clone(), wire_name.clone()))
+        {
+            let ty = &field.ty;
+            if quote!(#ty)
+                .to_string()
+                .starts_with(":: std :: option :: Option")
+            {
+                field.ty = syn::parse_quote!(::std::option::Option<u64>);
+                field.attrs.push(
+                    syn::parse_quote!(#[serde(default, deserialize_with = "crate::integer::optional")]),
+                );
+            } else {
+                field.ty = syn::parse_quote!(u64);
+                field.attrs.push(
+                    syn::parse_quote!(#[serde(deserialize_with = "crate::integer::required")]),
+                );
+            }
         }
         if let Some(inner) = required_nullable(field) {
             let with = format!("crate::nullable::RequiredNullable<{inner}>");
@@ -134,7 +149,6 @@ impl VisitMut for Rewrites {
                 .attrs
                 .push(syn::parse_quote!(#[schemars(with = #with)]));
         }
-        let wire_name = wire_name(field);
         if self
             .defaults
             .contains(&(self.current.clone(), wire_name.clone()))

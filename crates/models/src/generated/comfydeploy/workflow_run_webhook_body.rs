@@ -39,7 +39,7 @@ pub struct MediaItem {
     PartialEq
 )]
 pub struct WorkflowRunOutputModel {
-    ///When the output was stored (UTC).
+    ///When the output was stored (UTC). ComfyDeploy's sender cuts Python's `isoformat()` to milliseconds, and when the stored microseconds are zero that cut removes the seconds instead (`2025-03-26T12:45Z`): such a value is not RFC 3339 and fails validation here, while hookschema's Rust models read it as the start of that minute.
     pub created_at: crate::Timestamp,
     ///The node's output, keyed by ComfyUI output kind (`images`, `files`, `gifs`, `mesh`, `text`, `audio`, `animated`, …); every value is a list of media items, strings or booleans.
     #[serde(deserialize_with = "crate::quirks::comfydeploy_output_data")]
@@ -62,7 +62,7 @@ pub struct WorkflowRunOutputModel {
     ///Output type. In the vendor model, but never sent on the webhook path.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
-    ///When the output was last updated (UTC).
+    ///When the output was last updated (UTC); written like `created_at`, with the same seconds-less quirk.
     pub updated_at: crate::Timestamp,
 }
 ///The body ComfyDeploy POSTs to the `webhook` URL given when a run is created: the run's status, live status, progress and outputs. ComfyDeploy does not sign it; authenticate the caller with a token in the webhook URL.
