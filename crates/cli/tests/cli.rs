@@ -263,6 +263,24 @@ fn parse_keeps_drifted_values_as_sent() {
     let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(printed["status"], "paused");
 
+    let output = hookschema(&[
+        "parse",
+        "--schema",
+        "comfydeploy/workflow-run-webhook-body",
+        "schemas/comfydeploy/examples/invalid/unknown-event-type.json",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let sent: Value = serde_json::from_slice(
+        &std::fs::read(
+            hookschema_fixtures::repository_root()
+                .join("schemas/comfydeploy/examples/invalid/unknown-event-type.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(printed["event_type"], sent["event_type"]);
+
     let event = br#"{"type": "execution.downloads_complete", "data": {"executionId": "exec_1"}}"#;
     let output = hookschema_with_stdin(&["parse", "--schema", "kaizen/webhook-event"], Some(event));
     assert_eq!(output.status.code(), Some(0));

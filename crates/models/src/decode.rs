@@ -3,6 +3,8 @@
 use std::fmt;
 
 use serde::Serialize;
+
+use crate::envelope::PLACE_PREFIX;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -67,7 +69,18 @@ pub fn reserialize<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> Result<Valu
 impl DecodeError {
     fn located(error: serde_path_to_error::Error<serde_json::Error>, bytes: &[u8]) -> Self {
         let pointer = pointer(error.path());
-        DecodeError::new(pointer, &error.into_inner(), bytes)
+        let mut decoded = DecodeError::new(pointer, &error.into_inner(), bytes);
+        // An envelope's data decoded after the fact names its place in the message.
+        if let Some((at, message)) = decoded
+            .message
+            .strip_prefix(PLACE_PREFIX)
+            .and_then(|rest| rest.split_once(": "))
+            .filter(|(at, _)| at.starts_with('/'))
+        {
+            (decoded.pointer, decoded.message) =
+                (format!("{}{at}", decoded.pointer), message.to_owned());
+        }
+        decoded
     }
 
     fn new(pointer: String, error: &serde_json::Error, bytes: &[u8]) -> Self {

@@ -15,13 +15,24 @@ use serde_json::Value;
 
 use crate::decode::pointer;
 
-/// An event whose `type` this version does not know: the type and the raw `data`, as sent.
+/// How an error raised outside the input's path starts its message: then its JSON Pointer and
+/// `: `.
+pub(crate) const PLACE_PREFIX: &str = "at ";
+
+/// An event whose `type` this version does not know: the type and the raw `data`, as sent. It
+/// serialises as the envelope it came in, for a receiver to log or store.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnknownEvent {
     /// The event's `type`.
     pub event_type: String,
     /// The event's `data`, undecoded.
     pub data: Value,
+}
+
+impl Serialize for UnknownEvent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize(serializer, &self.event_type, &self.data)
+    }
 }
 
 /// Implemented by the generated envelope enums.
@@ -49,9 +60,10 @@ pub(crate) fn serialize<S: Serializer, T: Serialize + ?Sized>(
 }
 
 /// Reads an envelope in one pass when `type` comes before `data` (as vendors send it); when
-/// `data` comes first it is buffered as a JSON value and decoded once `type` is known, and an
-/// error in it names its place in the message rather than in the error's path. Other keys are
-/// ignored.
+/// `data` comes first it is buffered as a JSON value and decoded once `type` is known. Out of
+/// the input, that error cannot carry its path: its message starts with it
+/// ([`PLACE_PREFIX`]`/data/…: `), which [`crate::DecodeError`] turns back into its pointer. Other
+/// keys are ignored.
 pub(crate) fn deserialize<'de, D: Deserializer<'de>, E: Envelope>(
     deserializer: D,
 ) -> Result<E, D::Error> {
@@ -145,7 +157,10 @@ impl<'de, E: Envelope> Visitor<'de> for EnvelopeVisitor<E> {
                 &event_type,
                 serde_path_to_error::Deserializer::new(data, &mut track),
             )
-            .map_err(|e| A::Error::custom(format!("at /data{}: {e}", pointer(&track.path()))))
+            .map_err(|e| {
+                let at = pointer(&track.path());
+                A::Error::custom(format!("{PLACE_PREFIX}/data{at}: {e}"))
+            })
         } else {
             Ok(E::unknown(UnknownEvent { event_type, data }))
         }

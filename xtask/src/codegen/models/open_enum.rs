@@ -206,3 +206,38 @@ fn find_enums(pointer: &str, node: &Value, found: &mut Vec<String>) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn an_enum_outside_defs_cannot_escape_being_opened() {
+        let schema = json!({
+            "properties": {"mode": {"type": "string", "enum": ["fast", "slow"]}},
+            "$defs": {"Status": {"type": "string", "enum": ["done"]}}
+        });
+        let error = OpenEnum::find_all(&schema).err().unwrap().to_string();
+        assert!(error.contains("#/properties/mode/enum"), "{error}");
+
+        let schema = json!({"$defs": {"Status": {"type": "string", "enum": ["done"]}}});
+        let found = OpenEnum::find_all(&schema).unwrap();
+        assert_eq!(found[0].values, ["done"]);
+    }
+
+    #[test]
+    fn values_that_would_share_a_variant_name_are_refused() {
+        for values in [
+            json!(["in-progress", "in_progress"]),
+            json!(["unknown"]),
+            json!([""]),
+        ] {
+            let schema = json!({"$defs": {"Status": {"type": "string", "enum": values}}});
+            let open = &OpenEnum::find_all(&schema).unwrap()[0];
+            let error = open.tokens().err().unwrap().to_string();
+            assert!(error.contains("is taken"), "{values}: {error}");
+        }
+    }
+}
