@@ -125,7 +125,7 @@ pub fn text(out: &mut impl Write, label: &str, report: &Report<'_>) -> io::Resul
     if report.more {
         writeln!(
             out,
-            "  … and perhaps more errors (at most --max-errors are shown; a payload over 64 KiB shows its first)"
+            "  … and perhaps more errors (at most --max-errors are shown, and a payload of over 16,384 values shows its first)"
         )?;
     }
     Ok(())

@@ -18,7 +18,7 @@ const MAX_BODY: usize = 8192;
 struct Server {
     child: Child,
     base: String,
-    stderr: std::thread::JoinHandle<String>,
+    stderr: Option<std::thread::JoinHandle<String>>,
 }
 
 impl Server {
@@ -66,7 +66,7 @@ impl Server {
         Server {
             child,
             base,
-            stderr,
+            stderr: Some(stderr),
         }
     }
 
@@ -74,8 +74,15 @@ impl Server {
     fn stop(mut self) -> String {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
-        let Server { stderr, .. } = self;
-        stderr.join().unwrap()
+        self.stderr.take().unwrap().join().unwrap()
+    }
+}
+
+/// A test that fails before `stop` leaves no server behind.
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

@@ -17,7 +17,7 @@ pub struct Invalid {
     pub violations: Vec<Violation>,
     /// Whether the payload may break the schema in more ways than reported: the limit
     /// ([`Schema::limit_violations`]) held some back, or the payload was too large to report
-    /// them all (over 64 KiB: its first violation only).
+    /// them all (over 16,384 values and keys, about 64 KiB: its first violation only).
     pub more: bool,
     /// The payload as parsed, when it was JSON at all: the violations' instance paths point
     /// into it (FastAPI's `loc` needs it to tell array indexes from object keys).

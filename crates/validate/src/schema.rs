@@ -153,18 +153,39 @@ impl Schema {
     }
 
     /// Every way `instance` breaks the schema (up to the limit, if one is set); empty when it is
-    /// valid.
+    /// valid. A document of more than 16,384 values and keys reports its first violation only
+    /// (see [`Schema::validate_bytes`]).
     pub fn validate(&self, instance: &Value) -> Vec<Violation> {
-        self.violations(self.document_validator().iter_errors(instance))
-            .0
+        let validator = self.document_validator();
+        if validator.is_valid(instance) {
+            return Vec::new();
+        }
+        self.report(validator, instance, nodes(instance)).0
     }
 
-    /// Up to the limit of `errors`, as violations, and whether there were more.
-    fn violations<'e>(
+    /// How `instance`, of `nodes` values and keys, breaks the schema: every violation up to the
+    /// limit, and whether there were more; for a document past [`REPORT_ALL_NODES`], the first
+    /// violation alone, and that there may be more. jsonschema collects every error before it
+    /// returns any, each taking hundreds of bytes, and a hostile payload of a few megabytes
+    /// breaks a schema millions of times (`[{}, {}, …]` where media items belong): all of them
+    /// would take gigabytes, where a real delivery's few take nothing.
+    fn report<'i, F: jsonschema::json::Json>(
         &self,
-        errors: impl Iterator<Item = jsonschema::ValidationError<'e>>,
-    ) -> (Vec<Violation>, bool) {
-        let mut violations: Vec<Violation> = errors
+        validator: &'i jsonschema::Validator<F>,
+        instance: F::Node<'i>,
+        nodes: usize,
+    ) -> (Vec<Violation>, bool)
+    where
+        F::Node<'i>: Copy,
+    {
+        if nodes > REPORT_ALL_NODES {
+            return match validator.validate(instance) {
+                Ok(()) => (Vec::new(), false),
+                Err(error) => (vec![Violation::from_error(&error)], true),
+            };
+        }
+        let mut violations: Vec<Violation> = validator
+            .iter_errors(instance)
             .take(self.max_violations.saturating_add(1))
             .map(|error| Violation::from_error(&error))
             .collect();
@@ -193,7 +214,7 @@ impl Schema {
             input.extend_from_slice(bytes);
             // The empty tape of any lifetime fits this payload's.
             let mut nodes = simd_json::Tape(std::mem::take(tape));
-            let parsed = if wellformed::has_lone_high_surrogate(bytes) {
+            let parsed = if wellformed::misread_by_simd_json(bytes) {
                 None
             } else {
                 simd_json::fill_tape(input, buffers, &mut nodes).ok()
@@ -201,7 +222,7 @@ impl Schema {
             let verdict = match parsed {
                 None => self.validate_with_serde(bytes),
                 Some(()) => match wellformed::check(&nodes.0) {
-                    Ok(()) => self.validate_tape(TapeNode::root(&nodes.0), bytes.len()),
+                    Ok(()) => self.validate_tape(TapeNode::root(&nodes.0), nodes.0.len()),
                     Err(violation) => Err(Invalid {
                         violations: vec![violation],
                         more: false,
@@ -214,16 +235,13 @@ impl Schema {
         })
     }
 
-    fn validate_tape(&self, root: TapeNode<'_>, size: usize) -> Result<(), Invalid> {
+    /// Validates the tape of `nodes` values and keys.
+    fn validate_tape(&self, root: TapeNode<'_>, nodes: usize) -> Result<(), Invalid> {
         let validator = self.bytes_validator();
         if validator.is_valid(root) {
             return Ok(());
         }
-        let (violations, more) = if size <= REPORT_ALL_UP_TO {
-            self.violations(validator.iter_errors(root))
-        } else {
-            first_only(validator.validate(root))
-        };
+        let (violations, more) = self.report(validator, root, nodes);
         Err(Invalid {
             violations,
             more,
@@ -242,14 +260,10 @@ impl Schema {
             document: None,
         })?;
         let validator = self.document_validator();
-        let (violations, more) = if bytes.len() <= REPORT_ALL_UP_TO {
-            self.violations(validator.iter_errors(&document))
-        } else {
-            first_only(validator.validate(&document))
-        };
-        if violations.is_empty() {
+        if validator.is_valid(&document) {
             return Ok(());
         }
+        let (violations, more) = self.report(validator, &document, nodes(&document));
         Err(Invalid {
             violations,
             more,
@@ -258,19 +272,30 @@ impl Schema {
     }
 }
 
-/// Payloads up to this size report every violation (up to the limit); larger ones their first,
-/// and that there may be more. jsonschema collects every error before it returns any, each
-/// taking hundreds of bytes, and a hostile payload of a few megabytes breaks a schema millions
-/// of times (`[{}, {}, …]` where media items belong): all of them would take gigabytes. Real
-/// deliveries are a few kilobytes.
-const REPORT_ALL_UP_TO: usize = 64 * 1024;
+/// Documents of up to this many values and keys (about 64 KiB of JSON) report every violation;
+/// larger ones their first ([`Schema::report`]). Real deliveries have a few hundred.
+const REPORT_ALL_NODES: usize = 16_384;
 
-/// The first violation alone, from `validate`, which stops at it; there may be more.
-fn first_only(result: Result<(), jsonschema::ValidationError<'_>>) -> (Vec<Violation>, bool) {
-    match result {
-        Ok(()) => (Vec::new(), false),
-        Err(error) => (vec![Violation::from_error(&error)], true),
+/// How many values and keys `value` holds, as a simd-json tape counts them, counted up to just
+/// past [`REPORT_ALL_NODES`] (all that matters), without recursion.
+fn nodes(value: &Value) -> usize {
+    let mut count = 0;
+    let mut pending = vec![value];
+    while let Some(value) = pending.pop() {
+        count += 1;
+        if count > REPORT_ALL_NODES {
+            break;
+        }
+        match value {
+            Value::Array(items) => pending.extend(items),
+            Value::Object(members) => {
+                count += members.len();
+                pending.extend(members.values());
+            }
+            _ => {}
+        }
     }
+    count
 }
 
 /// A tape's allocation, emptied, for the next payload: collecting an empty vector's iterator

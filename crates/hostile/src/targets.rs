@@ -1,0 +1,188 @@
+//! The checks: each runs entry points on any bytes and panics when one breaks an invariant.
+
+use hookschema_models::comfydeploy::{
+    HttpValidationError, WorkflowRunWebhookBody, WorkflowRunWebhookResponse,
+};
+use hookschema_models::kaizen::KaizenWebhookEvent;
+use hookschema_models::{HasSchema, SCHEMAS};
+use hookschema_signature::{Headers, Secret, Verifier, check_id, sign};
+use hookschema_validate::{Invalid, Schema, ViolationKind, http_validation_error};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::receiver::{NOW, SECRET, serve};
+
+/// Strict validation of `data` against every schema:
+///
+/// - it ends in a verdict, whose report and FastAPI body can be written;
+/// - it reads the bytes as serde_json does: what serde_json refuses is refused as malformed (not
+///   JSON, or nested too deep), and what it reads is judged alike from the bytes and from the
+///   parsed value, but for a repeated key, which only the bytes still show.
+pub fn check_validate(data: &[u8]) {
+    let parsed = serde_json::from_slice::<Value>(data);
+    for schema in Schema::all() {
+        let verdict = schema.validate_bytes(data);
+        if let Err(invalid) = &verdict {
+            let _ = invalid.to_string();
+            let _ = http_validation_error(&invalid.violations, invalid.document.as_ref());
+        }
+        match (&parsed, &verdict) {
+            (Err(error), Ok(())) => {
+                panic!("{schema:?}: valid from bytes serde_json refuses ({error})")
+            }
+            (Err(_), Err(invalid)) => assert!(
+                invalid.is_malformed(),
+                "{schema:?}: bytes serde_json refuses, judged as JSON: {invalid}"
+            ),
+            (Ok(_), Err(invalid)) if invalid.is_malformed() => assert!(
+                matches!(
+                    invalid.violations[0].kind,
+                    ViolationKind::DuplicateKey { .. }
+                ),
+                "{schema:?}: bytes serde_json reads, refused as malformed: {invalid}"
+            ),
+            (Ok(value), verdict) => {
+                let from_value = schema.validate(value);
+                assert_eq!(
+                    verdict.is_ok(),
+                    from_value.is_empty(),
+                    "{schema:?}: bytes and value judged apart: {verdict:?} / {from_value:?}"
+                );
+                // Reported in full (not a large document's first violation), the reports agree.
+                if let Err(invalid) = verdict
+                    && !invalid.more
+                {
+                    assert_eq!(
+                        paths(&invalid.violations),
+                        paths(&from_value),
+                        "{schema:?}: bytes and value report apart"
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn paths(violations: &[hookschema_validate::Violation]) -> Vec<&str> {
+    let mut paths: Vec<&str> = violations
+        .iter()
+        .map(|v| v.instance_path.as_str())
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    paths
+}
+
+/// The forgiving models on `data`, for every root type:
+///
+/// - decoding ends in a value or an error, and a value serialises;
+/// - what the strict schema accepts, the models decode, and what they keep of it is still
+///   valid (a receiver may store the model instead of the bytes);
+/// - `hookschema_validate::parse` agrees with both.
+pub fn check_parse(data: &[u8]) {
+    decodes_what_is_valid::<WorkflowRunWebhookBody>(data);
+    decodes_what_is_valid::<KaizenWebhookEvent>(data);
+    decodes_what_is_valid::<WorkflowRunWebhookResponse>(data);
+    decodes_what_is_valid::<HttpValidationError>(data);
+    assert_eq!(SCHEMAS.len(), 4, "check every root type here");
+}
+
+fn decodes_what_is_valid<T: HasSchema + DeserializeOwned + Serialize>(data: &[u8]) {
+    let schema = Schema::of::<T>();
+    let decoded = hookschema_models::from_slice::<T>(data);
+    let kept = decoded
+        .as_ref()
+        .ok()
+        .map(|value| serde_json::to_value(value).expect("a decoded model serialises"));
+    let strict: Result<(), Invalid> = schema.validate_bytes(data);
+    let parsed = hookschema_validate::parse::<T>(data);
+    if strict.is_ok() {
+        let kept = kept.unwrap_or_else(|| {
+            panic!(
+                "{schema:?}: valid, yet the models refuse it: {:?}",
+                decoded.err()
+            )
+        });
+        let violations = schema.validate(&kept);
+        assert!(
+            violations.is_empty(),
+            "{schema:?}: what the models keep of a valid payload is invalid: {violations:?}"
+        );
+        assert!(parsed.is_ok(), "{schema:?}: parse refuses a valid payload");
+    } else {
+        assert!(
+            parsed.is_err(),
+            "{schema:?}: parse accepts an invalid payload"
+        );
+    }
+}
+
+/// Kaizen verification on `data`, read as `id\ntimestamp\nsignature\nbody` (a header missing
+/// when its line is), against two secrets at [`NOW`]:
+///
+/// - it ends in a verdict;
+/// - it accepts exactly a signature one of the secrets makes for that id, timestamp and body;
+/// - whenever the id and timestamp are ones a sender could sign, signing and verifying agree,
+///   and a signature for any other body does not verify.
+pub fn check_verify(data: &[u8]) {
+    let mut lines = data.splitn(4, |b| *b == b'\n');
+    let (id, timestamp, signature) = (lines.next(), lines.next(), lines.next());
+    let body = lines.next().unwrap_or_default();
+    let secrets = [
+        Secret::decode(SECRET).expect("the harness secret decodes"),
+        Secret::from_bytes(b"another secret, rotated in".to_vec()).expect("a key"),
+    ];
+    let verifier = Verifier::new(secrets.to_vec());
+    let headers = Headers {
+        id,
+        timestamp,
+        signature,
+    };
+    let result = verifier.verify_at(&headers, body, NOW);
+    let signable = id.filter(|id| check_id(id).is_ok()).and_then(|id| {
+        let id = std::str::from_utf8(id).ok()?;
+        let text = std::str::from_utf8(timestamp?).ok()?;
+        let seconds: u64 = text.parse().ok()?;
+        (seconds.to_string() == text && seconds.abs_diff(NOW) <= 300).then_some((id, seconds))
+    });
+    if let Ok(verified) = &result {
+        let (id, seconds) = signable.expect("verified headers are ones a sender could sign");
+        assert_eq!((verified.id.as_str(), verified.timestamp), (id, seconds));
+        let sent = String::from_utf8_lossy(signature.unwrap_or_default());
+        assert!(
+            secrets
+                .iter()
+                .any(|secret| sent.contains(&sign(secret, id, seconds, body))),
+            "verified without a signature of the body"
+        );
+    }
+    if let Some((id, seconds)) = signable {
+        let text = seconds.to_string();
+        for secret in &secrets {
+            let signed = sign(secret, id, seconds, body);
+            let headers = Headers {
+                id: Some(id.as_bytes()),
+                timestamp: Some(text.as_bytes()),
+                signature: Some(signed.as_bytes()),
+            };
+            assert!(verifier.verify_at(&headers, body, NOW).is_ok());
+            let other = [body, b"!"].concat();
+            assert!(verifier.verify_at(&headers, &other, NOW).is_err());
+        }
+    }
+}
+
+/// A raw HTTP request through hyper and both vendors' extractors: every response is one the
+/// receiver gives on purpose (a refusal, or 200), never a server error, and nothing panics.
+pub fn check_receive(data: &[u8]) {
+    for status in serve(data) {
+        assert!(
+            matches!(
+                status,
+                200 | 400 | 401 | 404 | 405 | 408 | 413 | 415 | 422 | 431
+            ),
+            "status {status}"
+        );
+    }
+}

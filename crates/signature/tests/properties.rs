@@ -1,0 +1,68 @@
+//! For any secret, id, timestamp and body: a signature verifies, and a single changed byte of
+//! the body, the id or the timestamp makes it fail, as a tampered delivery must.
+
+use hookschema_signature::{Headers, Secret, SignatureError, Verifier, sign};
+use proptest::prelude::*;
+
+const NOW: u64 = 1_767_225_600;
+
+/// Ids a sender could send: 1 to 64 printable ASCII characters.
+fn ids() -> impl Strategy<Value = String> {
+    proptest::collection::vec(0x21u8..=0x7e, 1..64)
+        .prop_map(|bytes| String::from_utf8(bytes).unwrap())
+}
+
+fn verify(
+    secret: &Secret,
+    id: &[u8],
+    timestamp: &[u8],
+    signature: &str,
+    body: &[u8],
+) -> Result<(), SignatureError> {
+    let headers = Headers {
+        id: Some(id),
+        timestamp: Some(timestamp),
+        signature: Some(signature.as_bytes()),
+    };
+    Verifier::new(vec![secret.clone()])
+        .verify_at(&headers, body, NOW)
+        .map(|_| ())
+}
+
+proptest! {
+    #[test]
+    fn a_signature_verifies_and_any_changed_byte_fails(
+        key in proptest::collection::vec(any::<u8>(), 1..64),
+        id in ids(),
+        age in 0u64..=300,
+        body in proptest::collection::vec(any::<u8>(), 0..512),
+        at in any::<prop::sample::Index>(),
+        flip in 1u8..=255,
+    ) {
+        let secret = Secret::from_bytes(key).unwrap();
+        let timestamp = NOW - age;
+        let text = timestamp.to_string();
+        let signature = sign(&secret, &id, timestamp, &body);
+        prop_assert!(verify(&secret, id.as_bytes(), text.as_bytes(), &signature, &body).is_ok());
+
+        // One byte of the body changed.
+        if !body.is_empty() {
+            let mut tampered = body.clone();
+            tampered[at.index(body.len())] ^= flip;
+            prop_assert_eq!(
+                verify(&secret, id.as_bytes(), text.as_bytes(), &signature, &tampered),
+                Err(SignatureError::NoMatchingSignature)
+            );
+        }
+        // One byte of the id changed: still an id, or a malformed one; never authentic.
+        let mut other_id = id.clone().into_bytes();
+        let i = at.index(other_id.len());
+        other_id[i] ^= flip;
+        prop_assert!(verify(&secret, &other_id, text.as_bytes(), &signature, &body).is_err());
+        // One byte of the timestamp changed.
+        let mut other_time = text.clone().into_bytes();
+        let i = at.index(other_time.len());
+        other_time[i] ^= flip;
+        prop_assert!(verify(&secret, id.as_bytes(), &other_time, &signature, &body).is_err());
+    }
+}
