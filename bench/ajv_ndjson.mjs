@@ -4,20 +4,13 @@
 // --format json` prints that compare.py checks: {"line": n} per invalid line, then the summary.
 // Usage: node ajv_ndjson.mjs <schema name> <file>
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const require = createRequire(join(root, "tools", "package.json"));
-const { Ajv2020 } = require("ajv/dist/2020");
-const addFormats = require("ajv-formats").default;
-const { useStrictFormats } = await import(require.resolve("@hookschema/webhooks/formats"));
+import { strictAjv } from "../checks/ajv.mjs";
+import { root } from "../checks/fixtures.mjs";
 
 const [name, file] = process.argv.slice(2);
-const ajv = new Ajv2020({ strict: true, allErrors: true });
-addFormats(ajv);
-useStrictFormats(ajv);
+const ajv = strictAjv();
 const validate = ajv.compile(JSON.parse(readFileSync(join(root, "schemas", `${name}.schema.json`), "utf8")));
 
 const summary = { lines: 0, payloads: 0, valid: 0, invalid: 0 };

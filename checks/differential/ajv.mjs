@@ -6,19 +6,12 @@
 // written.
 
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 
+import { strictAjv } from "../ajv.mjs";
 import { root } from "../fixtures.mjs";
 
-const require = createRequire(join(root, "tools", "package.json"));
-const { Ajv2020 } = require("ajv/dist/2020");
-const addFormats = require("ajv-formats").default;
-const { useStrictFormats } = await import(require.resolve("@hookschema/webhooks/formats"));
-
-const ajv = new Ajv2020({ strict: true, allErrors: true });
-addFormats(ajv);
-useStrictFormats(ajv);
+const ajv = strictAjv();
 const catalog = JSON.parse(readFileSync(join(root, "schemas", "index.json"), "utf8"));
 const validators = new Map(
   catalog.schemas.map((entry) => [entry.name, ajv.compile(JSON.parse(readFileSync(join(root, "schemas", entry.file), "utf8")))]),

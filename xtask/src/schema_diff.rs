@@ -190,9 +190,18 @@ impl<'a> Walk<'a> {
         });
     }
 
-    fn compare(&mut self, at: &str, old: &'a Value, new: &'a Value) {
+    fn compare(&mut self, at: &str, old: &Value, new: &Value) {
+        // A schema that became a union of alternatives, or stopped being one: a plain schema is
+        // one alternative, so `X` to `anyOf: [X, null]` widens, and the reverse narrows.
+        if old.get("anyOf").is_some() != new.get("anyOf").is_some() {
+            self.alternatives(at, old, new);
+            return self.unanalysed(at, old, new);
+        }
         let (old_ref, new_ref) = (reference(old), reference(new));
         if old_ref.is_some() || new_ref.is_some() {
+            // Keywords beside a `$ref` constrain too.
+            let (old_beside, new_beside) = (beside_ref(old), beside_ref(new));
+            self.compare_here(at, &old_beside, &new_beside);
             let pair = (
                 old_ref.unwrap_or_default().to_owned(),
                 new_ref.unwrap_or_default().to_owned(),
@@ -204,6 +213,11 @@ impl<'a> Walk<'a> {
             let new = resolve(self.new_root, new);
             return self.compare(at, old, new);
         }
+        self.compare_here(at, old, new);
+    }
+
+    /// The keywords of `old` and `new` themselves, a `$ref` aside.
+    fn compare_here(&mut self, at: &str, old: &Value, new: &Value) {
         self.types(at, old, new);
         self.values(at, old, new);
         self.bounds(at, old, new);
@@ -365,7 +379,7 @@ impl<'a> Walk<'a> {
         }
     }
 
-    fn objects(&mut self, at: &str, old: &'a Value, new: &'a Value) {
+    fn objects(&mut self, at: &str, old: &Value, new: &Value) {
         let old_required = names(old.get("required"));
         let new_required = names(new.get("required"));
         for name in new_required.difference(&old_required) {
@@ -422,21 +436,22 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// `anyOf` alternatives, matched by what they are (a `$ref` name, or a type). Alternatives
-    /// that appear where there were none narrow what is accepted; ones that go away may widen or
-    /// narrow it, depending on what replaces them, so both are taken as breaking.
-    fn alternatives(&mut self, at: &str, old: &'a Value, new: &'a Value) {
-        let here = format!("{at}/anyOf");
-        let (old, new) = match (
-            old.get("anyOf").and_then(Value::as_array),
-            new.get("anyOf").and_then(Value::as_array),
-        ) {
-            (Some(old), Some(new)) => (old, new),
-            (None, Some(_)) => return self.change(Severity::Breaking, &here, "alternatives added"),
-            (Some(_), None) => {
-                return self.change(Severity::Breaking, &here, "alternatives replaced");
+    /// `anyOf` alternatives, matched by what they are (a `$ref` name, or a type); a schema
+    /// without `anyOf` facing one with it is a single alternative. An alternative removed is
+    /// breaking, one added compatible.
+    fn alternatives(&mut self, at: &str, old: &Value, new: &Value) {
+        fn branches(node: &Value) -> Option<Vec<&Value>> {
+            match node.get("anyOf") {
+                Some(Value::Array(all)) => Some(all.iter().collect()),
+                Some(_) => None,
+                None => Some(vec![node]),
             }
-            (None, None) => return,
+        }
+        if old.get("anyOf").is_none() && new.get("anyOf").is_none() {
+            return;
+        }
+        let (Some(old), Some(new)) = (branches(old), branches(new)) else {
+            return;
         };
         for (i, branch) in old.iter().enumerate() {
             let here = format!("{at}/anyOf/{i}");
@@ -499,6 +514,15 @@ const ANNOTATIONS: &[&str] = &[
     "readOnly",
     "writeOnly",
 ];
+
+/// `schema`'s own keywords, its `$ref` left out.
+fn beside_ref(schema: &Value) -> Value {
+    let mut own = schema.clone();
+    if let Some(map) = own.as_object_mut() {
+        map.remove("$ref");
+    }
+    own
+}
 
 fn reference(schema: &Value) -> Option<&str> {
     schema.get("$ref").and_then(Value::as_str)
@@ -660,7 +684,7 @@ mod tests {
                 json!({"oneOf": [{"type": "string"}]}),
             ),
             (
-                "/properties/note/anyOf",
+                "/properties/note/anyOf/0",
                 json!({"anyOf": [{"type": "integer"}]}),
             ),
             (
@@ -686,6 +710,40 @@ mod tests {
         assert_eq!(
             severities(&base(), &moved),
             [(Severity::Breaking, "/$id".to_owned())]
+        );
+    }
+
+    /// Keywords beside a `$ref` constrain as much as those behind it.
+    #[test]
+    fn constraints_beside_a_ref_count() {
+        let mut new = base();
+        new["properties"]["status"] =
+            json!({"$ref": "#/$defs/Status", "description": "Now.", "maxLength": 1});
+        assert_eq!(
+            severities(&base(), &new),
+            [(
+                Severity::Breaking,
+                "/properties/status/maxLength".to_owned()
+            )]
+        );
+    }
+
+    /// A schema made nullable the way the schemas write it, `anyOf: [X, {type: null}]`, accepts
+    /// more; the reverse accepts less.
+    #[test]
+    fn a_schema_made_nullable_is_widened() {
+        let mut nullable = base();
+        nullable["properties"]["status"] =
+            json!({"anyOf": [{"$ref": "#/$defs/Status"}, {"type": "null"}]});
+        let changes = severities(&base(), &nullable);
+        assert_eq!(
+            changes,
+            [(Severity::Compatible, "/properties/status/anyOf".to_owned())]
+        );
+        let changes = severities(&nullable, &base());
+        assert_eq!(
+            changes,
+            [(Severity::Breaking, "/properties/status/anyOf/1".to_owned())]
         );
     }
 

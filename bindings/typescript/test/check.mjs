@@ -7,21 +7,16 @@
 
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { strictAjv } from "../../../checks/ajv.mjs";
 import { fixtures } from "../../../checks/fixtures.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkg = join(here, "..");
 const root = join(pkg, "..", "..");
 const tools = join(root, "tools");
-const require = createRequire(join(tools, "package.json"));
-const { Ajv2020 } = require("ajv/dist/2020");
-const addFormats = require("ajv-formats").default;
-// Through the package's own export map, as its users import it.
-const { useStrictFormats } = await import(require.resolve("@hookschema/webhooks/formats"));
 
 const catalog = JSON.parse(readFileSync(join(pkg, "schemas", "index.json"), "utf8"));
 const schemas = new Map(
@@ -68,9 +63,7 @@ const rejectedByTypes = new Set(
 );
 const outsideFixtures = diagnostics.split("\n").filter((line) => /error TS\d+/.test(line) && !line.includes("fixtures/"));
 
-const ajv = new Ajv2020({ strict: true, allErrors: true });
-addFormats(ajv);
-useStrictFormats(ajv);
+const ajv = strictAjv();
 const validators = new Map([...schemas].map(([name, schema]) => [name, ajv.compile(schema)]));
 
 let failed = 0;
