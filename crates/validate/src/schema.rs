@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::{LazyLock, OnceLock};
 
 use hookschema_models::{HasSchema, SCHEMAS, SchemaFile};
+use serde::de::IgnoredAny;
 use serde_json::Value;
 use simd_json::Buffers;
 
@@ -204,6 +205,20 @@ impl Schema {
     /// This is the fast path for raw payloads: the bytes are parsed into a simd-json tape and
     /// validated on it, and a `serde_json::Value` is built only for an invalid payload's report.
     pub fn validate_bytes(&self, bytes: &[u8]) -> Result<(), Invalid> {
+        // serde_json decides what is JSON, as it does for the models: simd-json, faster to
+        // build on, takes some text that is not JSON for JSON (NUL bytes for its own padding,
+        // a long number running into a letter), as the fuzzers found. Checking the syntax
+        // builds nothing. Nesting past serde_json's limit is left to the tape's check below,
+        // which names where it happens.
+        if let Err(error) = serde_json::from_slice::<IgnoredAny>(bytes)
+            && !is_too_deep(&error)
+        {
+            return Err(Invalid {
+                violations: vec![Violation::not_json(&error, bytes)],
+                more: false,
+                document: None,
+            });
+        }
         SCRATCH.with(|scratch| {
             let Scratch {
                 input,
@@ -214,7 +229,7 @@ impl Schema {
             input.extend_from_slice(bytes);
             // The empty tape of any lifetime fits this payload's.
             let mut nodes = simd_json::Tape(std::mem::take(tape));
-            let parsed = if wellformed::misread_by_simd_json(bytes) {
+            let parsed = if wellformed::has_lone_high_surrogate(bytes) {
                 None
             } else {
                 simd_json::fill_tape(input, buffers, &mut nodes).ok()
@@ -296,6 +311,11 @@ fn nodes(value: &Value) -> usize {
         }
     }
     count
+}
+
+/// Whether serde_json stopped at its nesting limit rather than at a syntax error.
+fn is_too_deep(error: &serde_json::Error) -> bool {
+    error.to_string().starts_with("recursion limit exceeded")
 }
 
 /// A tape's allocation, emptied, for the next payload: collecting an empty vector's iterator

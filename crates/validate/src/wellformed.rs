@@ -1,5 +1,5 @@
 //! What a payload must be, besides JSON, before its values are judged: nested no deeper than
-//! serde_json reads, with no key repeated in an object, and read the same by both parsers.
+//! serde_json reads, and with no key repeated in an object.
 //!
 //! The models decode with serde_json, which refuses nesting past [`MAX_DEPTH`]; the validator
 //! reads a simd-json tape, which has no such limit. Checking the tape against the same limit
@@ -155,18 +155,10 @@ fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
-/// Whether simd-json would read `bytes` otherwise than serde_json, which the models decode with:
-/// it takes a NUL byte for the end of the input (its own padding), so `{}` followed by NULs is
-/// JSON to it, and it reads a `\uD800`–`\uDBFF` escape that no other escape follows as U+0000
-/// where serde_json refuses a lone surrogate. Such bytes are left to serde_json, so that the
-/// validator and the models read every payload alike. (No JSON text holds a NUL byte: it is no
-/// whitespace, and must be escaped in a string.) Found by the `validate` and `parse` fuzzers.
-pub(crate) fn misread_by_simd_json(bytes: &[u8]) -> bool {
-    memchr::memchr(0, bytes).is_some() || has_lone_high_surrogate(bytes)
-}
-
-/// Whether `bytes` hold a `\uD800`–`\uDBFF` escape that no other escape follows.
-fn has_lone_high_surrogate(bytes: &[u8]) -> bool {
+/// Whether `bytes` hold a `\uD800`–`\uDBFF` escape that no other escape follows: serde_json
+/// refuses it as a lone surrogate when it reads a string, but not when it only checks the
+/// syntax, and simd-json reads it as U+0000. Such bytes are left to serde_json to read.
+pub(crate) fn has_lone_high_surrogate(bytes: &[u8]) -> bool {
     memchr::memchr_iter(b'\\', bytes).any(|at| {
         let escape = &bytes[at..];
         let high = escape.len() >= 6
@@ -229,14 +221,6 @@ mod tests {
                 assert_eq!(violation.instance_path, "");
             }
         }
-    }
-
-    #[test]
-    fn nul_bytes_are_left_to_serde_json() {
-        for json in [&b"4\0\0"[..], b"{\"a\": 1\0}", b"\0"] {
-            assert!(misread_by_simd_json(json), "{json:?}");
-        }
-        assert!(!misread_by_simd_json(br#"{"a": "\u0000"}"#));
     }
 
     #[test]
