@@ -8,10 +8,17 @@
 //! - [`check_receive`]: a raw HTTP request through the axum extractors of both vendors.
 //!
 //! Each panics when an invariant breaks: that is what a fuzzer reports.
+//!
+//! For the tests that talk to `hookschema serve` over real sockets, [`Serve`] runs it as a child
+//! process and [`load`] sends it a mixed load and audits what it wrote.
 
+pub mod load;
+mod process;
 mod receiver;
 mod seeds;
 mod targets;
+
+pub use process::Serve;
 
 pub use receiver::{NOW, SECRET, TOKEN, comfydeploy_request, kaizen_request};
 pub use seeds::{Target, seeds};

@@ -95,13 +95,14 @@ fn statuses(bytes: &[u8]) -> Vec<u16> {
         .collect()
 }
 
-/// A Kaizen delivery of `body` as raw request bytes, signed for `id` at [`NOW`].
-pub fn kaizen_request(id: &str, body: &[u8]) -> Vec<u8> {
+/// A Kaizen delivery of `body` as raw request bytes, signed for `id` at `timestamp` (Unix
+/// seconds: [`NOW`] for the in-memory receiver, the present for a `hookschema serve`).
+pub fn kaizen_request(id: &str, timestamp: u64, body: &[u8]) -> Vec<u8> {
     let secret = Secret::decode(SECRET).expect("the harness secret decodes");
-    let signature = sign(&secret, id, NOW, body);
+    let signature = sign(&secret, id, timestamp, body);
     let head = format!(
         "POST {KAIZEN_PATH} HTTP/1.1\r\nHost: receiver\r\nContent-Type: application/json\r\n\
-         X-Webhooks-Id: {id}\r\nX-Webhooks-Timestamp: {NOW}\r\nX-Webhooks-Signature: {signature}\r\n\
+         X-Webhooks-Id: {id}\r\nX-Webhooks-Timestamp: {timestamp}\r\nX-Webhooks-Signature: {signature}\r\n\
          Content-Length: {}\r\n\r\n",
         body.len()
     );

@@ -69,7 +69,9 @@ pub fn seeds(target: Target) -> Vec<(String, Vec<u8>)> {
             .iter()
             .map(|fixture| {
                 let request = match fixture.vendor.as_str() {
-                    "kaizen" => kaizen_request(&format!("msg_{}", fixture.name), &fixture.bytes),
+                    "kaizen" => {
+                        kaizen_request(&format!("msg_{}", fixture.name), NOW, &fixture.bytes)
+                    }
                     _ => comfydeploy_request(&fixture.bytes),
                 };
                 (named(fixture), request)

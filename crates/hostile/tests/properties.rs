@@ -460,7 +460,7 @@ proptest! {
             Target::Parse.check(&bytes);
             Target::Validate.check(&bytes);
             Target::Receive.check(&hookschema_hostile::comfydeploy_request(&bytes));
-            Target::Receive.check(&hookschema_hostile::kaizen_request("msg_1", &bytes));
+            Target::Receive.check(&hookschema_hostile::kaizen_request("msg_1", hookschema_hostile::NOW, &bytes));
         }
     }
 

@@ -5,7 +5,7 @@
 use std::panic::catch_unwind;
 
 use hookschema_fixtures::{hostile, repository_root};
-use hookschema_hostile::{Target, comfydeploy_request, kaizen_request, seeds};
+use hookschema_hostile::{NOW, Target, comfydeploy_request, kaizen_request, seeds};
 
 /// Runs `target` on each input, collecting the names of those that break its check.
 fn failing(target: Target, inputs: Vec<(String, Vec<u8>)>) -> Vec<String> {
@@ -63,7 +63,7 @@ fn the_hostile_corpus_passes_every_check() {
         wrong.extend(failing(Target::Parse, body()));
         wrong.extend(failing(Target::Validate, body()));
         let request = match case.schema.split('/').next() {
-            Some("kaizen") => kaizen_request(&format!("msg_{}", case.name), &case.bytes),
+            Some("kaizen") => kaizen_request(&format!("msg_{}", case.name), NOW, &case.bytes),
             _ => comfydeploy_request(&case.bytes),
         };
         wrong.extend(failing(Target::Receive, vec![(case.name.clone(), request)]));

@@ -1,149 +1,37 @@
-//! `hookschema serve` end to end, over real HTTP on 127.0.0.1: every kind of delivery gets its
-//! status and body, and accepted ones are written once, equal to what was sent.
+//! Every kind of delivery gets its status and body, and accepted ones are written once, equal
+//! to what was sent.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
+use hookschema_hostile::{SECRET, Serve, TOKEN};
 use hookschema_signature::{Secret, sign};
 use hookschema_validate::Schema;
 use serde_json::{Value, json};
 
-const SECRET: &str = "dGVzdC1zaWduaW5nLWtleS0wMTIzNDU2Nzg5YWJjZGVm";
-const TOKEN: &str = "url-token-9f8e7d";
+use crate::{agent, answer_of, comfydeploy, kaizen, now, written};
+
+/// The largest body these servers take, small so that a test can go past it.
 const MAX_BODY: usize = 8192;
 
-/// A running `hookschema serve`, stopped when dropped.
-struct Server {
-    child: Child,
-    base: String,
-    stderr: Option<std::thread::JoinHandle<String>>,
-}
-
-impl Server {
-    fn start(out: &Path) -> Server {
-        Server::start_with(out, &[])
-    }
-
-    fn start_with(out: &Path, extra: &[&str]) -> Server {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_hookschema"));
-        command
-            .args(["serve", "--addr", "127.0.0.1:0", "--out"])
-            .arg(out)
-            .args(["--max-body-bytes", &MAX_BODY.to_string()])
-            .args(extra)
-            .stdout(Stdio::null());
-        Server::launch(command)
-    }
-
-    /// Runs `command`, a `hookschema serve` with both vendors' secrets, and waits until it
-    /// listens.
-    fn launch(mut command: Command) -> Server {
-        let mut child = command
-            .env("HOOKSCHEMA_KAIZEN_SECRET", SECRET)
-            .env("HOOKSCHEMA_COMFYDEPLOY_TOKEN", TOKEN)
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        let mut first = String::new();
-        stderr.read_line(&mut first).unwrap();
-        let base = first
-            .trim()
-            .strip_prefix("hookschema: listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line: {first}"))
-            .to_owned();
-        // Keep draining stderr, so the server never blocks on a full pipe; keep it for checks.
-        let stderr = std::thread::spawn(move || {
-            let mut rest = String::new();
-            for line in stderr.lines() {
-                rest.push_str(&line.unwrap());
-                rest.push('\n');
-            }
-            rest
-        });
-        Server {
-            child,
-            base,
-            stderr: Some(stderr),
-        }
-    }
-
-    /// Stops the server and returns what it logged.
-    fn stop(mut self) -> String {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-        self.stderr.take().unwrap().join().unwrap()
-    }
-}
-
-/// A test that fails before `stop` leaves no server behind.
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(10)))
-        .build()
-        .into()
-}
-
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
-
-/// Answer status and body as JSON.
-fn answer_of(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> (u16, Value) {
-    let mut response = response.expect("the server answers");
-    let status = response.status().as_u16();
-    let text = response.body_mut().read_to_string().unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
-fn kaizen(server: &Server, id: &str, timestamp: u64, signed: &[u8], sent: &[u8]) -> (u16, Value) {
-    let signature = sign(&Secret::decode(SECRET).unwrap(), id, timestamp, signed);
-    answer_of(
-        agent()
-            .post(format!("{}/kaizen", server.base))
-            .header("Content-Type", "application/json")
-            .header("X-Webhooks-Id", id)
-            .header("X-Webhooks-Timestamp", &timestamp.to_string())
-            .header("X-Webhooks-Signature", &signature)
-            .send(sent),
-    )
-}
-
-fn comfydeploy(server: &Server, token: &str, content_type: &str, body: &[u8]) -> (u16, Value) {
-    answer_of(
-        agent()
-            .post(format!("{}/comfydeploy?token={token}", server.base))
-            .header("Content-Type", content_type)
-            .send(body),
-    )
-}
-
-fn written(out: &Path) -> Vec<Value> {
-    std::fs::read_to_string(out)
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
-        .collect()
+/// A `hookschema serve` writing to `out`, taking bodies up to [`MAX_BODY`], with `extra` options.
+fn start(out: &Path, extra: &[&str]) -> Serve {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hookschema"));
+    command
+        .args(["serve", "--addr", "127.0.0.1:0", "--out"])
+        .arg(out)
+        .args(["--max-body-bytes", &MAX_BODY.to_string()])
+        .args(extra)
+        .stdout(Stdio::null());
+    Serve::launch(command)
 }
 
 #[test]
 fn the_receiver_answers_each_delivery_and_writes_the_valid_ones_once() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("deliveries.jsonl");
-    let server = Server::start(&out);
+    let server = start(&out, &[]);
     let ok = json!({"status": "ok"});
     let mut sent = Vec::new();
 
@@ -223,7 +111,7 @@ fn the_receiver_answers_each_delivery_and_writes_the_valid_ones_once() {
     );
     let (status, answer) = answer_of(
         agent()
-            .post(format!("{}/kaizen", server.base))
+            .post(format!("{}/kaizen", server.base()))
             .header("Content-Type", "application/json")
             .header("X-Webhooks-Id", "msg_unsigned")
             .header("X-Webhooks-Timestamp", &now().to_string())
@@ -249,7 +137,7 @@ fn the_receiver_answers_each_delivery_and_writes_the_valid_ones_once() {
         let signature = sign(&Secret::decode(SECRET).unwrap(), "msg_plain", now(), body);
         answer_of(
             agent()
-                .post(format!("{}/kaizen", server.base))
+                .post(format!("{}/kaizen", server.base()))
                 .header("Content-Type", "text/plain")
                 .header("X-Webhooks-Id", "msg_plain")
                 .header("X-Webhooks-Timestamp", &now().to_string())
@@ -266,7 +154,7 @@ fn the_receiver_answers_each_delivery_and_writes_the_valid_ones_once() {
     );
     let tokenless = answer_of(
         agent()
-            .post(format!("{}/comfydeploy", server.base))
+            .post(format!("{}/comfydeploy", server.base()))
             .header("Content-Type", "application/json")
             .send(&b"{}"[..]),
     );
@@ -340,7 +228,7 @@ fn the_receiver_answers_each_delivery_and_writes_the_valid_ones_once() {
     let get_retry = br#"{"run_id":"r-get","status":"failed","live_status":null}"#;
     let (status, body) = answer_of(
         agent()
-            .get(format!("{}/comfydeploy?token={TOKEN}", server.base))
+            .get(format!("{}/comfydeploy?token={TOKEN}", server.base()))
             .header("Content-Type", "application/json")
             .force_send_body()
             .send(&get_retry[..]),
@@ -406,14 +294,14 @@ fn serve_needs_something_to_receive() {
 #[test]
 fn a_chunked_body_over_the_limit_gets_413() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(&dir.path().join("out.jsonl"));
+    let server = start(&dir.path().join("out.jsonl"), &[]);
     // Just over the limit: small enough to be sent whole before the answer comes back, so the
     // client reads the 413 rather than a reset.
     let body = vec![b' '; MAX_BODY + 100];
     let mut reader = body.as_slice();
     let (status, _) = answer_of(
         agent()
-            .post(format!("{}/comfydeploy?token={TOKEN}", server.base))
+            .post(format!("{}/comfydeploy?token={TOKEN}", server.base()))
             .header("Content-Type", "application/json")
             .send(ureq::SendBody::from_reader(&mut reader)),
     );
@@ -426,7 +314,7 @@ fn a_chunked_body_over_the_limit_gets_413() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_delivery_that_cannot_be_written_gets_500_and_its_retry_is_handled() {
-    let server = Server::start(Path::new("/dev/full"));
+    let server = start(Path::new("/dev/full"), &[]);
     let body = br#"{"type":"execution.complete","data":{"id":"exec_1","status":"Completed","startTime":"2025-09-15T14:02:11Z"}}"#;
     for _ in 0..2 {
         let (status, answer) = kaizen(&server, "msg_full", now(), body, body);
@@ -441,8 +329,8 @@ fn a_delivery_that_cannot_be_written_gets_500_and_its_retry_is_handled() {
 fn a_stalled_body_times_out() {
     use std::io::{Read, Write};
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start_with(&dir.path().join("out.jsonl"), &["--request-timeout", "1"]);
-    let address = server.base.strip_prefix("http://").unwrap();
+    let server = start(&dir.path().join("out.jsonl"), &["--request-timeout", "1"]);
+    let address = server.addr();
     let mut stream = std::net::TcpStream::connect(address).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
@@ -467,7 +355,7 @@ fn a_delivery_that_times_out_while_being_written_is_written_once() {
         .args(["serve", "--addr", "127.0.0.1:0", "--out", "-"])
         .args(["--request-timeout", "1"])
         .stdout(Stdio::piped());
-    let mut server = Server::launch(command);
+    let mut server = Serve::launch(command);
 
     // Nobody reads the output yet: once the pipe is full, deliveries wait, and time out.
     let padding = "x".repeat(16 * 1024);
@@ -488,7 +376,7 @@ fn a_delivery_that_times_out_while_being_written_is_written_once() {
         ids.push(id);
     }
 
-    let mut stdout = server.child.stdout.take().unwrap();
+    let mut stdout = server.take_stdout().unwrap();
     let reader = std::thread::spawn(move || {
         let mut text = String::new();
         std::io::Read::read_to_string(&mut stdout, &mut text).unwrap();
@@ -529,7 +417,7 @@ fn a_delivery_that_times_out_while_being_written_is_written_once() {
 fn strict_mode_refuses_drift() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.jsonl");
-    let server = Server::start_with(&out, &["--strict"]);
+    let server = start(&out, &["--strict"]);
     let drifted = br#"{"type":"agent_execution.complete","data":{"executionId":"exec_9"}}"#;
     let (status, answer) = kaizen(&server, "msg_drift", now(), drifted, drifted);
     assert_eq!(status, 422, "{answer}");
@@ -551,7 +439,7 @@ fn strict_mode_refuses_drift() {
 fn simultaneous_retries_are_written_once() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.jsonl");
-    let server = Server::start(&out);
+    let server = start(&out, &[]);
     let body = br#"{"type":"execution.complete","data":{"id":"exec_1","status":"Completed","startTime":"2025-09-15T14:02:11Z"}}"#;
     let statuses: Vec<(u16, Value)> = std::thread::scope(|scope| {
         let senders: Vec<_> = (0..16)
@@ -582,7 +470,7 @@ fn a_stalled_output_turns_deliveries_away_instead_of_holding_them() {
         .args(["serve", "--addr", "127.0.0.1:0", "--out", "-"])
         .args(["--request-timeout", "1", "--max-pending-bytes", "100000"])
         .stdout(Stdio::piped());
-    let server = Server::launch(command);
+    let server = Serve::launch(command);
     let padding = "x".repeat(60_000);
     let body = format!(r#"{{"run_id":"r","status":"running","live_status":"{padding}"}}"#);
     let mut answers = Vec::new();

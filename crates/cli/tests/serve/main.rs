@@ -1,0 +1,76 @@
+//! `hookschema serve` end to end, as a process over real HTTP on 127.0.0.1: each kind of
+//! delivery (`deliveries`), the hostile-input corpus (`hostile`), and a bounded mixed load
+//! (`load`).
+
+mod deliveries;
+mod hostile;
+mod load;
+
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use hookschema_hostile::{SECRET, Serve};
+use hookschema_signature::{Secret, sign};
+use serde::Deserialize;
+use serde_json::Value;
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into()
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// Answer status and body as JSON.
+fn answer_of(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> (u16, Value) {
+    let mut response = response.expect("the server answers");
+    let status = response.status().as_u16();
+    let text = response.body_mut().read_to_string().unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// A Kaizen delivery of `sent`, signed as `signed` with the harness's secret.
+fn kaizen(server: &Serve, id: &str, timestamp: u64, signed: &[u8], sent: &[u8]) -> (u16, Value) {
+    let signature = sign(&Secret::decode(SECRET).unwrap(), id, timestamp, signed);
+    answer_of(
+        agent()
+            .post(format!("{}/kaizen", server.base()))
+            .header("Content-Type", "application/json")
+            .header("X-Webhooks-Id", id)
+            .header("X-Webhooks-Timestamp", &timestamp.to_string())
+            .header("X-Webhooks-Signature", &signature)
+            .send(sent),
+    )
+}
+
+fn comfydeploy(server: &Serve, token: &str, content_type: &str, body: &[u8]) -> (u16, Value) {
+    answer_of(
+        agent()
+            .post(format!("{}/comfydeploy?token={token}", server.base()))
+            .header("Content-Type", content_type)
+            .send(body),
+    )
+}
+
+/// The records `hookschema serve` wrote to `out`. A record holds its body one level down, so a
+/// body nested to the limit (127 levels) makes a line one deeper than serde_json reads by
+/// default: the recursion limit is lifted here, as a Rust reader of the output must.
+fn written(out: &Path) -> Vec<Value> {
+    std::fs::read_to_string(out)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let mut reader = serde_json::Deserializer::from_str(line);
+            reader.disable_recursion_limit();
+            Value::deserialize(&mut reader).expect("one JSON object per line")
+        })
+        .collect()
+}

@@ -1,0 +1,110 @@
+//! `hookschema serve` as a child process, for the tests and the load generator that talk to it
+//! over real sockets: started with the harness's secret and token, its address read from its
+//! first line, its log kept, and killed when dropped so that a failing test leaves no server.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::thread::JoinHandle;
+
+use crate::{SECRET, TOKEN};
+
+/// A running `hookschema serve`.
+pub struct Serve {
+    child: Child,
+    addr: SocketAddr,
+    log: Option<JoinHandle<String>>,
+}
+
+impl Serve {
+    /// Runs `command`, a `hookschema serve --addr 127.0.0.1:0 …`, trusting [`SECRET`] for
+    /// Kaizen and [`TOKEN`] for ComfyDeploy, and waits until it listens.
+    ///
+    /// # Panics
+    ///
+    /// When the server does not start: the caller is a test or a benchmark, which cannot go on.
+    pub fn launch(mut command: Command) -> Serve {
+        let mut child = command
+            .env("HOOKSCHEMA_KAIZEN_SECRET", SECRET)
+            .env("HOOKSCHEMA_COMFYDEPLOY_TOKEN", TOKEN)
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("`hookschema serve` starts");
+        let mut stderr = BufReader::new(child.stderr.take().expect("stderr is piped"));
+        let mut first = String::new();
+        stderr
+            .read_line(&mut first)
+            .expect("`hookschema serve` writes to stderr");
+        let addr = first
+            .trim()
+            .strip_prefix("hookschema: listening on http://")
+            .and_then(|addr| addr.parse().ok())
+            .unwrap_or_else(|| panic!("`hookschema serve` did not start: {first}"));
+        // Keep draining stderr, so the server never blocks on a full pipe; keep it for checks.
+        let log = std::thread::spawn(move || {
+            let mut rest = String::new();
+            for line in stderr.lines().map_while(Result::ok) {
+                rest.push_str(&line);
+                rest.push('\n');
+            }
+            rest
+        });
+        Serve {
+            child,
+            addr,
+            log: Some(log),
+        }
+    }
+
+    /// Where it listens.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Its URL, without a trailing slash: `http://127.0.0.1:PORT`.
+    pub fn base(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Its standard output, when the command piped it.
+    pub fn take_stdout(&mut self) -> Option<ChildStdout> {
+        self.child.stdout.take()
+    }
+
+    /// Whether it is still running: it has not exited, by a panic, a signal or anything else.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// The most memory it has held at once (its peak resident set, `VmHWM`), in bytes. Only
+    /// Linux tells; elsewhere this is `None`.
+    pub fn peak_memory(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+        let kib: u64 = line
+            .trim_start_matches("VmHWM:")
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()?;
+        Some(kib * 1024)
+    }
+
+    /// Stops the server and returns what it logged after its first line.
+    pub fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.log
+            .take()
+            .and_then(|log| log.join().ok())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
