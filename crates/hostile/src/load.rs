@@ -1,7 +1,7 @@
 //! A load generator for `hookschema serve --strict`: a mix of valid, invalid and forged
-//! deliveries from both vendors, sent over keep-alive connections on 127.0.0.1, then the valid
-//! Kaizen ones again as the vendor's retries. [`Plan::audit`] holds the output against the plan:
-//! every valid delivery written exactly once, nothing else written.
+//! deliveries from both vendors, sent over keep-alive connections on 127.0.0.1, then half the
+//! valid Kaizen ones again as the vendor's retries. [`Plan::audit`] holds the output against the
+//! plan: every valid delivery written exactly once, nothing else written.
 //!
 //! Shared by the bounded test in `crates/cli/tests/serve/` and the `load` binary that measures
 //! throughput and latency for BENCHMARKS.md.
@@ -71,7 +71,7 @@ pub struct Plan {
 
 impl Plan {
     /// `count` deliveries, then the retries: of every ten, six valid (the two vendors in turn),
-    /// two invalid, two forged; one valid Kaizen delivery in four is retried. Kaizen signatures
+    /// two invalid, two forged; half the valid Kaizen deliveries are retried. Kaizen signatures
     /// are made for `now` (Unix seconds), so the plan must be sent within the receiver's
     /// tolerance of it.
     pub fn new(count: usize, now: u64) -> Plan {
