@@ -46,15 +46,26 @@ impl Invalid {
 }
 
 /// Parses `bytes` as JSON, validates it strictly against `T`'s schema, and decodes it into `T`.
+/// A payload that breaks the schema gets the strict validator's violations, even when the
+/// models could decode it; one that the models cannot decode though the schema allows it gets
+/// the decoding error.
 ///
-/// The typed decode reads the bytes again: validation worked on a simd-json tape, which serde
-/// cannot decode from, and the bytes keep the sender's key order, so an event envelope decodes
-/// its `data` in one pass, with exact error paths, when `type` comes first as vendors send it.
+/// The models decode first: a payload they decode is JSON in serde_json's reading, so
+/// validation skips its own syntax check. Validation then works on a simd-json tape, which
+/// serde cannot decode from; the bytes keep the sender's key order, so an event envelope
+/// decodes its `data` in one pass, with exact error paths, when `type` comes first as vendors
+/// send it.
 pub fn parse<T: HasSchema + DeserializeOwned>(bytes: &[u8]) -> Result<T, Invalid> {
-    Schema::of::<T>().validate_bytes(bytes)?;
-    hookschema_models::from_slice(bytes).map_err(|error| Invalid {
-        violations: vec![Violation::decode(error)],
-        more: false,
-        document: serde_json::from_slice(bytes).ok(),
-    })
+    let schema = Schema::of::<T>();
+    match hookschema_models::from_slice(bytes) {
+        Ok(value) => schema.validate_json_text(bytes).map(|()| value),
+        Err(error) => {
+            schema.validate_bytes(bytes)?;
+            Err(Invalid {
+                violations: vec![Violation::decode(error)],
+                more: false,
+                document: serde_json::from_slice(bytes).ok(),
+            })
+        }
+    }
 }

@@ -208,7 +208,7 @@ impl Schema {
         // serde_json decides what is JSON, as it does for the models: simd-json, faster to
         // build on, takes some text that is not JSON for JSON (NUL bytes for its own padding,
         // a long number running into a letter), as the fuzzers found. Checking the syntax
-        // builds nothing. Nesting past serde_json's limit is left to the tape's check below,
+        // builds nothing. Nesting past serde_json's limit is left to the tape's check that follows,
         // which names where it happens.
         if let Err(error) = serde_json::from_slice::<IgnoredAny>(bytes)
             && !is_too_deep(&error)
@@ -219,6 +219,12 @@ impl Schema {
                 document: None,
             });
         }
+        self.validate_json_text(bytes)
+    }
+
+    /// [`Schema::validate_bytes`] for `bytes` serde_json has already read as JSON (the models
+    /// decoded them), so their syntax needs no second check.
+    pub(crate) fn validate_json_text(&self, bytes: &[u8]) -> Result<(), Invalid> {
         SCRATCH.with(|scratch| {
             let Scratch {
                 input,
