@@ -6,7 +6,7 @@
 #![cfg(target_os = "linux")]
 
 use std::io::Read;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use hookschema_fixtures::{HostileCase, Verdict, hostile};
@@ -23,6 +23,10 @@ struct Ended {
 }
 
 /// Runs `hookschema` with `args` and waits for it, or says which limit it broke.
+#[expect(
+    clippy::zombie_processes,
+    reason = "the child is reaped by `wait4`, which clippy cannot see"
+)]
 fn run_within_limits(args: &[&str]) -> Result<Ended, String> {
     let mut child = Command::new(env!("CARGO_BIN_EXE_hookschema"))
         .args(args)
@@ -31,8 +35,8 @@ fn run_within_limits(args: &[&str]) -> Result<Ended, String> {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let stdout = drain(&mut child, true);
-    let stderr = drain(&mut child, false);
+    let stdout = drain(child.stdout.take().unwrap());
+    let stderr = drain(child.stderr.take().unwrap());
     let pid = libc::pid_t::try_from(child.id()).unwrap();
     let started = Instant::now();
     let (status, usage) = loop {
@@ -66,13 +70,8 @@ fn run_within_limits(args: &[&str]) -> Result<Ended, String> {
     })
 }
 
-/// Reads the child's stdout (or stderr) to its end on a thread, so it never blocks on a pipe.
-fn drain(child: &mut Child, stdout: bool) -> std::thread::JoinHandle<String> {
-    let mut pipe: Box<dyn Read + Send> = if stdout {
-        Box::new(child.stdout.take().unwrap())
-    } else {
-        Box::new(child.stderr.take().unwrap())
-    };
+/// Reads one of the child's pipes to its end on a thread, so the child never blocks on it.
+fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
     std::thread::spawn(move || {
         let mut text = Vec::new();
         pipe.read_to_end(&mut text).unwrap();
