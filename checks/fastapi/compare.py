@@ -43,16 +43,15 @@ KNOWN = {
 }
 
 
-class WorkflowRunStatus(str, Enum):
-    NOT_STARTED = "not-started"
-    RUNNING = "running"
-    UPLOADING = "uploading"
-    SUCCESS = "success"
-    FAILED = "failed"
-    STARTED = "started"
-    QUEUED = "queued"
-    TIMEOUT = "timeout"
-    CANCELLED = "cancelled"
+def schema_enum(name):
+    """The string enum `$defs/<name>` of our schema as a Python `Enum`, as the vendor's model
+    declares it: the schema holds the same values, so a value added there needs no edit here."""
+    schema = json.loads((ROOT / "schemas" / f"{SCHEMA}.schema.json").read_text(encoding="utf-8"))
+    values = schema["$defs"][name]["enum"]
+    return Enum(name, [(value.upper().replace("-", "_"), value) for value in values], type=str)
+
+
+WorkflowRunStatus = schema_enum("WorkflowRunStatus")
 
 
 class MediaItem(BaseModel):

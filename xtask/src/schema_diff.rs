@@ -614,7 +614,7 @@ mod tests {
             [(Severity::Breaking, "/properties/status/enum".to_owned())]
         );
         let added = schema(
-            json!({"type": "string", "enum": ["queued", "done", "paused"]}),
+            json!({"type": "string", "enum": ["queued", "done", "x-new-status"]}),
             base()["properties"].clone(),
             json!(["status"]),
         );

@@ -15,9 +15,8 @@
 //!
 //! ```no_run
 //! use axum::{Router, routing::post};
-//! use hookschema_axum::{Delivery, KaizenConfig};
+//! use hookschema_axum::{Delivery, KaizenConfig, Secret};
 //! use hookschema_models::kaizen::KaizenWebhookEvent;
-//! use hookschema_signature::Secret;
 //!
 //! async fn kaizen(delivery: Delivery<KaizenWebhookEvent>) -> &'static str {
 //!     if let KaizenWebhookEvent::ExecutionComplete(execution) = &delivery.event {
@@ -59,3 +58,7 @@ pub use delivery::Delivery;
 pub use recent::{Admission, Claim, RecentIds};
 pub use rejection::WebhookRejection;
 pub use webhook::Webhook;
+
+/// A Kaizen signing secret, for [`KaizenConfig::new`]: re-exported so that a receiver needs no
+/// other hookschema crate to configure one.
+pub use hookschema_signature::Secret;

@@ -1,6 +1,6 @@
 //! `hookschema`: validate, parse, verify and list webhook payloads against hookschema's schemas.
 //!
-//! Exit codes (CONTRACT.md §4): 0 when every input is valid (or authentic), 1 when any input is
+//! Exit codes (README.md, "The `hookschema` command"): 0 when every input is valid (or authentic), 1 when any input is
 //! invalid (input that is not JSON included) or not authentic, 2 on a usage or I/O error.
 
 mod input;

@@ -90,7 +90,7 @@ impl<'a> Report<'a> {
     }
 }
 
-/// `--format json`'s line for one input, fields in the contract's order; `more` only when
+/// `--format json`'s line for one input, fields in the order README.md documents; `more` only when
 /// `--max-errors` held some back.
 #[derive(Serialize)]
 struct JsonReport<'a> {

@@ -251,6 +251,34 @@ fn parse_keeps_what_the_models_decode_and_names_where_they_cannot() {
     }
 }
 
+/// ComfyDeploy's output nodes write `output_id` into each media item; on the cancel path, where
+/// the raw output row has no top-level `output_id`, that is the only place it is sent.
+#[test]
+fn parse_keeps_the_output_id_of_media_items_on_both_paths() {
+    for (example, top_level) in [
+        ("uploading-media-output-ids", Some("portrait")),
+        ("cancelled-raw-row-media-output-id", None),
+    ] {
+        let path = format!("schemas/comfydeploy/examples/valid/{example}.json");
+        let output = hookschema(&[
+            "parse",
+            "--schema",
+            "comfydeploy/workflow-run-webhook-body",
+            &path,
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{example}");
+        let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let output = &printed["outputs"][0];
+        assert_eq!(output["output_id"].as_str(), top_level, "{example}");
+        let images = output["data"]["images"].as_array().unwrap();
+        assert!(!images.is_empty());
+        for image in images {
+            let expected = top_level.unwrap_or("output_image");
+            assert_eq!(image["output_id"], expected, "{example}: {image}");
+        }
+    }
+}
+
 #[test]
 fn parse_keeps_drifted_values_as_sent() {
     let output = hookschema(&[
@@ -261,7 +289,7 @@ fn parse_keeps_drifted_values_as_sent() {
     ]);
     assert_eq!(output.status.code(), Some(0));
     let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(printed["status"], "paused");
+    assert_eq!(printed["status"], "x-unknown-status");
 
     let output = hookschema(&[
         "parse",
@@ -281,7 +309,7 @@ fn parse_keeps_drifted_values_as_sent() {
     .unwrap();
     assert_eq!(printed["event_type"], sent["event_type"]);
 
-    let event = br#"{"type": "execution.downloads_complete", "data": {"executionId": "exec_1"}}"#;
+    let event = br#"{"type": "x-unknown-event", "data": {"executionId": "exec_1"}}"#;
     let output = hookschema_with_stdin(&["parse", "--schema", "kaizen/webhook-event"], Some(event));
     assert_eq!(output.status.code(), Some(0));
     let printed: Value = serde_json::from_slice(&output.stdout).unwrap();

@@ -102,11 +102,13 @@ fn media_items() -> impl Strategy<Value = MediaItem> {
         maybe(any::<bool>()),
         maybe(text()),
         maybe(0.0f64..1e6),
+        maybe(text()),
     )
         .prop_map(
-            |(filename, type_, url, is_public, subfolder, upload_duration)| MediaItem {
+            |(filename, type_, url, is_public, subfolder, upload_duration, output_id)| MediaItem {
                 filename,
                 is_public,
+                output_id,
                 subfolder,
                 type_,
                 upload_duration,

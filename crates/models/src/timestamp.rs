@@ -160,7 +160,7 @@ impl schemars::JsonSchema for Timestamp {
         "Timestamp".into()
     }
 
-    /// What the type accepts, which is more than the contract's `date-time`: an RFC 3339
+    /// What the type accepts, which is more than the schemas' `date-time`: an RFC 3339
     /// date-time, or ComfyDeploy's seconds-less shape.
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({

@@ -21,13 +21,13 @@ fn data_may_come_before_type() {
     };
     assert_eq!(execution.status, ExecutionStatus::Completed);
 
-    let bytes = r#"{"data": [1, 2], "type": "agent.complete"}"#;
+    let bytes = r#"{"data": [1, 2], "type": "x-unknown-event"}"#;
     let KaizenWebhookEvent::Unknown(event) = from_slice(bytes.as_bytes()).unwrap() else {
         panic!("an unknown event");
     };
     assert_eq!(
         (event.event_type.as_str(), event.data),
-        ("agent.complete", json!([1, 2]))
+        ("x-unknown-event", json!([1, 2]))
     );
 }
 
@@ -63,7 +63,7 @@ fn a_broken_envelope_is_an_error_not_an_unknown_event() {
             "missing field `data`",
         ),
         (
-            json!({"type": "agent.complete"}),
+            json!({"type": "x-unknown-event"}),
             "",
             "missing field `data`",
         ),
@@ -111,7 +111,7 @@ fn repeated_keys_are_errors() {
 /// An unknown event serialises as the envelope it came in, so a receiver can log it as JSON.
 #[test]
 fn an_unknown_event_serialises_as_its_envelope() {
-    let sent = serde_json::json!({"type": "agent.complete", "data": {"steps": [1, 2]}});
+    let sent = serde_json::json!({"type": "x-unknown-event", "data": {"steps": [1, 2]}});
     let KaizenWebhookEvent::Unknown(event) = decode(&sent).unwrap() else {
         panic!("an unknown type");
     };

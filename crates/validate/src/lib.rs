@@ -1,7 +1,7 @@
 //! Strict validation of webhook bodies against hookschema's JSON Schemas (draft 2020-12).
 //!
 //! Each schema is compiled once, on first use, and reused for every payload. Formats
-//! (`date-time`, `uuid`) are assertions, as the contract says. Every violation is reported, each
+//! (`date-time`, `uuid`) are assertions, as hookschema's schemas mean them. Every violation is reported, each
 //! with the JSON Pointer of the offending value, the schema keyword that rejected it, and a
 //! message.
 //!

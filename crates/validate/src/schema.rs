@@ -334,8 +334,8 @@ fn reuse(mut nodes: Vec<simd_json::Node<'_>>) -> Vec<simd_json::Node<'static>> {
         .collect()
 }
 
-/// The options every validator is built with: draft 2020-12, formats asserted (the contract
-/// says so), unknown formats refused.
+/// The options every validator is built with: draft 2020-12, formats asserted (hookschema's
+/// schemas mean them as assertions), unknown formats refused.
 fn options<F: jsonschema::json::Json>()
 -> jsonschema::ValidationOptions<'static, std::sync::Arc<dyn jsonschema::Retrieve>, F> {
     jsonschema::options_for::<F>()

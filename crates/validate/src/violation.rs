@@ -6,8 +6,8 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde::Serialize;
 use serde_json::Value;
 
-/// One way a payload breaks its schema. Serialises as the contract's
-/// `{"instance_path", "schema_path", "message"}`.
+/// One way a payload breaks its schema. Serialises as the command line's JSON report
+/// prints it: `{"instance_path", "schema_path", "message"}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Violation {
     /// JSON Pointer to the offending value in the payload; `""` is the whole payload.

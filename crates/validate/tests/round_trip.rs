@@ -1,7 +1,11 @@
-//! Every valid example, decoded into the models and serialised back, is still valid under the
-//! strict schema and equal to what was sent, but for the normalisations README.md lists:
+//! Every valid example, decoded into the models and serialised back (what `hookschema parse`
+//! prints), is still valid under the strict schema and equal to what was sent, but for the
+//! normalisations README.md lists:
 //!
-//! 1. fields the schema does not declare are dropped;
+//! 1. fields the schema does not declare are dropped. The examples stand for such a field with a
+//!    key named `x-…`, which no vendor sends; any other key of a valid example that does not come
+//!    back is a field a real sender writes and the models lose, so it fails here until the schema
+//!    declares it;
 //! 2. an optional field sent as `null`, `[]` or `{}` may come back absent;
 //! 3. an absent field with a schema `default` comes back with that default;
 //! 4. in a field the schema types `number` or `integer`, numbers compare as numbers (`1` and
@@ -82,8 +86,12 @@ impl<'a> Comparison<'a> {
             let declared = properties.and_then(|p| p.get(key)).or(additional);
             match kept.get(key) {
                 Some(kept) => self.compare(&here, declared, value, kept),
-                // 1: undeclared fields are dropped.
-                None if modelled && declared.is_none() => {}
+                // 1: undeclared fields are dropped, but only a stand-in for a future one may be.
+                None if modelled && declared.is_none() && is_stand_in(key) => {}
+                None if modelled && declared.is_none() => self.differences.push(format!(
+                    "{here}: dropped {value}: the schema does not declare `{key}`; declare it, \
+                     or name an invented field `x-…`"
+                )),
                 // 2: optional null, [] and {} may come back absent.
                 None if modelled && !required(key) && is_empty(value) => {}
                 None => self.differences.push(format!("{here}: dropped {value}")),
@@ -167,6 +175,11 @@ fn format(schema: Option<&Value>) -> Option<&str> {
     schema?.get("format")?.as_str()
 }
 
+/// Normalisation 1: a key the examples invent to stand for a field a vendor may add one day.
+fn is_stand_in(key: &str) -> bool {
+    key.starts_with("x-")
+}
+
 fn is_empty(value: &Value) -> bool {
     match value {
         Value::Null => true,
@@ -227,7 +240,7 @@ fn the_comparison_sees_real_changes() {
     });
     let sent = serde_json::json!({
         "id": "B7E21C44-0F3A-4D8E-A1B2-6C9D0E7F8A11", "state": null, "tags": [],
-        "child": {"name": "a", "extra": 1}, "vendor_field": true
+        "child": {"name": "a", "x-extra": 1}, "x-vendor-field": true
     });
     let normalised = serde_json::json!({
         "id": "b7e21c44-0f3a-4d8e-a1b2-6c9d0e7f8a11", "state": null, "count": 0.0,
@@ -253,6 +266,19 @@ fn the_comparison_sees_real_changes() {
             "/child/name",
         ),
     ];
+    // An undeclared key that is not a stand-in is a field a sender writes: losing it is a
+    // difference, at the top and deep down.
+    let mut undeclared = sent.clone();
+    undeclared["deployment_id"] = "d-1".into();
+    undeclared["child"]["output_id"] = "out".into();
+    let found = differences(&schema, &undeclared, &normalised);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(
+        found[0].starts_with("/child/output_id: dropped"),
+        "{found:?}"
+    );
+    assert!(found[1].starts_with("/deployment_id: dropped"), "{found:?}");
+
     let free_form_schema = serde_json::json!({
         "type": "object",
         "properties": {"params": {"type": "object"}}

@@ -130,7 +130,7 @@ impl SchemaFile {
             })
     }
 
-    /// A top-level string keyword such as `$id` or `title`; the contract requires both.
+    /// A top-level string keyword such as `$id` or `title`; the authoring rules require both.
     pub fn keyword(&self, keyword: &str) -> Result<&str> {
         self.json
             .get(keyword)

@@ -64,6 +64,11 @@ class MediaItem(BaseModel):
     upload_duration: float | None = Field(
         None, description='Seconds the upload took.', examples=[0.412]
     )
+    output_id: str | None = Field(
+        None,
+        description="The output id of the ComfyDeploy output node that produced the file: its output nodes (`output_image` among them) write it into each media item they upload, and the backend sends every attribute of the stored output row as it is. Not in the vendor's models. On the cancel path, where the raw output rows carry no top-level `output_id`, this is the only place the id is sent.",
+        examples=['output_image'],
+    )
 
 
 class OutputValue(RootModel[MediaItem | str | bool]):

@@ -335,7 +335,8 @@ class Execution(BaseModel):
     )
     browserSessionId: str | None = Field(
         None,
-        description="The browser session's id, as shown in the vendor's webhook example.",
+        description="The browser session's id, as shown in the vendor's webhook example; null when the execution ran without one, as the vendor's execution records document it.",
+        examples=['bs_88', None],
     )
     context: dict[str, Any] | None = Field(
         None,

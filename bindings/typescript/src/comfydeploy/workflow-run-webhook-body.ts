@@ -95,6 +95,10 @@ export interface MediaItem {
    */
   is_public?: boolean | null;
   /**
+   * The output id of the ComfyDeploy output node that produced the file: its output nodes (`output_image` among them) write it into each media item they upload, and the backend sends every attribute of the stored output row as it is. Not in the vendor's models. On the cancel path, where the raw output rows carry no top-level `output_id`, this is the only place the id is sent.
+   */
+  output_id?: string | null;
+  /**
    * The ComfyUI subfolder, often empty.
    */
   subfolder?: string | null;

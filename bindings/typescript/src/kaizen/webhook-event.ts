@@ -37,9 +37,9 @@ export interface Execution {
    */
   batch?: Batch | null;
   /**
-   * The browser session's id, as shown in the vendor's webhook example.
+   * The browser session's id, as shown in the vendor's webhook example; null when the execution ran without one, as the vendor's execution records document it.
    */
-  browserSessionId?: string;
+  browserSessionId?: string | null;
   /**
    * The browser vendor's id for the session. Seen on execution records; may not appear in webhooks.
    */

@@ -75,7 +75,7 @@ fn the_receiver_answers_each_delivery_and_writes_the_valid_ones_once() {
     assert_eq!((status, body), (200, json!({"status": "duplicate"})));
 
     // A drifted delivery is kept, with the strict errors beside it.
-    let drifted = br#"{"type":"agent_execution.complete","data":{"executionId":"exec_9"}}"#;
+    let drifted = br#"{"type":"x-unknown-event","data":{"executionId":"exec_9"}}"#;
     assert_eq!(
         kaizen(&server, "msg_drift", now(), drifted, drifted),
         (200, ok.clone())
@@ -418,7 +418,7 @@ fn strict_mode_refuses_drift() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.jsonl");
     let server = start(&out, &["--strict"]);
-    let drifted = br#"{"type":"agent_execution.complete","data":{"executionId":"exec_9"}}"#;
+    let drifted = br#"{"type":"x-unknown-event","data":{"executionId":"exec_9"}}"#;
     let (status, answer) = kaizen(&server, "msg_drift", now(), drifted, drifted);
     assert_eq!(status, 422, "{answer}");
     let mut paths: Vec<&str> = answer["errors"]

@@ -17,6 +17,9 @@ pub struct MediaItem {
     ///Whether `url` is public; when false it is a pre-signed URL that expires.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_public: ::std::option::Option<bool>,
+    ///The output id of the ComfyDeploy output node that produced the file: its output nodes (`output_image` among them) write it into each media item they upload, and the backend sends every attribute of the stored output row as it is. Not in the vendor's models. On the cancel path, where the raw output rows carry no top-level `output_id`, this is the only place the id is sent.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub output_id: ::std::option::Option<::std::string::String>,
     ///The ComfyUI subfolder, often empty.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subfolder: ::std::option::Option<::std::string::String>,
@@ -350,7 +353,7 @@ impl ::std::convert::From<bool> for OutputValue {
 /// The schema these types were generated from, embedded in the binary.
 pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     name: "comfydeploy/workflow-run-webhook-body",
-    id: "https://hookschema.dev/schemas/comfydeploy/workflow-run-webhook-body/1.0.0.json",
+    id: "https://hookschema.dev/schemas/comfydeploy/workflow-run-webhook-body/1.1.0.json",
     title: "WorkflowRunWebhookBody",
     text: include_str!(
         "../../../schemas/comfydeploy/workflow-run-webhook-body.schema.json"

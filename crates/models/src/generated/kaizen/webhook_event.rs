@@ -124,7 +124,7 @@ pub struct Execution {
     ///The batch the execution belonged to; null when it ran alone.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub batch: ::std::option::Option<Batch>,
-    ///The browser session's id, as shown in the vendor's webhook example.
+    ///The browser session's id, as shown in the vendor's webhook example; null when the execution ran without one, as the vendor's execution records document it.
     #[serde(
         rename = "browserSessionId",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -685,7 +685,7 @@ impl ::schemars::JsonSchema for KaizenWebhookEvent {
 /// The schema these types were generated from, embedded in the binary.
 pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     name: "kaizen/webhook-event",
-    id: "https://hookschema.dev/schemas/kaizen/webhook-event/1.0.0.json",
+    id: "https://hookschema.dev/schemas/kaizen/webhook-event/1.1.0.json",
     title: "KaizenWebhookEvent",
     text: include_str!("../../../schemas/kaizen/webhook-event.schema.json"),
     reserialize: crate::reserialize::<KaizenWebhookEvent>,
