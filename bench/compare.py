@@ -25,7 +25,8 @@ def archive(vendor, count, path):
     """`count` deliveries, one per line: the vendor's valid examples in turn, each with its own
     ids, as an archive of real deliveries would have, and every INVALID_EVERY-th one of its
     invalid examples that are JSON. Returns the numbers of the lines that must be reported."""
-    examples = ROOT / "schemas" / vendor / "examples"
+    schema = VENDORS[vendor]
+    examples = ROOT / "schemas" / vendor / "examples" / schema.split("/")[1]
     valid = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((examples / "valid").glob("*.json"))]
     invalid = []
     for p in sorted((examples / "invalid").glob("*.json")):

@@ -4,7 +4,7 @@ jsonschema-rs through `hookschema validate`), ajv (ajv.mjs) and Python's jsonsch
 (Draft202012Validator, here), each set up as hookschema's README says, and every schema is
 checked by each. The payloads:
 
-- every example under schemas/<vendor>/examples/, with its verdict from expected.json;
+- every example under schemas/<vendor>/examples/<schema>/, with its verdict from expected.json;
 - every schema's own `examples`, which must be valid (this gives the endpoint's answer schemas
   payloads too);
 - format-probes.json: edge cases of `date-time` and `uuid`, each put into a valid example.

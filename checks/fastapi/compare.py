@@ -36,10 +36,10 @@ SCHEMA = "comfydeploy/workflow-run-webhook-body"
 # What our strict schema checks and ComfyDeploy's model does not, or where our JSON parser
 # stops elsewhere than Python's: each such example, and why.
 KNOWN = {
-    "comfydeploy/invalid/negative-progress": "the vendor's `progress: float` has no minimum; our schema has 0",
-    "comfydeploy/invalid/timestamp-without-seconds": "pydantic reads `…T12:45Z`; RFC 3339, and our schema, need the seconds",
-    "comfydeploy/invalid/unknown-event-type": "`event_type` is not in the vendor's model, which ignores it; our schema lists its values",
-    "comfydeploy/invalid/truncated-body": "Python names where the unterminated string began, our parser where the input ended",
+    "comfydeploy/workflow-run-webhook-body/invalid/negative-progress": "the vendor's `progress: float` has no minimum; our schema has 0",
+    "comfydeploy/workflow-run-webhook-body/invalid/timestamp-without-seconds": "pydantic reads `…T12:45Z`; RFC 3339, and our schema, need the seconds",
+    "comfydeploy/workflow-run-webhook-body/invalid/unknown-event-type": "`event_type` is not in the vendor's model, which ignores it; our schema lists its values",
+    "comfydeploy/workflow-run-webhook-body/invalid/truncated-body": "Python names where the unterminated string began, our parser where the input ended",
 }
 
 

@@ -340,12 +340,8 @@ fn yes_no(yes: bool) -> &'static str {
 
 /// The largest valid example payload for the schema, or the schema's own first `examples`.
 fn example(project: &Project, schema: &SchemaFile) -> Result<Value> {
-    let examples = project.schemas_dir().join(&schema.vendor).join("examples");
-    let for_this = fs::read_to_string(examples.join("expected.json"))
-        .ok()
-        .and_then(|text| serde_json::from_str::<Value>(&text).ok())
-        .is_some_and(|expected| expected["schema"] == schema.name());
-    if for_this {
+    let examples = project.examples_dir(schema);
+    if examples.join("valid").is_dir() {
         let mut largest: Option<(u64, std::path::PathBuf)> = None;
         for entry in fs::read_dir(examples.join("valid"))? {
             let path = entry?.path();

@@ -31,6 +31,14 @@ impl Project {
         self.root.join("schemas")
     }
 
+    /// The example payloads of one schema: `schemas/<vendor>/examples/<schema>/`.
+    pub fn examples_dir(&self, schema: &crate::codegen::SchemaFile) -> PathBuf {
+        self.schemas_dir()
+            .join(&schema.vendor)
+            .join("examples")
+            .join(&schema.stem)
+    }
+
     /// Where the generated Rust models go.
     pub fn generated_models_dir(&self) -> PathBuf {
         self.root.join("crates/models/src/generated")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
-VALID = "schemas/kaizen/examples/valid/completed.json"
+VALID = "schemas/kaizen/examples/webhook-event/valid/completed.json"
 
 
 def snippet():
@@ -20,7 +20,7 @@ def snippet():
 
 @pytest.mark.parametrize("payload,printed", [
     (VALID, ""),
-    ("schemas/kaizen/examples/invalid/start-time-not-rfc3339.json", "/data/startTime "),
+    ("schemas/kaizen/examples/webhook-event/invalid/start-time-not-rfc3339.json", "/data/startTime "),
 ])
 def test_the_readme_snippet_runs_as_written(payload, printed):
     env = dict(os.environ, PYTHONPATH=str(ROOT / "bindings" / "python"))

@@ -93,11 +93,11 @@ const snippet = readme.split("## For other languages")[1].split("```js\n")[1].sp
 const snippets = join(tools, ".snippets");
 mkdirSync(snippets, { recursive: true });
 for (const [payload, reports] of [
-  ["schemas/kaizen/examples/valid/completed.json", false],
-  ["schemas/kaizen/examples/invalid/start-time-not-rfc3339.json", true],
+  ["schemas/kaizen/examples/webhook-event/valid/completed.json", false],
+  ["schemas/kaizen/examples/webhook-event/invalid/start-time-not-rfc3339.json", true],
 ]) {
   const file = join(snippets, "readme.mjs");
-  writeFileSync(file, snippet.replace("schemas/kaizen/examples/valid/completed.json", payload));
+  writeFileSync(file, snippet.replace("schemas/kaizen/examples/webhook-event/valid/completed.json", payload));
   let printed;
   try {
     printed = execFileSync(process.execPath, [file], { cwd: root, encoding: "utf8" });

@@ -101,7 +101,8 @@ fn validate_exits_0_when_every_input_is_valid() {
 
 #[test]
 fn validate_reports_are_snapshotted() {
-    let file = "schemas/comfydeploy/examples/invalid/several-problems.json";
+    let file =
+        "schemas/comfydeploy/examples/workflow-run-webhook-body/invalid/several-problems.json";
     let schema = "comfydeploy/workflow-run-webhook-body";
     for format in ["text", "json", "fastapi"] {
         let output = hookschema(&["validate", "--schema", schema, "--format", format, file]);
@@ -141,8 +142,8 @@ fn fastapi_loc_has_integer_indexes_and_names_missing_fields() {
         "comfydeploy/workflow-run-webhook-body",
         "--format",
         "fastapi",
-        "schemas/comfydeploy/examples/invalid/timestamp-without-seconds.json",
-        "schemas/comfydeploy/examples/invalid/output-missing-node-meta.json",
+        "schemas/comfydeploy/examples/workflow-run-webhook-body/invalid/timestamp-without-seconds.json",
+        "schemas/comfydeploy/examples/workflow-run-webhook-body/invalid/output-missing-node-meta.json",
     ]);
     let bodies: Vec<Value> = stdout(&output)
         .lines()
@@ -211,13 +212,13 @@ fn usage_and_io_errors_exit_2() {
         "validate",
         "--schema",
         "kaizen/webhook-event",
-        "schemas/kaizen/examples/valid/minimal.json",
+        "schemas/kaizen/examples/webhook-event/valid/minimal.json",
         "no-such-file.json",
     ]);
     assert_eq!(missing.status.code(), Some(2));
     assert_eq!(
         stdout(&missing),
-        "schemas/kaizen/examples/valid/minimal.json: valid\n"
+        "schemas/kaizen/examples/webhook-event/valid/minimal.json: valid\n"
     );
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read no-such-file.json"));
 
@@ -259,7 +260,8 @@ fn parse_keeps_the_output_id_of_media_items_on_both_paths() {
         ("uploading-media-output-ids", Some("portrait")),
         ("cancelled-raw-row-media-output-id", None),
     ] {
-        let path = format!("schemas/comfydeploy/examples/valid/{example}.json");
+        let path =
+            format!("schemas/comfydeploy/examples/workflow-run-webhook-body/valid/{example}.json");
         let output = hookschema(&[
             "parse",
             "--schema",
@@ -285,7 +287,7 @@ fn parse_keeps_drifted_values_as_sent() {
         "parse",
         "--schema",
         "comfydeploy/workflow-run-webhook-body",
-        "schemas/comfydeploy/examples/invalid/unknown-status.json",
+        "schemas/comfydeploy/examples/workflow-run-webhook-body/invalid/unknown-status.json",
     ]);
     assert_eq!(output.status.code(), Some(0));
     let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -295,14 +297,14 @@ fn parse_keeps_drifted_values_as_sent() {
         "parse",
         "--schema",
         "comfydeploy/workflow-run-webhook-body",
-        "schemas/comfydeploy/examples/invalid/unknown-event-type.json",
+        "schemas/comfydeploy/examples/workflow-run-webhook-body/invalid/unknown-event-type.json",
     ]);
     assert_eq!(output.status.code(), Some(0));
     let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
     let sent: Value = serde_json::from_slice(
         &std::fs::read(
             hookschema_fixtures::repository_root()
-                .join("schemas/comfydeploy/examples/invalid/unknown-event-type.json"),
+                .join("schemas/comfydeploy/examples/workflow-run-webhook-body/invalid/unknown-event-type.json"),
         )
         .unwrap(),
     )
@@ -350,7 +352,8 @@ fn standard_input_given_twice_is_a_usage_error() {
 /// error's exit code, not a panic.
 #[test]
 fn a_closed_pipe_is_not_a_panic() {
-    let file = "schemas/comfydeploy/examples/invalid/several-problems.json";
+    let file =
+        "schemas/comfydeploy/examples/workflow-run-webhook-body/invalid/several-problems.json";
     let mut args = vec![
         "validate",
         "--schema",

@@ -10,7 +10,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let validator = jsonschema::draft202012::options()
         .should_validate_formats(true)
         .build(&schema)?;
-    let text = std::fs::read_to_string("schemas/kaizen/examples/valid/completed.json")?;
+    let example = "schemas/kaizen/examples/webhook-event/valid/completed.json";
+    let text = std::fs::read_to_string(example)?;
     let payload: serde_json::Value = serde_json::from_str(&text)?;
     for error in validator.iter_errors(&payload) {
         println!("{} {error}", error.instance_path()); // a JSON Pointer, as ours

@@ -2,8 +2,8 @@
 //! strict (validated and typed), forgiving (typed only) and reasons without a type.
 //!
 //! `cargo run -p hookschema-validate --example read_deliveries -- \
-//!     schemas/comfydeploy/examples/valid/success-with-outputs.json \
-//!     schemas/kaizen/examples/valid/completed.json`
+//!     schemas/comfydeploy/examples/workflow-run-webhook-body/valid/success-with-outputs.json \
+//!     schemas/kaizen/examples/webhook-event/valid/completed.json`
 
 use hookschema_models::comfydeploy::WorkflowRunWebhookBody;
 use hookschema_models::kaizen::KaizenWebhookEvent;
