@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Runs schemas/kaizen/signature-vectors.json through a Kaizen signature verifier written with
-Python's standard library only, so a Python team can check its own verifier against the same
-vectors the Rust crate passes. Prints "N passed, M failed"; exits 1 on any failure."""
+"""Runs every signature vector file (schemas/<vendor>/signature-vectors.json and
+tests/signatures/*.json) through one HMAC-SHA256 verifier written with Python's standard library
+only, set by the scheme each file states (the `auth` of a vendor file), so a Python team can
+check its own verifier against the same vectors the Rust crate passes. Prints "N passed, M
+failed"; exits 1 on any failure."""
 
 import base64
 import binascii
@@ -12,9 +14,8 @@ import re
 import sys
 from pathlib import Path
 
-VECTORS = Path(__file__).resolve().parents[2] / "schemas" / "kaizen" / "signature-vectors.json"
-V1 = re.compile(r"^[0-9a-f]{64}$")
-ENTRY = re.compile(r"^v([0-9]+)=(.*)$")
+ROOT = Path(__file__).resolve().parents[2]
+FILES = sorted([*ROOT.glob("schemas/*/signature-vectors.json"), *ROOT.glob("tests/signatures/*.json")])
 
 
 class Rejected(Exception):
@@ -23,66 +24,102 @@ class Rejected(Exception):
         self.code, self.header = code, header
 
 
-def decode_secret(text):
-    """base64url, padding optional; standard base64 when it has + or /. Strict: an invalid
-    secret is refused, not guessed at (base64's decoders skip bad characters by default)."""
+def decode_secret(scheme, text):
+    """The key: the text without surrounding whitespace or the scheme's prefix, decoded. base64
+    in either alphabet, padding optional, strictly: an invalid secret is refused, not guessed
+    at (base64's decoders skip bad characters by default)."""
     text = text.strip()
+    prefix = scheme.get("secret_prefix")
+    if prefix and text.startswith(prefix):
+        text = text[len(prefix):]
+    if scheme["secret_encoding"] == "utf8":
+        return text.encode()
     padded = text + "=" * (-len(text) % 4)
     if "+" in text or "/" in text:
         return base64.b64decode(padded, validate=True)
     return base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=True)
 
 
-def verify(secrets, id_, timestamp, signature, body, now, tolerance):
-    headers = (("X-Webhooks-Id", id_), ("X-Webhooks-Timestamp", timestamp), ("X-Webhooks-Signature", signature))
+def decode_digest(scheme, encoded):
+    """The digest of one entry, or None when it is malformed."""
+    if scheme["digest_encoding"] == "hex":
+        return binascii.unhexlify(encoded) if re.fullmatch(r"[0-9a-f]{64}", encoded) else None
+    try:
+        digest = base64.b64decode(encoded, validate=True)
+    except binascii.Error:
+        return None
+    return digest if len(digest) == 32 else None
+
+
+def digests(scheme, header):
+    """The well-formed entries of the scheme's version: entries are split on spaces and tabs,
+    and on commas when the prefix has none; a comma ending an entry is a proxy's join; other
+    versions and, beside a well-formed entry, malformed ones are skipped."""
+    prefix = scheme["signature_prefix"]
+    separators = r"[ \t]" if "," in prefix else r"[ \t,]"
+    found = []
+    for entry in filter(None, re.split(separators, header)):
+        entry = entry.removesuffix(",")
+        if entry.startswith(prefix):
+            found.append(decode_digest(scheme, entry[len(prefix):]))
+    well_formed = [d for d in found if d is not None]
+    if not well_formed:
+        raise Rejected("malformed_header", scheme["signature_header"])
+    return well_formed
+
+
+def signed_content(scheme, id_, timestamp, body):
+    """The scheme's template with each placeholder put in place, in one pass."""
+    parts = {"id": id_ or "", "timestamp": timestamp or "", "body": body}
+    return re.sub(r"\{(id|timestamp|body)\}", lambda m: parts[m.group(1)], scheme["signed_content"]).encode()
+
+
+def verify(scheme, secrets, id_, timestamp, signature, body, now, tolerance):
+    headers = [(scheme.get("id_header"), id_), (scheme.get("timestamp_header"), timestamp),
+               (scheme["signature_header"], signature)]
     for name, value in headers:
+        if name is None:
+            continue
         if value is None:
             raise Rejected("missing_header", name)
         if value == "":
             raise Rejected("malformed_header", name)
-    if len(id_.encode()) > 256 or not id_.isascii() or not id_.isprintable() or " " in id_:
-        raise Rejected("malformed_header", "X-Webhooks-Id")
-    if not (timestamp.isascii() and timestamp.isdigit()) or int(timestamp) >= 2**64:
-        raise Rejected("malformed_header", "X-Webhooks-Timestamp")
-    signatures = []
-    for entry in filter(None, re.split(r"[ \t,]", signature)):
-        match = ENTRY.match(entry)
-        if not match:
-            raise Rejected("malformed_header", "X-Webhooks-Signature")
-        if match.group(1) != "1":
-            continue
-        if not V1.match(match.group(2)):
-            raise Rejected("malformed_header", "X-Webhooks-Signature")
-        signatures.append(binascii.unhexlify(match.group(2)))
-    if not signatures:
-        raise Rejected("malformed_header", "X-Webhooks-Signature")
-    if now - int(timestamp) > tolerance:
-        raise Rejected("stale_timestamp", "X-Webhooks-Timestamp")
-    if int(timestamp) - now > tolerance:
-        raise Rejected("future_timestamp", "X-Webhooks-Timestamp")
-    message = f"{id_}.{timestamp}.".encode() + body.encode()
+    if scheme.get("id_header") and (len(id_.encode()) > 256 or not re.fullmatch(r"[\x21-\x7e]+", id_)):
+        raise Rejected("malformed_header", scheme["id_header"])
+    stamp = scheme.get("timestamp_header")
+    if stamp and (not re.fullmatch(r"[0-9]+", timestamp) or int(timestamp) >= 2**64):
+        raise Rejected("malformed_header", stamp)
+    given = digests(scheme, signature)
+    if stamp and now - int(timestamp) > tolerance:
+        raise Rejected("stale_timestamp", stamp)
+    if stamp and int(timestamp) - now > tolerance:
+        raise Rejected("future_timestamp", stamp)
+    message = signed_content(scheme, id_, timestamp, body)
     for secret in secrets:
-        expected = hmac.new(decode_secret(secret), message, hashlib.sha256).digest()
-        if any(hmac.compare_digest(expected, given) for given in signatures):
+        expected = hmac.new(decode_secret(scheme, secret), message, hashlib.sha256).digest()
+        if any(hmac.compare_digest(expected, digest) for digest in given):
             return
-    raise Rejected("no_matching_signature", "X-Webhooks-Signature")
+    raise Rejected("no_matching_signature", scheme["signature_header"])
 
 
 def main():
-    vectors = json.loads(VECTORS.read_text(encoding="utf-8"))["vectors"]
-    failed = 0
-    for v in vectors:
-        try:
-            verify(v["secrets"], v["id"], v["timestamp"], v["signature"], v["body"], v["now"], v["tolerance"])
-            got = ("valid", None, None)
-        except Rejected as rejected:
-            got = ("invalid", rejected.code, rejected.header)
-        want = (v["expected"], v["error"], v["header"])
-        if got != want:
-            failed += 1
-            print(f"FAIL {v['name']}: expected {want}, got {got}")
-    print(f"{len(vectors) - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    total = failed = 0
+    for path in FILES:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        scheme = document["scheme"]
+        for v in document["vectors"]:
+            total += 1
+            try:
+                verify(scheme, v["secrets"], v["id"], v["timestamp"], v["signature"], v["body"], v["now"], v["tolerance"])
+                got = ("valid", None, None)
+            except Rejected as rejected:
+                got = ("invalid", rejected.code, rejected.header)
+            want = (v["expected"], v["error"], v["header"])
+            if got != want:
+                failed += 1
+                print(f"FAIL {path.relative_to(ROOT)}: {v['name']}: expected {want}, got {got}")
+    print(f"{total - failed} passed, {failed} failed")
+    return 1 if failed or total == 0 else 0
 
 
 if __name__ == "__main__":

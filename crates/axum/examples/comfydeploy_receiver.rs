@@ -1,10 +1,11 @@
-//! The receiver README.md shows, as a program that builds: ComfyDeploy's run updates on
-//! `POST /comfydeploy?token=…` (and its GET retries), authenticated by the URL token.
+//! The receiver README.md shows, as a program that builds: ComfyDeploy's run updates on the
+//! route its vendor file gives (`/comfydeploy?token=…`, and its GET retries), authenticated by
+//! the URL token in `HOOKSCHEMA_COMFYDEPLOY_TOKEN`.
 //!
-//! `COMFYDEPLOY_TOKEN=… cargo run -p hookschema-axum --example comfydeploy_receiver`
+//! `HOOKSCHEMA_COMFYDEPLOY_TOKEN=… cargo run -p hookschema-axum --example comfydeploy_receiver`
 
 use axum::{Json, Router, routing::post};
-use hookschema_axum::{ComfyDeployConfig, Delivery};
+use hookschema_axum::{Catalog, Delivery, Receiver};
 use hookschema_models::comfydeploy::{WorkflowRunWebhookBody, WorkflowRunWebhookResponse};
 
 async fn run_update(
@@ -24,10 +25,14 @@ async fn run_update(
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let token = std::env::var("COMFYDEPLOY_TOKEN")?;
+    let webhook = Catalog::embedded()
+        .webhook("comfydeploy/workflow-run-webhook-body")
+        .ok_or("not in the catalog")?;
+    let token = webhook.credentials_from_env()?.ok_or("no token set")?;
+    let receiver = Receiver::<WorkflowRunWebhookBody>::new(webhook, token)?;
     let app: Router = Router::new()
-        .route("/comfydeploy", post(run_update).get(run_update))
-        .with_state(ComfyDeployConfig::new(&token)?);
+        .route(&webhook.route, post(run_update).get(run_update))
+        .with_state(receiver);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:8787").await?;
     axum::serve(listener, app).await?;
     Ok(())

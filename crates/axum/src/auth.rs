@@ -1,42 +1,79 @@
-//! Authenticating a delivery, per vendor: what can be checked from the request head before the
-//! body is read, then the rest on the raw body.
+//! Authenticating a delivery: what can be checked from the request head before the body is
+//! read, then the rest on the raw body; and the delivery's id.
 
 use std::borrow::Cow;
 
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use hookschema_signature::{
-    Headers, ID_HEADER, SIGNATURE_HEADER, SignatureError, TIMESTAMP_HEADER, Verifier,
-};
+use hookschema_signature::{Headers, HmacScheme, SignatureError, Verifier, check_id};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::config::UrlToken;
+use crate::receiver::{Authenticator, Inner, UrlToken};
 use crate::rejection::WebhookRejection;
 
-/// A way to authenticate a delivery.
-pub trait Authenticate: Send + Sync {
+impl Authenticator {
     /// What the request head alone can refuse, before the body is read, so that a plain forgery
-    /// costs the receiver no body.
-    fn precheck(&self, parts: &Parts) -> Result<(), WebhookRejection>;
+    /// costs the receiver no body: signature headers missing, malformed or stale; a URL token
+    /// missing or wrong.
+    pub(crate) fn precheck(&self, parts: &Parts) -> Result<(), WebhookRejection> {
+        match self {
+            Authenticator::Hmac(verifier) => {
+                let values = HeaderValues::read(&parts.headers, verifier.scheme())?;
+                verifier.precheck(&values.headers()).map_err(unauthorized)
+            }
+            Authenticator::UrlToken(token) => token.check(parts),
+            Authenticator::None => Ok(()),
+        }
+    }
 
-    /// The rest, on the raw body: `Ok` with the delivery's id, if the vendor sends one.
-    fn authenticate(&self, parts: &Parts, body: &[u8]) -> Result<Option<String>, WebhookRejection>;
+    /// The rest, on the raw body: `Ok` with the signed delivery id, when the scheme signs one.
+    pub(crate) fn authenticate(
+        &self,
+        parts: &Parts,
+        body: &[u8],
+    ) -> Result<Option<String>, WebhookRejection> {
+        match self {
+            Authenticator::Hmac(verifier) => verify(verifier, parts, body),
+            Authenticator::UrlToken(_) | Authenticator::None => Ok(None),
+        }
+    }
 }
 
-/// Kaizen's `X-Webhooks-*` headers: present, well formed and timely before the body is read,
-/// then the signature on the raw body.
-impl Authenticate for Verifier {
-    fn precheck(&self, parts: &Parts) -> Result<(), WebhookRejection> {
-        let values = HeaderValues::read(&parts.headers)?;
-        self.precheck(&values.headers()).map_err(unauthorized)
+impl Inner {
+    /// The delivery's id: the signed one, or the vendor file's header, which must then be a
+    /// valid id when present.
+    pub(crate) fn delivery_id(
+        &self,
+        parts: &Parts,
+        signed: Option<String>,
+    ) -> Result<Option<String>, WebhookRejection> {
+        let Some(header) = &self.webhook.delivery_id else {
+            return Ok(None);
+        };
+        if signed.is_some() {
+            return Ok(signed);
+        }
+        let Some(value) = parts.headers.get(header.as_str()) else {
+            return Ok(None);
+        };
+        check_id(value.as_bytes()).map_err(|reason| WebhookRejection::BadRequest {
+            reason: format!("malformed header {header}: {reason}"),
+        })?;
+        Ok(value.to_str().ok().map(str::to_owned))
     }
+}
 
-    fn authenticate(&self, parts: &Parts, body: &[u8]) -> Result<Option<String>, WebhookRejection> {
-        let values = HeaderValues::read(&parts.headers)?;
-        let verified = self.verify(&values.headers(), body).map_err(unauthorized)?;
-        Ok(Some(verified.id))
-    }
+fn verify(
+    verifier: &Verifier,
+    parts: &Parts,
+    body: &[u8],
+) -> Result<Option<String>, WebhookRejection> {
+    let values = HeaderValues::read(&parts.headers, verifier.scheme())?;
+    let verified = verifier
+        .verify(&values.headers(), body)
+        .map_err(unauthorized)?;
+    Ok(verified.id)
 }
 
 fn unauthorized(error: SignatureError) -> WebhookRejection {
@@ -54,20 +91,23 @@ struct HeaderValues<'a> {
 }
 
 impl<'a> HeaderValues<'a> {
-    fn read(headers: &'a HeaderMap) -> Result<Self, WebhookRejection> {
-        let single = |name: &'static str| {
-            let mut values = headers.get_all(name).iter();
+    fn read(headers: &'a HeaderMap, scheme: &HmacScheme) -> Result<Self, WebhookRejection> {
+        let single = |name: &Option<String>| {
+            let Some(name) = name else {
+                return Ok(None);
+            };
+            let mut values = headers.get_all(name.as_str()).iter();
             let first = values.next().map(|v| v.as_bytes());
             match values.next() {
                 None => Ok(first),
                 Some(_) => Err(unauthorized(SignatureError::MalformedHeader {
-                    header: name,
+                    header: name.clone(),
                     reason: "sent more than once".to_owned(),
                 })),
             }
         };
         let signatures: Vec<&[u8]> = headers
-            .get_all(SIGNATURE_HEADER)
+            .get_all(scheme.signature_header.as_str())
             .iter()
             .map(|v| v.as_bytes())
             .collect();
@@ -77,8 +117,8 @@ impl<'a> HeaderValues<'a> {
             several => Some(Cow::Owned(several.join(&b' '))),
         };
         Ok(HeaderValues {
-            id: single(ID_HEADER)?,
-            timestamp: single(TIMESTAMP_HEADER)?,
+            id: single(&scheme.id_header)?,
+            timestamp: single(&scheme.timestamp_header)?,
             signature,
         })
     }
@@ -92,11 +132,11 @@ impl<'a> HeaderValues<'a> {
     }
 }
 
-/// The URL's token parameter must be the configured token: all of it is in the head, so the
-/// body of a request without it is never read. Digests of both are compared in constant time,
-/// so neither the token nor its length leaks through timing.
-impl Authenticate for UrlToken {
-    fn precheck(&self, parts: &Parts) -> Result<(), WebhookRejection> {
+impl UrlToken {
+    /// The URL's token parameter must be the configured token: all of it is in the head, so the
+    /// body of a request without it is never read. Digests of both are compared in constant
+    /// time, so neither the token nor its length leaks through timing.
+    fn check(&self, parts: &Parts) -> Result<(), WebhookRejection> {
         let query = parts.uri.query().unwrap_or_default();
         let given = form_urlencoded::parse(query.as_bytes())
             .find(|(name, _)| *name == self.parameter)
@@ -109,9 +149,5 @@ impl Authenticate for UrlToken {
         Err(WebhookRejection::Unauthorized {
             reason: format!("the `{}` query parameter is {problem}", self.parameter),
         })
-    }
-
-    fn authenticate(&self, _: &Parts, _: &[u8]) -> Result<Option<String>, WebhookRejection> {
-        Ok(None)
     }
 }

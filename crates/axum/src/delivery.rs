@@ -1,19 +1,22 @@
 //! The extractor: raw body, authentication, strict validation, forgiving decoding.
 
+use std::sync::Arc;
+
 use axum::extract::{FromRef, FromRequest, Request};
+use axum::response::{IntoResponse, Json, Response};
 use bytes::Bytes;
-use hookschema_validate::{Invalid, Schema, Violation};
+use hookschema_validate::{Invalid, Violation};
+use serde::de::DeserializeOwned;
 
-use crate::auth::Authenticate;
 use crate::body::read_json_body;
-use crate::config::Config;
+use crate::receiver::{Inner, Receiver};
 use crate::rejection::WebhookRejection;
-use crate::webhook::Webhook;
 
-/// An authenticated delivery, decoded into the model type `T`.
-#[derive(Debug, Clone)]
+/// An authenticated delivery, decoded into `T`: one of hookschema's models, a type of the
+/// caller's own, or `serde::de::IgnoredAny` to keep only the raw body.
+#[derive(Clone)]
 pub struct Delivery<T> {
-    /// The payload, decoded by the forgiving models.
+    /// The payload, decoded.
     pub event: T,
     /// The raw body, exactly as received and authenticated: store or forward this, not `event`
     /// serialised again.
@@ -21,37 +24,83 @@ pub struct Delivery<T> {
     /// How the payload breaks the strict schema: empty unless the vendor has moved on (a new
     /// status, a new event type), which a receiver may want to report.
     pub violations: Vec<Violation>,
-    /// The delivery's id, the same on every retry, where the vendor sends one (Kaizen's
-    /// `X-Webhooks-Id`); the key to deduplicate on.
+    /// The delivery's id, the same on every retry, where the vendor sends one (the vendor
+    /// file's `delivery_id`); the key to deduplicate on.
     pub id: Option<String>,
+    receiver: Arc<Inner>,
+}
+
+impl<T> Delivery<T> {
+    /// The answer for a delivery handled now: 200 with the body the vendor file declares.
+    pub fn success(&self) -> Response {
+        Json(self.receiver.webhook.success.body.clone()).into_response()
+    }
+
+    /// The answer for a retry of a delivery already handled: 200 with the vendor file's
+    /// `duplicate` body.
+    pub fn duplicate(&self) -> Response {
+        Json(self.receiver.webhook.success.duplicate.clone()).into_response()
+    }
+
+    /// The webhook's name: its schema's, `<vendor>/<schema>`.
+    pub fn webhook(&self) -> &str {
+        self.receiver.webhook.name()
+    }
+
+    /// The vendor's folder name.
+    pub fn vendor(&self) -> &str {
+        &self.receiver.webhook.vendor
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Delivery<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Delivery")
+            .field("webhook", &self.webhook())
+            .field("event", &self.event)
+            .field("body", &self.body)
+            .field("violations", &self.violations)
+            .field("id", &self.id)
+            .finish()
+    }
 }
 
 impl<S, T> FromRequest<S> for Delivery<T>
 where
     S: Send + Sync,
-    T: Webhook + 'static,
-    Config<T::Auth>: FromRef<S>,
+    T: DeserializeOwned + Send + 'static,
+    Receiver<T>: FromRef<S>,
 {
     type Rejection = WebhookRejection;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let config = Config::<T::Auth>::from_ref(state);
+        let receiver = Receiver::<T>::from_ref(state).inner;
         let (parts, body) = request.into_parts();
-        config.auth.precheck(&parts)?;
-        let body = read_json_body(&parts.headers, body, config.max_body_bytes).await?;
-        let id = config.auth.authenticate(&parts, &body)?;
-        let strict = config.strict;
+        receiver.auth.precheck(&parts)?;
+        let body = read_json_body(&parts.headers, body, receiver.max_body_bytes).await?;
+        let signed = receiver.auth.authenticate(&parts, &body)?;
+        let id = receiver.delivery_id(&parts, signed)?;
         let checked = if body.len() <= INLINE_BYTES {
-            validate_and_decode(body, strict, id)
+            validate_and_decode(&receiver, body)
         } else {
             // Long enough to hold up other requests: off the async workers.
-            tokio::task::spawn_blocking(move || validate_and_decode(body, strict, id))
+            let receiver = Arc::clone(&receiver);
+            tokio::task::spawn_blocking(move || validate_and_decode(&receiver, body))
                 .await
                 .map_err(|error| WebhookRejection::BadRequest {
                     reason: format!("the delivery could not be checked: {error}"),
                 })?
         };
-        checked.map_err(T::unprocessable)
+        let format = receiver.webhook.rejection;
+        let (event, body, violations) =
+            checked.map_err(|invalid| WebhookRejection::Unprocessable { format, invalid })?;
+        Ok(Delivery {
+            event,
+            body,
+            violations,
+            id,
+            receiver,
+        })
     }
 }
 
@@ -63,29 +112,29 @@ const INLINE_BYTES: usize = 64 * 1024;
 const MAX_VIOLATIONS: usize = 100;
 
 /// Validates `body` strictly and decodes it. A payload that decodes is kept, with its
-/// violations, unless `strict` or it is malformed (nested too deep, a key repeated: what it says
-/// depends on who reads it); one that does not decode is refused with every violation found (the
-/// decoder's, when the schema found none).
-fn validate_and_decode<T: Webhook>(
+/// violations, unless the receiver is strict or it is malformed (nested too deep, a key
+/// repeated: what it says depends on who reads it); one that does not decode is refused with
+/// every violation found (the decoder's, when the schema found none).
+fn validate_and_decode<T: DeserializeOwned>(
+    receiver: &Inner,
     body: Bytes,
-    strict: bool,
-    id: Option<String>,
-) -> Result<Delivery<T>, Invalid> {
-    let schema = Schema::of::<T>().limit_violations(MAX_VIOLATIONS);
+) -> Result<(T, Bytes, Vec<Violation>), Invalid> {
+    let schema = receiver
+        .webhook
+        .schema
+        .clone()
+        .limit_violations(MAX_VIOLATIONS);
     let invalid = schema.validate_bytes(&body).err();
-    match (hookschema_models::from_slice::<T>(&body), invalid) {
-        (Ok(event), None) => Ok(Delivery {
-            event,
-            body,
-            violations: Vec::new(),
-            id,
-        }),
-        (Ok(event), Some(invalid)) if !strict && !invalid.is_malformed() => Ok(Delivery {
-            event,
-            body,
-            violations: invalid.violations,
-            id,
-        }),
+    let decoded =
+        hookschema_models::from_slice::<T>(&body).and_then(|event| match receiver.decoder {
+            Some(decode) => decode(&body).map(|()| event),
+            None => Ok(event),
+        });
+    match (decoded, invalid) {
+        (Ok(event), None) => Ok((event, body, Vec::new())),
+        (Ok(event), Some(invalid)) if !receiver.strict && !invalid.is_malformed() => {
+            Ok((event, body, invalid.violations))
+        }
         (Ok(_) | Err(_), Some(invalid)) => Err(invalid),
         (Err(error), None) => Err(Invalid {
             violations: vec![Violation::decode(error)],

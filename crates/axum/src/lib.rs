@@ -1,64 +1,72 @@
-//! axum extractors that receive ComfyDeploy and Kaizen Automation webhooks safely.
+//! axum extractors that receive webhooks safely, for any webhook a catalog describes
+//! (`hookschema-catalog`): hookschema's own vendors, or a folder of your own schemas and vendor
+//! files.
 //!
 //! Receiving a webhook takes three steps, in order, on the raw bytes: authenticate, validate,
-//! parse. The extractors here do all three, so the right order is the easy path:
+//! parse. [`Delivery`] does all three, so the right order is the easy path:
 //!
 //! 1. read the raw body, refusing a body over the size limit (413) or one that is not JSON by
 //!    its `Content-Type` (415);
-//! 2. authenticate it: Kaizen's `X-Webhooks-Signature` on the raw bytes, or, for ComfyDeploy,
-//!    which does not sign, a shared token in the webhook URL's query string, compared in
-//!    constant time (401);
-//! 3. validate it strictly and decode it into the models. A delivery that decodes but breaks the
-//!    strict schema (a vendor moved on) is accepted with its violations attached, unless the
-//!    receiver is strict; one that cannot be decoded at all gets 422, with FastAPI's body for
-//!    ComfyDeploy and a JSON list of errors for Kaizen.
+//! 2. authenticate it as the vendor file says: an HMAC-SHA256 signature on the raw bytes, or a
+//!    shared token in the webhook URL's query string, compared in constant time (401);
+//! 3. validate it strictly and decode it into `T`. A delivery that decodes but breaks the strict
+//!    schema (a vendor moved on) is accepted with its violations attached, unless the receiver
+//!    is strict; one that cannot be decoded at all gets 422, in the vendor's rejection format.
+//!
+//! The webhook's [`Receiver`] sits in the router's state; with several webhooks in one state,
+//! each `Receiver<T>` is found by its type through `FromRef`, so `T` may be a type of your own
+//! crate:
 //!
 //! ```no_run
-//! use axum::{Router, routing::post};
-//! use hookschema_axum::{Delivery, KaizenConfig, Secret};
-//! use hookschema_models::kaizen::KaizenWebhookEvent;
+//! use axum::{Router, response::Response, routing::post};
+//! use hookschema_axum::{Delivery, Receiver};
+//! use hookschema_catalog::Catalog;
 //!
-//! async fn kaizen(delivery: Delivery<KaizenWebhookEvent>) -> &'static str {
-//!     if let KaizenWebhookEvent::ExecutionComplete(execution) = &delivery.event {
-//!         println!("{} finished: {}", execution.id, execution.status);
-//!     }
-//!     "ok"
+//! #[derive(serde::Deserialize)]
+//! struct OrderPaid {
+//!     order_id: String,
 //! }
 //!
-//! # async fn run() {
-//! let secret = Secret::decode(&std::env::var("KAIZEN_SECRET").unwrap()).unwrap();
+//! async fn order_paid(delivery: Delivery<OrderPaid>) -> Response {
+//!     println!("order {} paid", delivery.event.order_id);
+//!     delivery.success()
+//! }
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let catalog = Catalog::load("schemas".as_ref())?;
+//! let webhook = catalog.webhook("acme/order-paid").ok_or("no such webhook")?;
+//! // The secret as HOOKSCHEMA_ACME_SECRET holds it.
+//! let credentials = webhook.credentials_from_env()?.ok_or("no secret set")?;
+//! let receiver = Receiver::<OrderPaid>::new(webhook, credentials)?;
 //! let app: Router = Router::new()
-//!     .route("/webhooks/kaizen", post(kaizen))
-//!     .with_state(KaizenConfig::new(vec![secret]).unwrap());
-//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8787").await.unwrap();
-//! axum::serve(listener, app).await.unwrap();
+//!     .route(&webhook.route, post(order_paid))
+//!     .with_state(receiver);
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8787").await?;
+//! axum::serve(listener, app).await?;
+//! # Ok(())
 //! # }
 //! ```
 //!
 //! Secrets and tokens never reach a log: rejections are logged with `tracing` by status and
 //! reason only, never with the payload.
 //!
-//! The body limit is the config's (`with_max_body_bytes`); axum's `DefaultBodyLimit` layer does
-//! not apply, since the extractor reads the raw body itself. Serving on the open internet also
-//! wants timeouts and a bound on connections, which `hookschema serve` shows.
+//! The body limit is the receiver's (`with_max_body_bytes`); axum's `DefaultBodyLimit` layer
+//! does not apply, since the extractor reads the raw body itself. Serving on the open internet
+//! also wants timeouts and a bound on connections, which `hookschema serve` shows.
 
 mod auth;
 mod body;
-mod config;
 mod delivery;
+mod receiver;
 mod recent;
 mod rejection;
-mod webhook;
 
-pub use auth::Authenticate;
-pub use config::{
-    ComfyDeployConfig, Config, ConfigError, DEFAULT_MAX_BODY_BYTES, KaizenConfig, UrlToken,
-};
 pub use delivery::Delivery;
+pub use receiver::{ConfigError, DEFAULT_MAX_BODY_BYTES, Receiver};
 pub use recent::{Admission, Claim, RecentIds};
 pub use rejection::WebhookRejection;
-pub use webhook::Webhook;
 
-/// A Kaizen signing secret, for [`KaizenConfig::new`]: re-exported so that a receiver needs no
-/// other hookschema crate to configure one.
+/// What configuring a receiver takes besides this crate: the catalog of webhooks and their
+/// credentials, re-exported so that a receiver needs no other hookschema crate.
+pub use hookschema_catalog::{Auth, Catalog, CatalogError, Credentials, Webhook};
 pub use hookschema_signature::Secret;

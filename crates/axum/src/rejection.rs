@@ -3,8 +3,8 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use hookschema_models::comfydeploy::HttpValidationError;
-use hookschema_validate::Violation;
+use hookschema_catalog::RejectionFormat;
+use hookschema_validate::Invalid;
 use serde_json::json;
 
 /// A refused delivery. Every variant is logged (status and reason, never a secret) and answered
@@ -18,12 +18,13 @@ pub enum WebhookRejection {
     PayloadTooLarge { limit: usize },
     /// 415: the `Content-Type` is not JSON.
     UnsupportedMediaType { content_type: Option<String> },
-    /// 400: the body could not be read.
+    /// 400: the body could not be read, or a header is malformed.
     BadRequest { reason: String },
-    /// 422, ComfyDeploy: FastAPI's validation error body.
-    InvalidComfyDeploy(HttpValidationError),
-    /// 422, Kaizen: `{"errors": [{"instance_path", "schema_path", "message"}]}`.
-    InvalidKaizen(Vec<Violation>),
+    /// 422: the payload cannot be kept; answered in the webhook's rejection format.
+    Unprocessable {
+        format: RejectionFormat,
+        invalid: Invalid,
+    },
 }
 
 impl WebhookRejection {
@@ -33,21 +34,14 @@ impl WebhookRejection {
             WebhookRejection::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             WebhookRejection::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             WebhookRejection::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            WebhookRejection::InvalidComfyDeploy(_) | WebhookRejection::InvalidKaizen(_) => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            WebhookRejection::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
-}
 
-impl WebhookRejection {
-    /// One short line for the log: the reason, or the first violation and how many there are.
-    /// Never the payload, which can be large and hold personal data, and never a secret.
+    /// One short line for the log: the reason, or the first violation's pointer and message
+    /// and how many there are. Never the payload, which can be large and hold personal data,
+    /// and never a secret.
     fn summary(&self) -> String {
-        let first = |instance_path: &str, message: &str, count: usize| {
-            let message: String = message.chars().take(200).collect();
-            format!("{count} violation(s), first at {instance_path:?}: {message}")
-        };
         match self {
             WebhookRejection::Unauthorized { reason } | WebhookRejection::BadRequest { reason } => {
                 reason.clone()
@@ -56,12 +50,17 @@ impl WebhookRejection {
             WebhookRejection::UnsupportedMediaType { .. } => {
                 "not JSON by its Content-Type".to_owned()
             }
-            WebhookRejection::InvalidComfyDeploy(body) => match body.detail.first() {
-                Some(entry) => first(&format!("{:?}", entry.loc), &entry.msg, body.detail.len()),
-                None => "invalid".to_owned(),
-            },
-            WebhookRejection::InvalidKaizen(violations) => match violations.first() {
-                Some(v) => first(&v.instance_path, &v.message, violations.len()),
+            WebhookRejection::Unprocessable { invalid, .. } => match invalid.violations.first() {
+                Some(first) => {
+                    let message: String = first.message.chars().take(200).collect();
+                    let at = if first.instance_path.is_empty() {
+                        "(root)"
+                    } else {
+                        &first.instance_path
+                    };
+                    let count = invalid.violations.len();
+                    format!("{count} violation(s), first at {at}: {message}")
+                }
                 None => "invalid".to_owned(),
             },
         }
@@ -84,8 +83,7 @@ impl IntoResponse for WebhookRejection {
                 json!({ "error": format!("the Content-Type is {shown}, not application/json") })
             }
             WebhookRejection::BadRequest { reason } => json!({ "error": reason }),
-            WebhookRejection::InvalidComfyDeploy(body) => json!(body),
-            WebhookRejection::InvalidKaizen(errors) => json!({ "errors": errors }),
+            WebhookRejection::Unprocessable { format, invalid } => format.body(invalid),
         };
         tracing::warn!(status = status.as_u16(), reason = %self.summary(), "webhook refused");
         (status, Json(body)).into_response()

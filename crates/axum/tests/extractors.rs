@@ -1,20 +1,36 @@
 //! The extractors in a router, driven in-process: each kind of delivery gets its status and
-//! body, and the handler sees what was authenticated.
+//! body, and the handler sees what was authenticated. The receivers are built from the
+//! embedded catalog, as a service would build them.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use axum::routing::post;
 use axum::{Json, Router};
-use hookschema_axum::{ComfyDeployConfig, Delivery, KaizenConfig};
+use hookschema_axum::{Catalog, ConfigError, Credentials, Delivery, Receiver, Webhook};
+use hookschema_catalog::Auth;
 use hookschema_models::comfydeploy::WorkflowRunWebhookBody;
 use hookschema_models::kaizen::KaizenWebhookEvent;
-use hookschema_signature::{Secret, sign};
+use hookschema_signature::HmacScheme;
 use hookschema_validate::Schema;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
 const SECRET: &str = "dGVzdC1zaWduaW5nLWtleS0wMTIzNDU2Nzg5YWJjZGVm";
 const TOKEN: &str = "s3cr3t-url-token";
+
+type KaizenReceiver = Receiver<KaizenWebhookEvent>;
+type ComfyDeployReceiver = Receiver<WorkflowRunWebhookBody>;
+
+fn webhook(name: &str) -> &'static Webhook {
+    Catalog::embedded().webhook(name).unwrap()
+}
+
+fn kaizen_scheme() -> &'static HmacScheme {
+    match &webhook("kaizen/webhook-event").auth {
+        Auth::HmacSha256(scheme) => scheme,
+        other => panic!("{other:?}"),
+    }
+}
 
 async fn kaizen_handler(delivery: Delivery<KaizenWebhookEvent>) -> Json<Value> {
     Json(json!({
@@ -32,19 +48,19 @@ async fn comfydeploy_handler(delivery: Delivery<WorkflowRunWebhookBody>) -> Json
     }))
 }
 
-fn kaizen_app(config: KaizenConfig) -> Router {
+fn kaizen_app(receiver: KaizenReceiver) -> Router {
     Router::new()
         .route("/kaizen", post(kaizen_handler))
-        .with_state(config)
+        .with_state(receiver)
 }
 
-fn comfydeploy_app(config: ComfyDeployConfig) -> Router {
+fn comfydeploy_app(receiver: ComfyDeployReceiver) -> Router {
     Router::new()
         .route(
             "/comfydeploy",
             post(comfydeploy_handler).get(comfydeploy_handler),
         )
-        .with_state(config)
+        .with_state(receiver)
 }
 
 fn now() -> u64 {
@@ -54,15 +70,19 @@ fn now() -> u64 {
         .as_secs()
 }
 
+fn sign(id: &str, timestamp: u64, body: &[u8]) -> String {
+    let scheme = kaizen_scheme();
+    scheme.sign(&scheme.secret(SECRET).unwrap(), id, timestamp, body)
+}
+
 fn signed_request(body: &str, timestamp: u64) -> axum::http::request::Builder {
-    let secret = Secret::decode(SECRET).unwrap();
     Request::post("/kaizen")
         .header(header::CONTENT_TYPE, "application/json")
         .header("X-Webhooks-Id", "msg_1")
         .header("X-Webhooks-Timestamp", timestamp.to_string())
         .header(
             "X-Webhooks-Signature",
-            sign(&secret, "msg_1", timestamp, body.as_bytes()),
+            sign("msg_1", timestamp, body.as_bytes()),
         )
 }
 
@@ -78,8 +98,18 @@ async fn send(app: Router, request: Request<Body>) -> (StatusCode, Value) {
     )
 }
 
-fn kaizen_config() -> KaizenConfig {
-    KaizenConfig::new(vec![Secret::decode(SECRET).unwrap()]).unwrap()
+fn kaizen_config() -> KaizenReceiver {
+    let secret = kaizen_scheme().secret(SECRET).unwrap();
+    Receiver::new(
+        webhook("kaizen/webhook-event"),
+        Credentials::Secrets(vec![secret]),
+    )
+    .unwrap()
+}
+
+fn comfydeploy_config() -> ComfyDeployReceiver {
+    let webhook = webhook("comfydeploy/workflow-run-webhook-body");
+    Receiver::new(webhook, Credentials::Token(TOKEN.to_owned())).unwrap()
 }
 
 const EXECUTION: &str = r#"{"type":"execution.complete","data":{"id":"exec_1","status":"Completed","startTime":"2025-09-15T14:02:11Z"}}"#;
@@ -237,7 +267,7 @@ fn comfydeploy_request(method: &str, uri: &str, body: &str) -> Request<Body> {
 
 #[tokio::test]
 async fn comfydeploy_needs_the_url_token() {
-    let config = ComfyDeployConfig::new(TOKEN).unwrap();
+    let config = comfydeploy_config();
     let ok = comfydeploy_request(
         "POST",
         "/comfydeploy?target_events=run.output&token=s3cr3t-url-token",
@@ -267,11 +297,7 @@ async fn comfydeploy_needs_the_url_token() {
 #[tokio::test]
 async fn comfydeploy_get_retries_are_kept() {
     let request = comfydeploy_request("GET", "/comfydeploy?token=s3cr3t-url-token", RUN);
-    let (status, body) = send(
-        comfydeploy_app(ComfyDeployConfig::new(TOKEN).unwrap()),
-        request,
-    )
-    .await;
+    let (status, body) = send(comfydeploy_app(comfydeploy_config()), request).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["status"], "running");
 }
@@ -280,11 +306,7 @@ async fn comfydeploy_get_retries_are_kept() {
 async fn comfydeploy_invalid_payloads_get_fastapi_422() {
     let broken = r#"{"status":"running","progress":"half","run_id":"r1"}"#;
     let request = comfydeploy_request("POST", "/comfydeploy?token=s3cr3t-url-token", broken);
-    let (status, body) = send(
-        comfydeploy_app(ComfyDeployConfig::new(TOKEN).unwrap()),
-        request,
-    )
-    .await;
+    let (status, body) = send(comfydeploy_app(comfydeploy_config()), request).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         Schema::named("comfydeploy/http-validation-error")
@@ -305,11 +327,7 @@ async fn comfydeploy_invalid_payloads_get_fastapi_422() {
 async fn comfydeploy_drift_is_kept_with_its_violations() {
     let drifted = RUN.replace("running", "x-unknown-status");
     let request = comfydeploy_request("POST", "/comfydeploy?token=s3cr3t-url-token", &drifted);
-    let (status, body) = send(
-        comfydeploy_app(ComfyDeployConfig::new(TOKEN).unwrap()),
-        request,
-    )
-    .await;
+    let (status, body) = send(comfydeploy_app(comfydeploy_config()), request).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         body,
@@ -319,9 +337,7 @@ async fn comfydeploy_drift_is_kept_with_its_violations() {
 
 #[tokio::test]
 async fn a_request_without_the_token_is_refused_before_its_body_is_read() {
-    let config = ComfyDeployConfig::new(TOKEN)
-        .unwrap()
-        .with_max_body_bytes(16);
+    let config = comfydeploy_config().with_max_body_bytes(16);
     let request = comfydeploy_request("POST", "/comfydeploy", &"x".repeat(1024));
     let (status, _) = send(comfydeploy_app(config), request).await;
     assert_eq!(
@@ -343,9 +359,8 @@ async fn a_stale_kaizen_request_is_refused_before_its_body_is_read() {
 
 #[tokio::test]
 async fn repeated_signature_headers_are_one_list_and_repeated_ids_are_refused() {
-    let secret = Secret::decode(SECRET).unwrap();
     let timestamp = now();
-    let good = sign(&secret, "msg_1", timestamp, EXECUTION.as_bytes());
+    let good = sign("msg_1", timestamp, EXECUTION.as_bytes());
     let request = Request::post("/kaizen")
         .header(header::CONTENT_TYPE, "application/json")
         .header("X-Webhooks-Id", "msg_1")
@@ -381,11 +396,7 @@ async fn a_flood_of_violations_is_reported_bounded() {
         r#"{{"run_id":"r1","status":"running","live_status":null,"outputs":[{{"id":"b7e21c44-0f3a-4d8e-a1b2-6c9d0e7f8a11","run_id":"b7e21c44-0f3a-4d8e-a1b2-6c9d0e7f8a11","node_meta":null,"created_at":"2025-01-01T00:00:00Z","updated_at":"2025-01-01T00:00:00Z","data":{{"images":[{items}]}}}}]}}"#
     );
     let request = comfydeploy_request("POST", "/comfydeploy?token=s3cr3t-url-token", &broken);
-    let (status, body) = send(
-        comfydeploy_app(ComfyDeployConfig::new(TOKEN).unwrap().strict(true)),
-        request,
-    )
-    .await;
+    let (status, body) = send(comfydeploy_app(comfydeploy_config().strict(true)), request).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     // Each violation becomes one FastAPI entry per alternative (MediaItem, str, bool).
     assert_eq!(body["detail"].as_array().unwrap().len(), 100 * 3);
@@ -393,16 +404,57 @@ async fn a_flood_of_violations_is_reported_bounded() {
 
 #[test]
 fn configs_never_show_their_secrets() {
-    let secret = Secret::decode(SECRET).unwrap();
-    let shown = format!(
-        "{:?} {:?}",
-        KaizenConfig::new(vec![secret]).unwrap(),
-        ComfyDeployConfig::new(TOKEN).unwrap()
-    );
+    let shown = format!("{:?} {:?}", kaizen_config(), comfydeploy_config());
     assert!(!shown.contains(TOKEN) && !shown.contains(SECRET), "{shown}");
     // The decoded key is `test-signing-key-0123456789abcdef`: neither as text nor as bytes.
     assert!(
         !shown.contains("test-signing-key") && !shown.contains("116, 101, 115, 116"),
         "{shown}"
     );
+}
+
+/// A receiver takes the credentials its webhook's authentication needs, and refuses a
+/// configuration that would let anyone in or no one.
+#[test]
+fn a_receiver_that_would_let_anyone_in_or_no_one_is_refused() {
+    let kaizen = webhook("kaizen/webhook-event");
+    let comfydeploy = webhook("comfydeploy/workflow-run-webhook-body");
+    let refused = |result: Result<KaizenReceiver, ConfigError>| result.unwrap_err().to_string();
+    assert!(
+        refused(Receiver::new(kaizen, Credentials::Secrets(Vec::new())))
+            .contains("no signing secret")
+    );
+    assert!(refused(Receiver::new(kaizen, Credentials::None)).contains("takes signing secrets"));
+    assert!(
+        refused(Receiver::new(
+            comfydeploy,
+            Credentials::Token(String::new())
+        ))
+        .contains("empty")
+    );
+    assert!(
+        refused(Receiver::new(comfydeploy, Credentials::Secrets(Vec::new())))
+            .contains("takes a URL token")
+    );
+}
+
+/// The answers are the vendor file's: a handler that stores the delivery answers with them.
+#[tokio::test]
+async fn deliveries_answer_as_the_vendor_file_says() {
+    let app = Router::new()
+        .route(
+            "/comfydeploy",
+            post(|delivery: Delivery<WorkflowRunWebhookBody>| async move { delivery.success() }),
+        )
+        .with_state(comfydeploy_config());
+    let request = comfydeploy_request("POST", "/comfydeploy?token=s3cr3t-url-token", RUN);
+    let (status, body) = send(app, request).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        &body,
+        &webhook("comfydeploy/workflow-run-webhook-body")
+            .success
+            .body
+    );
+    assert_eq!(body, json!({"status": "ok"}));
 }

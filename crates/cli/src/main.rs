@@ -1,14 +1,15 @@
-//! `hookschema`: validate, parse, verify and list webhook payloads against hookschema's schemas.
+//! `hookschema`: validate, parse, sign, verify and receive webhook payloads against a catalog of
+//! schemas and vendor files: the one built in, or a folder given with `--schemas`.
 //!
-//! Exit codes (README.md, "The `hookschema` command"): 0 when every input is valid (or authentic), 1 when any input is
-//! invalid (input that is not JSON included) or not authentic, 2 on a usage or I/O error.
+//! Exit codes (README.md, "The `hookschema` command"): 0 when every input is valid (or
+//! authentic), 1 when any input is invalid (input that is not JSON included) or not authentic,
+//! 2 on a usage or I/O error.
 
 mod input;
 mod ndjson;
 mod outcome;
 mod parse;
 mod schemas;
-mod secrets;
 mod serve;
 mod validate;
 mod verify;
@@ -17,8 +18,8 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::builder::PossibleValuesParser;
 use clap::{Parser, Subcommand, ValueEnum};
+use hookschema_catalog::Catalog;
 
 use crate::outcome::Outcome;
 
@@ -26,9 +27,14 @@ use crate::outcome::Outcome;
 #[command(
     name = "hookschema",
     version,
-    about = "Validate, parse, verify and list webhook payloads"
+    about = "Validate, parse, sign, verify and receive webhook payloads"
 )]
 struct Cli {
+    /// A folder of schemas and vendor files laid out as hookschema's `schemas/` (one folder
+    /// per vendor: `<name>.schema.json` files and a `vendor.json`), read instead of the built-in
+    /// one.
+    #[arg(long, global = true, env = "HOOKSCHEMA_SCHEMAS", value_name = "DIR")]
+    schemas: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -37,7 +43,8 @@ struct Cli {
 enum Command {
     /// Check payloads strictly against a schema, reporting every error with its JSON Pointer.
     Validate {
-        #[arg(long, value_parser = schema_names())]
+        /// The schema's name: `<vendor>/<name>` (`hookschema schemas` lists them).
+        #[arg(long)]
         schema: String,
         /// How to report each input.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -56,30 +63,23 @@ enum Command {
         /// Payload files; none, or `-`, reads standard input.
         files: Vec<PathBuf>,
     },
-    /// Decode payloads into the typed models and print what the models keep, as JSON.
+    /// Decode payloads into the typed models built into this binary and print what they keep,
+    /// as JSON.
     Parse {
-        #[arg(long, value_parser = schema_names())]
+        #[arg(long)]
         schema: String,
         /// Payload files; none, or `-`, reads standard input.
         files: Vec<PathBuf>,
     },
     /// List the schemas with their `$id`.
     Schemas,
-    /// Check a delivery's signature on its raw body.
-    #[command(subcommand)]
-    Verify(Vendor<verify::VerifyArgs>),
+    /// Check a delivery's signature on its raw body, as the vendor's file says it is signed.
+    Verify(verify::VerifyArgs),
     /// Sign a body as the vendor would, printing the headers to send with it.
-    #[command(subcommand)]
-    Sign(Vendor<verify::SignArgs>),
-    /// Receive both vendors' webhooks over HTTP, writing each accepted delivery as a JSON line.
+    Sign(verify::SignArgs),
+    /// Receive every configured vendor's webhooks over HTTP, writing each accepted delivery as
+    /// a JSON line.
     Serve(serve::ServeArgs),
-}
-
-/// The vendors that sign their webhooks.
-#[derive(Subcommand)]
-enum Vendor<A: clap::Args> {
-    /// Kaizen Automation: `X-Webhooks-Id`, `X-Webhooks-Timestamp`, `X-Webhooks-Signature`.
-    Kaizen(A),
 }
 
 /// How `validate` reports each input.
@@ -89,7 +89,7 @@ pub enum Format {
     Text,
     /// One JSON object per input: `{"file", "valid", "errors": [{"instance_path", "schema_path", "message"}]}`.
     Json,
-    /// One FastAPI 422 body per input (`comfydeploy/http-validation-error`).
+    /// One FastAPI 422 body per input (`{"detail": [{"loc", "msg", "type"}]}`).
     Fastapi,
 }
 
@@ -98,15 +98,29 @@ fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
 }
 
-/// The `--schema` values: the embedded schemas' names, so clap lists them on a typo.
-fn schema_names() -> PossibleValuesParser {
-    PossibleValuesParser::new(hookschema_models::SCHEMAS.iter().map(|s| s.name))
-}
-
 fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let catalog = match &cli.schemas {
+        Some(dir) => match Catalog::load(dir) {
+            Ok(catalog) => catalog,
+            Err(error) => {
+                eprintln!("hookschema: {error}");
+                return Outcome::Error.exit_code();
+            }
+        },
+        None => Catalog::embedded().clone(),
+    };
     // Not `stdout().lock()`: the receiver writes to standard output from other threads.
     let mut out = io::BufWriter::new(io::stdout());
-    let result = match Cli::parse().command {
+    let result = run(&catalog, cli.command, &mut out);
+    let outcome = result
+        .and_then(|outcome| out.flush().map(|()| outcome))
+        .unwrap_or_else(|error| Outcome::from_write_error(&error));
+    outcome.exit_code()
+}
+
+fn run(catalog: &Catalog, command: Command, out: &mut impl Write) -> io::Result<Outcome> {
+    match command {
         Command::Validate {
             schema,
             format,
@@ -115,33 +129,54 @@ fn main() -> ExitCode {
             max_errors,
             files,
         } => {
-            let schema = hookschema_validate::Schema::named(&schema)
-                .expect("clap checked the schema name")
-                .limit_violations(if max_errors == 0 {
-                    usize::MAX
-                } else {
-                    max_errors
-                });
+            let Some(schema) = known_schema(catalog, &schema) else {
+                return Ok(Outcome::Error);
+            };
+            let schema = schema.clone().limit_violations(if max_errors == 0 {
+                usize::MAX
+            } else {
+                max_errors
+            });
             with_files(&files, |files| {
                 if ndjson {
-                    ndjson::run(&mut out, schema, format, files, jobs)
+                    ndjson::run(out, schema, format, files, jobs)
                 } else {
-                    validate::run(&mut out, schema, format, files)
+                    validate::run(out, &schema, format, files)
                 }
             })
         }
         Command::Parse { schema, files } => {
-            with_files(&files, |files| parse::run(&mut out, &schema, files))
+            let Some(schema) = known_schema(catalog, &schema) else {
+                return Ok(Outcome::Error);
+            };
+            let Some(models) = schema.embedded() else {
+                eprintln!(
+                    "hookschema: {} has no typed models in this build: `parse` decodes with the \
+                     models generated into hookschema; `validate` checks any schema",
+                    schema.name()
+                );
+                return Ok(Outcome::Error);
+            };
+            with_files(&files, |files| parse::run(out, models, files))
         }
-        Command::Schemas => schemas::run(&mut out),
-        Command::Verify(Vendor::Kaizen(args)) => verify::run_verify(&mut out, &args),
-        Command::Sign(Vendor::Kaizen(args)) => verify::run_sign(&mut out, &args),
-        Command::Serve(args) => Ok(serve::run(&args)),
-    };
-    let outcome = result
-        .and_then(|outcome| out.flush().map(|()| outcome))
-        .unwrap_or_else(|error| Outcome::from_write_error(&error));
-    outcome.exit_code()
+        Command::Schemas => schemas::run(out, catalog),
+        Command::Verify(args) => verify::run_verify(out, catalog, &args),
+        Command::Sign(args) => verify::run_sign(out, catalog, &args),
+        Command::Serve(args) => Ok(serve::run(catalog, &args)),
+    }
+}
+
+/// The catalog's schema called `name`, or `None` after saying which ones there are.
+fn known_schema<'c>(catalog: &'c Catalog, name: &str) -> Option<&'c hookschema_validate::Schema> {
+    let found = catalog.schema(name);
+    if found.is_none() {
+        let known: Vec<&str> = catalog.schemas().iter().map(|s| s.name()).collect();
+        eprintln!(
+            "hookschema: unknown schema `{name}`; known: {}",
+            known.join(", ")
+        );
+    }
+    found
 }
 
 /// Runs `command` on the files to read, or fails with a usage error.

@@ -57,13 +57,17 @@ pub fn run(
     let reader = thread::spawn(move || read_chunks(input, &chunks, &reusable));
     // Compile while the reader fills the first chunks, rather than in a worker the others wait
     // for.
-    schema.compile();
+    schema.prepare();
     let chunk_queue = Arc::new(Mutex::new(chunk_queue));
     let workers: Vec<_> = (0..jobs)
         .map(|_| {
-            let (chunk_queue, results, spent) =
-                (Arc::clone(&chunk_queue), results.clone(), spent.clone());
-            thread::spawn(move || check_chunks(schema, &chunk_queue, &results, &spent))
+            let (schema, chunk_queue, results, spent) = (
+                schema.clone(),
+                Arc::clone(&chunk_queue),
+                results.clone(),
+                spent.clone(),
+            );
+            thread::spawn(move || check_chunks(&schema, &chunk_queue, &results, &spent))
         })
         .collect();
     drop((results, spent));
@@ -193,7 +197,7 @@ fn read_chunks(
 
 /// Validates chunks until there are no more.
 fn check_chunks(
-    schema: Schema,
+    schema: &Schema,
     chunks: &Mutex<Receiver<Chunk>>,
     results: &SyncSender<Checked>,
     spent: &SyncSender<Vec<u8>>,

@@ -8,8 +8,7 @@ use hookschema_models::SchemaFile;
 use crate::input::read;
 use crate::outcome::Outcome;
 
-pub fn run(out: &mut impl Write, schema: &str, files: &[PathBuf]) -> io::Result<Outcome> {
-    let schema = SchemaFile::named(schema).expect("clap checked the schema name");
+pub fn run(out: &mut impl Write, schema: &SchemaFile, files: &[PathBuf]) -> io::Result<Outcome> {
     let mut worst = Outcome::Valid;
     for file in files {
         let outcome = match read(file) {

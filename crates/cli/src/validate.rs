@@ -3,7 +3,8 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use hookschema_validate::{Invalid, Schema, Violation, http_validation_error};
+use hookschema_catalog::rejection::http_validation_error;
+use hookschema_validate::{Invalid, Schema, Violation};
 use serde::Serialize;
 
 use crate::Format;
@@ -12,7 +13,7 @@ use crate::outcome::Outcome;
 
 pub fn run(
     out: &mut impl Write,
-    schema: Schema,
+    schema: &Schema,
     format: Format,
     files: &[PathBuf],
 ) -> io::Result<Outcome> {
@@ -45,7 +46,7 @@ pub fn run(
 
 fn report(
     out: &mut impl Write,
-    schema: Schema,
+    schema: &Schema,
     format: Format,
     input: &Input,
 ) -> io::Result<Outcome> {

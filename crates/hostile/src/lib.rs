@@ -4,8 +4,8 @@
 //!
 //! - [`check_validate`]: strict validation of raw bytes against every schema;
 //! - [`check_parse`]: the forgiving models, and what they keep of a payload;
-//! - [`check_verify`]: Kaizen signatures, on any headers and body;
-//! - [`check_receive`]: a raw HTTP request through the axum extractors of both vendors.
+//! - [`check_verify`]: every signing scheme of the catalog, on any headers and body;
+//! - [`check_receive`]: a raw HTTP request through the axum extractor of every webhook.
 //!
 //! Each panics when an invariant breaks: that is what a fuzzer reports.
 //!
@@ -16,10 +16,11 @@ pub mod load;
 mod process;
 mod receiver;
 mod seeds;
+pub mod sender;
 mod targets;
 
 pub use process::Serve;
 
-pub use receiver::{NOW, SECRET, TOKEN, comfydeploy_request, kaizen_request};
 pub use seeds::{Target, seeds};
+pub use sender::{NOW, SECRET, TOKEN};
 pub use targets::{check_parse, check_receive, check_validate, check_verify};

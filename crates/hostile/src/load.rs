@@ -1,7 +1,8 @@
 //! A load generator for `hookschema serve --strict`: a mix of valid, invalid and forged
-//! deliveries from both vendors, sent over keep-alive connections on 127.0.0.1, then half the
-//! valid Kaizen ones again as the vendor's retries. [`Plan::audit`] holds the output against the
-//! plan: every valid delivery written exactly once, nothing else written.
+//! deliveries of every webhook of the embedded catalog, made from its examples and sent over
+//! keep-alive connections on 127.0.0.1, then half the valid ones of webhooks with delivery ids
+//! again as their senders' retries. [`Plan::audit`] holds the output against the plan: every
+//! valid delivery written exactly once, nothing else written.
 //!
 //! Shared by the bounded test in `crates/cli/tests/serve/` and the `load` binary that measures
 //! throughput and latency for BENCHMARKS.md.
@@ -14,8 +15,8 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use futures_util::future::join_all;
+use hookschema_catalog::{Catalog, Webhook};
 use hookschema_fixtures::Fixture;
-use hookschema_signature::{Secret, sign};
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1;
 use hyper_util::rt::TokioIo;
@@ -23,14 +24,14 @@ use serde::Deserialize;
 use serde_json::Value;
 use tokio::net::TcpStream;
 
-use crate::{SECRET, TOKEN};
+use crate::sender::{Request, authentic, forged};
 
 /// What a delivery is, and so what the receiver must answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
     /// Authentic and valid: `200 {"status":"ok"}`, written once.
     Valid,
-    /// A valid Kaizen delivery sent again with its id: `200 {"status":"duplicate"}`.
+    /// A valid delivery sent again with its id: 200 with the webhook's duplicate answer.
     Retry,
     /// Authentic but breaking the schema (an invalid example): `422`, not written.
     Invalid,
@@ -39,11 +40,11 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// The status and, for acknowledgements, the `status` field of the answer.
-    fn expected(self) -> (u16, Option<&'static str>) {
+    /// The status, and for acknowledgements the answer, `webhook`'s vendor file declares.
+    fn expected(self, webhook: &Webhook) -> (u16, Option<&Value>) {
         match self {
-            Kind::Valid => (200, Some("ok")),
-            Kind::Retry => (200, Some("duplicate")),
+            Kind::Valid => (200, Some(&webhook.success.body)),
+            Kind::Retry => (200, Some(&webhook.success.duplicate)),
             Kind::Invalid => (422, None),
             Kind::Forged => (401, None),
         }
@@ -54,12 +55,11 @@ impl Kind {
 #[derive(Debug, Clone)]
 struct Shot {
     kind: Kind,
-    /// Path and query.
-    target: String,
-    headers: Vec<(&'static str, String)>,
-    body: Bytes,
-    /// How its record is found in the output: `kaizen:<delivery id>` or
-    /// `comfydeploy:<run_id>`. Only valid deliveries are written.
+    /// The webhook it is for, by its index among the catalog's.
+    webhook: usize,
+    request: Request,
+    /// How its record is found in the output: `<vendor>:<delivery id>`, or for a webhook
+    /// without ids `<vendor>:<the body's x-load>`. Only valid deliveries are written.
     key: Option<String>,
 }
 
@@ -70,82 +70,71 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// `count` deliveries, then the retries: of every ten, six valid (the two vendors in turn),
-    /// two invalid, two forged; half the valid Kaizen deliveries are retried. Kaizen signatures
-    /// are made for `now` (Unix seconds), so the plan must be sent within the receiver's
-    /// tolerance of it.
+    /// `count` deliveries, then the retries: of every ten, six valid, two invalid, two forged,
+    /// the webhooks of the embedded catalog in turn; half the valid deliveries of webhooks that
+    /// carry ids are retried. Each valid body is an example with `"x-load": "load_<n>"` added
+    /// (schemas leave objects open), so each delivery is its own. Signatures are made for `now`
+    /// (Unix seconds), so the plan must be sent within the receiver's tolerance of it.
     pub fn new(count: usize, now: u64) -> Plan {
         let fixtures = hookschema_fixtures::all();
-        let pick = |vendor: &str, valid: bool| -> Vec<Fixture> {
+        let webhooks: Vec<&Webhook> = Catalog::embedded().webhooks().collect();
+        let examples = |webhook: &Webhook, valid: bool| -> Vec<Fixture> {
             fixtures
                 .iter()
-                .filter(|f| f.vendor == vendor && f.is_valid() == valid)
+                .filter(|f| f.schema == webhook.name() && f.is_valid() == valid)
                 .cloned()
                 .collect()
         };
-        let (kaizen_valid, kaizen_invalid) = (pick("kaizen", true), pick("kaizen", false));
-        let (comfy_valid, comfy_invalid) = (pick("comfydeploy", true), pick("comfydeploy", false));
-        let secret = Secret::decode(SECRET).expect("the harness secret decodes");
-        let kaizen = |id: String, body: Bytes, signed: &[u8], kind: Kind| {
-            let signature = sign(&secret, &id, now, signed);
-            Shot {
-                kind,
-                target: "/kaizen".to_owned(),
-                headers: vec![
-                    ("x-webhooks-id", id.clone()),
-                    ("x-webhooks-timestamp", now.to_string()),
-                    ("x-webhooks-signature", signature),
-                ],
-                body,
-                key: (kind == Kind::Valid).then(|| format!("kaizen:{id}")),
-            }
-        };
-        let comfydeploy = |token: &str, body: Bytes, key: Option<String>, kind: Kind| Shot {
-            kind,
-            target: format!("/comfydeploy?token={token}"),
-            headers: Vec::new(),
-            body,
-            key,
-        };
+        let valid: Vec<Vec<Fixture>> = webhooks.iter().map(|w| examples(w, true)).collect();
+        let invalid: Vec<Vec<Fixture>> = webhooks.iter().map(|w| examples(w, false)).collect();
+        let forgeable: Vec<usize> = (0..webhooks.len())
+            .filter(|&w| forged(webhooks[w], "x", now, b"{}").is_some())
+            .collect();
 
         let mut shots = Vec::with_capacity(count + count / 20);
         let mut retries = Vec::new();
         for n in 0..count {
             let id = format!("load_{n}");
-            let nth =
-                |examples: &[Fixture]| Bytes::from(examples[n % examples.len()].bytes.clone());
+            let round = n / 10;
             let shot = match n % 10 {
-                0 | 2 | 4 => {
-                    let body = nth(&kaizen_valid);
-                    let shot = kaizen(id, body.clone(), &body, Kind::Valid);
-                    if n % 4 == 0 {
+                0..=5 => {
+                    let w = (round * 6 + n % 10) % webhooks.len();
+                    let webhook = webhooks[w];
+                    let body = with_load_id(&valid[w][n % valid[w].len()], &id);
+                    let key = webhook.delivery_id.is_some().then(|| id.clone());
+                    let shot = Shot {
+                        kind: Kind::Valid,
+                        webhook: w,
+                        request: authentic(webhook, &id, now, &body),
+                        key: Some(format!("{}:{}", webhook.vendor, key.unwrap_or(id))),
+                    };
+                    if shot_retried(webhook, n) {
                         let mut retry = shot.clone();
                         (retry.kind, retry.key) = (Kind::Retry, None);
                         retries.push(retry);
                     }
                     shot
                 }
-                1 | 3 | 5 => {
-                    let run_id = format!("load-run-{n}");
-                    let body = with_run_id(&comfy_valid[n % comfy_valid.len()], &run_id);
-                    comfydeploy(
-                        TOKEN,
-                        body,
-                        Some(format!("comfydeploy:{run_id}")),
-                        Kind::Valid,
-                    )
+                6 | 7 => {
+                    let w = (round * 2 + n % 10) % webhooks.len();
+                    let example = &invalid[w][n % invalid[w].len()];
+                    Shot {
+                        kind: Kind::Invalid,
+                        webhook: w,
+                        request: authentic(webhooks[w], &id, now, &example.bytes),
+                        key: None,
+                    }
                 }
-                6 => {
-                    let body = nth(&kaizen_invalid);
-                    kaizen(id, body.clone(), &body, Kind::Invalid)
+                _ => {
+                    let w = forgeable[(round * 2 + n % 10) % forgeable.len()];
+                    let body = &valid[w][n % valid[w].len()].bytes;
+                    Shot {
+                        kind: Kind::Forged,
+                        webhook: w,
+                        request: forged(webhooks[w], &id, now, body).expect("forgeable"),
+                        key: None,
+                    }
                 }
-                7 => comfydeploy(TOKEN, nth(&comfy_invalid), None, Kind::Invalid),
-                8 => {
-                    // Signed for other bytes than those sent: the body was tampered with.
-                    let body = nth(&kaizen_valid);
-                    kaizen(id, body, b"{}", Kind::Forged)
-                }
-                _ => comfydeploy("not-the-token", nth(&comfy_valid), None, Kind::Forged),
             };
             shots.push(shot);
         }
@@ -180,27 +169,26 @@ impl Plan {
             answers: BTreeMap::new(),
             wrong: Vec::new(),
         };
+        let webhooks: Vec<&Webhook> = Catalog::embedded().webhooks().collect();
         for (shot, outcome) in self.shots.iter().zip(outcomes) {
+            let target = &shot.request.target;
             match outcome {
                 Ok((status, answer, latency)) => {
                     report.latencies.push(latency);
                     *report.answers.entry((shot.kind, status)).or_default() += 1;
-                    let (want, field) = shot.kind.expected();
-                    let said = serde_json::from_slice::<Value>(&answer)
-                        .ok()
-                        .and_then(|v| v["status"].as_str().map(str::to_owned));
-                    if status != want || field.is_some_and(|f| said.as_deref() != Some(f)) {
+                    let (want, body) = shot.kind.expected(webhooks[shot.webhook]);
+                    let said = serde_json::from_slice::<Value>(&answer).ok();
+                    if status != want || body.is_some_and(|b| said.as_ref() != Some(b)) {
                         report.wrong.push(format!(
-                            "{:?} {}: got {status} {}",
+                            "{:?} {target}: got {status} {}",
                             shot.kind,
-                            shot.target,
                             String::from_utf8_lossy(&answer)
                         ));
                     }
                 }
                 Err(error) => report
                     .wrong
-                    .push(format!("{:?} {}: {error}", shot.kind, shot.target)),
+                    .push(format!("{:?} {target}: {error}", shot.kind)),
             }
         }
         report.latencies.sort_unstable();
@@ -239,11 +227,17 @@ impl Plan {
     }
 }
 
-/// `example` with its `run_id` set to `run_id`: each ComfyDeploy delivery is then its own.
-fn with_run_id(example: &Fixture, run_id: &str) -> Bytes {
+/// Whether the valid delivery `n` of `webhook` is sent again: half of those of webhooks that
+/// carry delivery ids, a retry of which must be recognised.
+fn shot_retried(webhook: &Webhook, n: usize) -> bool {
+    webhook.delivery_id.is_some() && (n / 10).is_multiple_of(2)
+}
+
+/// `example` with `"x-load": id` added at its top, so each delivery is its own.
+fn with_load_id(example: &Fixture, id: &str) -> Vec<u8> {
     let mut body: Value = serde_json::from_slice(&example.bytes).expect("examples are JSON");
-    body["run_id"] = Value::from(run_id);
-    Bytes::from(serde_json::to_vec(&body).expect("a value serialises"))
+    body["x-load"] = Value::from(id);
+    serde_json::to_vec(&body).expect("a value serialises")
 }
 
 /// The fields of an output line that identify its delivery.
@@ -258,7 +252,7 @@ impl Record {
     fn key(&self) -> String {
         let id = match &self.delivery_id {
             Some(id) => id.as_str(),
-            None => self.body["run_id"].as_str().unwrap_or_default(),
+            None => self.body["x-load"].as_str().unwrap_or_default(),
         };
         format!("{}:{id}", self.vendor)
     }
@@ -319,14 +313,16 @@ async fn connect(addr: SocketAddr) -> Result<http1::SendRequest<Full<Bytes>>, St
 }
 
 async fn exchange(sender: &mut http1::SendRequest<Full<Bytes>>, shot: &Shot) -> Outcome {
-    let mut request = hyper::Request::post(shot.target.as_str())
+    let mut request = hyper::Request::builder()
+        .method(shot.request.method.as_str())
+        .uri(shot.request.target.as_str())
         .header("host", "127.0.0.1")
         .header("content-type", "application/json");
-    for (name, value) in &shot.headers {
-        request = request.header(*name, value);
+    for (name, value) in &shot.request.headers {
+        request = request.header(name.as_str(), value);
     }
     let request = request
-        .body(Full::new(shot.body.clone()))
+        .body(Full::new(shot.request.body.clone()))
         .map_err(|e| e.to_string())?;
     let started = Instant::now();
     sender.ready().await.map_err(|e| e.to_string())?;
@@ -398,15 +394,18 @@ mod tests {
     fn perfect(plan: &Plan) -> Vec<String> {
         plan.shots
             .iter()
-            .filter_map(|shot| {
-                let (vendor, id) = shot.key.as_deref()?.split_once(':')?;
-                let (delivery_id, body) = match vendor {
-                    "kaizen" => (Value::from(id), serde_json::json!({})),
-                    _ => (Value::Null, serde_json::json!({ "run_id": id })),
+            .filter(|shot| shot.kind == Kind::Valid)
+            .map(|shot| {
+                let (vendor, id) = shot.key.as_deref().unwrap().split_once(':').unwrap();
+                let with_id = shot.request.headers.iter().any(|(_, value)| value == id);
+                let body: Value = serde_json::from_slice(&shot.request.body).unwrap();
+                let delivery_id = if with_id {
+                    Value::from(id)
+                } else {
+                    Value::Null
                 };
-                let record =
-                    serde_json::json!({"vendor": vendor, "delivery_id": delivery_id, "body": body});
-                Some(record.to_string())
+                serde_json::json!({"vendor": vendor, "delivery_id": delivery_id, "body": body})
+                    .to_string()
             })
             .collect()
     }
@@ -416,13 +415,19 @@ mod tests {
         let plan = Plan::new(40, 0);
         let kinds: Vec<Kind> = plan.shots.iter().map(|s| s.kind).collect();
         let count = |kind| kinds.iter().filter(|k| **k == kind).count();
+        let retries = count(Kind::Retry);
         assert_eq!(
-            [Kind::Valid, Kind::Invalid, Kind::Forged, Kind::Retry].map(count),
-            [24, 8, 8, 6]
+            [Kind::Valid, Kind::Invalid, Kind::Forged].map(count),
+            [24, 8, 8]
         );
+        assert!((1..=12).contains(&retries), "{retries} retries");
         let first_retry = kinds.iter().position(|k| *k == Kind::Retry).unwrap();
         assert!(kinds[first_retry..].iter().all(|k| *k == Kind::Retry));
-        assert_eq!(plan.len(), 46);
+        assert_eq!(plan.len(), 40 + retries);
+        // Every webhook of the catalog is sent valid deliveries.
+        let sent: std::collections::BTreeSet<usize> =
+            plan.shots.iter().map(|s| s.webhook).collect();
+        assert_eq!(sent.len(), Catalog::embedded().webhooks().count());
     }
 
     #[test]
@@ -434,7 +439,9 @@ mod tests {
         let mut wrong = lines.clone();
         let missing = wrong.remove(0);
         wrong.push(wrong[0].clone());
-        wrong.push(r#"{"vendor":"kaizen","delivery_id":"load_8","body":{}}"#.to_owned());
+        let unplanned =
+            serde_json::json!({"vendor": "somebody", "delivery_id": "load_8", "body": {}});
+        wrong.push(unplanned.to_string());
         wrong.push("not json".to_owned());
         let problems = plan.audit(&wrong.join("\n"));
         let key: Record = serde_json::from_str(&missing).unwrap();
@@ -449,7 +456,7 @@ mod tests {
         assert!(
             problems
                 .iter()
-                .any(|p| p.ends_with("kaizen:load_8 was not to be written"))
+                .any(|p| p.ends_with("somebody:load_8 was not to be written"))
         );
         assert!(problems.iter().any(|p| p.contains("not a record")));
         assert_eq!(problems.len(), 4, "{problems:?}");

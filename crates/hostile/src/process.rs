@@ -1,32 +1,40 @@
 //! `hookschema serve` as a child process, for the tests and the load generator that talk to it
-//! over real sockets: started with the harness's secret and token, its address read from its
-//! first line, its log kept, and killed when dropped so that a failing test leaves no server.
+//! over real sockets: started with the harness's credentials for every webhook, its address read
+//! from its first line, its log kept, and killed when dropped so that a failing test leaves no
+//! server.
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::thread::JoinHandle;
 
-use crate::{SECRET, TOKEN};
+use hookschema_catalog::Catalog;
+
+use crate::sender::give_credentials;
 
 /// A running `hookschema serve`.
 pub struct Serve {
     child: Child,
     addr: SocketAddr,
+    first: String,
     log: Option<JoinHandle<String>>,
 }
 
 impl Serve {
-    /// Runs `command`, a `hookschema serve --addr 127.0.0.1:0 …`, trusting [`SECRET`] for
-    /// Kaizen and [`TOKEN`] for ComfyDeploy, and waits until it listens.
+    /// Runs `command`, a `hookschema serve --addr 127.0.0.1:0 …` of the embedded catalog,
+    /// with the harness's credentials, and waits until it listens.
     ///
     /// # Panics
     ///
     /// When the server does not start: the caller is a test or a benchmark, which cannot go on.
-    pub fn launch(mut command: Command) -> Serve {
+    pub fn launch(command: Command) -> Serve {
+        Serve::launch_with(command, Catalog::embedded())
+    }
+
+    /// [`Serve::launch`] for a server of `catalog` (given to it with `--schemas`).
+    pub fn launch_with(mut command: Command, catalog: &Catalog) -> Serve {
+        give_credentials(&mut command, catalog);
         let mut child = command
-            .env("HOOKSCHEMA_KAIZEN_SECRET", SECRET)
-            .env("HOOKSCHEMA_COMFYDEPLOY_TOKEN", TOKEN)
             .stderr(Stdio::piped())
             .spawn()
             .expect("`hookschema serve` starts");
@@ -38,6 +46,7 @@ impl Serve {
         let addr = first
             .trim()
             .strip_prefix("hookschema: listening on http://")
+            .and_then(|rest| rest.split_whitespace().next())
             .and_then(|addr| addr.parse().ok())
             .unwrap_or_else(|| panic!("`hookschema serve` did not start: {first}"));
         // Keep draining stderr, so the server never blocks on a full pipe; keep it for checks.
@@ -52,6 +61,7 @@ impl Serve {
         Serve {
             child,
             addr,
+            first,
             log: Some(log),
         }
     }
@@ -89,6 +99,11 @@ impl Serve {
             .parse()
             .ok()?;
         Some(kib * 1024)
+    }
+
+    /// Its first line: where it listens, and which routes are on and off.
+    pub fn first_line(&self) -> &str {
+        &self.first
     }
 
     /// Stops the server and returns what it logged after its first line.

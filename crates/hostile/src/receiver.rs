@@ -1,56 +1,52 @@
-//! A receiver for both vendors, served over an in-memory connection: raw request bytes in, the
-//! response's status out, through hyper's HTTP/1.1 parser and the axum extractors, as a request
-//! from the network goes.
+//! Every webhook of the embedded catalog, received over an in-memory connection: raw request
+//! bytes in, the response's status out, through hyper's HTTP/1.1 parser and the axum extractor,
+//! as a request from the network goes.
 
 use std::sync::LazyLock;
 
 use axum::Router;
-use axum::routing::post;
-use hookschema_axum::{ComfyDeployConfig, Delivery, KaizenConfig};
-use hookschema_models::comfydeploy::WorkflowRunWebhookBody;
-use hookschema_models::kaizen::KaizenWebhookEvent;
-use hookschema_signature::{Secret, sign};
+use axum::extract::State;
+use axum::routing::{MethodFilter, on};
+use hookschema_axum::{Delivery, Receiver};
+use hookschema_catalog::Catalog;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
+use serde::de::IgnoredAny;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// The Kaizen signing secret the receiver trusts (base64url).
-pub const SECRET: &str = "dGVzdC1zaWduaW5nLWtleS0wMTIzNDU2Nzg5YWJjZGVm";
-/// The ComfyDeploy URL token the receiver trusts.
-pub const TOKEN: &str = "hostile-url-token";
-/// When the seeds were signed, in Unix seconds. The receiver accepts any timestamp, so that a
-/// signed seed stays valid: time is the one input a fuzzer cannot send.
-pub const NOW: u64 = 1_767_225_600;
+use crate::sender::credentials;
+
 /// The bodies the receiver takes at most: small, so a fuzzer reaches the limit.
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// Where Kaizen deliveries go.
-const KAIZEN_PATH: &str = "/kaizen";
-
 static ROUTER: LazyLock<Router> = LazyLock::new(|| {
-    let secret = Secret::decode(SECRET).expect("the harness secret decodes");
-    let kaizen = KaizenConfig::new(vec![secret])
-        .expect("one secret")
-        .with_tolerance(u64::MAX)
-        .with_max_body_bytes(MAX_BODY_BYTES);
-    let comfydeploy = ComfyDeployConfig::new(TOKEN)
-        .expect("a token")
-        .with_max_body_bytes(MAX_BODY_BYTES);
-    Router::new()
-        .route(
-            KAIZEN_PATH,
-            post(|_: Delivery<KaizenWebhookEvent>| async { "ok" }),
-        )
-        .with_state(kaizen)
-        .merge(
-            Router::new()
-                .route(
-                    "/comfydeploy",
-                    post(|_: Delivery<WorkflowRunWebhookBody>| async { "ok" }),
-                )
-                .with_state(comfydeploy),
-        )
+    let mut router = Router::new();
+    for webhook in Catalog::embedded().webhooks() {
+        let receiver = Receiver::<IgnoredAny>::new(webhook, credentials(webhook))
+            .expect("the harness configures every webhook")
+            .with_models()
+            .with_tolerance(u64::MAX)
+            .with_max_body_bytes(MAX_BODY_BYTES);
+        let methods = webhook
+            .methods
+            .iter()
+            .map(|m| MethodFilter::try_from(m.parse::<axum::http::Method>().expect("a method")))
+            .map(|m| m.expect("a routable method"))
+            .reduce(MethodFilter::or)
+            .unwrap_or(MethodFilter::POST);
+        let route = Router::new()
+            .route(
+                &webhook.route,
+                on(
+                    methods,
+                    |State(_): State<Receiver<IgnoredAny>>, _: Delivery<IgnoredAny>| async { "ok" },
+                ),
+            )
+            .with_state(receiver);
+        router = router.merge(route);
+    }
+    router
 });
 
 thread_local! {
@@ -93,28 +89,4 @@ fn statuses(bytes: &[u8]) -> Vec<u16> {
         .skip(1)
         .filter_map(|response| response.get(..3)?.parse().ok())
         .collect()
-}
-
-/// A Kaizen delivery of `body` as raw request bytes, signed for `id` at `timestamp` (Unix
-/// seconds: [`NOW`] for the in-memory receiver, the present for a `hookschema serve`).
-pub fn kaizen_request(id: &str, timestamp: u64, body: &[u8]) -> Vec<u8> {
-    let secret = Secret::decode(SECRET).expect("the harness secret decodes");
-    let signature = sign(&secret, id, timestamp, body);
-    let head = format!(
-        "POST {KAIZEN_PATH} HTTP/1.1\r\nHost: receiver\r\nContent-Type: application/json\r\n\
-         X-Webhooks-Id: {id}\r\nX-Webhooks-Timestamp: {timestamp}\r\nX-Webhooks-Signature: {signature}\r\n\
-         Content-Length: {}\r\n\r\n",
-        body.len()
-    );
-    [head.as_bytes(), body].concat()
-}
-
-/// A ComfyDeploy delivery of `body` as raw request bytes, with the URL token.
-pub fn comfydeploy_request(body: &[u8]) -> Vec<u8> {
-    let head = format!(
-        "POST /comfydeploy?token={TOKEN} HTTP/1.1\r\nHost: receiver\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    );
-    [head.as_bytes(), body].concat()
 }

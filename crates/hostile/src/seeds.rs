@@ -1,11 +1,11 @@
 //! The fuzz targets, by name, and the inputs each starts from: the example payloads, and for
 //! signatures the shared test vectors, so the fuzzers begin where real deliveries are.
 
+use hookschema_catalog::{Auth, Catalog};
 use hookschema_fixtures::repository_root;
-use hookschema_signature::{Secret, sign};
 use serde_json::Value;
 
-use crate::receiver::{NOW, SECRET, comfydeploy_request, kaizen_request};
+use crate::sender::{NOW, SECRET, authentic};
 use crate::targets::{check_parse, check_receive, check_validate, check_verify};
 
 /// A fuzz target: one check, and the inputs it is seeded with.
@@ -56,48 +56,85 @@ pub fn seeds(target: Target) -> Vec<(String, Vec<u8>)> {
             .map(|fixture| (named(fixture), fixture.bytes.clone()))
             .collect(),
         Target::Verify => {
-            let secret = Secret::decode(SECRET).expect("the harness secret decodes");
-            let signed = examples.iter().map(|fixture| {
+            let signed = examples.iter().flat_map(|fixture| {
                 let id = format!("msg_{}", fixture.name);
-                let signature = sign(&secret, &id, NOW, &fixture.bytes);
-                let lines = format!("{id}\n{NOW}\n{signature}\n");
-                (named(fixture), [lines.as_bytes(), &fixture.bytes].concat())
+                signing_schemes().into_iter().map(move |scheme| {
+                    let secret = scheme.secret(SECRET).expect("the harness secret decodes");
+                    let signature = scheme.sign(&secret, &id, NOW, &fixture.bytes);
+                    let lines = format!("{id}\n{NOW}\n{signature}\n");
+                    let name = format!("{}-{}", named(fixture), scheme.signature_header);
+                    (name, [lines.as_bytes(), &fixture.bytes].concat())
+                })
             });
             signed.chain(vectors()).collect()
         }
         Target::Receive => examples
             .iter()
-            .map(|fixture| {
-                let request = match fixture.vendor.as_str() {
-                    "kaizen" => {
-                        kaizen_request(&format!("msg_{}", fixture.name), NOW, &fixture.bytes)
-                    }
-                    _ => comfydeploy_request(&fixture.bytes),
-                };
-                (named(fixture), request)
+            .filter_map(|fixture| {
+                let webhook = Catalog::embedded().webhook(&fixture.schema)?;
+                let id = format!("msg_{}", fixture.name);
+                let request = authentic(webhook, &id, NOW, &fixture.bytes);
+                Some((named(fixture), request.raw()))
             })
             .collect(),
     }
 }
 
-/// The shared signature vectors, as `id\ntimestamp\nsignature\nbody`; a header the vector leaves
-/// out ends the lines early.
+/// The signing schemes of the embedded catalog.
+pub(crate) fn signing_schemes() -> Vec<&'static hookschema_signature::HmacScheme> {
+    let mut schemes = Vec::new();
+    for webhook in Catalog::embedded().webhooks() {
+        if let Auth::HmacSha256(scheme) = &webhook.auth
+            && !schemes.contains(&scheme)
+        {
+            schemes.push(scheme);
+        }
+    }
+    schemes
+}
+
+/// The shared signature vectors of every file, as `id\ntimestamp\nsignature\nbody`; a header
+/// the vector leaves out ends the lines early.
 fn vectors() -> Vec<(String, Vec<u8>)> {
-    let path = repository_root().join("schemas/kaizen/signature-vectors.json");
-    let text = std::fs::read(&path).expect("the signature vectors are readable");
-    let file: Value = serde_json::from_slice(&text).expect("the signature vectors are JSON");
-    let vectors = file["vectors"].as_array().cloned().unwrap_or_default();
-    vectors
+    let root = repository_root();
+    let mut files: Vec<std::path::PathBuf> = Catalog::embedded()
+        .vendors()
         .iter()
-        .map(|vector| {
-            let field = |key: &str| vector[key].as_str().map(str::to_owned);
-            let headers = [field("id"), field("timestamp"), field("signature")];
-            let mut lines: Vec<String> = headers.into_iter().map_while(|h| h).collect();
-            if lines.len() == 3 {
-                lines.push(field("body").unwrap_or_default());
-            }
-            let name = format!("vector-{}", field("name").unwrap_or_default());
-            (name, lines.join("\n").into_bytes())
+        .map(|vendor| {
+            root.join("schemas")
+                .join(&vendor.name)
+                .join("signature-vectors.json")
+        })
+        .filter(|path| path.is_file())
+        .collect();
+    files.extend(
+        std::fs::read_dir(root.join("tests/signatures"))
+            .expect("tests/signatures is readable")
+            .map(|entry| entry.expect("a readable entry").path()),
+    );
+    files.sort();
+    files
+        .iter()
+        .flat_map(|path| {
+            let text = std::fs::read(path).expect("the signature vectors are readable");
+            let file: Value =
+                serde_json::from_slice(&text).expect("the signature vectors are JSON");
+            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+            let vectors = file["vectors"].as_array().cloned().unwrap_or_default();
+            vectors.into_iter().map(move |vector| {
+                let field = |key: &str| vector[key].as_str().map(str::to_owned);
+                let headers = [field("id"), field("timestamp"), field("signature")];
+                let mut lines: Vec<String> = headers.into_iter().map_while(|h| h).collect();
+                if lines.len() == 3 {
+                    lines.push(field("body").unwrap_or_default());
+                }
+                let name = format!(
+                    "vector-{}-{}",
+                    stem.clone().unwrap_or_default(),
+                    field("name").unwrap_or_default()
+                );
+                (name, lines.join("\n").into_bytes())
+            })
         })
         .collect()
 }

@@ -1,17 +1,13 @@
 //! The checks: each runs entry points on any bytes and panics when one breaks an invariant.
 
-use hookschema_models::comfydeploy::{
-    HttpValidationError, WorkflowRunWebhookBody, WorkflowRunWebhookResponse,
-};
-use hookschema_models::kaizen::KaizenWebhookEvent;
-use hookschema_models::{HasSchema, SCHEMAS};
-use hookschema_signature::{Headers, Secret, Verifier, check_id, sign};
-use hookschema_validate::{Invalid, Schema, ViolationKind, http_validation_error};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use hookschema_catalog::RejectionFormat;
+use hookschema_models::{SCHEMAS, SchemaFile};
+use hookschema_signature::{Headers, HmacScheme, Secret, Verifier, check_id};
+use hookschema_validate::{Invalid, Schema, ViolationKind};
 use serde_json::Value;
 
-use crate::receiver::{NOW, SECRET, serve};
+use crate::receiver::serve;
+use crate::sender::{NOW, SECRET};
 
 /// Strict validation of `data` against every schema:
 ///
@@ -25,7 +21,9 @@ pub fn check_validate(data: &[u8]) {
         let verdict = schema.validate_bytes(data);
         if let Err(invalid) = &verdict {
             let _ = invalid.to_string();
-            let _ = http_validation_error(&invalid.violations, invalid.document.as_ref());
+            for format in RejectionFormat::ALL {
+                let _ = format.body(invalid);
+            }
         }
         match (&parsed, &verdict) {
             (Err(error), Ok(())) => {
@@ -74,7 +72,7 @@ fn paths(violations: &[hookschema_validate::Violation]) -> Vec<&str> {
     paths
 }
 
-/// The forgiving models on `data`, for every root type:
+/// The forgiving models on `data`, for every schema's root type:
 ///
 /// - decoding ends in a value or an error, and a value serialises;
 /// - what the strict schema accepts, the models decode, and what they keep of it is still
@@ -82,28 +80,24 @@ fn paths(violations: &[hookschema_validate::Violation]) -> Vec<&str> {
 /// - `hookschema_validate::parse` agrees with both, and refuses an invalid payload with the
 ///   strict validator's own report, though it validates after decoding.
 pub fn check_parse(data: &[u8]) {
-    decodes_what_is_valid::<WorkflowRunWebhookBody>(data);
-    decodes_what_is_valid::<KaizenWebhookEvent>(data);
-    decodes_what_is_valid::<WorkflowRunWebhookResponse>(data);
-    decodes_what_is_valid::<HttpValidationError>(data);
-    assert_eq!(SCHEMAS.len(), 4, "check every root type here");
+    for file in SCHEMAS {
+        decodes_what_is_valid(file, data);
+    }
 }
 
-fn decodes_what_is_valid<T: HasSchema + DeserializeOwned + Serialize>(data: &[u8]) {
-    let schema = Schema::of::<T>();
-    let decoded = hookschema_models::from_slice::<T>(data);
-    let kept = decoded
-        .as_ref()
-        .ok()
-        .map(|value| serde_json::to_value(value).expect("a decoded model serialises"));
+fn decodes_what_is_valid(file: &SchemaFile, data: &[u8]) {
+    let schema = Schema::named(file.name).expect("an embedded schema");
+    let decoded = (file.reserialize)(data);
     let strict: Result<(), Invalid> = schema.validate_bytes(data);
-    let parsed = hookschema_validate::parse::<T>(data);
+    let parsed = hookschema_validate::parse_verdict(file, data);
+    assert_eq!(
+        decoded.is_ok(),
+        (file.decode)(data).is_ok(),
+        "{schema:?}: decoding and decoding to keep disagree"
+    );
     if strict.is_ok() {
-        let kept = kept.unwrap_or_else(|| {
-            panic!(
-                "{schema:?}: valid, yet the models refuse it: {:?}",
-                decoded.err()
-            )
+        let kept = decoded.unwrap_or_else(|error| {
+            panic!("{schema:?}: valid, yet the models refuse it: {error:?}")
         });
         let violations = schema.validate(&kept);
         assert!(
@@ -119,8 +113,9 @@ fn decodes_what_is_valid<T: HasSchema + DeserializeOwned + Serialize>(data: &[u8
     }
 }
 
-/// Kaizen verification on `data`, read as `id\ntimestamp\nsignature\nbody` (a header missing
-/// when its line is), against two secrets at [`NOW`]:
+/// Signature verification on `data`, read as `id\ntimestamp\nsignature\nbody` (a header
+/// missing when its line is), under every signing scheme of the embedded catalog, against two
+/// secrets at [`NOW`]:
 ///
 /// - it ends in a verdict;
 /// - it accepts exactly a signature one of the secrets makes for that id, timestamp and body;
@@ -130,38 +125,48 @@ pub fn check_verify(data: &[u8]) {
     let mut lines = data.splitn(4, |b| *b == b'\n');
     let (id, timestamp, signature) = (lines.next(), lines.next(), lines.next());
     let body = lines.next().unwrap_or_default();
-    let secrets = [
-        Secret::decode(SECRET).expect("the harness secret decodes"),
-        Secret::from_bytes(b"another secret, rotated in".to_vec()).expect("a key"),
-    ];
-    let verifier = Verifier::new(secrets.to_vec());
     let headers = Headers {
         id,
         timestamp,
         signature,
     };
-    let result = verifier.verify_at(&headers, body, NOW);
-    let signable = id.filter(|id| check_id(id).is_ok()).and_then(|id| {
+    for scheme in crate::seeds::signing_schemes() {
+        verifies_what_is_signed(scheme, &headers, body);
+    }
+}
+
+fn verifies_what_is_signed(scheme: &HmacScheme, headers: &Headers<'_>, body: &[u8]) {
+    let secrets = [
+        scheme.secret(SECRET).expect("the harness secret decodes"),
+        Secret::from_bytes(b"another secret, rotated in".to_vec()).expect("a key"),
+    ];
+    let verifier = Verifier::new(scheme.clone(), secrets.to_vec());
+    let result = verifier.verify_at(headers, body, NOW);
+    let signable = headers.id.filter(|id| check_id(id).is_ok()).and_then(|id| {
         let id = std::str::from_utf8(id).ok()?;
-        let text = std::str::from_utf8(timestamp?).ok()?;
+        let text = std::str::from_utf8(headers.timestamp?).ok()?;
         let seconds: u64 = text.parse().ok()?;
-        (seconds.to_string() == text && seconds.abs_diff(NOW) <= 300).then_some((id, seconds))
+        (seconds.to_string() == text && seconds.abs_diff(NOW) <= scheme.tolerance_seconds)
+            .then_some((id, seconds))
     });
     if let Ok(verified) = &result {
         let (id, seconds) = signable.expect("verified headers are ones a sender could sign");
-        assert_eq!((verified.id.as_str(), verified.timestamp), (id, seconds));
-        let sent = String::from_utf8_lossy(signature.unwrap_or_default());
+        assert_eq!(
+            (verified.id.as_deref(), verified.timestamp),
+            (Some(id), Some(seconds))
+        );
+        let sent = String::from_utf8_lossy(headers.signature.unwrap_or_default());
         assert!(
             secrets
                 .iter()
-                .any(|secret| sent.contains(&sign(secret, id, seconds, body))),
+                .any(|secret| sent.contains(&scheme.sign(secret, id, seconds, body))),
             "verified without a signature of the body"
         );
     }
     if let Some((id, seconds)) = signable {
         let text = seconds.to_string();
         for secret in &secrets {
-            let signed = sign(secret, id, seconds, body);
+            let signed = scheme.sign(secret, id, seconds, body);
             let headers = Headers {
                 id: Some(id.as_bytes()),
                 timestamp: Some(text.as_bytes()),
@@ -174,8 +179,8 @@ pub fn check_verify(data: &[u8]) {
     }
 }
 
-/// A raw HTTP request through hyper and both vendors' extractors: every response is one the
-/// receiver gives on purpose (a refusal, or 200), never a server error, and nothing panics.
+/// A raw HTTP request through hyper and the extractor of every webhook: every response is one
+/// the receiver gives on purpose (a refusal, or 200), never a server error, and nothing panics.
 pub fn check_receive(data: &[u8]) {
     for status in serve(data) {
         assert!(

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use hookschema_hostile::Target;
+use hookschema_hostile::sender::authentic;
 use hookschema_models::comfydeploy::{
     MediaItem, OutputValue, WorkflowRunEventType, WorkflowRunOutputModel, WorkflowRunStatus,
     WorkflowRunWebhookBody,
@@ -453,7 +454,7 @@ proptest! {
         for target in Target::ALL {
             target.check(&bytes);
         }
-        // The same document inside a delivery of each vendor.
+        // The same document inside a delivery of each vendor, sent to each webhook.
         for wrapped in [
             serde_json::json!({"run_id": "r1", "status": "running", "live_status": null, "outputs": value}),
             serde_json::json!({"type": "execution.complete", "data": value}),
@@ -461,8 +462,10 @@ proptest! {
             let bytes = serde_json::to_vec(&wrapped).unwrap();
             Target::Parse.check(&bytes);
             Target::Validate.check(&bytes);
-            Target::Receive.check(&hookschema_hostile::comfydeploy_request(&bytes));
-            Target::Receive.check(&hookschema_hostile::kaizen_request("msg_1", hookschema_hostile::NOW, &bytes));
+            for webhook in hookschema_catalog::Catalog::embedded().webhooks() {
+                let request = authentic(webhook, "msg_1", hookschema_hostile::NOW, &bytes);
+                Target::Receive.check(&request.raw());
+            }
         }
     }
 

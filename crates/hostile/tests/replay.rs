@@ -4,8 +4,10 @@
 
 use std::panic::catch_unwind;
 
+use hookschema_catalog::Catalog;
 use hookschema_fixtures::{hostile, repository_root};
-use hookschema_hostile::{NOW, Target, comfydeploy_request, kaizen_request, seeds};
+use hookschema_hostile::sender::authentic;
+use hookschema_hostile::{NOW, Target, seeds};
 
 /// Runs `target` on each input, collecting the names of those that break its check.
 fn failing(target: Target, inputs: Vec<(String, Vec<u8>)>) -> Vec<String> {
@@ -62,11 +64,14 @@ fn the_hostile_corpus_passes_every_check() {
         let body = || vec![(case.name.clone(), case.bytes.clone())];
         wrong.extend(failing(Target::Parse, body()));
         wrong.extend(failing(Target::Validate, body()));
-        let request = match case.schema.split('/').next() {
-            Some("kaizen") => kaizen_request(&format!("msg_{}", case.name), NOW, &case.bytes),
-            _ => comfydeploy_request(&case.bytes),
-        };
-        wrong.extend(failing(Target::Receive, vec![(case.name.clone(), request)]));
+        let webhook = Catalog::embedded()
+            .webhook(&case.schema)
+            .expect("the corpus names webhooks");
+        let request = authentic(webhook, &format!("msg_{}", case.name), NOW, &case.bytes);
+        wrong.extend(failing(
+            Target::Receive,
+            vec![(case.name.clone(), request.raw())],
+        ));
         let signed = [b"msg_1\n1767225600\nv1=00\n".as_slice(), &case.bytes].concat();
         wrong.extend(failing(Target::Verify, vec![(case.name.clone(), signed)]));
     }

@@ -59,6 +59,12 @@ fn from_slice_tracked<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeErro
     Ok(value)
 }
 
+/// Whether `bytes` decode as a `T`: what a receiver that keeps the raw body asks of the
+/// models, without keeping their value.
+pub fn decodes<T: DeserializeOwned>(bytes: &[u8]) -> Result<(), DecodeError> {
+    from_slice::<T>(bytes).map(drop)
+}
+
 /// Decodes `bytes` as a `T` and serialises the value back to JSON: what a typed receiver keeps
 /// of a payload.
 pub fn reserialize<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> Result<Value, DecodeError> {

@@ -27,12 +27,11 @@ mod integer;
 mod nullable;
 mod open_enum;
 mod quirks;
-mod status;
 mod timestamp;
 
-pub use decode::{DecodeError, MAX_DEPTH, from_slice, reason, reserialize};
+pub use decode::{DecodeError, MAX_DEPTH, decodes, from_slice, reason, reserialize};
 pub use envelope::UnknownEvent;
-pub use generated::{SCHEMAS, comfydeploy, kaizen};
+pub use generated::{SCHEMAS, VENDOR_SCHEMA, VENDORS, comfydeploy, kaizen};
 pub use timestamp::{Timestamp, TimestampError};
 
 /// A JSON Schema file under `schemas/`, embedded so nothing needs the repository at run time.
@@ -46,6 +45,9 @@ pub struct SchemaFile {
     pub title: &'static str,
     /// The schema file's text, as committed.
     pub text: &'static str,
+    /// Whether bytes decode into the root type: what must hold for a receiver to keep a
+    /// delivery it does not otherwise read.
+    pub decode: Decoder,
     /// Decodes bytes into the root type and serialises the value back to JSON: what a typed
     /// receiver keeps of a payload.
     pub reserialize: fn(&[u8]) -> Result<serde_json::Value, DecodeError>,
@@ -56,6 +58,19 @@ impl SchemaFile {
     pub fn named(name: &str) -> Option<&'static SchemaFile> {
         SCHEMAS.iter().copied().find(|schema| schema.name == name)
     }
+}
+
+/// Whether bytes decode into a model type, and if not, where they fail.
+pub type Decoder = fn(&[u8]) -> Result<(), DecodeError>;
+
+/// A vendor file, `schemas/<vendor>/vendor.json`, embedded: how the vendor's webhooks are
+/// received (`hookschema-catalog` reads it).
+#[derive(Debug, Clone, Copy)]
+pub struct VendorFile {
+    /// The vendor's folder name under `schemas/`.
+    pub vendor: &'static str,
+    /// The file's text, as committed.
+    pub text: &'static str,
 }
 
 /// A type generated from the root of a schema file, which it can name.

@@ -3,31 +3,30 @@
 use std::fmt;
 
 /// Why a delivery is not authentic. Each failure has its own variant, so a receiver can answer
-/// and log precisely; none of them carries the secret.
+/// and log precisely; each names the header at fault, and none carries the secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SignatureError {
     /// A signature header is absent.
-    MissingHeader { header: &'static str },
+    MissingHeader { header: String },
     /// A signature header is present but unusable.
-    MalformedHeader {
-        header: &'static str,
-        reason: String,
-    },
+    MalformedHeader { header: String, reason: String },
     /// The timestamp is older than the tolerance allows: a replay, or a delivery held up.
     StaleTimestamp {
+        header: String,
         timestamp: u64,
         now: u64,
         tolerance: u64,
     },
     /// The timestamp is further in the future than the tolerance allows.
     FutureTimestamp {
+        header: String,
         timestamp: u64,
         now: u64,
         tolerance: u64,
     },
     /// No signature in the header matches the body under any of the secrets.
-    NoMatchingSignature,
+    NoMatchingSignature { header: String },
 }
 
 impl SignatureError {
@@ -38,19 +37,18 @@ impl SignatureError {
             SignatureError::MalformedHeader { .. } => "malformed_header",
             SignatureError::StaleTimestamp { .. } => "stale_timestamp",
             SignatureError::FutureTimestamp { .. } => "future_timestamp",
-            SignatureError::NoMatchingSignature => "no_matching_signature",
+            SignatureError::NoMatchingSignature { .. } => "no_matching_signature",
         }
     }
 
-    /// The header at fault, if one is.
-    pub fn header(&self) -> Option<&'static str> {
+    /// The header at fault.
+    pub fn header(&self) -> &str {
         match self {
             SignatureError::MissingHeader { header }
-            | SignatureError::MalformedHeader { header, .. } => Some(header),
-            SignatureError::StaleTimestamp { .. } | SignatureError::FutureTimestamp { .. } => {
-                Some(crate::TIMESTAMP_HEADER)
-            }
-            SignatureError::NoMatchingSignature => Some(crate::SIGNATURE_HEADER),
+            | SignatureError::MalformedHeader { header, .. }
+            | SignatureError::StaleTimestamp { header, .. }
+            | SignatureError::FutureTimestamp { header, .. }
+            | SignatureError::NoMatchingSignature { header } => header,
         }
     }
 }
@@ -63,29 +61,28 @@ impl fmt::Display for SignatureError {
                 write!(f, "malformed header {header}: {reason}")
             }
             SignatureError::StaleTimestamp {
+                header,
                 timestamp,
                 now,
                 tolerance,
             } => write!(
                 f,
-                "{} {timestamp} is {} s before now ({now}); the tolerance is {tolerance} s",
-                crate::TIMESTAMP_HEADER,
+                "{header} {timestamp} is {} s before now ({now}); the tolerance is {tolerance} s",
                 now.abs_diff(*timestamp)
             ),
             SignatureError::FutureTimestamp {
+                header,
                 timestamp,
                 now,
                 tolerance,
             } => write!(
                 f,
-                "{} {timestamp} is {} s after now ({now}); the tolerance is {tolerance} s",
-                crate::TIMESTAMP_HEADER,
+                "{header} {timestamp} is {} s after now ({now}); the tolerance is {tolerance} s",
                 timestamp.abs_diff(*now)
             ),
-            SignatureError::NoMatchingSignature => write!(
+            SignatureError::NoMatchingSignature { header } => write!(
                 f,
-                "no signature in {} matches the body under the configured secrets",
-                crate::SIGNATURE_HEADER
+                "no signature in {header} matches the body under the configured secrets"
             ),
         }
     }

@@ -1,43 +1,53 @@
-//! Kaizen Automation webhook signatures.
+//! Webhook signatures: HMAC-SHA256 over the raw body, the delivery id and a timestamp, as most
+//! senders sign (Standard Webhooks and Svix, Kaizen Automation, …), checked in constant time,
+//! with secret rotation and a timestamp tolerance.
 //!
-//! Kaizen signs each delivery with three headers: `X-Webhooks-Id` (the delivery's id),
-//! `X-Webhooks-Timestamp` (Unix seconds) and `X-Webhooks-Signature` (`v1=<64 lowercase hex>`,
-//! or a space-separated list of them while a secret is rotated). The signature is HMAC-SHA256,
-//! keyed with the base64url-decoded secret, of `{id}.{timestamp}.{raw body}`.
+//! One [`Verifier`] takes any [`HmacScheme`]: which headers carry the id, the timestamp and the
+//! signatures, what text is signed (`{id}.{timestamp}.{body}`), how the digest and the secret
+//! are written. A vendor is a setting of it, read from its vendor file, not code.
 //!
 //! Verify the **raw bytes** of the body, before any JSON parsing: a body parsed and serialised
 //! again is not the body that was signed, which is the most common webhook verification bug.
 //!
 //! ```
-//! use hookschema_signature::{Headers, Secret, Verifier, sign};
+//! use hookschema_signature::{DigestEncoding, Headers, HmacScheme, SecretEncoding, Verifier};
 //!
-//! let secret = Secret::decode("dGVzdC1zaWduaW5nLWtleS0wMTIzNDU2Nzg5YWJjZGVm").unwrap();
-//! let body = br#"{"type":"execution.complete","data":{"id":"exec_123"}}"#;
-//! let signature = sign(&secret, "msg_2f1c9a7e", 1767225600, body);
-//! assert_eq!(signature, "v1=acadf1c665ba01b58b334b90a6d17b65e04b16a1a5b72a42d18c6323138e482c");
+//! // The Standard Webhooks setting, and that specification's own test vector.
+//! let scheme = HmacScheme {
+//!     id_header: Some("webhook-id".into()),
+//!     timestamp_header: Some("webhook-timestamp".into()),
+//!     signature_header: "webhook-signature".into(),
+//!     signature_prefix: "v1,".into(),
+//!     digest_encoding: DigestEncoding::Base64,
+//!     signed_content: "{id}.{timestamp}.{body}".to_owned().try_into().unwrap(),
+//!     secret_encoding: SecretEncoding::Base64,
+//!     secret_prefix: Some("whsec_".into()),
+//!     tolerance_seconds: 300,
+//! };
+//! let secret = scheme.secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
+//! let body = br#"{"test": 2432232314}"#;
+//! let signature = scheme.sign(&secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body);
+//! assert_eq!(signature, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
 //!
 //! let headers = Headers {
-//!     id: Some(b"msg_2f1c9a7e"),
-//!     timestamp: Some(b"1767225600"),
+//!     id: Some(b"msg_p5jXN8AQM9LWM0D4loKWxJek"),
+//!     timestamp: Some(b"1614265330"),
 //!     signature: Some(signature.as_bytes()),
 //! };
-//! let verified = Verifier::new(vec![secret]).verify_at(&headers, body, 1767225660).unwrap();
-//! assert_eq!(verified.id, "msg_2f1c9a7e");
+//! let verified = Verifier::new(scheme, vec![secret]).verify_at(&headers, body, 1614265360);
+//! assert_eq!(verified.unwrap().id.as_deref(), Some("msg_p5jXN8AQM9LWM0D4loKWxJek"));
 //! ```
 
 mod error;
 mod headers;
+mod scheme;
 mod secret;
 mod verifier;
 
 pub use error::SignatureError;
 pub use headers::{Headers, MAX_ID_LEN, check_id};
+pub use scheme::{
+    DEFAULT_TOLERANCE_SECS, DigestEncoding, HmacScheme, SchemeError, SecretEncoding, SignedContent,
+};
 pub use secret::{Secret, SecretError};
-pub use verifier::{DEFAULT_TOLERANCE_SECS, Verified, Verifier, sign, unix_now};
-
-/// The delivery's id: stable across retries, so it is the key to deduplicate on.
-pub const ID_HEADER: &str = "X-Webhooks-Id";
-/// When the delivery was signed, in Unix seconds.
-pub const TIMESTAMP_HEADER: &str = "X-Webhooks-Timestamp";
-/// `v1=<hex>`, one or more, space-separated.
-pub const SIGNATURE_HEADER: &str = "X-Webhooks-Signature";
+pub use verifier::{Verified, Verifier, unix_now};

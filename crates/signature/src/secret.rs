@@ -7,7 +7,8 @@ use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use zeroize::Zeroize;
 
-/// A Kaizen signing secret, decoded to the HMAC key. Its `Debug` shows only its length, so a
+/// A signing secret, decoded to the HMAC key ([`HmacScheme::secret`](crate::HmacScheme::secret)
+/// decodes one as a scheme writes it). Its `Debug` shows only its length, so a
 /// secret never reaches a log by accident, and its memory is wiped when it is dropped.
 #[derive(Clone)]
 pub struct Secret(Vec<u8>);
@@ -30,8 +31,8 @@ impl fmt::Display for SecretError {
 
 impl std::error::Error for SecretError {}
 
-/// Padding optional and stray bits in the last symbol ignored, as Kaizen's own sample (Node's
-/// `base64url`) and Python's `urlsafe_b64decode` read secrets.
+/// Padding optional and stray bits in the last symbol ignored, as Node's `base64url` and
+/// Python's `urlsafe_b64decode` read secrets.
 const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
     .with_decode_padding_mode(DecodePaddingMode::Indifferent)
     .with_decode_allow_trailing_bits(true);
@@ -39,12 +40,10 @@ const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIEN
 const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
 
 impl Secret {
-    /// Decodes a secret as Kaizen gives it: base64url, padding optional. Standard base64 (with
-    /// `+` and `/`) is accepted too, and surrounding whitespace (a newline from a file or an
-    /// environment variable) is ignored. The whole text is key material: no prefix is
-    /// stripped, as in Kaizen's sample.
-    pub fn decode(text: &str) -> Result<Secret, SecretError> {
-        let text = text.trim();
+    /// Decodes a base64 secret, in either alphabet: standard when it holds `+` or `/`,
+    /// URL-safe otherwise, padding optional. The whole text is key material: the caller takes
+    /// off any prefix and surrounding whitespace first.
+    pub fn from_base64(text: &str) -> Result<Secret, SecretError> {
         if text.is_empty() {
             return Err(SecretError("the secret is empty".to_owned()));
         }
@@ -90,31 +89,24 @@ mod tests {
     #[test]
     fn base64url_and_standard_with_or_without_padding_decode_alike() {
         let key = b"\xfb\xff\xfe test key";
-        for text in [
-            "-__-IHRlc3Qga2V5",
-            "+//+IHRlc3Qga2V5",
-            " -__-IHRlc3Qga2V5\n",
-        ] {
-            assert_eq!(Secret::decode(text).unwrap().key(), key, "{text:?}");
+        for text in ["-__-IHRlc3Qga2V5", "+//+IHRlc3Qga2V5"] {
+            assert_eq!(Secret::from_base64(text).unwrap().key(), key, "{text:?}");
         }
-        assert_eq!(Secret::decode("dGVzdA").unwrap().key(), b"test");
-        assert_eq!(Secret::decode("dGVzdA==").unwrap().key(), b"test");
+        assert_eq!(Secret::from_base64("dGVzdA").unwrap().key(), b"test");
+        assert_eq!(Secret::from_base64("dGVzdA==").unwrap().key(), b"test");
     }
 
     #[test]
     fn bad_secrets_are_refused_without_being_repeated() {
-        for text in ["", "  ", "not base64!", "a-b+c"] {
-            let error = Secret::decode(text).unwrap_err().to_string();
-            assert!(
-                text.trim().is_empty() || !error.contains(text.trim()),
-                "{error}"
-            );
+        for text in ["", "not base64!", "a-b+c"] {
+            let error = Secret::from_base64(text).unwrap_err().to_string();
+            assert!(text.is_empty() || !error.contains(text), "{error}");
         }
     }
 
     #[test]
     fn debug_never_shows_the_key() {
-        let secret = Secret::decode("c2VjcmV0LWtleQ").unwrap();
+        let secret = Secret::from_base64("c2VjcmV0LWtleQ").unwrap();
         assert_eq!(format!("{secret:?}"), "Secret(10 bytes, redacted)");
     }
 }

@@ -8,43 +8,41 @@ use subtle::ConstantTimeEq;
 
 use crate::error::SignatureError;
 use crate::headers::{Headers, Parsed};
+use crate::scheme::{DigestEncoding, HmacScheme};
 use crate::secret::Secret;
 
-/// How far a timestamp may be from now, either way, by default: five minutes. Kaizen documents
-/// no window; this is the common choice (Standard Webhooks, Stripe).
-pub const DEFAULT_TOLERANCE_SECS: u64 = 300;
-
-/// Checks deliveries against one or more secrets. More than one lets a receiver accept both the
-/// old and the new secret while it is rotated.
+/// Checks deliveries signed under one scheme against one or more secrets. More than one lets a
+/// receiver accept both the old and the new secret while it is rotated.
 #[derive(Debug, Clone)]
 pub struct Verifier {
+    scheme: HmacScheme,
     secrets: Vec<Secret>,
-    tolerance: u64,
 }
 
 /// What a verification established about the delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified {
-    /// `X-Webhooks-Id`: the delivery's id, the same on every retry.
-    pub id: String,
-    /// `X-Webhooks-Timestamp`, in Unix seconds.
-    pub timestamp: u64,
+    /// The delivery's id, the same on every retry, when the scheme reads one.
+    pub id: Option<String>,
+    /// When it was signed, in Unix seconds, when the scheme reads a timestamp.
+    pub timestamp: Option<u64>,
 }
 
 impl Verifier {
-    /// A verifier accepting signatures made with any of `secrets`. With none, no delivery
-    /// verifies.
-    pub fn new(secrets: Vec<Secret>) -> Self {
-        Verifier {
-            secrets,
-            tolerance: DEFAULT_TOLERANCE_SECS,
-        }
+    /// A verifier of `scheme` accepting signatures made with any of `secrets`. With none, no
+    /// delivery verifies.
+    pub fn new(scheme: HmacScheme, secrets: Vec<Secret>) -> Self {
+        Verifier { scheme, secrets }
     }
 
-    /// Accept timestamps up to `seconds` from now, either way.
+    /// Accept timestamps up to `seconds` from now, either way, whatever the scheme says.
     pub fn with_tolerance(mut self, seconds: u64) -> Self {
-        self.tolerance = seconds;
+        self.scheme.tolerance_seconds = seconds;
         self
+    }
+
+    pub fn scheme(&self) -> &HmacScheme {
+        &self.scheme
     }
 
     /// Verifies the delivery against the system clock.
@@ -56,7 +54,7 @@ impl Verifier {
     /// and well formed, and the timestamp within the tolerance. A receiver can refuse a forgery
     /// this plain before reading its body.
     pub fn precheck(&self, headers: &Headers<'_>) -> Result<(), SignatureError> {
-        self.check_timestamp(&headers.parse()?, unix_now())
+        self.check_timestamp(&headers.parse(&self.scheme)?, unix_now())
     }
 
     /// Verifies the delivery as if the time were `now` (Unix seconds): the headers are present
@@ -68,28 +66,37 @@ impl Verifier {
         body: &[u8],
         now: u64,
     ) -> Result<Verified, SignatureError> {
-        let parsed = headers.parse()?;
+        let parsed = headers.parse(&self.scheme)?;
         self.check_timestamp(&parsed, now)?;
+        let id = parsed.id.unwrap_or_default();
         let matched = self.secrets.iter().any(|secret| {
-            let expected = mac(secret, parsed.id, parsed.timestamp_text, body);
+            let expected = mac(&self.scheme, secret, id, parsed.timestamp_text, body);
             parsed
-                .signatures
+                .digests
                 .iter()
-                .any(|signature| bool::from(signature.ct_eq(&expected)))
+                .any(|digest| bool::from(digest.ct_eq(&expected)))
         });
         if !matched {
-            return Err(SignatureError::NoMatchingSignature);
+            return Err(SignatureError::NoMatchingSignature {
+                header: self.scheme.signature_header.clone(),
+            });
         }
         Ok(Verified {
-            id: String::from_utf8_lossy(parsed.id).into_owned(),
+            id: parsed.id.map(|id| String::from_utf8_lossy(id).into_owned()),
             timestamp: parsed.timestamp,
         })
     }
 
     fn check_timestamp(&self, parsed: &Parsed<'_>, now: u64) -> Result<(), SignatureError> {
-        let (timestamp, tolerance) = (parsed.timestamp, self.tolerance);
+        let (Some(timestamp), Some(header)) = (parsed.timestamp, &self.scheme.timestamp_header)
+        else {
+            return Ok(());
+        };
+        let tolerance = self.scheme.tolerance_seconds;
+        let header = header.clone();
         if now.saturating_sub(timestamp) > tolerance {
             return Err(SignatureError::StaleTimestamp {
+                header,
                 timestamp,
                 now,
                 tolerance,
@@ -97,12 +104,31 @@ impl Verifier {
         }
         if timestamp.saturating_sub(now) > tolerance {
             return Err(SignatureError::FutureTimestamp {
+                header,
                 timestamp,
                 now,
                 tolerance,
             });
         }
         Ok(())
+    }
+}
+
+impl HmacScheme {
+    /// The signature header's entry a sender of this scheme writes for `body` sent with `id`
+    /// at `timestamp` (those the scheme does not sign are ignored): for tests, and for tools
+    /// that send signed deliveries to a receiver.
+    pub fn sign(&self, secret: &Secret, id: &str, timestamp: u64, body: &[u8]) -> String {
+        let timestamp = timestamp.to_string();
+        let digest = mac(self, secret, id.as_bytes(), timestamp.as_bytes(), body);
+        let encoded = match self.digest_encoding {
+            DigestEncoding::Hex => hex::encode(digest),
+            DigestEncoding::Base64 => {
+                use base64::Engine;
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            }
+        };
+        format!("{}{encoded}", self.signature_prefix)
     }
 }
 
@@ -113,22 +139,12 @@ pub fn unix_now() -> u64 {
         .map_or(0, |elapsed| elapsed.as_secs())
 }
 
-/// The `X-Webhooks-Signature` value Kaizen would send: `v1=<hex>`. For tests, and for tools
-/// that send signed deliveries to a receiver.
-pub fn sign(secret: &Secret, id: &str, timestamp: u64, body: &[u8]) -> String {
-    let timestamp = timestamp.to_string();
-    format!(
-        "v1={}",
-        hex::encode(mac(secret, id.as_bytes(), timestamp.as_bytes(), body))
-    )
-}
-
-/// HMAC-SHA256 of `{id}.{timestamp}.{body}`.
-fn mac(secret: &Secret, id: &[u8], timestamp: &[u8], body: &[u8]) -> [u8; 32] {
+/// HMAC-SHA256 of the scheme's signed content.
+fn mac(scheme: &HmacScheme, secret: &Secret, id: &[u8], timestamp: &[u8], body: &[u8]) -> [u8; 32] {
     let mut mac =
         Hmac::<Sha256>::new_from_slice(secret.key()).expect("HMAC takes keys of any length");
-    for part in [id, b".", timestamp, b".", body] {
-        mac.update(part);
-    }
+    scheme
+        .signed_content
+        .feed(id, timestamp, body, |part| mac.update(part));
     mac.finalize().into_bytes().into()
 }

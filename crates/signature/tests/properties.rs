@@ -1,8 +1,15 @@
-//! For any secret, id, timestamp and body: a signature verifies, and a single changed byte of
-//! the body, the id or the timestamp makes it fail, as a tampered delivery must.
+//! For every scheme the vector files state, and any secret, id, timestamp and body: a signature
+//! verifies, and a single changed byte of the body, the id or the timestamp makes it fail, as a
+//! tampered delivery must.
 
-use hookschema_signature::{Headers, Secret, SignatureError, Verifier, sign};
+mod common;
+
+use std::sync::LazyLock;
+
+use hookschema_signature::{Headers, HmacScheme, Secret, SignatureError, Verifier};
 use proptest::prelude::*;
+
+static SCHEMES: LazyLock<Vec<HmacScheme>> = LazyLock::new(common::schemes);
 
 const NOW: u64 = 1_767_225_600;
 
@@ -13,6 +20,7 @@ fn ids() -> impl Strategy<Value = String> {
 }
 
 fn verify(
+    scheme: &HmacScheme,
     secret: &Secret,
     id: &[u8],
     timestamp: &[u8],
@@ -24,7 +32,7 @@ fn verify(
         timestamp: Some(timestamp),
         signature: Some(signature.as_bytes()),
     };
-    Verifier::new(vec![secret.clone()])
+    Verifier::new(scheme.clone(), vec![secret.clone()])
         .verify_at(&headers, body, NOW)
         .map(|_| ())
 }
@@ -38,31 +46,33 @@ proptest! {
         body in proptest::collection::vec(any::<u8>(), 0..512),
         at in any::<prop::sample::Index>(),
         flip in 1u8..=255,
+        which in any::<prop::sample::Index>(),
     ) {
+        let scheme = &SCHEMES[which.index(SCHEMES.len())];
         let secret = Secret::from_bytes(key).unwrap();
         let timestamp = NOW - age;
         let text = timestamp.to_string();
-        let signature = sign(&secret, &id, timestamp, &body);
-        prop_assert!(verify(&secret, id.as_bytes(), text.as_bytes(), &signature, &body).is_ok());
+        let signature = scheme.sign(&secret, &id, timestamp, &body);
+        prop_assert!(verify(scheme, &secret, id.as_bytes(), text.as_bytes(), &signature, &body).is_ok());
 
         // One byte of the body changed.
         if !body.is_empty() {
             let mut tampered = body.clone();
             tampered[at.index(body.len())] ^= flip;
             prop_assert_eq!(
-                verify(&secret, id.as_bytes(), text.as_bytes(), &signature, &tampered),
-                Err(SignatureError::NoMatchingSignature)
+                verify(scheme, &secret, id.as_bytes(), text.as_bytes(), &signature, &tampered),
+                Err(SignatureError::NoMatchingSignature { header: scheme.signature_header.clone() })
             );
         }
         // One byte of the id changed: still an id, or a malformed one; never authentic.
         let mut other_id = id.clone().into_bytes();
         let i = at.index(other_id.len());
         other_id[i] ^= flip;
-        prop_assert!(verify(&secret, &other_id, text.as_bytes(), &signature, &body).is_err());
+        prop_assert!(verify(scheme, &secret, &other_id, text.as_bytes(), &signature, &body).is_err());
         // One byte of the timestamp changed.
         let mut other_time = text.clone().into_bytes();
         let i = at.index(other_time.len());
         other_time[i] ^= flip;
-        prop_assert!(verify(&secret, id.as_bytes(), &other_time, &signature, &body).is_err());
+        prop_assert!(verify(scheme, &secret, id.as_bytes(), &other_time, &signature, &body).is_err());
     }
 }

@@ -16,14 +16,12 @@
 //!
 //! [`parse`] goes from raw bytes to a validated model type in one call.
 
-mod fastapi;
 mod parse;
 mod schema;
 mod tape;
 mod violation;
 mod wellformed;
 
-pub use fastapi::http_validation_error;
-pub use parse::{Invalid, parse};
-pub use schema::{Schema, UnknownSchema};
+pub use parse::{Invalid, parse, parse_verdict};
+pub use schema::{Schema, SchemaError, UnknownSchema};
 pub use violation::{Branch, Violation, ViolationKind};

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use hookschema_models::HasSchema;
+use hookschema_models::{DecodeError, HasSchema, SchemaFile};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -59,13 +59,29 @@ pub fn parse<T: HasSchema + DeserializeOwned>(bytes: &[u8]) -> Result<T, Invalid
     let schema = Schema::of::<T>();
     match hookschema_models::from_slice(bytes) {
         Ok(value) => schema.validate_json_text(bytes).map(|()| value),
-        Err(error) => {
-            schema.validate_bytes(bytes)?;
-            Err(Invalid {
-                violations: vec![Violation::decode(error)],
-                more: false,
-                document: serde_json::from_slice(bytes).ok(),
-            })
-        }
+        Err(error) => Err(refusal(&schema, bytes, error)),
+    }
+}
+
+/// [`parse`]'s verdict on `bytes` for an embedded schema's models, without their type: for a
+/// check that runs every schema.
+pub fn parse_verdict(file: &SchemaFile, bytes: &[u8]) -> Result<(), Invalid> {
+    let schema = Schema::named(file.name).expect("an embedded schema file is embedded");
+    match (file.decode)(bytes) {
+        Ok(()) => schema.validate_json_text(bytes),
+        Err(error) => Err(refusal(&schema, bytes, error)),
+    }
+}
+
+/// Why bytes the models cannot decode are refused: the strict validator's violations, or the
+/// decoding error when the schema found none.
+fn refusal(schema: &Schema, bytes: &[u8], error: DecodeError) -> Invalid {
+    if let Err(invalid) = schema.validate_bytes(bytes) {
+        return invalid;
+    }
+    Invalid {
+        violations: vec![Violation::decode(error)],
+        more: false,
+        document: serde_json::from_slice(bytes).ok(),
     }
 }

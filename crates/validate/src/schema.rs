@@ -1,8 +1,9 @@
-//! The compiled validators, one per embedded schema, built once.
+//! The compiled validators: one per schema, built once.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fmt;
-use std::sync::{LazyLock, OnceLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use hookschema_models::{HasSchema, SCHEMAS, SchemaFile};
 use serde::de::IgnoredAny;
@@ -14,17 +15,35 @@ use crate::tape::{SimdTape, TapeNode};
 use crate::violation::Violation;
 use crate::wellformed;
 
-/// The validators of one schema, each compiled the first time it is needed: one for parsed
+/// One schema and its validators, each compiled the first time it is needed: one for parsed
 /// `serde_json` documents, one for raw bytes, which are validated on a simd-json tape.
-#[derive(Default)]
 struct Compiled {
+    name: Cow<'static, str>,
+    /// The schema's `$id`, empty when it has none.
+    id: Cow<'static, str>,
+    text: Cow<'static, str>,
+    /// The schema embedded in the models, when this is one.
+    embedded: Option<&'static SchemaFile>,
     document: OnceLock<jsonschema::Validator>,
     bytes: OnceLock<jsonschema::Validator<SimdTape>>,
 }
 
-/// One entry per schema in [`SCHEMAS`], in the same order.
-static COMPILED: LazyLock<Vec<Compiled>> =
-    LazyLock::new(|| SCHEMAS.iter().map(|_| Compiled::default()).collect());
+/// The embedded schemas, one entry per schema in [`SCHEMAS`], in the same order.
+static EMBEDDED: LazyLock<Vec<Arc<Compiled>>> = LazyLock::new(|| {
+    SCHEMAS
+        .iter()
+        .map(|file| {
+            Arc::new(Compiled {
+                name: Cow::Borrowed(file.name),
+                id: Cow::Borrowed(file.id),
+                text: Cow::Borrowed(file.text),
+                embedded: Some(file),
+                document: OnceLock::new(),
+                bytes: OnceLock::new(),
+            })
+        })
+        .collect()
+});
 
 thread_local! {
     /// simd-json parses in place and into scratch buffers: kept per thread, a batch of
@@ -42,11 +61,12 @@ struct Scratch {
     tape: Vec<simd_json::Node<'static>>,
 }
 
-/// An embedded schema with its compiled validators. Cheap to copy; compiling happens once per
-/// process, the first time a schema is used.
-#[derive(Clone, Copy)]
+/// A schema with its compiled validators: one embedded in the models, or one read at run time
+/// ([`Schema::compile`]). Cheap to clone; compiling happens once, the first time a schema is
+/// used (at once for one read at run time, so that a broken file is reported where it is read).
+#[derive(Clone)]
 pub struct Schema {
-    index: usize,
+    compiled: Arc<Compiled>,
     max_violations: usize,
 }
 
@@ -68,8 +88,24 @@ impl fmt::Display for UnknownSchema {
 
 impl std::error::Error for UnknownSchema {}
 
+/// A schema read at run time that cannot be used: not JSON, or not a schema jsonschema
+/// compiles (draft 2020-12, known formats).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaError {
+    pub name: String,
+    pub message: String,
+}
+
+impl fmt::Display for SchemaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "schema {}: {}", self.name, self.message)
+    }
+}
+
+impl std::error::Error for SchemaError {}
+
 impl Schema {
-    /// The schema called `name`: its path under `schemas/` without `.schema.json`.
+    /// The embedded schema called `name`: its path under `schemas/` without `.schema.json`.
     pub fn named(name: &str) -> Result<Schema, UnknownSchema> {
         SCHEMAS
             .iter()
@@ -90,9 +126,42 @@ impl Schema {
 
     fn at(index: usize) -> Schema {
         Schema {
-            index,
+            compiled: Arc::clone(&EMBEDDED[index]),
             max_violations: usize::MAX,
         }
+    }
+
+    /// A schema read at run time, called `name`, compiled now. When its text is the embedded
+    /// schema of that name, the embedded one is returned, validators shared.
+    pub fn compile(name: &str, text: &str) -> Result<Schema, SchemaError> {
+        if let Ok(embedded) = Schema::named(name)
+            && embedded.text() == text
+        {
+            return Ok(embedded);
+        }
+        let error = |message: String| SchemaError {
+            name: name.to_owned(),
+            message,
+        };
+        let json: Value =
+            serde_json::from_str(text).map_err(|e| error(format!("not JSON: {e}")))?;
+        let document = options::<jsonschema::json::SerdeJson>()
+            .build(&json)
+            .map_err(|e| error(e.to_string()))?;
+        let bytes = options::<SimdTape>()
+            .build(&json)
+            .map_err(|e| error(e.to_string()))?;
+        Ok(Schema {
+            compiled: Arc::new(Compiled {
+                name: Cow::Owned(name.to_owned()),
+                id: Cow::Owned(json["$id"].as_str().unwrap_or_default().to_owned()),
+                text: Cow::Owned(text.to_owned()),
+                embedded: None,
+                document: OnceLock::from(document),
+                bytes: OnceLock::from(bytes),
+            }),
+            max_violations: usize::MAX,
+        })
     }
 
     /// Report at most `max` violations per payload ([`Invalid::more`] says when there were
@@ -104,47 +173,57 @@ impl Schema {
         self
     }
 
-    /// The embedded schema file: name, `$id`, title and text.
-    pub fn file(&self) -> &'static SchemaFile {
-        SCHEMAS[self.index]
+    /// The schema's name: its path under the schema folder without `.schema.json`.
+    pub fn name(&self) -> &str {
+        &self.compiled.name
+    }
+
+    /// The schema's `$id`; empty when it has none.
+    pub fn id(&self) -> &str {
+        &self.compiled.id
+    }
+
+    /// The schema file's text.
+    pub fn text(&self) -> &str {
+        &self.compiled.text
+    }
+
+    /// The schema embedded in the models, with its typed decoding, when this is one.
+    pub fn embedded(&self) -> Option<&'static SchemaFile> {
+        self.compiled.embedded
     }
 
     /// Compiles the validator for raw bytes now, rather than on first use: for a batch whose
     /// first payload should not wait for it.
-    pub fn compile(&self) {
+    pub fn prepare(&self) {
         self.bytes_validator();
     }
 
-    fn document_validator(&self) -> &'static jsonschema::Validator {
-        COMPILED[self.index].document.get_or_init(|| {
-            let schema = self.schema_json();
+    fn document_validator(&self) -> &jsonschema::Validator {
+        self.compiled.document.get_or_init(|| {
             options::<jsonschema::json::SerdeJson>()
-                .build(&schema)
+                .build(&self.schema_json())
                 .unwrap_or_else(|e| self.broken(&e))
         })
     }
 
-    fn bytes_validator(&self) -> &'static jsonschema::Validator<SimdTape> {
-        COMPILED[self.index].bytes.get_or_init(|| {
-            let schema = self.schema_json();
+    fn bytes_validator(&self) -> &jsonschema::Validator<SimdTape> {
+        self.compiled.bytes.get_or_init(|| {
             options::<SimdTape>()
-                .build(&schema)
+                .build(&self.schema_json())
                 .unwrap_or_else(|e| self.broken(&e))
         })
     }
 
     fn schema_json(&self) -> Value {
-        serde_json::from_str(self.file().text)
-            .unwrap_or_else(|e| panic!("embedded schema {} is not JSON: {e}", self.file().name))
+        serde_json::from_str(self.text())
+            .unwrap_or_else(|e| panic!("embedded schema {} is not JSON: {e}", self.name()))
     }
 
-    /// Every embedded schema compiles: the test suite proves it, so a failure here is a build
-    /// defect, not bad input.
+    /// Every embedded schema compiles (the test suite proves it), and one read at run time is
+    /// compiled when it is read: a failure here is a build defect, not bad input.
     fn broken(&self, error: &dyn fmt::Display) -> ! {
-        panic!(
-            "embedded schema {} does not compile: {error}",
-            self.file().name
-        )
+        panic!("embedded schema {} does not compile: {error}", self.name())
     }
 
     /// Whether `instance` keeps the schema. Faster than [`Schema::validate`] when the reasons
@@ -346,6 +425,6 @@ fn options<F: jsonschema::json::Json>()
 
 impl fmt::Debug for Schema {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Schema").field(&self.file().name).finish()
+        f.debug_tuple("Schema").field(&self.name()).finish()
     }
 }

@@ -5,6 +5,7 @@ use std::path::Path;
 use serde_json::json;
 
 use super::SchemaFile;
+use super::vendor_file::{VENDOR_SCHEMA, VendorFile};
 use crate::Result;
 use crate::project::Project;
 use crate::sync::{Generated, GeneratedFile};
@@ -36,6 +37,29 @@ pub fn schema_copies(schemas: &[SchemaFile], dir: &Path) -> Result<Generated> {
         keeps: &[],
         files,
     })
+}
+
+/// The vendor files and the schema they keep, copied into a package's own folder `dir` beside
+/// the schemas.
+pub fn vendor_copies(
+    project: &Project,
+    vendors: &[VendorFile],
+    dir: &Path,
+) -> Result<Vec<GeneratedFile>> {
+    let mut files: Vec<GeneratedFile> = vendors
+        .iter()
+        .map(|vendor| GeneratedFile {
+            path: dir
+                .join(&vendor.vendor)
+                .join(super::vendor_file::VENDOR_FILE),
+            contents: vendor.text.clone(),
+        })
+        .collect();
+    files.push(GeneratedFile {
+        path: dir.join(VENDOR_SCHEMA),
+        contents: std::fs::read_to_string(project.schemas_dir().join(VENDOR_SCHEMA))?,
+    });
+    Ok(files)
 }
 
 /// The catalog's text; the packages ship the same file.

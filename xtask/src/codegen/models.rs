@@ -26,22 +26,31 @@ use self::open_enum::OpenEnum;
 use self::open_union::OpenUnion;
 use self::rewrites::Rewrites;
 
+use super::vendor_file::{Meaning, VendorFile};
 use super::{HEADER, SchemaFile};
 use crate::Result;
 use crate::project::Project;
 use crate::sync::GeneratedFile;
 
 /// Renders every file under `crates/models/src/generated/`.
-pub fn render(project: &Project, schemas: &[SchemaFile]) -> Result<Vec<GeneratedFile>> {
+pub fn render(
+    project: &Project,
+    schemas: &[SchemaFile],
+    vendors: &[VendorFile],
+) -> Result<Vec<GeneratedFile>> {
     let dir = project.generated_models_dir();
     let mut files = Vec::new();
-    let mut vendors: BTreeMap<String, Vec<(String, Vec<String>)>> = BTreeMap::new();
+    let mut modules: BTreeMap<String, Vec<(String, Vec<String>)>> = BTreeMap::new();
     for schema in schemas {
         let path = dir
             .join(schema.vendor_module())
             .join(format!("{}.rs", schema.module()));
         let embedded = project.models_schemas_dir().join(schema.file());
-        let tokens = schema_module(schema, &include_path(&path, &embedded))
+        let meanings = vendors
+            .iter()
+            .flat_map(|vendor| vendor.meanings(schema))
+            .collect();
+        let tokens = schema_module(schema, &include_path(&path, &embedded), meanings)
             .map_err(|e| format!("{}: {e}", project.display(&schema.path)))?;
         let types = public_types(&tokens)?;
         let doc = format!("Types for `{}`.", project.display(&schema.path));
@@ -49,12 +58,12 @@ pub fn render(project: &Project, schemas: &[SchemaFile]) -> Result<Vec<Generated
             path,
             contents: format_file(&doc, tokens)?,
         });
-        vendors
+        modules
             .entry(schema.vendor_module())
             .or_default()
             .push((schema.module(), types));
     }
-    for (vendor, modules) in &vendors {
+    for (vendor, modules) in &modules {
         let doc = format!("Types for the schemas under `schemas/{vendor}/`, re-exported flat.");
         let tokens = vendor_module(vendor, modules)?;
         files.push(GeneratedFile {
@@ -62,10 +71,27 @@ pub fn render(project: &Project, schemas: &[SchemaFile]) -> Result<Vec<Generated
             contents: format_file(&doc, tokens)?,
         });
     }
-    let doc = "One module per vendor, one submodule per schema file, and the embedded schemas.";
+    let doc = "One module per vendor, one submodule per schema file, and the embedded schemas \
+               and vendor files.";
+    let dir_of_copies = project.models_schemas_dir();
+    let includes = Includes {
+        vendor_schema: include_path(
+            &dir.join("mod.rs"),
+            &dir_of_copies.join(super::vendor_file::VENDOR_SCHEMA),
+        ),
+        vendors: vendors
+            .iter()
+            .map(|v| {
+                let copy = dir_of_copies
+                    .join(&v.vendor)
+                    .join(super::vendor_file::VENDOR_FILE);
+                (v.vendor.clone(), include_path(&dir.join("mod.rs"), &copy))
+            })
+            .collect(),
+    };
     files.push(GeneratedFile {
         path: dir.join("mod.rs"),
-        contents: format_file(doc, catalog(schemas))?,
+        contents: format_file(doc, catalog(schemas, &includes))?,
     });
     Ok(files)
 }
@@ -118,8 +144,12 @@ fn drop_unused_error_module(file: &mut syn::File) {
 }
 
 /// The module for one schema: its types, then the embedded schema and the root type's link to
-/// it.
-fn schema_module(schema: &SchemaFile, include: &str) -> Result<TokenStream> {
+/// it. `meanings` are the vendor file's, by enum name.
+fn schema_module(
+    schema: &SchemaFile,
+    include: &str,
+    mut meanings: BTreeMap<String, Vec<Meaning>>,
+) -> Result<TokenStream> {
     let open_enums = OpenEnum::find_all(&schema.json)?;
     let open_unions = OpenUnion::find_all(&schema.json)?;
     let envelope = Envelope::find(&schema.json)?;
@@ -131,8 +161,13 @@ fn schema_module(schema: &SchemaFile, include: &str) -> Result<TokenStream> {
     let types = typify_types(schema, &replaced, envelope.is_some())?;
     let open_enums = open_enums
         .iter()
-        .map(OpenEnum::tokens)
+        .map(|e| e.tokens(&meanings.remove(&e.name).unwrap_or_default()))
         .collect::<Result<Vec<_>>>()?;
+    if let Some(name) = meanings.keys().next() {
+        return Err(
+            format!("the vendor file gives meanings to `{name}`, which is no enum here").into(),
+        );
+    }
     let open_unions = open_unions.iter().map(OpenUnion::tokens);
     let envelope = envelope.as_ref().map(Envelope::tokens);
 
@@ -154,6 +189,7 @@ fn schema_module(schema: &SchemaFile, include: &str) -> Result<TokenStream> {
             id: #id,
             title: #title,
             text: include_str!(#include),
+            decode: crate::decodes::<#root_type>,
             reserialize: crate::reserialize::<#root_type>,
         };
 
@@ -188,8 +224,16 @@ fn vendor_module(vendor: &str, modules: &[(String, Vec<String>)]) -> Result<Toke
     Ok(quote! { #(#items)* })
 }
 
-/// The top module: the vendor modules and `SCHEMAS`, every embedded schema in name order.
-fn catalog(schemas: &[SchemaFile]) -> TokenStream {
+/// Where the top module finds the embedded vendor files, relative to itself.
+struct Includes {
+    vendor_schema: String,
+    /// Vendor folder and path, ordered by vendor.
+    vendors: Vec<(String, String)>,
+}
+
+/// The top module: the vendor modules, `SCHEMAS`, every embedded schema in name order, and the
+/// vendor files with the schema they keep.
+fn catalog(schemas: &[SchemaFile], includes: &Includes) -> TokenStream {
     let mut vendors: Vec<String> = schemas.iter().map(SchemaFile::vendor_module).collect();
     // `schemas` is ordered by name, so one vendor's schemas are adjacent.
     vendors.dedup();
@@ -199,11 +243,21 @@ fn catalog(schemas: &[SchemaFile]) -> TokenStream {
         let module = format_ident!("{}", s.module());
         quote! { &#vendor::#module::SCHEMA }
     });
+    let vendor_schema = &includes.vendor_schema;
+    let vendor_files = includes.vendors.iter().map(|(vendor, include)| {
+        quote! { crate::VendorFile { vendor: #vendor, text: include_str!(#include) } }
+    });
     quote! {
         #(pub mod #vendors;)*
 
         /// Every schema under `schemas/`, ordered by name.
         pub const SCHEMAS: &[&crate::SchemaFile] = &[#(#entries),*];
+
+        /// Every vendor file, `schemas/<vendor>/vendor.json`, ordered by vendor.
+        pub const VENDORS: &[crate::VendorFile] = &[#(#vendor_files),*];
+
+        /// `schemas/vendor.schema.json`, the schema every vendor file keeps.
+        pub const VENDOR_SCHEMA: &str = include_str!(#vendor_schema);
     }
 }
 

@@ -10,9 +10,6 @@ use crate::project::Project;
 
 const SUFFIX: &str = ".schema.json";
 
-/// Where every `$id` lives.
-const ID_BASE: &str = "https://hookschema.dev/schemas/";
-
 /// A `major.minor.patch` version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Version {
@@ -113,17 +110,20 @@ impl SchemaFile {
         format!("{}/{}{SUFFIX}", self.vendor, self.stem)
     }
 
-    /// The schema's version: `$id` is `https://hookschema.dev/schemas/<name>/<version>.json`.
+    /// The schema's version: `$id` is an absolute URL ending `/<name>/<version>.json`, as
+    /// `https://hookschema.dev/schemas/<name>/<version>.json` for hookschema's own schemas.
     pub fn version(&self) -> Result<String> {
         let id = self.keyword("$id")?;
-        let prefix = format!("{ID_BASE}{}/", self.name());
-        id.strip_prefix(&prefix)
-            .and_then(|rest| rest.strip_suffix(".json"))
+        let ending = format!("/{}/", self.name());
+        id.starts_with("https://")
+            .then(|| id.rsplit_once(&ending))
+            .flatten()
+            .and_then(|(_, rest)| rest.strip_suffix(".json"))
             .filter(|version| Version::parse(version).is_some())
             .map(str::to_owned)
             .ok_or_else(|| {
                 format!(
-                    "{}: `$id` must be {prefix}<major>.<minor>.<patch>.json",
+                    "{}: `$id` must be https://…{ending}<major>.<minor>.<patch>.json",
                     self.name()
                 )
                 .into()

@@ -1,11 +1,10 @@
-//! `hookschema serve`: a ready receiver for both vendors, writing each accepted delivery as one
-//! JSON line.
+//! `hookschema serve`: a ready receiver for every webhook of the catalog whose credentials are
+//! given, writing each accepted delivery as one JSON line.
 //!
-//! `POST /kaizen` verifies the signature and answers 200; a retry of a delivery already written
-//! (same `X-Webhooks-Id`, among the last `--remember-ids`) is acknowledged and not written again.
-//! `POST /comfydeploy?token=…` checks the URL token and answers `{"status": "ok"}`; `GET` is
-//! accepted too, because ComfyDeploy's sender retries as GET with the same body. Everything
-//! else the extractors of `hookschema-axum` refuse with 401, 413, 415 or 422.
+//! Each webhook is served on the route and methods its vendor file gives, authenticated as it
+//! says (a signature, a URL token); a retry of a delivery already written (same delivery id,
+//! among the last `--remember-ids`) is acknowledged and not written again. Everything else the
+//! extractor of `hookschema-axum` refuses with 401, 413, 415 or 422, in the vendor's format.
 
 mod record;
 mod server;
@@ -17,18 +16,16 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::Json;
+use axum::Router;
 use axum::extract::{FromRef, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Json, Router};
+use axum::routing::{MethodFilter, on};
 use clap::Args;
-use hookschema_axum::{
-    Admission, Claim, ComfyDeployConfig, DEFAULT_MAX_BODY_BYTES, Delivery, KaizenConfig, RecentIds,
-};
-use hookschema_models::comfydeploy::{WorkflowRunWebhookBody, WorkflowRunWebhookResponse};
-use hookschema_models::kaizen::KaizenWebhookEvent;
-use hookschema_signature::DEFAULT_TOLERANCE_SECS;
+use hookschema_axum::{Admission, Claim, DEFAULT_MAX_BODY_BYTES, Delivery, Receiver, RecentIds};
+use hookschema_catalog::{Catalog, CredentialKind, Credentials, Webhook};
+use serde::de::IgnoredAny;
 use tower_http::timeout::TimeoutLayer;
 
 use self::sink::Sink;
@@ -42,30 +39,27 @@ pub struct ServeArgs {
     /// Where accepted deliveries go, one JSON line each, appended; `-` is standard output.
     #[arg(long, default_value = "-")]
     out: PathBuf,
-    /// Kaizen's signing secret (base64url); repeat, or separate with commas, to accept an old
-    /// and a new one while rotating. Without it, `/kaizen` is not served.
-    #[arg(
-        long = "kaizen-secret",
-        env = "HOOKSCHEMA_KAIZEN_SECRET",
-        hide_env_values = true,
-        value_delimiter = ','
-    )]
-    kaizen_secrets: Vec<String>,
-    /// The token ComfyDeploy's webhook URL carries as `?token=…`. Without it, `/comfydeploy` is
-    /// not served.
-    #[arg(long, env = "HOOKSCHEMA_COMFYDEPLOY_TOKEN", hide_env_values = true)]
-    comfydeploy_token: Option<String>,
+    /// A vendor's signing secret, as `VENDOR=SECRET` (several secrets separated by commas while
+    /// rotating); repeat for several vendors. Default: `HOOKSCHEMA_<VENDOR>_SECRET`, which is
+    /// better: a command line is visible to other users of the machine.
+    #[arg(long = "secret", value_name = "VENDOR=SECRET")]
+    secrets: Vec<String>,
+    /// A vendor's URL token, as `VENDOR=TOKEN`; repeat for several vendors. Default:
+    /// `HOOKSCHEMA_<VENDOR>_TOKEN`.
+    #[arg(long = "token", value_name = "VENDOR=TOKEN")]
+    tokens: Vec<String>,
     /// The largest body accepted, in bytes; larger ones get 413.
     #[arg(long, default_value_t = DEFAULT_MAX_BODY_BYTES)]
     max_body_bytes: usize,
-    /// How far a Kaizen timestamp may be from now, in seconds, either way.
-    #[arg(long, default_value_t = DEFAULT_TOLERANCE_SECS)]
-    tolerance: u64,
+    /// How far a signature's timestamp may be from now, in seconds, either way (default: each
+    /// vendor file's).
+    #[arg(long)]
+    tolerance: Option<u64>,
     /// Refuse (422) deliveries that decode but break the strict schema, instead of keeping them
     /// with their errors.
     #[arg(long)]
     strict: bool,
-    /// How many recent Kaizen delivery ids to remember, to write a retried delivery once.
+    /// How many recent delivery ids to remember per webhook, to write a retried delivery once.
     #[arg(long, default_value_t = 10_000)]
     remember_ids: usize,
     /// Seconds a request may take, body included, before it gets 408.
@@ -81,9 +75,9 @@ pub struct ServeArgs {
 }
 
 /// Runs the receiver until interrupted (Ctrl-C or SIGTERM).
-pub fn run(args: &ServeArgs) -> Outcome {
-    let router = match build(args) {
-        Ok(router) => router,
+pub fn run(catalog: &Catalog, args: &ServeArgs) -> Outcome {
+    let (router, routes) = match build(catalog, args) {
+        Ok(built) => built,
         Err(usage) => {
             eprintln!("hookschema: {usage}");
             return Outcome::Error;
@@ -107,7 +101,10 @@ pub fn run(args: &ServeArgs) -> Outcome {
     let served = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.addr).await?;
         // Tests and scripts read the real port from this line when asked for port 0.
-        eprintln!("hookschema: listening on http://{}", listener.local_addr()?);
+        eprintln!(
+            "hookschema: listening on http://{} {routes}",
+            listener.local_addr()?
+        );
         server::serve(listener, router, args.max_connections).await
     });
     match served {
@@ -119,143 +116,200 @@ pub fn run(args: &ServeArgs) -> Outcome {
     }
 }
 
-/// The router for the configured vendors, or why there is nothing to serve.
-fn build(args: &ServeArgs) -> Result<Router, String> {
-    if args.kaizen_secrets.is_empty() && args.comfydeploy_token.is_none() {
-        return Err("nothing to receive: give --kaizen-secret or --comfydeploy-token (or their environment variables)".to_owned());
-    }
-    let kaizen_secrets = crate::secrets::decode(&args.kaizen_secrets)?;
+/// The router for every webhook whose credentials are given, and the line that says which
+/// routes are on and which off, and why; or why there is nothing to serve.
+fn build(catalog: &Catalog, args: &ServeArgs) -> Result<(Router, String), String> {
+    let given = Given::parse(catalog, args)?;
     let sink = Arc::new(Sink::open(&args.out, args.max_pending_bytes)?);
     let mut router = Router::new();
-    if !kaizen_secrets.is_empty() {
-        let config = KaizenConfig::new(kaizen_secrets)
+    let (mut on_routes, mut off_routes) = (Vec::new(), Vec::new());
+    for webhook in catalog.webhooks() {
+        let Some(credentials) = given.credentials(webhook)? else {
+            let variable = webhook.credential_variable().unwrap_or_default();
+            off_routes.push(format!("{} ({variable} not set)", webhook.route));
+            continue;
+        };
+        let mut receiver = Receiver::new(webhook, credentials)
             .map_err(|error| error.to_string())?
-            .with_tolerance(args.tolerance)
+            .with_models()
             .with_max_body_bytes(args.max_body_bytes)
             .strict(args.strict);
-        let state = KaizenState {
-            config,
+        if let Some(tolerance) = args.tolerance {
+            receiver = receiver.with_tolerance(tolerance);
+        }
+        let state = Route {
+            receiver,
             sink: Arc::clone(&sink),
-            recent: Arc::new(RecentIds::new(args.remember_ids)),
+            recent: webhook
+                .delivery_id
+                .as_ref()
+                .map(|_| Arc::new(RecentIds::new(args.remember_ids))),
         };
+        let methods = methods(webhook)?;
         router = router.merge(
             Router::new()
-                .route("/kaizen", post(kaizen))
+                .route(&webhook.route, on(methods, receive))
                 .with_state(state),
         );
+        let unauthenticated = if webhook.credential_kind() == CredentialKind::None {
+            ", no authentication"
+        } else {
+            ""
+        };
+        on_routes.push(format!(
+            "{} {} ({}{unauthenticated})",
+            webhook.methods.join("|"),
+            webhook.route,
+            webhook.name()
+        ));
     }
-    if let Some(token) = &args.comfydeploy_token {
-        let config = ComfyDeployConfig::new(token)
-            .map_err(|error| error.to_string())?
-            .with_max_body_bytes(args.max_body_bytes)
-            .strict(args.strict);
-        let state = ComfyDeployState { config, sink };
-        let route = post(comfydeploy).get(comfydeploy);
-        router = router.merge(Router::new().route("/comfydeploy", route).with_state(state));
+    if on_routes.is_empty() {
+        return Err(format!(
+            "nothing to receive: {}; give them with --secret or --token, or their environment \
+             variables",
+            off_routes.join(", ")
+        ));
+    }
+    let mut routes = format!("on: {}", on_routes.join(", "));
+    if !off_routes.is_empty() {
+        routes.push_str(&format!("; off: {}", off_routes.join(", ")));
     }
     let timeout = Duration::from_secs(args.request_timeout.max(1));
-    Ok(router.layer(TimeoutLayer::with_status_code(
+    let router = router.layer(TimeoutLayer::with_status_code(
         StatusCode::REQUEST_TIMEOUT,
         timeout,
-    )))
+    ));
+    Ok((router, routes))
 }
 
-#[derive(Clone)]
-struct KaizenState {
-    config: KaizenConfig,
-    sink: Arc<Sink>,
-    recent: Arc<RecentIds>,
+/// The credentials given on the command line, by vendor.
+struct Given<'a> {
+    secrets: Vec<(&'a str, &'a str)>,
+    tokens: Vec<(&'a str, &'a str)>,
 }
 
-impl FromRef<KaizenState> for KaizenConfig {
-    fn from_ref(state: &KaizenState) -> Self {
-        state.config.clone()
+impl<'a> Given<'a> {
+    fn parse(catalog: &Catalog, args: &'a ServeArgs) -> Result<Self, String> {
+        let split = |flag: &str, values: &'a [String]| -> Result<Vec<(&'a str, &'a str)>, String> {
+            values
+                .iter()
+                .map(|value| {
+                    let (vendor, text) = value
+                        .split_once('=')
+                        .ok_or_else(|| format!("--{flag} takes VENDOR={}", flag.to_uppercase()))?;
+                    if catalog.vendor(vendor).is_none() {
+                        return Err(format!("--{flag}: no vendor file for `{vendor}`"));
+                    }
+                    Ok((vendor, text))
+                })
+                .collect()
+        };
+        Ok(Given {
+            secrets: split("secret", &args.secrets)?,
+            tokens: split("token", &args.tokens)?,
+        })
+    }
+
+    /// The webhook's credentials: from the command line, else its environment variable;
+    /// `None` when neither gives them.
+    fn credentials(&self, webhook: &Webhook) -> Result<Option<Credentials>, String> {
+        let (flag, given) = match webhook.credential_kind() {
+            CredentialKind::Secret => ("--secret", &self.secrets),
+            CredentialKind::Token => ("--token", &self.tokens),
+            CredentialKind::None => return Ok(Some(Credentials::None)),
+        };
+        let texts: Vec<&str> = given
+            .iter()
+            .filter(|(vendor, _)| *vendor == webhook.vendor)
+            .map(|(_, text)| *text)
+            .collect();
+        let found = if texts.is_empty() {
+            webhook.credentials_from_env()
+        } else {
+            let source = format!("{flag} {}=…", webhook.vendor);
+            webhook.credentials(&texts.join(","), &source).map(Some)
+        };
+        found.map_err(|error| error.to_string())
     }
 }
 
-#[derive(Clone)]
-struct ComfyDeployState {
-    config: ComfyDeployConfig,
-    sink: Arc<Sink>,
-}
-
-impl FromRef<ComfyDeployState> for ComfyDeployConfig {
-    fn from_ref(state: &ComfyDeployState) -> Self {
-        state.config.clone()
-    }
-}
-
-async fn kaizen(
-    State(state): State<KaizenState>,
-    delivery: Delivery<KaizenWebhookEvent>,
-) -> Response {
-    let id = delivery.id.clone().unwrap_or_default();
-    let claim = match state.recent.admit(&id) {
-        Admission::New(claim) => claim,
-        Admission::Duplicate => {
-            tracing::info!(
-                vendor = "kaizen",
-                id,
-                "retry of a delivery already written; acknowledged"
-            );
-            return ok("duplicate");
-        }
-        Admission::InFlight => {
-            // Its first attempt is still being written; whether that succeeds is not known.
-            tracing::info!(
-                vendor = "kaizen",
-                id,
-                "retry while the first attempt is in flight"
-            );
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                [(header::RETRY_AFTER, "5")],
-                Json(serde_json::json!({"error": "this delivery is being handled; retry later"})),
+/// The methods a webhook's deliveries come with.
+fn methods(webhook: &Webhook) -> Result<MethodFilter, String> {
+    webhook
+        .methods
+        .iter()
+        .map(|method| {
+            MethodFilter::try_from(
+                method
+                    .parse::<axum::http::Method>()
+                    .map_err(|error| error.to_string())?,
             )
-                .into_response();
+            .map_err(|error| format!("{}: method {method}: {error}", webhook.name()))
+        })
+        .reduce(|a, b| Ok(a?.or(b?)))
+        .unwrap_or(Ok(MethodFilter::POST))
+}
+
+/// What one route's handler holds.
+#[derive(Clone)]
+struct Route {
+    receiver: Receiver<IgnoredAny>,
+    sink: Arc<Sink>,
+    /// The ids already written, for a webhook whose deliveries carry one.
+    recent: Option<Arc<RecentIds>>,
+}
+
+impl FromRef<Route> for Receiver<IgnoredAny> {
+    fn from_ref(route: &Route) -> Self {
+        route.receiver.clone()
+    }
+}
+
+async fn receive(State(route): State<Route>, delivery: Delivery<IgnoredAny>) -> Response {
+    let id = delivery.id.as_deref().unwrap_or_default();
+    let claim = match (&route.recent, &delivery.id) {
+        (Some(recent), Some(id)) => {
+            match recent.admit(id) {
+                Admission::New(claim) => Some(claim),
+                Admission::Duplicate => {
+                    tracing::info!(
+                        webhook = delivery.webhook(),
+                        id,
+                        "retry of a delivery already written; acknowledged"
+                    );
+                    return delivery.duplicate();
+                }
+                Admission::InFlight => {
+                    // Its first attempt is still being written; whether that succeeds is not known.
+                    tracing::info!(
+                        webhook = delivery.webhook(),
+                        id,
+                        "retry while the first attempt is in flight"
+                    );
+                    return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [(header::RETRY_AFTER, "5")],
+                    Json(serde_json::json!({"error": "this delivery is being handled; retry later"})),
+                )
+                    .into_response();
+                }
+            }
         }
+        _ => None,
     };
-    match store(&state.sink, "kaizen", &delivery, Some(claim)).await {
+    match store(&route.sink, &delivery, claim).await {
         Ok(()) => {
             tracing::info!(
-                vendor = "kaizen",
+                webhook = delivery.webhook(),
                 id,
                 drift = delivery.violations.len(),
                 "accepted"
             );
-            ok("ok")
+            delivery.success()
         }
-        // The claim was dropped unfinished: Kaizen's retry gets another chance.
+        // The claim was dropped unfinished: the vendor's retry gets another chance.
         Err(error) => error.into_response(),
     }
-}
-
-async fn comfydeploy(
-    State(state): State<ComfyDeployState>,
-    delivery: Delivery<WorkflowRunWebhookBody>,
-) -> Response {
-    match store(&state.sink, "comfydeploy", &delivery, None).await {
-        Ok(()) => {
-            let (run, status) = (&delivery.event.run_id, delivery.event.status.as_str());
-            tracing::info!(
-                vendor = "comfydeploy",
-                run,
-                status,
-                drift = delivery.violations.len(),
-                "accepted"
-            );
-            ok("ok")
-        }
-        Err(error) => error.into_response(),
-    }
-}
-
-/// 200 with `{"status": …}`: ComfyDeploy's declared answer, and Kaizen's acknowledgement.
-fn ok(status: &str) -> Response {
-    Json(WorkflowRunWebhookResponse {
-        status: status.to_owned(),
-    })
-    .into_response()
 }
 
 /// Why a delivery was not stored; either way the vendor retries it.
@@ -296,11 +350,10 @@ impl IntoResponse for NotStored {
 /// turned away when the lines waiting to be written are already too many bytes.
 async fn store<T>(
     sink: &Arc<Sink>,
-    vendor: &'static str,
     delivery: &Delivery<T>,
     claim: Option<Claim>,
 ) -> Result<(), NotStored> {
-    let line = record::line(vendor, delivery).map_err(NotStored::Failed)?;
+    let line = record::line(delivery).map_err(NotStored::Failed)?;
     let room = sink.reserve(line.len()).ok_or(NotStored::Busy)?;
     let sink = Arc::clone(sink);
     let stored = tokio::spawn(async move {

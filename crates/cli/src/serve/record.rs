@@ -11,7 +11,7 @@ use serde_json::value::RawValue;
 
 #[derive(Serialize)]
 struct Record<'a> {
-    vendor: &'static str,
+    vendor: &'a str,
     delivery_id: Option<&'a str>,
     received_at: String,
     /// The body as received: the sender's own JSON text, on one line.
@@ -23,10 +23,10 @@ struct Record<'a> {
 /// The line for `delivery`, without its newline. The body is the text received, only the
 /// whitespace between its tokens taken out: numbers keep every digit, strings their escapes,
 /// objects their key order.
-pub fn line<T>(vendor: &'static str, delivery: &Delivery<T>) -> io::Result<Vec<u8>> {
+pub fn line<T>(delivery: &Delivery<T>) -> io::Result<Vec<u8>> {
     let text = String::from_utf8(compact(&delivery.body)).map_err(io::Error::other)?;
     let record = Record {
-        vendor,
+        vendor: delivery.vendor(),
         delivery_id: delivery.id.as_deref(),
         received_at: DateTime::<Utc>::from(SystemTime::now())
             .to_rfc3339_opts(SecondsFormat::Millis, true),

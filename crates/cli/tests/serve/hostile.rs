@@ -9,9 +9,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use hookschema_fixtures::hostile;
-use hookschema_hostile::{Serve, comfydeploy_request, kaizen_request};
+use hookschema_hostile::Serve;
+use hookschema_hostile::sender::authentic;
 
-use crate::{now, written};
+use crate::{now, webhook, written};
 
 const TIME_LIMIT: Duration = Duration::from_secs(5);
 const MEMORY_LIMIT: u64 = 512 * 1024 * 1024;
@@ -31,12 +32,13 @@ fn every_hostile_input_gets_its_status_and_the_receiver_lives_on() {
     let mut accepted = 0;
     for (n, case) in hostile().iter().enumerate() {
         let started = Instant::now();
-        let request = if case.schema.starts_with("kaizen/") {
-            kaizen_request(&format!("hostile_{n}"), now(), &case.bytes)
-        } else {
-            comfydeploy_request(&case.bytes)
-        };
-        let answer = exchange(server.addr(), request);
+        let request = authentic(
+            webhook(&case.schema),
+            &format!("hostile_{n}"),
+            now(),
+            &case.bytes,
+        );
+        let answer = exchange(server.addr(), request.raw());
         let took = started.elapsed();
         if !answer.starts_with(&format!("HTTP/1.1 {} ", case.receive)) {
             let answer: String = answer.chars().take(400).collect();

@@ -9,8 +9,9 @@ mod load;
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use hookschema_hostile::{SECRET, Serve};
-use hookschema_signature::{Secret, sign};
+use hookschema_catalog::{Catalog, Webhook};
+use hookschema_hostile::Serve;
+use hookschema_hostile::sender::{Request, authentic};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -37,18 +38,30 @@ fn answer_of(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) ->
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
+/// The embedded catalog's webhook called `name`.
+fn webhook(name: &str) -> &'static Webhook {
+    Catalog::embedded().webhook(name).unwrap()
+}
+
+/// Sends `request` with `content_type`; the answer's status and body.
+fn deliver(server: &Serve, request: &Request, content_type: &str) -> (u16, Value) {
+    let url = format!("{}{}", server.base(), request.target);
+    let mut builder = ureq::http::Request::builder()
+        .method(request.method.as_str())
+        .uri(url)
+        .header("Content-Type", content_type);
+    for (name, value) in &request.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    let request = builder.body(request.body.to_vec()).unwrap();
+    answer_of(agent().run(request))
+}
+
 /// A Kaizen delivery of `sent`, signed as `signed` with the harness's secret.
 fn kaizen(server: &Serve, id: &str, timestamp: u64, signed: &[u8], sent: &[u8]) -> (u16, Value) {
-    let signature = sign(&Secret::decode(SECRET).unwrap(), id, timestamp, signed);
-    answer_of(
-        agent()
-            .post(format!("{}/kaizen", server.base()))
-            .header("Content-Type", "application/json")
-            .header("X-Webhooks-Id", id)
-            .header("X-Webhooks-Timestamp", &timestamp.to_string())
-            .header("X-Webhooks-Signature", &signature)
-            .send(sent),
-    )
+    let mut request = authentic(webhook("kaizen/webhook-event"), id, timestamp, signed);
+    request.body = sent.to_vec().into();
+    deliver(server, &request, "application/json")
 }
 
 fn comfydeploy(server: &Serve, token: &str, content_type: &str, body: &[u8]) -> (u16, Value) {

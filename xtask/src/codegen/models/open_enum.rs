@@ -3,7 +3,8 @@
 //! decodes (and encodes back unchanged) instead of failing the delivery. The schema stays strict.
 //!
 //! This is the one place that decides it: typify is told the enum is replaced, and the
-//! replacement is written here.
+//! replacement is written here, with a method per question the vendor file's `meanings` answer
+//! about its values (`is_terminal`), each value classified, or the generator refuses.
 
 use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
@@ -11,6 +12,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::Result;
+use crate::codegen::vendor_file::Meaning;
 
 /// A string enum defined in a schema's `$defs`.
 pub struct OpenEnum {
@@ -56,10 +58,15 @@ impl OpenEnum {
         Ok(found)
     }
 
-    /// The Rust code: the enum, its conversions, serde and schemars impls.
-    pub fn tokens(&self) -> Result<TokenStream> {
+    /// The Rust code: the enum, its conversions, serde and schemars impls, and a method per
+    /// meaning.
+    pub fn tokens(&self, meanings: &[Meaning]) -> Result<TokenStream> {
         let name = format_ident!("{}", self.name);
         let variants = self.variants()?;
+        let meanings = meanings
+            .iter()
+            .map(|meaning| self.meaning(meaning, &variants))
+            .collect::<Result<Vec<_>>>()?;
         let idents: Vec<_> = variants.iter().map(|v| format_ident!("{v}")).collect();
         let values = &self.values;
         let catch_all = format_ident!("{CATCH_ALL}");
@@ -96,6 +103,8 @@ impl OpenEnum {
                 pub fn is_known(&self) -> bool {
                     !matches!(self, Self::#catch_all(_))
                 }
+
+                #(#meanings)*
             }
 
             impl ::std::convert::From<&str> for #name {
@@ -148,6 +157,50 @@ impl OpenEnum {
                 fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
                     crate::open_enum::json_schema(#description, &[#(#values),*])
                 }
+            }
+        })
+    }
+
+    /// The method answering `meaning` for each value: yes for the values it lists under `true`,
+    /// no for every other, unknown ones included. Every value the schema lists must be under
+    /// `true` or `false`, once, and nothing else may be.
+    fn meaning(&self, meaning: &Meaning, variants: &[String]) -> Result<TokenStream> {
+        let at = format!("meaning `{}` of {}", meaning.method, self.name);
+        if meaning.yes.is_empty() {
+            return Err(format!("{at}: no value answers yes").into());
+        }
+        for value in meaning.yes.iter().chain(&meaning.no) {
+            if !self.values.contains(value) {
+                return Err(format!("{at}: `{value}` is not one of the enum's values").into());
+            }
+            if meaning.yes.contains(value) && meaning.no.contains(value) {
+                return Err(format!("{at}: `{value}` is both true and false").into());
+            }
+        }
+        if let Some(value) = self
+            .values
+            .iter()
+            .find(|v| !meaning.yes.contains(v) && !meaning.no.contains(v))
+        {
+            return Err(format!(
+                "{at}: `{value}` is neither true nor false; classify every value the schema lists"
+            )
+            .into());
+        }
+        let method = syn::parse_str::<syn::Ident>(&meaning.method)
+            .map_err(|_| format!("{at}: not a method name"))?;
+        let yes = self
+            .values
+            .iter()
+            .zip(variants)
+            .filter(|(value, _)| meaning.yes.contains(value))
+            .map(|(_, variant)| format_ident!("{variant}"));
+        let listed: Vec<String> = meaning.yes.iter().map(|v| format!("`{v}`")).collect();
+        let doc = format!("{} Yes for {}.", meaning.description, listed.join(", "));
+        Ok(quote! {
+            #[doc = #doc]
+            pub fn #method(&self) -> bool {
+                matches!(self, #(Self::#yes)|*)
             }
         })
     }
@@ -236,8 +289,56 @@ mod tests {
         ] {
             let schema = json!({"$defs": {"Status": {"type": "string", "enum": values}}});
             let open = &OpenEnum::find_all(&schema).unwrap()[0];
-            let error = open.tokens().err().unwrap().to_string();
+            let error = open.tokens(&[]).err().unwrap().to_string();
             assert!(error.contains("is taken"), "{values}: {error}");
+        }
+    }
+
+    fn meaning(yes: &[&str], no: &[&str]) -> Meaning {
+        Meaning {
+            method: "is_done".to_owned(),
+            description: "Whether it is over.".to_owned(),
+            yes: yes.iter().map(|v| v.to_string()).collect(),
+            no: no.iter().map(|v| v.to_string()).collect(),
+        }
+    }
+
+    /// A value the vendor file does not classify, or classifies twice, or that the enum does not
+    /// have, stops the generator: code relying on a meaning must not guess a new value's.
+    #[test]
+    fn every_value_must_have_its_meaning() {
+        let schema =
+            json!({"$defs": {"Status": {"type": "string", "enum": ["queued", "done", "failed"]}}});
+        let open = &OpenEnum::find_all(&schema).unwrap()[0];
+        let generated = open
+            .tokens(&[meaning(&["done", "failed"], &["queued"])])
+            .unwrap()
+            .to_string();
+        assert!(generated.contains("pub fn is_done"), "{generated}");
+        assert!(
+            generated.contains("Self :: Done | Self :: Failed"),
+            "{generated}"
+        );
+        for (bad, says) in [
+            (
+                meaning(&["done"], &["queued"]),
+                "`failed` is neither true nor false",
+            ),
+            (
+                meaning(&["done", "failed"], &["queued", "done"]),
+                "`done` is both",
+            ),
+            (
+                meaning(&["done", "failed", "paused"], &["queued"]),
+                "`paused` is not one of",
+            ),
+            (
+                meaning(&[], &["queued", "done", "failed"]),
+                "no value answers yes",
+            ),
+        ] {
+            let error = open.tokens(&[bad]).err().unwrap().to_string();
+            assert!(error.contains(says), "{error}");
         }
     }
 }

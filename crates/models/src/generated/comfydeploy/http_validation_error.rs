@@ -69,6 +69,7 @@ pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     id: "https://hookschema.dev/schemas/comfydeploy/http-validation-error/1.0.0.json",
     title: "HTTPValidationError",
     text: include_str!("../../../schemas/comfydeploy/http-validation-error.schema.json"),
+    decode: crate::decodes::<HttpValidationError>,
     reserialize: crate::reserialize::<HttpValidationError>,
 };
 impl crate::HasSchema for HttpValidationError {

@@ -244,6 +244,10 @@ impl WorkflowRunStatus {
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
+    ///Whether the run is over: ComfyDeploy sends no update after one of these. A status this version does not know is not terminal: wait for one it knows rather than stop early. Yes for `success`, `failed`, `timeout`, `cancelled`.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, Self::Success | Self::Failed | Self::Timeout | Self::Cancelled)
+    }
 }
 impl ::std::convert::From<&str> for WorkflowRunStatus {
     fn from(value: &str) -> Self {
@@ -358,6 +362,7 @@ pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     text: include_str!(
         "../../../schemas/comfydeploy/workflow-run-webhook-body.schema.json"
     ),
+    decode: crate::decodes::<WorkflowRunWebhookBody>,
     reserialize: crate::reserialize::<WorkflowRunWebhookBody>,
 };
 impl crate::HasSchema for WorkflowRunWebhookBody {

@@ -23,6 +23,7 @@ pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     text: include_str!(
         "../../../schemas/comfydeploy/workflow-run-webhook-response.schema.json"
     ),
+    decode: crate::decodes::<WorkflowRunWebhookResponse>,
     reserialize: crate::reserialize::<WorkflowRunWebhookResponse>,
 };
 impl crate::HasSchema for WorkflowRunWebhookResponse {

@@ -543,6 +543,10 @@ impl ExecutionStatus {
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
+    ///Whether the execution has finished. A status this version does not know is not finished. Yes for `Completed`, `Failed`.
+    pub fn is_finished(&self) -> bool {
+        matches!(self, Self::Completed | Self::Failed)
+    }
 }
 impl ::std::convert::From<&str> for ExecutionStatus {
     fn from(value: &str) -> Self {
@@ -688,6 +692,7 @@ pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     id: "https://hookschema.dev/schemas/kaizen/webhook-event/1.1.0.json",
     title: "KaizenWebhookEvent",
     text: include_str!("../../../schemas/kaizen/webhook-event.schema.json"),
+    decode: crate::decodes::<KaizenWebhookEvent>,
     reserialize: crate::reserialize::<KaizenWebhookEvent>,
 };
 impl crate::HasSchema for KaizenWebhookEvent {

@@ -1,11 +1,40 @@
-//! FastAPI's 422 body (`comfydeploy/http-validation-error`) for a list of violations, so a Rust
-//! receiver answers ComfyDeploy as ComfyDeploy's own FastAPI stack would: `checks/fastapi/`
-//! compares it with pydantic on every example, and lists where they part, and why.
+//! The `fastapi` rejection format: the 422 body a FastAPI service answers (pydantic v2's errors
+//! under `detail`), so a receiver answers a sender whose own API is FastAPI as that API would.
+//! `checks/fastapi/` compares it with pydantic on every example of such a sender, and lists
+//! where they part, and why.
 
-use hookschema_models::comfydeploy::{HttpValidationError, LocationItem, ValidationError};
+use hookschema_validate::{Branch, Violation, ViolationKind};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::violation::{Branch, Violation, ViolationKind};
+/// FastAPI's validation error body: `{"detail": [{"loc", "msg", "type"}]}`, `{}` when there is
+/// nothing to say.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HttpValidationError {
+    /// The problems found, in the order they were found.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub detail: Vec<ValidationError>,
+}
+
+/// One problem in the request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValidationError {
+    /// Where: the request part (`body`), then the keys and array indexes down to the value.
+    pub loc: Vec<LocationItem>,
+    /// What is wrong, for a person.
+    pub msg: String,
+    /// The kind of problem, for a program: pydantic's error type.
+    #[serde(rename = "type")]
+    pub type_: String,
+}
+
+/// One step of a `loc`: an object key, or an array index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum LocationItem {
+    String(String),
+    Integer(i64),
+}
 
 /// The FastAPI 422 body for `violations` found in a request body.
 ///

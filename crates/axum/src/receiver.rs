@@ -1,0 +1,189 @@
+//! What an extractor needs to know about one webhook, taken from the router's state with
+//! `FromRef`: the catalog's description of it, and the credentials to authenticate it.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use hookschema_catalog::{Auth, Credentials, Webhook};
+use hookschema_models::Decoder;
+use hookschema_signature::Verifier;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// The largest body read by default: 2 MiB, as axum's own default.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// How one webhook's deliveries are received into a `T`: its catalog entry (schema, route,
+/// authentication, delivery id, answers, rejection format), the credentials, how large a body
+/// may be, and whether a delivery that decodes but breaks the strict schema is refused.
+///
+/// The type parameter lets one router state hold the receivers of several webhooks, each found
+/// by its type through `FromRef`; a type of the caller's own crate works as well as hookschema's
+/// models. Cloning is cheap: the router's state hands the extractor a clone per request.
+pub struct Receiver<T> {
+    pub(crate) inner: Arc<Inner>,
+    _type: PhantomData<fn() -> T>,
+}
+
+#[derive(Clone)]
+pub(crate) struct Inner {
+    pub webhook: Webhook,
+    pub auth: Authenticator,
+    pub max_body_bytes: usize,
+    pub strict: bool,
+    /// What must decode, besides `T`, for a delivery to be kept.
+    pub decoder: Option<Decoder>,
+}
+
+/// A webhook's authentication, ready to run.
+#[derive(Clone)]
+pub(crate) enum Authenticator {
+    Hmac(Verifier),
+    UrlToken(UrlToken),
+    None,
+}
+
+/// A secret the sender puts in the webhook URL's query string, compared by digest. The URL must
+/// percent-encode the token (`+`, `&` and `%` especially: the query string reads `+` as a
+/// space); a token of letters, digits, `-` and `_` needs no encoding.
+#[derive(Clone)]
+pub(crate) struct UrlToken {
+    /// The token's SHA-256: comparing digests takes the same time whatever the lengths.
+    pub digest: [u8; 32],
+    pub parameter: String,
+}
+
+/// A configuration that would refuse every delivery, or let any request in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl<T> Clone for Receiver<T> {
+    fn clone(&self) -> Self {
+        Receiver {
+            inner: Arc::clone(&self.inner),
+            _type: PhantomData,
+        }
+    }
+}
+
+impl<T> Receiver<T> {
+    /// Receives `webhook`'s deliveries, authenticated with `credentials`, with the default body
+    /// limit, keeping drifted deliveries. Credentials of another kind than the webhook's
+    /// authentication takes, no secret, or an empty token are errors: every delivery would be
+    /// refused, or any request let in.
+    pub fn new(webhook: &Webhook, credentials: Credentials) -> Result<Self, ConfigError> {
+        let name = webhook.name();
+        let auth = match (&webhook.auth, credentials) {
+            (Auth::HmacSha256(_), Credentials::Secrets(secrets)) if secrets.is_empty() => {
+                return Err(ConfigError(format!(
+                    "{name}: no signing secret: every delivery would be refused"
+                )));
+            }
+            (Auth::HmacSha256(scheme), Credentials::Secrets(secrets)) => {
+                Authenticator::Hmac(Verifier::new(scheme.clone(), secrets))
+            }
+            (Auth::UrlToken { .. }, Credentials::Token(token)) if token.is_empty() => {
+                return Err(ConfigError(format!(
+                    "{name}: the URL token is empty: any request would authenticate"
+                )));
+            }
+            (Auth::UrlToken { parameter }, Credentials::Token(token)) => {
+                Authenticator::UrlToken(UrlToken {
+                    digest: Sha256::digest(token.as_bytes()).into(),
+                    parameter: parameter.clone(),
+                })
+            }
+            (Auth::None, Credentials::None) => Authenticator::None,
+            (auth, _) => {
+                let wanted = match auth {
+                    Auth::HmacSha256(_) => "signing secrets",
+                    Auth::UrlToken { .. } => "a URL token",
+                    Auth::None => "no credentials",
+                };
+                return Err(ConfigError(format!("{name} takes {wanted}")));
+            }
+        };
+        Ok(Receiver {
+            inner: Arc::new(Inner {
+                webhook: webhook.clone(),
+                auth,
+                max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+                strict: false,
+                decoder: None,
+            }),
+            _type: PhantomData,
+        })
+    }
+
+    /// Refuse bodies over `bytes` with 413.
+    pub fn with_max_body_bytes(mut self, bytes: usize) -> Self {
+        Arc::make_mut(&mut self.inner).max_body_bytes = bytes;
+        self
+    }
+
+    /// Refuse, with 422, deliveries that decode but break the strict schema, instead of keeping
+    /// them with their violations.
+    pub fn strict(mut self, strict: bool) -> Self {
+        Arc::make_mut(&mut self.inner).strict = strict;
+        self
+    }
+
+    /// Accept signature timestamps up to `seconds` from now, either way, whatever the vendor
+    /// file says; nothing changes for a webhook that is not signed.
+    pub fn with_tolerance(mut self, seconds: u64) -> Self {
+        if let Authenticator::Hmac(verifier) = &mut Arc::make_mut(&mut self.inner).auth {
+            *verifier = verifier.clone().with_tolerance(seconds);
+        }
+        self
+    }
+
+    /// Keep only deliveries hookschema's generated models decode, when the webhook's schema is
+    /// one they were generated from: for a receiver that keeps the raw body without a type of
+    /// its own (`Delivery<serde::de::IgnoredAny>`), the models still decide what is kept.
+    pub fn with_models(mut self) -> Self {
+        let decoder = self.inner.webhook.schema.embedded().map(|file| file.decode);
+        Arc::make_mut(&mut self.inner).decoder = decoder;
+        self
+    }
+
+    /// The webhook received.
+    pub fn webhook(&self) -> &Webhook {
+        &self.inner.webhook
+    }
+
+    /// The 200 answer's body for a delivery stored now, as the vendor file declares it.
+    pub fn success(&self) -> &Value {
+        &self.inner.webhook.success.body
+    }
+
+    /// The 200 answer's body for a retry of a delivery already stored.
+    pub fn duplicate(&self) -> &Value {
+        &self.inner.webhook.success.duplicate
+    }
+}
+
+/// Only the webhook's name and the limits: the credentials never reach a log.
+impl<T> fmt::Debug for Receiver<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let auth = match &self.inner.auth {
+            Authenticator::Hmac(_) => "hmac-sha256 (secrets redacted)",
+            Authenticator::UrlToken(_) => "url-token (token redacted)",
+            Authenticator::None => "none",
+        };
+        f.debug_struct("Receiver")
+            .field("webhook", &self.inner.webhook.name())
+            .field("auth", &auth)
+            .field("max_body_bytes", &self.inner.max_body_bytes)
+            .field("strict", &self.inner.strict)
+            .finish()
+    }
+}

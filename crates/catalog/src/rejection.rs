@@ -1,0 +1,58 @@
+//! The rejection formats, keyed by the name a vendor file gives them: what a receiver answers,
+//! with 422, to a delivery it cannot keep, in the shape the sender's own API uses.
+
+mod fastapi;
+
+pub use fastapi::{HttpValidationError, LocationItem, ValidationError, http_validation_error};
+
+use std::fmt;
+
+use hookschema_validate::Invalid;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// How a 422 answer's body is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RejectionFormat {
+    /// FastAPI's `{"detail": [{"loc", "msg", "type"}]}`, as pydantic v2 reports.
+    Fastapi,
+    /// `{"errors": [{"instance_path", "schema_path", "message"}]}`: the strict validator's
+    /// own report.
+    Errors,
+}
+
+impl RejectionFormat {
+    /// Every format, for messages and the command line.
+    pub const ALL: [RejectionFormat; 2] = [RejectionFormat::Fastapi, RejectionFormat::Errors];
+
+    /// The name a vendor file gives the format.
+    pub fn name(self) -> &'static str {
+        match self {
+            RejectionFormat::Fastapi => "fastapi",
+            RejectionFormat::Errors => "errors",
+        }
+    }
+
+    /// The format a vendor file calls `name`.
+    pub fn named(name: &str) -> Option<RejectionFormat> {
+        Self::ALL.into_iter().find(|format| format.name() == name)
+    }
+
+    /// The 422 body for `invalid`.
+    pub fn body(self, invalid: &Invalid) -> Value {
+        match self {
+            RejectionFormat::Fastapi => {
+                let body = http_validation_error(&invalid.violations, invalid.document.as_ref());
+                serde_json::to_value(body).expect("a FastAPI body serialises")
+            }
+            RejectionFormat::Errors => json!({ "errors": invalid.violations }),
+        }
+    }
+}
+
+impl fmt::Display for RejectionFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}

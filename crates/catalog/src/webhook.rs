@@ -1,0 +1,89 @@
+//! One webhook, as a receiver needs it: its schema, route, authentication, delivery id, answers
+//! and rejection format.
+
+use hookschema_signature::HmacScheme;
+use hookschema_validate::Schema;
+use serde_json::Value;
+
+use crate::rejection::RejectionFormat;
+
+/// A webhook a vendor sends.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    /// The vendor's folder name.
+    pub vendor: String,
+    /// The schema of the body, which names the webhook: `<vendor>/<schema>`.
+    pub schema: Schema,
+    pub description: Option<String>,
+    /// The path it is received on.
+    pub route: String,
+    /// The HTTP methods a delivery comes with, upper case.
+    pub methods: Vec<String>,
+    pub auth: Auth,
+    /// The header whose value is the delivery's id, the same on every retry; `None` when the
+    /// sender sends no id.
+    pub delivery_id: Option<String>,
+    pub success: Success,
+    pub rejection: RejectionFormat,
+}
+
+/// How a delivery is authenticated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// Signed by the sender (see [`HmacScheme`]); the receiver holds the secret.
+    HmacSha256(HmacScheme),
+    /// The receiver's URL carries a secret token in this query parameter.
+    UrlToken { parameter: String },
+    /// Anyone who reaches the route is trusted: trusted networks and tests only.
+    None,
+}
+
+/// What a receiver answers with 200.
+#[derive(Debug, Clone)]
+pub struct Success {
+    /// For a delivery stored now.
+    pub body: Value,
+    /// For a retry of a delivery already stored.
+    pub duplicate: Value,
+    /// The schema both bodies keep, when the sender declares its answer.
+    pub schema: Option<Schema>,
+}
+
+/// What the receiver must be given to authenticate a webhook's deliveries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialKind {
+    /// The signing secrets (`HOOKSCHEMA_<VENDOR>_SECRET`).
+    Secret,
+    /// The URL token (`HOOKSCHEMA_<VENDOR>_TOKEN`).
+    Token,
+    /// Nothing.
+    None,
+}
+
+impl Webhook {
+    /// The webhook's name, its schema's: `<vendor>/<schema>`.
+    pub fn name(&self) -> &str {
+        self.schema.name()
+    }
+
+    /// What authenticating its deliveries takes.
+    pub fn credential_kind(&self) -> CredentialKind {
+        match self.auth {
+            Auth::HmacSha256(_) => CredentialKind::Secret,
+            Auth::UrlToken { .. } => CredentialKind::Token,
+            Auth::None => CredentialKind::None,
+        }
+    }
+
+    /// The environment variable a receiver reads the credential from, when it takes one:
+    /// `HOOKSCHEMA_<VENDOR>_SECRET` or `HOOKSCHEMA_<VENDOR>_TOKEN`, the vendor's folder name in
+    /// upper case with `-` as `_`.
+    pub fn credential_variable(&self) -> Option<String> {
+        let vendor = self.vendor.to_ascii_uppercase().replace('-', "_");
+        match self.credential_kind() {
+            CredentialKind::Secret => Some(format!("HOOKSCHEMA_{vendor}_SECRET")),
+            CredentialKind::Token => Some(format!("HOOKSCHEMA_{vendor}_TOKEN")),
+            CredentialKind::None => None,
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! The catalog: the repository's `schemas/` reads as the embedded one does, every vendor file
+//! keeps `schemas/vendor.schema.json`, and a folder with a mistake is refused, naming the file
+//! and where in it.
+
+use std::fs;
+use std::path::Path;
+
+use hookschema_catalog::{Auth, Catalog, CredentialKind};
+use serde_json::{Value, json};
+
+fn repository_schemas() -> std::path::PathBuf {
+    hookschema_fixtures::repository_root().join("schemas")
+}
+
+#[test]
+fn the_schemas_folder_reads_as_the_embedded_catalog() {
+    let loaded = Catalog::load(&repository_schemas()).unwrap();
+    let embedded = Catalog::embedded();
+    let names = |catalog: &Catalog| -> Vec<String> {
+        catalog
+            .schemas()
+            .iter()
+            .map(|s| s.name().to_owned())
+            .collect()
+    };
+    assert_eq!(names(&loaded), names(embedded));
+    let webhooks = |catalog: &Catalog| -> Vec<(String, String, Vec<String>)> {
+        catalog
+            .webhooks()
+            .map(|w| (w.name().to_owned(), w.route.clone(), w.methods.clone()))
+            .collect()
+    };
+    assert_eq!(webhooks(&loaded), webhooks(embedded));
+    assert!(embedded.webhooks().count() >= 2);
+    // The same text is the same schema: validators compiled once, typed decoding known.
+    for schema in loaded.schemas() {
+        assert!(schema.embedded().is_some(), "{}", schema.name());
+    }
+}
+
+#[test]
+fn every_webhook_has_examples_and_a_credential_variable_named_after_its_vendor() {
+    let root = repository_schemas();
+    for webhook in Catalog::embedded().webhooks() {
+        let (vendor, stem) = webhook.name().split_once('/').unwrap();
+        let examples = root.join(vendor).join("examples").join(stem).join("valid");
+        assert!(
+            examples.is_dir(),
+            "{} has no valid examples",
+            webhook.name()
+        );
+        let variable = webhook.credential_variable();
+        match webhook.credential_kind() {
+            CredentialKind::None => assert_eq!(variable, None),
+            kind => {
+                let variable = variable.unwrap();
+                assert!(variable.starts_with("HOOKSCHEMA_"), "{variable}");
+                assert!(variable.contains(&vendor.to_ascii_uppercase().replace('-', "_")));
+                let suffix = if kind == CredentialKind::Secret {
+                    "_SECRET"
+                } else {
+                    "_TOKEN"
+                };
+                assert!(variable.ends_with(suffix), "{variable}");
+            }
+        }
+    }
+}
+
+/// A vendor's signature vectors state the scheme its vendor file declares, so the vectors test
+/// what the receiver runs.
+#[test]
+fn signature_vectors_state_their_vendors_scheme() {
+    let mut checked = 0;
+    for vendor in Catalog::embedded().vendors() {
+        let path = repository_schemas()
+            .join(&vendor.name)
+            .join("signature-vectors.json");
+        let Ok(text) = fs::read_to_string(&path) else {
+            continue;
+        };
+        let vectors: Value = serde_json::from_str(&text).unwrap();
+        let mut stated = vectors["scheme"].clone();
+        assert_eq!(
+            stated.as_object_mut().unwrap().remove("scheme"),
+            Some(json!("hmac-sha256"))
+        );
+        let stated: hookschema_signature::HmacScheme = serde_json::from_value(stated).unwrap();
+        let declared = vendor
+            .webhooks
+            .iter()
+            .any(|w| w.auth == Auth::HmacSha256(stated.clone()));
+        assert!(
+            declared,
+            "{}: the vectors' scheme is none of {}'s",
+            path.display(),
+            vendor.name
+        );
+        checked += 1;
+    }
+    assert!(checked >= 1);
+}
+
+/// A copy of the repository's `schemas/`, with `edit` applied to one vendor file; what loading
+/// it says.
+fn load_with(vendor: &str, edit: impl FnOnce(&mut Value)) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repository_schemas(), dir.path());
+    let path = dir.path().join(vendor).join("vendor.json");
+    let mut file: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    edit(&mut file);
+    fs::write(&path, serde_json::to_string_pretty(&file).unwrap()).unwrap();
+    let error = Catalog::load(dir.path()).unwrap_err();
+    let shown = dir.path().display().to_string();
+    error.to_string().replace(&shown, "DIR")
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// An edit to one vendor's file, and what loading must then say.
+type Case = (&'static str, Box<dyn FnOnce(&mut Value)>, &'static str);
+
+#[test]
+fn a_vendor_file_with_a_mistake_is_refused_saying_where() {
+    let cases: Vec<Case> = vec![
+        (
+            "kaizen",
+            Box::new(|f| f["webhooks"]["webhook-event"]["auth"]["digest_encoding"] = json!("hexx")),
+            "DIR/kaizen/vendor.json: /webhooks/webhook-event/auth/digest_encoding: \"hexx\" is not one of",
+        ),
+        (
+            "kaizen",
+            Box::new(|f| f["webhooks"]["webhook-event"]["rout"] = json!("/x")),
+            "DIR/kaizen/vendor.json: /webhooks/webhook-event: Additional properties are not allowed ('rout' was unexpected)",
+        ),
+        (
+            "kaizen",
+            Box::new(|f| {
+                let hook = f["webhooks"]["webhook-event"].clone();
+                f["webhooks"]["no-such-schema"] = hook;
+            }),
+            "/webhooks/no-such-schema: there is no no-such-schema.schema.json beside this file",
+        ),
+        (
+            "kaizen",
+            Box::new(|f| f["webhooks"]["webhook-event"]["route"] = json!("/comfydeploy")),
+            "route /comfydeploy is already comfydeploy/workflow-run-webhook-body's",
+        ),
+        (
+            "kaizen",
+            Box::new(|f| {
+                f["webhooks"]["webhook-event"]["delivery_id"] = json!({"header": "X-Other"})
+            }),
+            "/webhooks/webhook-event/delivery_id: a signed delivery's id is the one it signs",
+        ),
+        (
+            "kaizen",
+            Box::new(|f| {
+                f["webhooks"]["webhook-event"]["auth"]["signed_content"] =
+                    json!("{id}.{timestamp}.{body}.{body}")
+            }),
+            "/webhooks/webhook-event/auth: `{id}.{timestamp}.{body}.{body}` must place the raw {body} exactly once",
+        ),
+        (
+            "comfydeploy",
+            Box::new(|f| {
+                f["webhooks"]["workflow-run-webhook-body"]["success"]["body"] = json!({"ok": true})
+            }),
+            "/webhooks/workflow-run-webhook-body/success/body breaks comfydeploy/workflow-run-webhook-response",
+        ),
+    ];
+    for (vendor, edit, says) in cases {
+        let error = load_with(vendor, edit);
+        assert!(error.contains(says), "expected {says:?} in {error:?}");
+    }
+}
+
+#[test]
+fn a_folder_that_is_not_a_catalog_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let error = Catalog::load(dir.path()).unwrap_err();
+    assert!(error.message.contains("no schema"), "{error}");
+    let error = Catalog::load(&dir.path().join("missing")).unwrap_err();
+    assert!(error.message.contains("cannot read"), "{error}");
+
+    fs::create_dir(dir.path().join("acme")).unwrap();
+    fs::write(dir.path().join("acme/order.schema.json"), "{not json").unwrap();
+    let error = Catalog::load(dir.path()).unwrap_err();
+    assert!(error.file.ends_with("acme/order.schema.json"), "{error}");
+    assert!(error.message.contains("not JSON"), "{error}");
+}
