@@ -141,6 +141,70 @@ mod tests {
         run(&project, Mode::Check, Scope::Rust).expect("regenerating makes it fresh");
     }
 
+    /// A vendor added as data (the downstream example's made-up Acme: two webhooks, open
+    /// enums with meanings) gets models with no Rust edited, and the models crate compiles with
+    /// them: `cargo check` on a scratch workspace of the models crate alone.
+    #[test]
+    fn a_vendor_added_as_data_gets_models_that_compile() {
+        let real = Project::from_manifest_dir();
+        let (dir, project) = scratch_project();
+        copy_tree(
+            &real.root().join("examples/downstream/schemas/acme"),
+            &project.schemas_dir().join("acme"),
+        );
+        run(&project, Mode::Write, Scope::Rust).unwrap();
+        let generated = project.generated_models_dir().join("acme");
+        let order_paid = fs::read_to_string(generated.join("order_paid.rs")).unwrap();
+        assert!(order_paid.contains("pub struct OrderPaid"), "{order_paid}");
+        assert!(order_paid.contains("pub fn is_instant(&self) -> bool"));
+        let shipment = fs::read_to_string(generated.join("shipment_update.rs")).unwrap();
+        assert!(shipment.contains("pub fn is_final(&self) -> bool"));
+        run(&project, Mode::Check, Scope::Rust).expect("regenerated, it is fresh");
+
+        // The rest of the models crate, and a workspace of it alone, then compile it.
+        let models = project.root().join("crates/models");
+        for file in fs::read_dir(real.root().join("crates/models/src")).unwrap() {
+            let path = file.unwrap().path();
+            if path.is_file() {
+                fs::copy(&path, models.join("src").join(path.file_name().unwrap())).unwrap();
+            }
+        }
+        // Without its dev-dependencies, which are the tests', in crates not copied.
+        let crate_manifest =
+            fs::read_to_string(real.root().join("crates/models/Cargo.toml")).unwrap();
+        let crate_manifest = crate_manifest.split("[dev-dependencies]").next().unwrap();
+        fs::write(models.join("Cargo.toml"), crate_manifest).unwrap();
+        let manifest = fs::read_to_string(real.root().join("Cargo.toml")).unwrap();
+        let members = manifest
+            .lines()
+            .find(|line| line.starts_with("members = "))
+            .unwrap();
+        let manifest = manifest
+            .replace(members, r#"members = ["crates/models"]"#)
+            .replace(r#"exclude = ["fuzz"]"#, "");
+        fs::write(project.root().join("Cargo.toml"), manifest).unwrap();
+        fs::copy(
+            real.root().join("Cargo.lock"),
+            project.root().join("Cargo.lock"),
+        )
+        .unwrap();
+        // A target folder of its own: the workspace's is locked by the `cargo test` running this.
+        let target = real.root().join("target/xtask-scratch");
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let output = std::process::Command::new(cargo)
+            .args(["check", "--offline", "--quiet", "-p", "hookschema-models"])
+            .current_dir(project.root())
+            .env("CARGO_TARGET_DIR", target)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        drop(dir);
+    }
+
     #[test]
     fn a_removed_schema_leaves_no_generated_module_behind() {
         let (_dir, project) = scratch_project();

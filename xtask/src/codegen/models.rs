@@ -305,3 +305,56 @@ fn include_path(from: &Path, to: &Path) -> String {
     relative.extend(&to[shared..]);
     relative.to_string_lossy().replace('\\', "/")
 }
+
+/// typify-style tests of the generator: one small schema per feature under `xtask/features/`,
+/// its generated module committed beside it (`<feature>.rs`) and held to what the generator
+/// writes now. A change to the generator shows, feature by feature, as a diff to review.
+#[cfg(test)]
+mod features {
+    use std::fs;
+
+    use super::*;
+    use crate::codegen::vendor_file::parse_meanings;
+
+    #[test]
+    fn every_feature_generates_its_committed_module() {
+        let dir = Project::from_manifest_dir().root().join("xtask/features");
+        let mut stale = Vec::new();
+        let mut count = 0;
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let Some(stem) = name.strip_suffix(".schema.json") else {
+                continue;
+            };
+            let text = fs::read_to_string(&path).unwrap();
+            let schema = SchemaFile {
+                vendor: "features".to_owned(),
+                stem: stem.to_owned(),
+                path: path.clone(),
+                json: serde_json::from_str(&text).unwrap(),
+                text,
+            };
+            let meanings_path = dir.join(format!("{stem}.meanings.json"));
+            let meanings = match fs::read_to_string(&meanings_path) {
+                Ok(text) => parse_meanings(&serde_json::from_str(&text).unwrap()).unwrap(),
+                Err(_) => BTreeMap::new(),
+            };
+            let tokens = schema_module(&schema, &name, meanings).unwrap();
+            let doc = format!("The generator's `{stem}` feature, from `{name}`.");
+            let generated = format_file(&doc, tokens).unwrap();
+            let committed = dir.join(format!("{stem}.rs"));
+            if fs::read_to_string(&committed).ok().as_deref() != Some(generated.as_str()) {
+                fs::write(&committed, &generated).unwrap();
+                stale.push(format!("xtask/features/{stem}.rs"));
+            }
+            count += 1;
+        }
+        assert!(count >= 8, "{count} features");
+        assert!(
+            stale.is_empty(),
+            "updated {}: review the diff and commit it",
+            stale.join(", ")
+        );
+    }
+}

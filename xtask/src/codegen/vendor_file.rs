@@ -31,7 +31,7 @@ pub struct VendorFile {
 #[derive(Deserialize)]
 struct Webhook {
     #[serde(default)]
-    meanings: BTreeMap<String, BTreeMap<String, MeaningEntry>>,
+    meanings: Entries,
 }
 
 #[derive(Deserialize)]
@@ -104,27 +104,38 @@ impl VendorFile {
 
     /// The meanings the vendor file gives the enums of `schema`, by enum name.
     pub fn meanings(&self, schema: &SchemaFile) -> BTreeMap<String, Vec<Meaning>> {
-        let Some(webhook) = (self.vendor == schema.vendor)
+        (self.vendor == schema.vendor)
             .then(|| self.webhooks.get(&schema.stem))
             .flatten()
-        else {
-            return BTreeMap::new();
-        };
-        webhook
-            .meanings
-            .iter()
-            .map(|(enum_name, questions)| {
-                let meanings = questions
-                    .iter()
-                    .map(|(method, entry)| Meaning {
-                        method: method.clone(),
-                        description: entry.description.clone(),
-                        yes: entry.yes.clone(),
-                        no: entry.no.clone(),
-                    })
-                    .collect();
-                (enum_name.clone(), meanings)
-            })
-            .collect()
+            .map(|webhook| meanings(&webhook.meanings))
+            .unwrap_or_default()
     }
+}
+
+/// A vendor file's `meanings` object (enum name → question → classification), read: for the
+/// generator's feature tests, which give an enum meanings without a vendor file.
+#[cfg(test)]
+pub fn parse_meanings(value: &Value) -> Result<BTreeMap<String, Vec<Meaning>>> {
+    let entries: Entries = serde_json::from_value(value.clone())?;
+    Ok(meanings(&entries))
+}
+
+type Entries = BTreeMap<String, BTreeMap<String, MeaningEntry>>;
+
+fn meanings(entries: &Entries) -> BTreeMap<String, Vec<Meaning>> {
+    entries
+        .iter()
+        .map(|(enum_name, questions)| {
+            let meanings = questions
+                .iter()
+                .map(|(method, entry)| Meaning {
+                    method: method.clone(),
+                    description: entry.description.clone(),
+                    yes: entry.yes.clone(),
+                    no: entry.no.clone(),
+                })
+                .collect();
+            (enum_name.clone(), meanings)
+        })
+        .collect()
 }

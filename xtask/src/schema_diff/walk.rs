@@ -1,165 +1,11 @@
-//! `cargo xtask schema-diff <rev>`: what changed in the schemas since a git revision, each
-//! change classified as compatible (a payload valid before is valid after: a new optional field,
-//! a widened type, a new enum value) or breaking (a valid payload may now be refused, or a
-//! consumer loses something it relied on: a new required field, a removed enum value, a narrowed
-//! type, a removed field). Fails when a schema's `$id` version does not say so: breaking changes
-//! need a new major version, compatible ones a new minor version at least.
+//! The walk: two versions of a schema compared keyword by keyword, each difference classified
+//! as compatible or breaking.
 
 use std::collections::BTreeSet;
-use std::fmt;
-use std::process::Command;
 
 use serde_json::Value;
 
-use crate::Result;
-use crate::codegen::{SchemaFile, Version};
-use crate::project::Project;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    Compatible,
-    Breaking,
-}
-
-/// One change, at a JSON Pointer into the new schema (the old one for removals).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    pub severity: Severity,
-    pub at: String,
-    pub what: String,
-}
-
-impl fmt::Display for Change {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let severity = match self.severity {
-            Severity::Compatible => "compatible",
-            Severity::Breaking => "breaking  ",
-        };
-        let at = if self.at.is_empty() {
-            "(root)"
-        } else {
-            &self.at
-        };
-        write!(f, "{severity}  {at}: {}", self.what)
-    }
-}
-
-/// Compares the schemas at `rev` with the working tree, prints every change, and fails when a
-/// version does not reflect them.
-pub fn run(project: &Project, rev: &str) -> Result<()> {
-    let old = schemas_at(project, rev)?;
-    let new: Vec<(String, Value)> = SchemaFile::discover(project)?
-        .into_iter()
-        .map(|schema| (schema.name(), schema.json))
-        .collect();
-    let mut problems = Vec::new();
-    for (name, new_schema) in &new {
-        let Some((_, old_schema)) = old.iter().find(|(old_name, _)| old_name == name) else {
-            println!("{name}: new schema (compatible)");
-            continue;
-        };
-        let changes = diff(old_schema, new_schema);
-        let (from, to) = (version(old_schema), version(new_schema));
-        println!("{name} {} → {}", show(from), show(to));
-        for change in &changes {
-            println!("  {change}");
-        }
-        if let Some(problem) = version_problem(&changes, from, to) {
-            problems.push(format!("{name}: {problem}"));
-        }
-    }
-    for (name, _) in old
-        .iter()
-        .filter(|(name, _)| !new.iter().any(|(n, _)| n == name))
-    {
-        println!("{name}: removed (breaking)");
-        problems.push(format!(
-            "{name} was removed; publish its removal as a new major version of the package"
-        ));
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("\n").into())
-    }
-}
-
-fn show(version: Option<Version>) -> String {
-    version.map_or_else(
-        || "?".to_owned(),
-        |v| format!("{}.{}.{}", v.major, v.minor, v.patch),
-    )
-}
-
-/// The version in `$id` (`…/<major>.<minor>.<patch>.json`).
-fn version(schema: &Value) -> Option<Version> {
-    let id = schema["$id"].as_str()?;
-    Version::parse(id.rsplit('/').next()?.strip_suffix(".json")?)
-}
-
-/// Why the version change does not fit the changes, if it does not.
-pub fn version_problem(
-    changes: &[Change],
-    from: Option<Version>,
-    to: Option<Version>,
-) -> Option<String> {
-    let worst = changes.iter().map(|c| c.severity).max()?;
-    let (Some(from), Some(to)) = (from, to) else {
-        return Some("its `$id` has no version to compare".to_owned());
-    };
-    let (needed, enough) = match worst {
-        Severity::Breaking => ("a new major version", to.major > from.major),
-        Severity::Compatible => (
-            "a new minor version",
-            (to.major, to.minor) > (from.major, from.minor),
-        ),
-    };
-    (!enough).then(|| {
-        format!(
-            "its changes need {needed} in `$id`, but it goes from {} to {}",
-            show(Some(from)),
-            show(Some(to))
-        )
-    })
-}
-
-/// The schema files at `rev`, by name.
-fn schemas_at(project: &Project, rev: &str) -> Result<Vec<(String, Value)>> {
-    let listing = git(
-        project,
-        &["ls-tree", "-r", "--name-only", rev, "--", "schemas"],
-    )?;
-    let mut schemas = Vec::new();
-    for path in listing.lines() {
-        let Some(name) = path
-            .strip_prefix("schemas/")
-            .and_then(|p| p.strip_suffix(".schema.json"))
-            .filter(|name| name.matches('/').count() == 1)
-        else {
-            continue;
-        };
-        let text = git(project, &["show", &format!("{rev}:{path}")])?;
-        schemas.push((name.to_owned(), serde_json::from_str(&text)?));
-    }
-    Ok(schemas)
-}
-
-fn git(project: &Project, args: &[&str]) -> Result<String> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(project.root())
-        .args(args)
-        .output()?;
-    if !output.status.success() {
-        return Err(format!(
-            "git {}: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&output.stderr).trim()
-        )
-        .into());
-    }
-    Ok(String::from_utf8(output.stdout)?)
-}
+use super::{Change, Severity};
 
 /// Every change between two versions of a schema.
 pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
@@ -572,12 +418,12 @@ fn list(types: &BTreeSet<String>) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use serde_json::json;
 
     use super::*;
 
-    fn schema(status: Value, properties: Value, required: Value) -> Value {
+    pub fn schema(status: Value, properties: Value, required: Value) -> Value {
         json!({
             "$id": "https://hookschema.dev/schemas/test/event/1.0.0.json",
             "type": "object",
@@ -587,7 +433,7 @@ mod tests {
         })
     }
 
-    fn base() -> Value {
+    pub fn base() -> Value {
         schema(
             json!({"type": "string", "enum": ["queued", "done"]}),
             json!({"status": {"$ref": "#/$defs/Status"}, "note": {"type": "string"}}),
@@ -753,79 +599,5 @@ mod tests {
         new["properties"]["note"]["description"] = json!("A note.");
         new["properties"]["note"]["examples"] = json!(["hello"]);
         assert_eq!(diff(&base(), &new), vec![]);
-    }
-
-    /// The command end to end, against a git history: a release, then a breaking change.
-    #[test]
-    fn a_breaking_change_since_a_tag_fails_until_the_major_version_moves() {
-        let mut enum_narrowed = base();
-        enum_narrowed["$defs"]["Status"]["enum"] = json!(["queued"]);
-        let mut now_required = base();
-        now_required["required"] = json!(["status", "note"]);
-        for changed in [enum_narrowed, now_required] {
-            since_a_tag(changed);
-        }
-    }
-
-    /// In a fresh repository tagged `v1.0.0` with [`base`], `changed` fails the gate until its
-    /// `$id` says 2.0.0.
-    fn since_a_tag(mut changed: Value) {
-        let dir = tempfile::tempdir().unwrap();
-        let project = Project::at(dir.path());
-        let git = |args: &[&str]| {
-            let status = Command::new("git")
-                .arg("-C")
-                .arg(dir.path())
-                .args([
-                    "-c",
-                    "user.name=t",
-                    "-c",
-                    "user.email=t@t",
-                    "-c",
-                    "commit.gpgsign=false",
-                ])
-                .args(args)
-                .status()
-                .unwrap();
-            assert!(status.success(), "git {args:?}");
-        };
-        let path = dir.path().join("schemas/test/event.schema.json");
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        let write = |schema: &Value| {
-            std::fs::write(&path, serde_json::to_string_pretty(schema).unwrap()).unwrap()
-        };
-        write(&base());
-        git(&["init", "-q"]);
-        git(&["add", "."]);
-        git(&["commit", "-q", "-m", "release"]);
-        git(&["tag", "v1.0.0"]);
-
-        write(&changed);
-        let error = run(&project, "v1.0.0").unwrap_err().to_string();
-        assert!(error.contains("need a new major version"), "{error}");
-
-        changed["$id"] = json!("https://hookschema.dev/schemas/test/event/2.0.0.json");
-        write(&changed);
-        run(&project, "v1.0.0").unwrap();
-    }
-
-    #[test]
-    fn the_version_must_say_what_changed() {
-        let v = |text| Version::parse(text);
-        let breaking = [Change {
-            severity: Severity::Breaking,
-            at: String::new(),
-            what: String::new(),
-        }];
-        let compatible = [Change {
-            severity: Severity::Compatible,
-            at: String::new(),
-            what: String::new(),
-        }];
-        assert!(version_problem(&breaking, v("1.2.0"), v("1.3.0")).is_some());
-        assert!(version_problem(&breaking, v("1.2.0"), v("2.0.0")).is_none());
-        assert!(version_problem(&compatible, v("1.2.0"), v("1.2.1")).is_some());
-        assert!(version_problem(&compatible, v("1.2.0"), v("1.3.0")).is_none());
-        assert!(version_problem(&[], v("1.2.0"), v("1.2.0")).is_none());
     }
 }

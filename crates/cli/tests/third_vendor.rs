@@ -1,0 +1,287 @@
+//! A webhook added as data, with no Rust: a copy of `schemas/` with a made-up third vendor
+//! (`examples/downstream/schemas/acme`: one webhook signed in the Standard Webhooks setting, one
+//! authenticated by a URL token, each with valid and invalid examples), given to the `hookschema`
+//! binary as it was built, with `--schemas`. Every command takes the new vendor: `validate` and
+//! `--ndjson` judge its examples, `sign` and `verify` round-trip, and `serve` receives it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use hookschema_catalog::Catalog;
+use hookschema_fixtures::{Expected, Fixture};
+use hookschema_hostile::sender::{authentic, forged};
+use hookschema_hostile::{SECRET, Serve, TOKEN};
+use serde_json::Value;
+
+/// The copy: the repository's schemas and the third vendor beside them.
+struct Folder {
+    _dir: tempfile::TempDir,
+    schemas: PathBuf,
+}
+
+fn folder() -> Folder {
+    let dir = tempfile::tempdir().unwrap();
+    let root = hookschema_fixtures::repository_root();
+    let schemas = dir.path().join("schemas");
+    copy_tree(&root.join("schemas"), &schemas);
+    copy_tree(
+        &root.join("examples/downstream/schemas/acme"),
+        &schemas.join("acme"),
+    );
+    Folder { _dir: dir, schemas }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// `hookschema --schemas <folder> <args>`, with `stdin`, and the third vendor's secret in its
+/// environment variable.
+fn hookschema(folder: &Folder, args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hookschema"))
+        .arg("--schemas")
+        .arg(&folder.schemas)
+        .args(args)
+        .env("HOOKSCHEMA_ACME_SECRET", SECRET)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _ = child.stdin.take().unwrap().write_all(stdin);
+    child.wait_with_output().unwrap()
+}
+
+/// The third vendor's examples.
+fn acme_examples(folder: &Folder) -> Vec<Fixture> {
+    let examples: Vec<Fixture> = hookschema_fixtures::in_folder(&folder.schemas)
+        .into_iter()
+        .filter(|f| f.vendor == "acme")
+        .collect();
+    assert!(examples.len() >= 8, "{} examples", examples.len());
+    examples
+}
+
+#[test]
+fn validate_judges_the_new_vendors_examples() {
+    let folder = folder();
+    for fixture in acme_examples(&folder) {
+        let path = folder.schemas.parent().unwrap().join(&fixture.path);
+        let output = hookschema(
+            &folder,
+            &["validate", "--schema", &fixture.schema, "--format", "json"],
+            &std::fs::read(&path).unwrap(),
+        );
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let mut paths: Vec<String> = report["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["instance_path"].as_str().unwrap().to_owned())
+            .collect();
+        paths.sort();
+        paths.dedup();
+        match &fixture.expected {
+            Expected::Valid => {
+                assert_eq!(output.status.code(), Some(0), "{fixture}: {report}");
+            }
+            Expected::Invalid { instance_paths, .. } => {
+                assert_eq!(output.status.code(), Some(1), "{fixture}");
+                assert_eq!(&paths, instance_paths, "{fixture}");
+            }
+        }
+    }
+}
+
+#[test]
+fn validate_ndjson_judges_an_archive_of_the_new_vendors_deliveries() {
+    let folder = folder();
+    for schema in ["acme/order-paid", "acme/shipment-update"] {
+        let examples: Vec<Fixture> = acme_examples(&folder)
+            .into_iter()
+            .filter(|f| f.schema == schema)
+            .collect();
+        let mut archive = Vec::new();
+        for fixture in &examples {
+            let value: Value = serde_json::from_slice(&fixture.bytes).unwrap();
+            archive.extend(serde_json::to_vec(&value).unwrap());
+            archive.push(b'\n');
+        }
+        let output = hookschema(
+            &folder,
+            &[
+                "validate", "--schema", schema, "--ndjson", "--format", "json",
+            ],
+            &archive,
+        );
+        assert_eq!(output.status.code(), Some(1), "{schema}");
+        let summary: Value = String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .last()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .unwrap();
+        let invalid = examples.iter().filter(|f| !f.is_valid()).count();
+        let summary = &summary["summary"];
+        assert_eq!(summary["invalid"], invalid, "{schema}: {summary}");
+        assert_eq!(
+            summary["valid"],
+            examples.len() - invalid,
+            "{schema}: {summary}"
+        );
+    }
+}
+
+#[test]
+fn sign_and_verify_round_trip_for_the_new_vendor() {
+    let folder = folder();
+    let body =
+        br#"{"order_id": "ord_9", "amount_cents": 100, "currency": "EUR", "method": "card"}"#;
+    let signed = hookschema(&folder, &["sign", "acme", "--id", "msg_9"], body);
+    assert_eq!(signed.status.code(), Some(0), "{signed:?}");
+    let headers: Vec<(String, String)> = String::from_utf8(signed.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let (name, value) = line.split_once(": ").unwrap();
+            (name.to_owned(), value.to_owned())
+        })
+        .collect();
+    let names: Vec<&str> = headers.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["webhook-id", "webhook-timestamp", "webhook-signature"]
+    );
+    assert!(headers[2].1.starts_with("v1,"), "{headers:?}");
+    let verify = |body: &[u8]| {
+        hookschema(
+            &folder,
+            &[
+                "verify",
+                "acme",
+                "--id",
+                &headers[0].1,
+                "--timestamp",
+                &headers[1].1,
+                "--signature",
+                &headers[2].1,
+            ],
+            body,
+        )
+    };
+    let authentic = verify(body);
+    assert_eq!(authentic.status.code(), Some(0), "{authentic:?}");
+    let tampered = verify(&body.repeat(2));
+    assert_eq!(tampered.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&tampered.stdout).contains("no_matching_signature"));
+}
+
+#[test]
+fn parse_says_it_has_no_models_for_the_new_vendor() {
+    let folder = folder();
+    let output = hookschema(
+        &folder,
+        &["parse", "--schema", "acme/order-paid"],
+        br#"{"order_id": "ord_9"}"#,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains("acme/order-paid has no typed models"),
+        "{said}"
+    );
+}
+
+#[test]
+fn serve_receives_the_new_vendors_deliveries() {
+    let folder = folder();
+    let catalog = Catalog::load(&folder.schemas).unwrap();
+    let out = folder.schemas.parent().unwrap().join("deliveries.jsonl");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hookschema"));
+    command
+        .arg("--schemas")
+        .arg(&folder.schemas)
+        .args(["serve", "--addr", "127.0.0.1:0", "--strict", "--out"])
+        .arg(&out)
+        .stdout(Stdio::null());
+    let server = Serve::launch_with(command, &catalog);
+    assert!(
+        server
+            .first_line()
+            .contains("POST /acme/orders (acme/order-paid)"),
+        "{}",
+        server.first_line()
+    );
+
+    let mut written = Vec::new();
+    for fixture in acme_examples(&folder) {
+        let webhook = catalog.webhook(&fixture.schema).unwrap();
+        let id = format!("msg_{}", fixture.name);
+        let request = authentic(webhook, &id, now(), &fixture.bytes);
+        let (status, answer) = send(&server, &request);
+        if fixture.is_valid() {
+            assert_eq!((status, &answer), (200, &webhook.success.body), "{fixture}");
+            written.push(fixture.name.clone());
+            if webhook.delivery_id.is_some() {
+                let (status, again) = send(&server, &request);
+                let duplicate = &webhook.success.duplicate;
+                assert_eq!((status, &again), (200, duplicate), "{fixture}: retry");
+            }
+            let forgery = forged(webhook, &id, now(), &fixture.bytes).unwrap();
+            assert_eq!(send(&server, &forgery).0, 401, "{fixture}: forged");
+        } else {
+            assert_eq!(status, 422, "{fixture}: {answer}");
+        }
+    }
+    let log = server.stop();
+    assert!(!log.contains(SECRET) && !log.contains(TOKEN), "{log}");
+    let records: Vec<Value> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(
+        records.len(),
+        written.len(),
+        "each valid delivery written once"
+    );
+    assert!(records.iter().all(|r| r["vendor"] == "acme"));
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// Sends `request` over HTTP; the answer's status and body.
+fn send(server: &Serve, request: &hookschema_hostile::sender::Request) -> (u16, Value) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut builder = ureq::http::Request::builder()
+        .method(request.method.as_str())
+        .uri(format!("{}{}", server.base(), request.target))
+        .header("Content-Type", "application/json");
+    for (name, value) in &request.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    let mut response = agent
+        .run(builder.body(request.body.to_vec()).unwrap())
+        .unwrap();
+    let status = response.status().as_u16();
+    let text = response.body_mut().read_to_string().unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}

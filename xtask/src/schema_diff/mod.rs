@@ -1,0 +1,156 @@
+//! `cargo xtask schema-diff <rev>`: what changed in the schemas since a git revision, each
+//! change classified as compatible (a payload valid before is valid after: a new optional field,
+//! a widened type, a new enum value) or breaking (a valid payload may now be refused, or a
+//! consumer loses something it relied on: a new required field, a removed enum value, a narrowed
+//! type, a removed field). Fails when a schema's `$id` version does not say so: breaking changes
+//! need a new major version, compatible ones a new minor version at least.
+//!
+//! The command lives here; [`walk`] finds and classifies the changes, [`policy`] holds them
+//! against the versions, and [`git`] reads the schemas of a revision.
+
+mod git;
+mod policy;
+mod walk;
+
+use std::fmt;
+
+use serde_json::Value;
+
+use crate::Result;
+use crate::codegen::SchemaFile;
+use crate::project::Project;
+
+pub use walk::diff;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Compatible,
+    Breaking,
+}
+
+/// One change, at a JSON Pointer into the new schema (the old one for removals).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub severity: Severity,
+    pub at: String,
+    pub what: String,
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Compatible => "compatible",
+            Severity::Breaking => "breaking  ",
+        };
+        let at = if self.at.is_empty() {
+            "(root)"
+        } else {
+            &self.at
+        };
+        write!(f, "{severity}  {at}: {}", self.what)
+    }
+}
+
+/// Compares the schemas at `rev` with the working tree, prints every change, and fails when a
+/// version does not reflect them.
+pub fn run(project: &Project, rev: &str) -> Result<()> {
+    let old = git::schemas_at(project, rev)?;
+    let new: Vec<(String, Value)> = SchemaFile::discover(project)?
+        .into_iter()
+        .map(|schema| (schema.name(), schema.json))
+        .collect();
+    let mut problems = Vec::new();
+    for (name, new_schema) in &new {
+        let Some((_, old_schema)) = old.iter().find(|(old_name, _)| old_name == name) else {
+            println!("{name}: new schema (compatible)");
+            continue;
+        };
+        let changes = diff(old_schema, new_schema);
+        let (from, to) = (policy::version(old_schema), policy::version(new_schema));
+        println!("{name} {} → {}", policy::show(from), policy::show(to));
+        for change in &changes {
+            println!("  {change}");
+        }
+        if let Some(problem) = policy::version_problem(&changes, from, to) {
+            problems.push(format!("{name}: {problem}"));
+        }
+    }
+    for (name, _) in old
+        .iter()
+        .filter(|(name, _)| !new.iter().any(|(n, _)| n == name))
+    {
+        println!("{name}: removed (breaking)");
+        problems.push(format!(
+            "{name} was removed; publish its removal as a new major version of the package"
+        ));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n").into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use std::process::Command;
+
+    use super::walk::tests::base;
+    use super::*;
+
+    /// The command end to end, against a git history: a release, then a breaking change.
+    #[test]
+    fn a_breaking_change_since_a_tag_fails_until_the_major_version_moves() {
+        let mut enum_narrowed = base();
+        enum_narrowed["$defs"]["Status"]["enum"] = json!(["queued"]);
+        let mut now_required = base();
+        now_required["required"] = json!(["status", "note"]);
+        for changed in [enum_narrowed, now_required] {
+            since_a_tag(changed);
+        }
+    }
+
+    /// In a fresh repository tagged `v1.0.0` with [`base`], `changed` fails the gate until its
+    /// `$id` says 2.0.0.
+    fn since_a_tag(mut changed: Value) {
+        let dir = tempfile::tempdir().unwrap();
+        let project = Project::at(dir.path());
+        let git = |args: &[&str]| {
+            let status = Command::new("git")
+                .arg("-C")
+                .arg(dir.path())
+                .args([
+                    "-c",
+                    "user.name=t",
+                    "-c",
+                    "user.email=t@t",
+                    "-c",
+                    "commit.gpgsign=false",
+                ])
+                .args(args)
+                .status()
+                .unwrap();
+            assert!(status.success(), "git {args:?}");
+        };
+        let path = dir.path().join("schemas/test/event.schema.json");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let write = |schema: &Value| {
+            std::fs::write(&path, serde_json::to_string_pretty(schema).unwrap()).unwrap()
+        };
+        write(&base());
+        git(&["init", "-q"]);
+        git(&["add", "."]);
+        git(&["commit", "-q", "-m", "release"]);
+        git(&["tag", "v1.0.0"]);
+
+        write(&changed);
+        let error = run(&project, "v1.0.0").unwrap_err().to_string();
+        assert!(error.contains("need a new major version"), "{error}");
+
+        changed["$id"] = json!("https://hookschema.dev/schemas/test/event/2.0.0.json");
+        write(&changed);
+        run(&project, "v1.0.0").unwrap();
+    }
+}

@@ -1,0 +1,72 @@
+//! The version policy: a schema's `$id` carries its version, and its changes decide how far
+//! that version must move: a breaking change needs a new major version, a compatible one a new
+//! minor version at least.
+
+use serde_json::Value;
+
+use super::{Change, Severity};
+use crate::codegen::Version;
+
+pub fn show(version: Option<Version>) -> String {
+    version.map_or_else(
+        || "?".to_owned(),
+        |v| format!("{}.{}.{}", v.major, v.minor, v.patch),
+    )
+}
+
+/// The version in `$id` (`…/<major>.<minor>.<patch>.json`).
+pub fn version(schema: &Value) -> Option<Version> {
+    let id = schema["$id"].as_str()?;
+    Version::parse(id.rsplit('/').next()?.strip_suffix(".json")?)
+}
+
+/// Why the version change does not fit the changes, if it does not.
+pub fn version_problem(
+    changes: &[Change],
+    from: Option<Version>,
+    to: Option<Version>,
+) -> Option<String> {
+    let worst = changes.iter().map(|c| c.severity).max()?;
+    let (Some(from), Some(to)) = (from, to) else {
+        return Some("its `$id` has no version to compare".to_owned());
+    };
+    let (needed, enough) = match worst {
+        Severity::Breaking => ("a new major version", to.major > from.major),
+        Severity::Compatible => (
+            "a new minor version",
+            (to.major, to.minor) > (from.major, from.minor),
+        ),
+    };
+    (!enough).then(|| {
+        format!(
+            "its changes need {needed} in `$id`, but it goes from {} to {}",
+            show(Some(from)),
+            show(Some(to))
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_version_must_say_what_changed() {
+        let v = |text| Version::parse(text);
+        let breaking = [Change {
+            severity: Severity::Breaking,
+            at: String::new(),
+            what: String::new(),
+        }];
+        let compatible = [Change {
+            severity: Severity::Compatible,
+            at: String::new(),
+            what: String::new(),
+        }];
+        assert!(version_problem(&breaking, v("1.2.0"), v("1.3.0")).is_some());
+        assert!(version_problem(&breaking, v("1.2.0"), v("2.0.0")).is_none());
+        assert!(version_problem(&compatible, v("1.2.0"), v("1.2.1")).is_some());
+        assert!(version_problem(&compatible, v("1.2.0"), v("1.3.0")).is_none());
+        assert!(version_problem(&[], v("1.2.0"), v("1.2.0")).is_none());
+    }
+}
