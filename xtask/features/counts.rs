@@ -27,6 +27,7 @@ pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     title: "Tally",
     text: include_str!("counts.schema.json"),
     decode: crate::decodes::<Tally>,
+    derived_schema: crate::derived_schema::<Tally>,
     reserialize: crate::reserialize::<Tally>,
 };
 impl crate::HasSchema for Tally {

@@ -25,6 +25,7 @@ pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     title: "Stamp",
     text: include_str!("date-time.schema.json"),
     decode: crate::decodes::<Stamp>,
+    derived_schema: crate::derived_schema::<Stamp>,
     reserialize: crate::reserialize::<Stamp>,
 };
 impl crate::HasSchema for Stamp {

@@ -40,6 +40,7 @@ pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     title: "Progress",
     text: include_str!("defaults.schema.json"),
     decode: crate::decodes::<Progress>,
+    derived_schema: crate::derived_schema::<Progress>,
     reserialize: crate::reserialize::<Progress>,
 };
 impl crate::HasSchema for Progress {

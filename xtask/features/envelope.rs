@@ -103,6 +103,7 @@ pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     title: "Event",
     text: include_str!("envelope.schema.json"),
     decode: crate::decodes::<Event>,
+    derived_schema: crate::derived_schema::<Event>,
     reserialize: crate::reserialize::<Event>,
 };
 impl crate::HasSchema for Event {

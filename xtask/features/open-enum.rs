@@ -110,6 +110,7 @@ pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     title: "Job",
     text: include_str!("open-enum.schema.json"),
     decode: crate::decodes::<Job>,
+    derived_schema: crate::derived_schema::<Job>,
     reserialize: crate::reserialize::<Job>,
 };
 impl crate::HasSchema for Job {

@@ -71,6 +71,7 @@ pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     title: "Bag",
     text: include_str!("open-union.schema.json"),
     decode: crate::decodes::<Bag>,
+    derived_schema: crate::derived_schema::<Bag>,
     reserialize: crate::reserialize::<Bag>,
 };
 impl crate::HasSchema for Bag {

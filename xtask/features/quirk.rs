@@ -26,6 +26,7 @@ pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     title: "WorkflowRunOutputModel",
     text: include_str!("quirk.schema.json"),
     decode: crate::decodes::<WorkflowRunOutputModel>,
+    derived_schema: crate::derived_schema::<WorkflowRunOutputModel>,
     reserialize: crate::reserialize::<WorkflowRunOutputModel>,
 };
 impl crate::HasSchema for WorkflowRunOutputModel {

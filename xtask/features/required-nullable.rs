@@ -24,6 +24,7 @@ pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     title: "Update",
     text: include_str!("required-nullable.schema.json"),
     decode: crate::decodes::<Update>,
+    derived_schema: crate::derived_schema::<Update>,
     reserialize: crate::reserialize::<Update>,
 };
 impl crate::HasSchema for Update {

@@ -62,7 +62,6 @@ pub fn run(project: &Project, mode: Mode, scope: Scope) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use std::fs;
-    use std::path::Path;
 
     use super::*;
 
@@ -74,30 +73,17 @@ mod tests {
         }
     }
 
-    fn copy_tree(from: &Path, to: &Path) {
-        fs::create_dir_all(to).unwrap();
-        for entry in fs::read_dir(from).unwrap() {
-            let path = entry.unwrap().path();
-            let target = to.join(path.file_name().unwrap());
-            if path.is_dir() {
-                copy_tree(&path, &target);
-            } else {
-                fs::copy(&path, &target).unwrap();
-            }
-        }
-    }
-
     /// A scratch copy of the repository's schemas and generated models.
     fn scratch_project() -> (tempfile::TempDir, Project) {
         let real = Project::from_manifest_dir();
         let dir = tempfile::tempdir().unwrap();
         let scratch = Project::at(dir.path());
-        copy_tree(&real.schemas_dir(), &scratch.schemas_dir());
-        copy_tree(
+        hookschema_fixtures::copy_tree(&real.schemas_dir(), &scratch.schemas_dir());
+        hookschema_fixtures::copy_tree(
             &real.generated_models_dir(),
             &scratch.generated_models_dir(),
         );
-        copy_tree(&real.models_schemas_dir(), &scratch.models_schemas_dir());
+        hookschema_fixtures::copy_tree(&real.models_schemas_dir(), &scratch.models_schemas_dir());
         (dir, scratch)
     }
 
@@ -148,7 +134,7 @@ mod tests {
     fn a_vendor_added_as_data_gets_models_that_compile() {
         let real = Project::from_manifest_dir();
         let (dir, project) = scratch_project();
-        copy_tree(
+        hookschema_fixtures::copy_tree(
             &real.root().join("examples/downstream/schemas/acme"),
             &project.schemas_dir().join("acme"),
         );

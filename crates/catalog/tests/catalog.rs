@@ -3,7 +3,6 @@
 //! and where in it.
 
 use std::fs;
-use std::path::Path;
 
 use hookschema_catalog::{Auth, Catalog, CredentialKind};
 use serde_json::{Value, json};
@@ -105,7 +104,7 @@ fn signature_vectors_state_their_vendors_scheme() {
 /// it says.
 fn load_with(vendor: &str, edit: impl FnOnce(&mut Value)) -> String {
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(&repository_schemas(), dir.path());
+    hookschema_fixtures::copy_tree(&repository_schemas(), dir.path());
     let path = dir.path().join(vendor).join("vendor.json");
     let mut file: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
     edit(&mut file);
@@ -113,19 +112,6 @@ fn load_with(vendor: &str, edit: impl FnOnce(&mut Value)) -> String {
     let error = Catalog::load(dir.path()).unwrap_err();
     let shown = dir.path().display().to_string();
     error.to_string().replace(&shown, "DIR")
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 /// An edit to one vendor's file, and what loading must then say.

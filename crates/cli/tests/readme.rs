@@ -18,19 +18,6 @@ fn shell_block(heading: &str) -> String {
     block.lines().map(str::trim).collect::<Vec<_>>().join("\n")
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn adding_a_webhook_works_as_written() {
     let block = shell_block("## Adding a webhook");
@@ -40,8 +27,8 @@ fn adding_a_webhook_works_as_written() {
     );
     let root = hookschema_fixtures::repository_root();
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(&root.join("schemas"), &dir.path().join("schemas"));
-    copy_tree(
+    hookschema_fixtures::copy_tree(&root.join("schemas"), &dir.path().join("schemas"));
+    hookschema_fixtures::copy_tree(
         &root.join("examples/downstream/schemas/acme"),
         &dir.path().join("examples/downstream/schemas/acme"),
     );

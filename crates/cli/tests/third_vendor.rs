@@ -5,7 +5,7 @@
 //! `--ndjson` judge its examples, `sign` and `verify` round-trip, and `serve` receives it.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use hookschema_catalog::Catalog;
@@ -24,25 +24,12 @@ fn folder() -> Folder {
     let dir = tempfile::tempdir().unwrap();
     let root = hookschema_fixtures::repository_root();
     let schemas = dir.path().join("schemas");
-    copy_tree(&root.join("schemas"), &schemas);
-    copy_tree(
+    hookschema_fixtures::copy_tree(&root.join("schemas"), &schemas);
+    hookschema_fixtures::copy_tree(
         &root.join("examples/downstream/schemas/acme"),
         &schemas.join("acme"),
     );
     Folder { _dir: dir, schemas }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 /// `hookschema --schemas <folder> <args>`, with `stdin`, and the third vendor's secret in its

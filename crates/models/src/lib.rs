@@ -50,6 +50,9 @@ pub struct SchemaFile {
     /// Whether bytes decode into the root type: what must hold for a receiver to keep a
     /// delivery it does not otherwise read.
     pub decode: Decoder,
+    /// The JSON Schema schemars derives from the root type (describing the Rust type, which
+    /// accepts more than the contract): what a downstream crate's own API schema embeds.
+    pub derived_schema: fn() -> schemars::Schema,
     /// Decodes bytes into the root type and serialises the value back to JSON: what a typed
     /// receiver keeps of a payload.
     pub reserialize: fn(&[u8]) -> Result<serde_json::Value, DecodeError>,
@@ -60,6 +63,11 @@ impl SchemaFile {
     pub fn named(name: &str) -> Option<&'static SchemaFile> {
         SCHEMAS.iter().copied().find(|schema| schema.name == name)
     }
+}
+
+/// The JSON Schema schemars derives from `T`.
+pub fn derived_schema<T: schemars::JsonSchema>() -> schemars::Schema {
+    schemars::schema_for!(T)
 }
 
 /// Whether bytes decode into a model type, and if not, where they fail.

@@ -2,16 +2,12 @@
 
 use hookschema_models::comfydeploy::{WorkflowRunStatus, WorkflowRunWebhookBody};
 use hookschema_models::kaizen::KaizenWebhookEvent;
-use hookschema_validate::{Invalid, parse};
+use hookschema_models::{HasSchema, SchemaFile};
+use hookschema_validate::{Invalid, parse, parse_verdict};
 
 fn parse_fixture(fixture: &hookschema_fixtures::Fixture) -> Result<(), Invalid> {
-    match fixture.schema.as_str() {
-        "comfydeploy/workflow-run-webhook-body" => {
-            parse::<WorkflowRunWebhookBody>(&fixture.bytes).map(drop)
-        }
-        "kaizen/webhook-event" => parse::<KaizenWebhookEvent>(&fixture.bytes).map(drop),
-        other => panic!("no model for {other}"),
-    }
+    let file = SchemaFile::named(&fixture.schema).expect("expected.json names embedded schemas");
+    parse_verdict(file, &fixture.bytes)
 }
 
 #[test]
@@ -19,6 +15,18 @@ fn parse_accepts_exactly_the_valid_fixtures() {
     for fixture in hookschema_fixtures::all() {
         let result = parse_fixture(&fixture);
         assert_eq!(result.is_ok(), fixture.is_valid(), "{fixture}: {result:?}");
+    }
+}
+
+/// The typed `parse` and the verdict without a type are one judgement.
+#[test]
+fn typed_parse_gives_the_same_verdict() {
+    for fixture in hookschema_fixtures::all()
+        .iter()
+        .filter(|f| f.schema == WorkflowRunWebhookBody::SCHEMA.name)
+    {
+        let typed = parse::<WorkflowRunWebhookBody>(&fixture.bytes).map(drop);
+        assert_eq!(typed, parse_fixture(fixture), "{fixture}");
     }
 }
 

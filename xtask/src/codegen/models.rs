@@ -190,6 +190,7 @@ fn schema_module(
             title: #title,
             text: include_str!(#include),
             decode: crate::decodes::<#root_type>,
+            derived_schema: crate::derived_schema::<#root_type>,
             reserialize: crate::reserialize::<#root_type>,
         };
 

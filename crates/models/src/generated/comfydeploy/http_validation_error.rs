@@ -70,6 +70,7 @@ pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     title: "HTTPValidationError",
     text: include_str!("../../../schemas/comfydeploy/http-validation-error.schema.json"),
     decode: crate::decodes::<HttpValidationError>,
+    derived_schema: crate::derived_schema::<HttpValidationError>,
     reserialize: crate::reserialize::<HttpValidationError>,
 };
 impl crate::HasSchema for HttpValidationError {

@@ -363,6 +363,7 @@ pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
         "../../../schemas/comfydeploy/workflow-run-webhook-body.schema.json"
     ),
     decode: crate::decodes::<WorkflowRunWebhookBody>,
+    derived_schema: crate::derived_schema::<WorkflowRunWebhookBody>,
     reserialize: crate::reserialize::<WorkflowRunWebhookBody>,
 };
 impl crate::HasSchema for WorkflowRunWebhookBody {

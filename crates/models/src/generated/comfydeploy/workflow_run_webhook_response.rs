@@ -24,6 +24,7 @@ pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
         "../../../schemas/comfydeploy/workflow-run-webhook-response.schema.json"
     ),
     decode: crate::decodes::<WorkflowRunWebhookResponse>,
+    derived_schema: crate::derived_schema::<WorkflowRunWebhookResponse>,
     reserialize: crate::reserialize::<WorkflowRunWebhookResponse>,
 };
 impl crate::HasSchema for WorkflowRunWebhookResponse {

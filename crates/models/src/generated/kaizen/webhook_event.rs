@@ -693,6 +693,7 @@ pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     title: "KaizenWebhookEvent",
     text: include_str!("../../../schemas/kaizen/webhook-event.schema.json"),
     decode: crate::decodes::<KaizenWebhookEvent>,
+    derived_schema: crate::derived_schema::<KaizenWebhookEvent>,
     reserialize: crate::reserialize::<KaizenWebhookEvent>,
 };
 impl crate::HasSchema for KaizenWebhookEvent {
