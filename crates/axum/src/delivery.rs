@@ -28,6 +28,8 @@ pub struct Delivery<T> {
     /// file's `delivery_id`); the key to deduplicate on.
     pub id: Option<String>,
     receiver: Arc<Inner>,
+    /// The body's share of the receiver's body budget, given back when the delivery is dropped.
+    _budget: Option<Arc<tokio::sync::OwnedSemaphorePermit>>,
 }
 
 impl<T> Delivery<T> {
@@ -77,6 +79,22 @@ where
         let receiver = Receiver::<T>::from_ref(state).inner;
         let (parts, body) = request.into_parts();
         receiver.auth.precheck(&parts)?;
+        let budget = match &receiver.budget {
+            Some(budget) => {
+                let declared = parts
+                    .headers
+                    .get(axum::http::header::CONTENT_LENGTH)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.parse::<usize>().ok());
+                let bytes =
+                    declared.map_or(receiver.max_body_bytes, |n| n.min(receiver.max_body_bytes));
+                let permit = budget.take(bytes).ok_or(WebhookRejection::Busy {
+                    reason: "too many request bodies are being read at once".to_owned(),
+                })?;
+                Some(Arc::new(permit))
+            }
+            None => None,
+        };
         let body = read_json_body(&parts.headers, body, receiver.max_body_bytes).await?;
         let signed = receiver.auth.authenticate(&parts, &body)?;
         let id = receiver.delivery_id(&parts, signed)?;
@@ -100,6 +118,7 @@ where
             violations,
             id,
             receiver,
+            _budget: budget,
         })
     }
 }

@@ -62,7 +62,7 @@ mod recent;
 mod rejection;
 
 pub use delivery::Delivery;
-pub use receiver::{ConfigError, DEFAULT_MAX_BODY_BYTES, Receiver};
+pub use receiver::{BodyBudget, ConfigError, DEFAULT_MAX_BODY_BYTES, Receiver};
 pub use recent::{Admission, Claim, RecentIds};
 pub use rejection::WebhookRejection;
 

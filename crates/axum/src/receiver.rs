@@ -31,6 +31,7 @@ pub(crate) struct Inner {
     pub webhook: Webhook,
     pub auth: Authenticator,
     pub max_body_bytes: usize,
+    pub budget: Option<BodyBudget>,
     pub strict: bool,
     /// What must decode, besides `T`, for a delivery to be kept.
     pub decoder: Option<Decoder>,
@@ -52,6 +53,33 @@ pub(crate) struct UrlToken {
     /// The token's SHA-256: comparing digests takes the same time whatever the lengths.
     pub digest: [u8; 32],
     pub parameter: String,
+}
+
+/// How many bytes of request bodies may be held at once, across every receiver that shares it:
+/// a bound on memory however many requests with large bodies arrive together. A body is counted
+/// at its declared `Content-Length`, or at the receiver's body limit when it declares none.
+#[derive(Clone, Debug)]
+pub struct BodyBudget {
+    bytes: Arc<tokio::sync::Semaphore>,
+    total: usize,
+}
+
+impl BodyBudget {
+    /// A budget of `bytes`.
+    pub fn new(bytes: usize) -> Self {
+        let total = bytes.clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
+        BodyBudget {
+            bytes: Arc::new(tokio::sync::Semaphore::new(total)),
+            total,
+        }
+    }
+
+    /// Room for `bytes`, held until the permit is dropped; `None` when there is not that much
+    /// left. A body larger than the whole budget takes all of it.
+    pub(crate) fn take(&self, bytes: usize) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        let permits = u32::try_from(bytes.clamp(1, self.total)).unwrap_or(u32::MAX);
+        Arc::clone(&self.bytes).try_acquire_many_owned(permits).ok()
+    }
 }
 
 /// A configuration that would refuse every delivery, or let any request in.
@@ -117,6 +145,7 @@ impl<T> Receiver<T> {
                 webhook: webhook.clone(),
                 auth,
                 max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+                budget: None,
                 strict: false,
                 decoder: None,
             }),
@@ -127,6 +156,14 @@ impl<T> Receiver<T> {
     /// Refuse bodies over `bytes` with 413.
     pub fn with_max_body_bytes(mut self, bytes: usize) -> Self {
         Arc::make_mut(&mut self.inner).max_body_bytes = bytes;
+        self
+    }
+
+    /// Read a body only within `budget`, shared by every receiver given it: past it, a request
+    /// gets 503 with Retry-After before its body is read. The bytes are held until the
+    /// [`Delivery`](crate::Delivery) is dropped.
+    pub fn with_body_budget(mut self, budget: BodyBudget) -> Self {
+        Arc::make_mut(&mut self.inner).budget = Some(budget);
         self
     }
 

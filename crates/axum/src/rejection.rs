@@ -20,6 +20,8 @@ pub enum WebhookRejection {
     UnsupportedMediaType { content_type: Option<String> },
     /// 400: the body could not be read, or a header is malformed.
     BadRequest { reason: String },
+    /// 503, with Retry-After: the receiver holds as many bodies as its budget allows.
+    Busy { reason: String },
     /// 422: the payload cannot be kept; answered in the webhook's rejection format.
     Unprocessable {
         format: RejectionFormat,
@@ -34,6 +36,7 @@ impl WebhookRejection {
             WebhookRejection::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             WebhookRejection::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             WebhookRejection::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            WebhookRejection::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             WebhookRejection::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
@@ -43,9 +46,9 @@ impl WebhookRejection {
     /// and never a secret.
     fn summary(&self) -> String {
         match self {
-            WebhookRejection::Unauthorized { reason } | WebhookRejection::BadRequest { reason } => {
-                reason.clone()
-            }
+            WebhookRejection::Unauthorized { reason }
+            | WebhookRejection::BadRequest { reason }
+            | WebhookRejection::Busy { reason } => reason.clone(),
             WebhookRejection::PayloadTooLarge { limit } => format!("body over {limit} bytes"),
             WebhookRejection::UnsupportedMediaType { .. } => {
                 "not JSON by its Content-Type".to_owned()
@@ -83,9 +86,19 @@ impl IntoResponse for WebhookRejection {
                 json!({ "error": format!("the Content-Type is {shown}, not application/json") })
             }
             WebhookRejection::BadRequest { reason } => json!({ "error": reason }),
+            WebhookRejection::Busy { reason } => {
+                json!({ "error": format!("{reason}; retry later") })
+            }
             WebhookRejection::Unprocessable { format, invalid } => format.body(invalid),
         };
         tracing::warn!(status = status.as_u16(), reason = %self.summary(), "webhook refused");
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if matches!(self, WebhookRejection::Busy { .. }) {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("5"),
+            );
+        }
+        response
     }
 }

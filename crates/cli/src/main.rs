@@ -5,6 +5,7 @@
 //! authentic), 1 when any input is invalid (input that is not JSON included) or not authentic,
 //! 2 on a usage or I/O error.
 
+mod deliveries;
 mod input;
 mod ndjson;
 mod outcome;
@@ -77,9 +78,12 @@ enum Command {
     Verify(verify::VerifyArgs),
     /// Sign a body as the vendor would, printing the headers to send with it.
     Sign(verify::SignArgs),
-    /// Receive every configured vendor's webhooks over HTTP, writing each accepted delivery as
-    /// a JSON line.
+    /// Receive every configured vendor's webhooks over HTTP, storing each accepted delivery
+    /// durably before answering.
     Serve(serve::ServeArgs),
+    /// Read back what a receiver stored.
+    #[command(subcommand)]
+    Deliveries(deliveries::Deliveries),
 }
 
 /// How `validate` reports each input.
@@ -119,7 +123,7 @@ fn main() -> ExitCode {
     outcome.exit_code()
 }
 
-fn run(catalog: &Catalog, command: Command, out: &mut impl Write) -> io::Result<Outcome> {
+fn run(catalog: &Catalog, command: Command, out: &mut (impl Write + Send)) -> io::Result<Outcome> {
     match command {
         Command::Validate {
             schema,
@@ -163,6 +167,7 @@ fn run(catalog: &Catalog, command: Command, out: &mut impl Write) -> io::Result<
         Command::Verify(args) => verify::run_verify(out, catalog, &args),
         Command::Sign(args) => verify::run_sign(out, catalog, &args),
         Command::Serve(args) => Ok(serve::run(catalog, &args)),
+        Command::Deliveries(command) => deliveries::run(out, &command),
     }
 }
 

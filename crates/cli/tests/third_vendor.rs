@@ -198,8 +198,8 @@ fn serve_receives_the_new_vendors_deliveries() {
     command
         .arg("--schemas")
         .arg(&folder.schemas)
-        .args(["serve", "--addr", "127.0.0.1:0", "--strict", "--out"])
-        .arg(&out)
+        .args(["serve", "--addr", "127.0.0.1:0", "--strict", "--store"])
+        .arg(format!("jsonl:{}", out.display()))
         .stdout(Stdio::null());
     let server = Serve::launch_with(command, &catalog);
     assert!(

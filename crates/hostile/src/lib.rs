@@ -13,12 +13,14 @@
 //! process and [`load`] sends it a mixed load and audits what it wrote.
 
 pub mod load;
+mod postgres;
 mod process;
 mod receiver;
 mod seeds;
 pub mod sender;
 mod targets;
 
+pub use postgres::{POSTGRES_VARIABLE, postgres_database};
 pub use process::Serve;
 
 pub use seeds::{Target, seeds};

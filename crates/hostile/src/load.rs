@@ -76,6 +76,12 @@ impl Plan {
     /// (schemas leave objects open), so each delivery is its own. Signatures are made for `now`
     /// (Unix seconds), so the plan must be sent within the receiver's tolerance of it.
     pub fn new(count: usize, now: u64) -> Plan {
+        Plan::named("load", count, now)
+    }
+
+    /// [`Plan::new`], its delivery ids (and bodies' `x-load`) `<prefix>_<n>`: plans of other
+    /// prefixes never share a delivery, so several can be sent to one store.
+    pub fn named(prefix: &str, count: usize, now: u64) -> Plan {
         let fixtures = hookschema_fixtures::all();
         let webhooks: Vec<&Webhook> = Catalog::embedded().webhooks().collect();
         let examples = |webhook: &Webhook, valid: bool| -> Vec<Fixture> {
@@ -94,7 +100,7 @@ impl Plan {
         let mut shots = Vec::with_capacity(count + count / 20);
         let mut retries = Vec::new();
         for n in 0..count {
-            let id = format!("load_{n}");
+            let id = format!("{prefix}_{n}");
             let round = n / 10;
             let shot = match n % 10 {
                 0..=5 => {
@@ -156,10 +162,22 @@ impl Plan {
     /// current tokio runtime, and reports what came back. The retries go out after every first
     /// delivery has been answered, as a vendor's would.
     pub async fn send(&self, addr: SocketAddr, connections: usize) -> Report {
+        self.send_counting(addr, connections, &AtomicUsize::new(0))
+            .await
+    }
+
+    /// [`Plan::send`], counting the requests answered in `answered` as they are, so that a test
+    /// can act in the middle of the load (kill the receiver, stop its database).
+    pub async fn send_counting(
+        &self,
+        addr: SocketAddr,
+        connections: usize,
+        answered: &AtomicUsize,
+    ) -> Report {
         let first = self.shots.iter().filter(|s| s.kind != Kind::Retry).count();
         let started = Instant::now();
-        let mut outcomes = send_all(addr, &self.shots[..first], connections).await;
-        outcomes.extend(send_all(addr, &self.shots[first..], connections).await);
+        let mut outcomes = send_all(addr, &self.shots[..first], connections, answered).await;
+        outcomes.extend(send_all(addr, &self.shots[first..], connections, answered).await);
         let elapsed = started.elapsed();
 
         let mut report = Report {
@@ -168,6 +186,7 @@ impl Plan {
             latencies: Vec::with_capacity(outcomes.len()),
             answers: BTreeMap::new(),
             wrong: Vec::new(),
+            statuses: Vec::with_capacity(outcomes.len()),
         };
         let webhooks: Vec<&Webhook> = Catalog::embedded().webhooks().collect();
         for (shot, outcome) in self.shots.iter().zip(outcomes) {
@@ -175,6 +194,7 @@ impl Plan {
             match outcome {
                 Ok((status, answer, latency)) => {
                     report.latencies.push(latency);
+                    report.statuses.push(Some(status));
                     *report.answers.entry((shot.kind, status)).or_default() += 1;
                     let (want, body) = shot.kind.expected(webhooks[shot.webhook]);
                     let said = serde_json::from_slice::<Value>(&answer).ok();
@@ -186,23 +206,64 @@ impl Plan {
                         ));
                     }
                 }
-                Err(error) => report
-                    .wrong
-                    .push(format!("{:?} {target}: {error}", shot.kind)),
+                Err(error) => {
+                    report.statuses.push(None);
+                    report
+                        .wrong
+                        .push(format!("{:?} {target}: {error}", shot.kind));
+                }
             }
         }
         report.latencies.sort_unstable();
         report
     }
 
+    /// The valid deliveries `report` says were acknowledged (200), to be sent again as their
+    /// senders' retries: each must now be answered as a duplicate.
+    pub fn retries_of(&self, report: &Report) -> Plan {
+        let shots = self
+            .shots
+            .iter()
+            .zip(&report.statuses)
+            .filter(|(shot, status)| shot.kind == Kind::Valid && **status == Some(200))
+            .map(|(shot, _)| Shot {
+                kind: Kind::Retry,
+                key: None,
+                ..shot.clone()
+            })
+            .collect();
+        Plan { shots }
+    }
+
     /// What is wrong with `written`, the receiver's output after the plan was sent: a valid
     /// delivery missing or written twice, or anything else written. Empty when all is right.
     pub fn audit(&self, written: &str) -> Vec<String> {
-        let mut expected: BTreeMap<&str, usize> = self
+        self.audit_counts(written, |_| 1..=1)
+    }
+
+    /// What is wrong with `written` after a run that `report` describes, in which the receiver
+    /// may have failed (killed, its store down): every delivery acknowledged with 200 is written
+    /// exactly once; one that was not may have been written, once at most (its answer lost);
+    /// nothing else is written, and every line is a whole record.
+    pub fn audit_acknowledged(&self, written: &str, report: &Report) -> Vec<String> {
+        self.audit_counts(written, |n| match report.statuses.get(n) {
+            Some(Some(200)) => 1..=1,
+            _ => 0..=1,
+        })
+    }
+
+    /// `written` against how many times each planned valid delivery (by its index) may be
+    /// written.
+    fn audit_counts(
+        &self,
+        written: &str,
+        allowed: impl Fn(usize) -> std::ops::RangeInclusive<usize>,
+    ) -> Vec<String> {
+        let mut expected: BTreeMap<&str, (usize, usize)> = self
             .shots
             .iter()
-            .filter_map(|s| s.key.as_deref())
-            .map(|key| (key, 0))
+            .enumerate()
+            .filter_map(|(n, s)| Some((s.key.as_deref()?, (n, 0))))
             .collect();
         let mut problems = Vec::new();
         for (n, line) in written.lines().enumerate() {
@@ -214,12 +275,12 @@ impl Plan {
                 }
             };
             match expected.get_mut(key.as_str()) {
-                Some(seen) => *seen += 1,
+                Some((_, seen)) => *seen += 1,
                 None => problems.push(format!("line {}: {key} was not to be written", n + 1)),
             }
         }
-        for (key, seen) in expected {
-            if seen != 1 {
+        for (key, (n, seen)) in expected {
+            if !allowed(n).contains(&seen) {
                 problems.push(format!("{key} written {seen} times"));
             }
         }
@@ -263,9 +324,14 @@ type Outcome = Result<(u16, Bytes, Duration), String>;
 
 /// Sends `shots` over `connections` connections, each taking the next unsent shot, and returns
 /// the outcomes in the shots' order.
-async fn send_all(addr: SocketAddr, shots: &[Shot], connections: usize) -> Vec<Outcome> {
+async fn send_all(
+    addr: SocketAddr,
+    shots: &[Shot],
+    connections: usize,
+    answered: &AtomicUsize,
+) -> Vec<Outcome> {
     let next = AtomicUsize::new(0);
-    let workers = (0..connections.max(1)).map(|_| connection(addr, shots, &next));
+    let workers = (0..connections.max(1)).map(|_| connection(addr, shots, &next, answered));
     let mut outcomes: Vec<(usize, Outcome)> =
         join_all(workers).await.into_iter().flatten().collect();
     outcomes.sort_unstable_by_key(|(n, _)| *n);
@@ -274,7 +340,12 @@ async fn send_all(addr: SocketAddr, shots: &[Shot], connections: usize) -> Vec<O
 
 /// One connection: sends the next unsent shot until none is left, reconnecting when the
 /// server hangs up.
-async fn connection(addr: SocketAddr, shots: &[Shot], next: &AtomicUsize) -> Vec<(usize, Outcome)> {
+async fn connection(
+    addr: SocketAddr,
+    shots: &[Shot],
+    next: &AtomicUsize,
+    answered: &AtomicUsize,
+) -> Vec<(usize, Outcome)> {
     let mut sent = Vec::new();
     let mut sender = None;
     loop {
@@ -293,6 +364,7 @@ async fn connection(addr: SocketAddr, shots: &[Shot], next: &AtomicUsize) -> Vec
         }
         let open = sender.as_mut().expect("connected above");
         let outcome = exchange(open, shot).await;
+        answered.fetch_add(1, Ordering::Relaxed);
         if outcome.is_err() {
             sender = None;
         }
@@ -351,6 +423,8 @@ pub struct Report {
     pub answers: BTreeMap<(Kind, u16), usize>,
     /// Each request that got another answer than its kind's, or none.
     pub wrong: Vec<String>,
+    /// Each request's status, in the plan's order; `None` for one that got no answer.
+    pub statuses: Vec<Option<u16>>,
 }
 
 impl Report {

@@ -106,7 +106,21 @@ impl Serve {
         &self.first
     }
 
-    /// Stops the server and returns what it logged after its first line.
+    /// Asks the server to stop (SIGTERM), as a service manager does, waits for it to finish what
+    /// is in flight and exit, and returns what it logged after its first line.
+    pub fn shut_down(mut self) -> String {
+        let pid = libc::pid_t::try_from(self.child.id()).expect("a process id");
+        // SAFETY: `kill` takes any pid and signal; this one is our own child's.
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+        let _ = self.child.wait();
+        self.log
+            .take()
+            .and_then(|log| log.join().ok())
+            .unwrap_or_default()
+    }
+
+    /// Stops the server at once (SIGKILL, as a crash would) and returns what it logged after its
+    /// first line.
     pub fn stop(mut self) -> String {
         let _ = self.child.kill();
         let _ = self.child.wait();

@@ -1,18 +1,17 @@
 //! `hookschema serve`: a ready receiver for every webhook of the catalog whose credentials are
-//! given, writing each accepted delivery as one JSON line.
+//! given, storing each accepted delivery durably before it answers 200.
 //!
 //! Each webhook is served on the route and methods its vendor file gives, authenticated as it
-//! says (a signature, a URL token); a retry of a delivery already written (same delivery id,
-//! among the last `--remember-ids`) is acknowledged and not written again. Everything else the
-//! extractor of `hookschema-axum` refuses with 401, 413, 415 or 422, in the vendor's format.
+//! says (a signature, a URL token). Deliveries go to a store (`--store`: SQLite by default,
+//! PostgreSQL, or JSON lines), committed in groups; a retry of a delivery already stored (the
+//! same delivery id, or for a sender without ids the same body) is acknowledged and not written
+//! again. Everything else the extractor of `hookschema-axum` refuses with 401, 413, 415, 422 or
+//! 503, in the vendor's format.
 
-mod record;
 mod server;
-mod sink;
 
 use std::io::{self, IsTerminal};
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,12 +22,12 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, on};
 use clap::Args;
-use hookschema_axum::{Admission, Claim, DEFAULT_MAX_BODY_BYTES, Delivery, Receiver, RecentIds};
+use hookschema_axum::{BodyBudget, DEFAULT_MAX_BODY_BYTES, Delivery, Receiver};
 use hookschema_catalog::{Catalog, CredentialKind, Credentials, Webhook};
+use hookschema_store::{ErrorKind, Location, Options, Record, Store, StoreError, Stored};
 use serde::de::IgnoredAny;
 use tower_http::timeout::TimeoutLayer;
 
-use self::sink::Sink;
 use crate::outcome::Outcome;
 
 #[derive(Args)]
@@ -36,9 +35,11 @@ pub struct ServeArgs {
     /// The address to listen on.
     #[arg(long, default_value = "127.0.0.1:8787")]
     addr: SocketAddr,
-    /// Where accepted deliveries go, one JSON line each, appended; `-` is standard output.
-    #[arg(long, default_value = "-")]
-    out: PathBuf,
+    /// Where accepted deliveries are stored, durably, before they are acknowledged:
+    /// `sqlite:PATH` (one file, embedded), `postgres://…` (one table for many receivers), or
+    /// `jsonl:PATH` (one JSON line each; `jsonl:-` is standard output, flushed but not synced).
+    #[arg(long, default_value = "sqlite:deliveries.db", value_name = "URL")]
+    store: Location,
     /// A vendor's signing secret, as `VENDOR=SECRET` (several secrets separated by commas while
     /// rotating); repeat for several vendors. Default: `HOOKSCHEMA_<VENDOR>_SECRET`, which is
     /// better: a command line is visible to other users of the machine.
@@ -59,7 +60,8 @@ pub struct ServeArgs {
     /// with their errors.
     #[arg(long)]
     strict: bool,
-    /// How many recent delivery ids to remember per webhook, to write a retried delivery once.
+    /// For a `jsonl:` store, which has no index: how many recent deliveries to remember (and
+    /// read back from the file at start) to write a retry once.
     #[arg(long, default_value_t = 10_000)]
     remember_ids: usize,
     /// Seconds a request may take, body included, before it gets 408.
@@ -68,26 +70,43 @@ pub struct ServeArgs {
     /// Connections served at once; more wait to be accepted.
     #[arg(long, default_value_t = 256)]
     max_connections: usize,
-    /// Bytes of accepted deliveries that may wait to be written to `--out`; past this, new ones
-    /// get 503 and are retried, rather than piling up in memory behind a stalled output.
+    /// Bytes of accepted deliveries that may wait to be stored; past this, new ones get 503 and
+    /// are retried, rather than piling up in memory behind a stalled store.
     #[arg(long, default_value_t = 64 * 1024 * 1024)]
     max_pending_bytes: usize,
+    /// Bytes of request bodies being read at once, across all connections; past this, a
+    /// request gets 503 with Retry-After before its body is read, so memory stays bounded
+    /// however many senders (or forgers) send large bodies at once.
+    #[arg(long, default_value_t = 64 * 1024 * 1024)]
+    max_inflight_body_bytes: usize,
 }
 
-/// Runs the receiver until interrupted (Ctrl-C or SIGTERM).
+/// Runs the receiver until interrupted (Ctrl-C or SIGTERM); SIGHUP reopens a `jsonl:` store's
+/// file, for log rotation.
 pub fn run(catalog: &Catalog, args: &ServeArgs) -> Outcome {
-    let (router, routes) = match build(catalog, args) {
+    tracing_subscriber::fmt()
+        .with_writer(io::stderr)
+        .with_ansi(io::stderr().is_terminal())
+        .with_max_level(tracing::Level::INFO)
+        .init();
+    let options = Options {
+        max_pending_bytes: args.max_pending_bytes,
+        remember: args.remember_ids,
+    };
+    let store = match Store::open(&args.store, options) {
+        Ok(store) => Arc::new(store),
+        Err(error) => {
+            eprintln!("hookschema: cannot open the store {}: {error}", args.store);
+            return Outcome::Error;
+        }
+    };
+    let (router, routes) = match build(catalog, args, &store) {
         Ok(built) => built,
         Err(usage) => {
             eprintln!("hookschema: {usage}");
             return Outcome::Error;
         }
     };
-    tracing_subscriber::fmt()
-        .with_writer(io::stderr)
-        .with_ansi(io::stderr().is_terminal())
-        .with_max_level(tracing::Level::INFO)
-        .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -102,10 +121,23 @@ pub fn run(catalog: &Catalog, args: &ServeArgs) -> Outcome {
         let listener = tokio::net::TcpListener::bind(args.addr).await?;
         // Tests and scripts read the real port from this line when asked for port 0.
         eprintln!(
-            "hookschema: listening on http://{} {routes}",
-            listener.local_addr()?
+            "hookschema: listening on http://{} {routes}; storing in {}",
+            listener.local_addr()?,
+            store.location()
         );
-        server::serve(listener, router, args.max_connections).await
+        tokio::spawn(reopen_on_hangup(Arc::clone(&store)));
+        let served = server::serve(listener, router, args.max_connections).await;
+        // Every delivery in flight has been answered: what it stored is on disk.
+        let stats = store.close().await;
+        tracing::info!(
+            stored = stats.stored,
+            duplicates = stats.duplicates,
+            failed = stats.failed,
+            commits = stats.commits,
+            per_commit = format!("{:.1}", stats.per_commit()),
+            "stopped"
+        );
+        served
     });
     match served {
         Ok(()) => Outcome::Valid,
@@ -116,11 +148,34 @@ pub fn run(catalog: &Catalog, args: &ServeArgs) -> Outcome {
     }
 }
 
+/// Reopens the store's file on every SIGHUP, as log rotation asks.
+async fn reopen_on_hangup(store: Arc<Store>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let Ok(mut hangups) = signal(SignalKind::hangup()) else {
+            tracing::warn!("cannot listen for SIGHUP: the store's file will not be reopened");
+            return;
+        };
+        while hangups.recv().await.is_some() {
+            if let Err(error) = store.reopen().await {
+                tracing::error!(%error, "cannot reopen the store");
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    drop(store);
+}
+
 /// The router for every webhook whose credentials are given, and the line that says which
 /// routes are on and which off, and why; or why there is nothing to serve.
-fn build(catalog: &Catalog, args: &ServeArgs) -> Result<(Router, String), String> {
+fn build(
+    catalog: &Catalog,
+    args: &ServeArgs,
+    store: &Arc<Store>,
+) -> Result<(Router, String), String> {
     let given = Given::parse(catalog, args)?;
-    let sink = Arc::new(Sink::open(&args.out, args.max_pending_bytes)?);
+    let budget = BodyBudget::new(args.max_inflight_body_bytes);
     let mut router = Router::new();
     let (mut on_routes, mut off_routes) = (Vec::new(), Vec::new());
     for webhook in catalog.webhooks() {
@@ -133,17 +188,14 @@ fn build(catalog: &Catalog, args: &ServeArgs) -> Result<(Router, String), String
             .map_err(|error| error.to_string())?
             .with_models()
             .with_max_body_bytes(args.max_body_bytes)
+            .with_body_budget(budget.clone())
             .strict(args.strict);
         if let Some(tolerance) = args.tolerance {
             receiver = receiver.with_tolerance(tolerance);
         }
         let state = Route {
             receiver,
-            sink: Arc::clone(&sink),
-            recent: webhook
-                .delivery_id
-                .as_ref()
-                .map(|_| Arc::new(RecentIds::new(args.remember_ids))),
+            store: Arc::clone(store),
         };
         let methods = methods(webhook)?;
         router = router.merge(
@@ -254,9 +306,7 @@ fn methods(webhook: &Webhook) -> Result<MethodFilter, String> {
 #[derive(Clone)]
 struct Route {
     receiver: Receiver<IgnoredAny>,
-    sink: Arc<Sink>,
-    /// The ids already written, for a webhook whose deliveries carry one.
-    recent: Option<Arc<RecentIds>>,
+    store: Arc<Store>,
 }
 
 impl FromRef<Route> for Receiver<IgnoredAny> {
@@ -265,40 +315,25 @@ impl FromRef<Route> for Receiver<IgnoredAny> {
     }
 }
 
+/// Stores the delivery and answers once it is on disk: 200 with the vendor's answer, or its
+/// duplicate answer for a retry of a delivery stored before; 503 or 500 with Retry-After when
+/// the store cannot take it, so the vendor retries. Once handed to the store, a delivery is
+/// written or refused whole even if its request times out or its client hangs up: a retry then
+/// finds it stored, never written twice.
 async fn receive(State(route): State<Route>, delivery: Delivery<IgnoredAny>) -> Response {
     let id = delivery.id.as_deref().unwrap_or_default();
-    let claim = match (&route.recent, &delivery.id) {
-        (Some(recent), Some(id)) => {
-            match recent.admit(id) {
-                Admission::New(claim) => Some(claim),
-                Admission::Duplicate => {
-                    tracing::info!(
-                        webhook = delivery.webhook(),
-                        id,
-                        "retry of a delivery already written; acknowledged"
-                    );
-                    return delivery.duplicate();
-                }
-                Admission::InFlight => {
-                    // Its first attempt is still being written; whether that succeeds is not known.
-                    tracing::info!(
-                        webhook = delivery.webhook(),
-                        id,
-                        "retry while the first attempt is in flight"
-                    );
-                    return (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    [(header::RETRY_AFTER, "5")],
-                    Json(serde_json::json!({"error": "this delivery is being handled; retry later"})),
-                )
-                    .into_response();
-                }
-            }
-        }
-        _ => None,
+    let stored = Record::new(
+        delivery.vendor(),
+        delivery.id.as_deref(),
+        &delivery.body,
+        &delivery.violations,
+    );
+    let stored = match stored {
+        Ok(record) => route.store.put(record).await,
+        Err(error) => Err(error),
     };
-    match store(&route.sink, &delivery, claim).await {
-        Ok(()) => {
+    match stored {
+        Ok(Stored::New) => {
             tracing::info!(
                 webhook = delivery.webhook(),
                 id,
@@ -307,66 +342,32 @@ async fn receive(State(route): State<Route>, delivery: Delivery<IgnoredAny>) -> 
             );
             delivery.success()
         }
-        // The claim was dropped unfinished: the vendor's retry gets another chance.
-        Err(error) => error.into_response(),
+        Ok(Stored::Duplicate) => {
+            tracing::info!(
+                webhook = delivery.webhook(),
+                id,
+                "retry of a delivery already stored; acknowledged"
+            );
+            delivery.duplicate()
+        }
+        Err(error) => not_stored(&error),
     }
 }
 
-/// Why a delivery was not stored; either way the vendor retries it.
-enum NotStored {
-    /// The output is too far behind: 503, retry later.
-    Busy,
-    /// The line could not be written: 500.
-    Failed(io::Error),
-}
-
-impl IntoResponse for NotStored {
-    fn into_response(self) -> Response {
-        match self {
-            NotStored::Busy => {
-                tracing::warn!("the output is behind; delivery turned away");
-                (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    [(header::RETRY_AFTER, "5")],
-                    Json(serde_json::json!({"error": "busy storing deliveries; retry later"})),
-                )
-                    .into_response()
-            }
-            NotStored::Failed(error) => {
-                tracing::error!(%error, "cannot write the delivery");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    Json(serde_json::json!({"error": "cannot store the delivery"})),
-                )
-                    .into_response()
-            }
-        }
-    }
-}
-
-/// Writes the delivery's line, then finishes its `claim`, on a task of its own: once begun,
-/// storing completes even if the request is dropped (a timeout, a client that hung up), so a
-/// retry finds the delivery written, never written twice. `Ok` once the line is flushed;
-/// turned away when the lines waiting to be written are already too many bytes.
-async fn store<T>(
-    sink: &Arc<Sink>,
-    delivery: &Delivery<T>,
-    claim: Option<Claim>,
-) -> Result<(), NotStored> {
-    let line = record::line(delivery).map_err(NotStored::Failed)?;
-    let room = sink.reserve(line.len()).ok_or(NotStored::Busy)?;
-    let sink = Arc::clone(sink);
-    let stored = tokio::spawn(async move {
-        let written = sink.write(line).await;
-        drop(room);
-        written?;
-        if let Some(claim) = claim {
-            claim.done();
-        }
-        Ok(())
-    });
-    stored
-        .await
-        .unwrap_or_else(|error| Err(io::Error::other(error)))
-        .map_err(NotStored::Failed)
+/// The answer to a delivery the store did not take: the vendor must retry it.
+fn not_stored(error: &StoreError) -> Response {
+    let (status, said) = match error.kind {
+        ErrorKind::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "the store is unavailable"),
+        ErrorKind::Failed | ErrorKind::Invalid => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "cannot store the delivery",
+        ),
+    };
+    tracing::error!(%error, status = status.as_u16(), "delivery not stored");
+    (
+        status,
+        [(header::RETRY_AFTER, "5")],
+        Json(serde_json::json!({ "error": format!("{said}; retry later") })),
+    )
+        .into_response()
 }

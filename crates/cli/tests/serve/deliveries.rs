@@ -19,8 +19,8 @@ const MAX_BODY: usize = 8192;
 fn start(out: &Path, extra: &[&str]) -> Serve {
     let mut command = Command::new(env!("CARGO_BIN_EXE_hookschema"));
     command
-        .args(["serve", "--addr", "127.0.0.1:0", "--out"])
-        .arg(out)
+        .args(["serve", "--addr", "127.0.0.1:0", "--store"])
+        .arg(format!("jsonl:{}", out.display()))
         .args(["--max-body-bytes", &MAX_BODY.to_string()])
         .args(extra)
         .stdout(Stdio::null());
@@ -311,7 +311,7 @@ fn a_delivery_that_cannot_be_written_gets_500_and_its_retry_is_handled() {
         assert_eq!(status, 500, "{answer}");
     }
     let log = server.stop();
-    assert!(log.contains("cannot write the delivery"), "{log}");
+    assert!(log.contains("cannot write /dev/full"), "{log}");
 }
 
 /// A client that stops sending its body gets 408 when the request timeout passes.
@@ -342,7 +342,7 @@ fn a_stalled_body_times_out() {
 fn a_delivery_that_times_out_while_being_written_is_written_once() {
     let mut command = Command::new(env!("CARGO_BIN_EXE_hookschema"));
     command
-        .args(["serve", "--addr", "127.0.0.1:0", "--out", "-"])
+        .args(["serve", "--addr", "127.0.0.1:0", "--store", "jsonl:-"])
         .args(["--request-timeout", "1"])
         .stdout(Stdio::piped());
     let mut server = Serve::launch(command);
@@ -457,15 +457,17 @@ fn simultaneous_retries_are_written_once() {
 fn a_stalled_output_turns_deliveries_away_instead_of_holding_them() {
     let mut command = Command::new(env!("CARGO_BIN_EXE_hookschema"));
     command
-        .args(["serve", "--addr", "127.0.0.1:0", "--out", "-"])
+        .args(["serve", "--addr", "127.0.0.1:0", "--store", "jsonl:-"])
         .args(["--request-timeout", "1", "--max-pending-bytes", "100000"])
         .stdout(Stdio::piped());
     let server = Serve::launch(command);
     let padding = "x".repeat(60_000);
-    let body = format!(r#"{{"run_id":"r","status":"running","live_status":"{padding}"}}"#);
     let mut answers = Vec::new();
     while !answers.iter().any(|(status, _)| *status == 503) {
         assert!(answers.len() < 20, "never turned away: {answers:?}");
+        // Each its own run: the same body again would be a retry, a duplicate.
+        let run = answers.len();
+        let body = format!(r#"{{"run_id":"r{run}","status":"running","live_status":"{padding}"}}"#);
         answers.push(comfydeploy(
             &server,
             TOKEN,
@@ -474,7 +476,7 @@ fn a_stalled_output_turns_deliveries_away_instead_of_holding_them() {
         ));
     }
     let (_, busy) = answers.last().unwrap();
-    assert_eq!(busy["error"], "busy storing deliveries; retry later");
+    assert_eq!(busy["error"], "the store is unavailable; retry later");
     assert!(
         answers
             .iter()

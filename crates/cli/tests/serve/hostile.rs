@@ -23,8 +23,8 @@ fn every_hostile_input_gets_its_status_and_the_receiver_lives_on() {
     let out = dir.path().join("out.jsonl");
     let mut command = Command::new(env!("CARGO_BIN_EXE_hookschema"));
     command
-        .args(["serve", "--addr", "127.0.0.1:0", "--out"])
-        .arg(&out)
+        .args(["serve", "--addr", "127.0.0.1:0", "--store"])
+        .arg(format!("jsonl:{}", out.display()))
         .stdout(Stdio::null());
     let mut server = Serve::launch(command);
 

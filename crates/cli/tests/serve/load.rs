@@ -17,8 +17,8 @@ fn under_load_every_valid_delivery_is_written_once_and_nothing_else() {
     let plan = Plan::new(2000, now());
     let mut command = Command::new(env!("CARGO_BIN_EXE_hookschema"));
     command
-        .args(["serve", "--addr", "127.0.0.1:0", "--strict", "--out"])
-        .arg(&out)
+        .args(["serve", "--addr", "127.0.0.1:0", "--strict", "--store"])
+        .arg(format!("jsonl:{}", out.display()))
         .stdout(Stdio::null());
     let mut server = Serve::launch(command);
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -1,8 +1,9 @@
 //! `hookschema serve` end to end, as a process over real HTTP on 127.0.0.1: each kind of
-//! delivery (`deliveries`), the hostile-input corpus (`hostile`), and a bounded mixed load
-//! (`load`).
+//! delivery (`deliveries`), durability against every store's real engine (`durability`), the
+//! hostile-input corpus (`hostile`), and a bounded mixed load (`load`).
 
 mod deliveries;
+mod durability;
 mod hostile;
 mod load;
 

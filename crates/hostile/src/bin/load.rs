@@ -40,8 +40,8 @@ fn main() -> ExitCode {
 
     let mut command = Command::new(&args.hookschema);
     command
-        .args(["serve", "--addr", "127.0.0.1:0", "--strict", "--out"])
-        .arg(out.path())
+        .args(["serve", "--addr", "127.0.0.1:0", "--strict", "--store"])
+        .arg(format!("jsonl:{}", out.path().display()))
         // Remember every id, so each retry finds its first delivery however long the run.
         .args(["--remember-ids", &plan.len().to_string()])
         .stdout(Stdio::null());

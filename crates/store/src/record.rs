@@ -1,0 +1,153 @@
+//! One delivery as it is stored, and as a JSON line.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+use serde_json::value::RawValue;
+use sha2::{Digest, Sha256};
+
+use crate::error::StoreError;
+
+/// A delivery to store: who sent it, its id if the sender gives one, when it came, the body as
+/// received, and how it breaks its schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// The vendor's folder name.
+    pub vendor: String,
+    /// The delivery's id, as the sender sent it.
+    pub delivery_id: Option<String>,
+    /// What makes a retry a retry: the delivery id, or `sha256:<hex>` of the body for a sender
+    /// without ids, which retries a delivery with the same body.
+    pub dedup_key: String,
+    /// When it was received: RFC 3339, UTC, in milliseconds.
+    pub received_at: String,
+    /// The body as received, but for the whitespace between its tokens: every digit, escape and
+    /// key order as sent.
+    pub body: String,
+    /// How the body breaks the strict schema, as a JSON array (`[]` when it does not).
+    pub violations: String,
+}
+
+impl Record {
+    /// The record of a delivery received now. `body` must be one JSON document (the receiver
+    /// checked it); `violations` serialise to a JSON array.
+    pub fn new(
+        vendor: &str,
+        delivery_id: Option<&str>,
+        body: &[u8],
+        violations: &impl Serialize,
+    ) -> Result<Record, StoreError> {
+        let body = String::from_utf8(compact(body))
+            .map_err(|_| StoreError::invalid("the body is not UTF-8"))?;
+        let violations = serde_json::to_string(violations)
+            .map_err(|error| StoreError::invalid(format!("the violations: {error}")))?;
+        let dedup_key = match delivery_id {
+            Some(id) => id.to_owned(),
+            None => format!("sha256:{}", hex::encode(Sha256::digest(body.as_bytes()))),
+        };
+        Ok(Record {
+            vendor: vendor.to_owned(),
+            delivery_id: delivery_id.map(str::to_owned),
+            dedup_key,
+            received_at: DateTime::<Utc>::from(std::time::SystemTime::now())
+                .to_rfc3339_opts(SecondsFormat::Millis, true),
+            body,
+            violations,
+        })
+    }
+
+    /// The record as one JSON line, without its newline:
+    /// `{"vendor", "delivery_id", "received_at", "body", "errors"}`, the body as stored.
+    pub fn line(&self) -> Result<String, StoreError> {
+        line(None, self)
+    }
+}
+
+/// The JSON line of `record`, with its `id` first when it has one (as `export` writes it).
+pub(crate) fn line(id: Option<i64>, record: &Record) -> Result<String, StoreError> {
+    #[derive(Serialize)]
+    struct Line<'a> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        id: Option<i64>,
+        vendor: &'a str,
+        delivery_id: Option<&'a str>,
+        received_at: &'a str,
+        body: &'a RawValue,
+        errors: &'a RawValue,
+    }
+    let raw = |text: &str, what: &str| -> Result<Box<RawValue>, StoreError> {
+        RawValue::from_string(text.to_owned())
+            .map_err(|error| StoreError::invalid(format!("the {what} is not JSON: {error}")))
+    };
+    let (body, errors) = (
+        raw(&record.body, "body")?,
+        raw(&record.violations, "violations")?,
+    );
+    serde_json::to_string(&Line {
+        id,
+        vendor: &record.vendor,
+        delivery_id: record.delivery_id.as_deref(),
+        received_at: &record.received_at,
+        body: &body,
+        errors: &errors,
+    })
+    .map_err(|error| StoreError::invalid(error.to_string()))
+}
+
+/// `json` without the whitespace outside its strings. The receiver has validated it, so a
+/// string's end is the first quote not escaped by a backslash.
+pub fn compact(json: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(json.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for &byte in json {
+        if in_string {
+            match (escaped, byte) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+        } else if byte == b'"' {
+            in_string = true;
+        } else if matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
+            continue;
+        }
+        out.push(byte);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_whitespace_between_tokens_goes() {
+        let sent =
+            b"{\n  \"a b\" : [1 , 18446744073709551616.50],\r\n\t\"q\\\" \\\\\": \"x \\n y\"\n}";
+        let kept = compact(sent);
+        assert_eq!(
+            String::from_utf8(kept).unwrap(),
+            r#"{"a b":[1,18446744073709551616.50],"q\" \\":"x \n y"}"#
+        );
+    }
+
+    /// A sender without ids retries with the same body: the same key, however it spaced it.
+    #[test]
+    fn without_an_id_the_key_is_the_bodys_digest() {
+        let a = Record::new("v", None, br#"{"a": 1}"#, &[0; 0]).unwrap();
+        let b = Record::new("v", None, br#"{"a":1}"#, &[0; 0]).unwrap();
+        let c = Record::new("v", None, br#"{"a":2}"#, &[0; 0]).unwrap();
+        assert_eq!(a.dedup_key, b.dedup_key);
+        assert_ne!(a.dedup_key, c.dedup_key);
+        assert!(a.dedup_key.starts_with("sha256:"));
+        let with_id = Record::new("v", Some("msg_1"), br#"{"a":1}"#, &[0; 0]).unwrap();
+        assert_eq!(with_id.dedup_key, "msg_1");
+        assert_eq!(
+            with_id.line().unwrap(),
+            format!(
+                r#"{{"vendor":"v","delivery_id":"msg_1","received_at":"{}","body":{{"a":1}},"errors":[]}}"#,
+                with_id.received_at
+            )
+        );
+    }
+}

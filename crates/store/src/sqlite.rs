@@ -1,0 +1,131 @@
+//! SQLite, the embedded default: one database file in WAL mode, every commit synced
+//! (`synchronous = FULL`), and `UNIQUE (vendor, dedup_key)` to write a retry once, across
+//! restarts.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+
+use crate::error::StoreError;
+use crate::record::Record;
+use crate::store::{Engine, Stored};
+
+mod migrations {
+    refinery::embed_migrations!("migrations/sqlite");
+}
+
+pub(crate) struct Sqlite {
+    path: std::path::PathBuf,
+    /// The connection, while it works. After a failed commit (a full disk, an I/O error) it is
+    /// closed, and the next commit opens a new one: a connection that failed mid-transaction
+    /// may not recover by itself, and a new one does once the disk has room again.
+    connection: Option<Connection>,
+}
+
+/// How long a statement waits for another process holding the database (an export reading it).
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl Sqlite {
+    /// Opens `path`, creating it, and brings its table to the current version.
+    pub(crate) fn open(path: &Path) -> Result<Sqlite, StoreError> {
+        let shown = path.display();
+        let mut connection = Connection::open(path)
+            .map_err(|error| StoreError::failed(format!("cannot open {shown}: {error}")))?;
+        configure(&connection).map_err(|error| StoreError::failed(format!("{shown}: {error}")))?;
+        migrations::migrations::runner()
+            .run(&mut connection)
+            .map_err(|error| StoreError::failed(format!("{shown}: migrating: {error}")))?;
+        Ok(Sqlite {
+            path: path.to_path_buf(),
+            connection: Some(connection),
+        })
+    }
+
+    fn connection(&mut self) -> Result<&mut Connection, StoreError> {
+        if self.connection.is_none() {
+            let shown = self.path.display();
+            let connection = Connection::open(&self.path)
+                .map_err(|error| StoreError::failed(format!("cannot open {shown}: {error}")))?;
+            configure(&connection)
+                .map_err(|error| StoreError::failed(format!("{shown}: {error}")))?;
+            self.connection = Some(connection);
+        }
+        Ok(self.connection.as_mut().expect("opened above"))
+    }
+}
+
+/// WAL, so that readers never block the writer; every commit synced to disk before it returns.
+fn configure(connection: &Connection) -> rusqlite::Result<()> {
+    connection.busy_timeout(BUSY_TIMEOUT)?;
+    connection.pragma_update(None, "journal_mode", "WAL")?;
+    connection.pragma_update(None, "synchronous", "FULL")?;
+    Ok(())
+}
+
+impl Engine for Sqlite {
+    fn commit(&mut self, batch: &[&Record]) -> Result<Vec<Stored>, StoreError> {
+        let outcome = insert(self.connection()?, batch);
+        if outcome.is_err() {
+            self.connection = None;
+        }
+        outcome
+    }
+
+    fn check(&mut self) -> Result<(), StoreError> {
+        self.connection()?
+            .query_row("SELECT count(*) FROM deliveries WHERE 0", [], |_| Ok(()))
+            .map_err(|error| StoreError::unavailable(format!("sqlite: {error}")))
+    }
+}
+
+/// Inserts `batch` in one transaction: for each record, whether it was new.
+fn insert(connection: &mut Connection, batch: &[&Record]) -> Result<Vec<Stored>, StoreError> {
+    {
+        let failed = |error: rusqlite::Error| StoreError::failed(format!("sqlite: {error}"));
+        let transaction = connection.transaction().map_err(failed)?;
+        let mut stored = Vec::with_capacity(batch.len());
+        {
+            let mut insert = transaction
+                .prepare_cached(
+                    "INSERT INTO deliveries \
+                     (vendor, delivery_id, dedup_key, received_at, body, violations) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+                     ON CONFLICT (vendor, dedup_key) DO NOTHING RETURNING id",
+                )
+                .map_err(failed)?;
+            for record in batch {
+                let id: Option<i64> = insert
+                    .query_row(
+                        params![
+                            record.vendor,
+                            record.delivery_id,
+                            record.dedup_key,
+                            record.received_at,
+                            record.body,
+                            record.violations
+                        ],
+                        |row| row.get(0),
+                    )
+                    .optional()
+                    .map_err(failed)?;
+                stored.push(if id.is_some() {
+                    Stored::New
+                } else {
+                    Stored::Duplicate
+                });
+            }
+        }
+        transaction.commit().map_err(failed)?;
+        Ok(stored)
+    }
+}
+
+/// A connection that only reads, for exports while a receiver writes.
+pub(crate) fn reader(path: &Path) -> Result<Connection, StoreError> {
+    let connection = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|error| StoreError::failed(format!("cannot open {}: {error}", path.display())))?;
+    connection
+        .busy_timeout(BUSY_TIMEOUT)
+        .map_err(|error| StoreError::failed(error.to_string()))?;
+    Ok(connection)
+}
