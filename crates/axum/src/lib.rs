@@ -47,6 +47,11 @@
 //! # }
 //! ```
 //!
+//! With the `store` feature, [`Delivery::store`] writes the delivery once, durably, in a
+//! `hookschema-store` (SQLite, PostgreSQL shared by replicas, JSON lines) and gives the answer:
+//! 200 only once it is on disk, the vendor's duplicate answer for a retry stored before.
+//! [`RecentIds`] is the in-memory option for one process.
+//!
 //! Secrets and tokens never reach a log: rejections are logged with `tracing` by status and
 //! reason only, never with the payload.
 //!
@@ -60,6 +65,8 @@ mod delivery;
 mod receiver;
 mod recent;
 mod rejection;
+#[cfg(feature = "store")]
+mod stored;
 
 pub use delivery::Delivery;
 pub use receiver::{BodyBudget, ConfigError, DEFAULT_MAX_BODY_BYTES, Receiver};

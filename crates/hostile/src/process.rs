@@ -106,12 +106,21 @@ impl Serve {
         &self.first
     }
 
+    /// Sends the server SIGHUP, as log rotation does.
+    pub fn hang_up(&self) {
+        self.signal(libc::SIGHUP);
+    }
+
+    fn signal(&self, signal: libc::c_int) {
+        let pid = libc::pid_t::try_from(self.child.id()).expect("a process id");
+        // SAFETY: `kill` takes any pid and signal; this one is our own child's.
+        unsafe { libc::kill(pid, signal) };
+    }
+
     /// Asks the server to stop (SIGTERM), as a service manager does, waits for it to finish what
     /// is in flight and exit, and returns what it logged after its first line.
     pub fn shut_down(mut self) -> String {
-        let pid = libc::pid_t::try_from(self.child.id()).expect("a process id");
-        // SAFETY: `kill` takes any pid and signal; this one is our own child's.
-        unsafe { libc::kill(pid, libc::SIGTERM) };
+        self.signal(libc::SIGTERM);
         let _ = self.child.wait();
         self.log
             .take()

@@ -15,16 +15,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Json;
 use axum::Router;
 use axum::extract::{FromRef, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{MethodFilter, on};
 use clap::Args;
 use hookschema_axum::{BodyBudget, DEFAULT_MAX_BODY_BYTES, Delivery, Receiver};
 use hookschema_catalog::{Catalog, CredentialKind, Credentials, Webhook};
-use hookschema_store::{ErrorKind, Location, Options, Record, Store, StoreError, Stored};
+use hookschema_store::{Location, Options, Store, Stored};
 use serde::de::IgnoredAny;
 use tower_http::timeout::TimeoutLayer;
 
@@ -321,53 +320,24 @@ impl FromRef<Route> for Receiver<IgnoredAny> {
 /// written or refused whole even if its request times out or its client hangs up: a retry then
 /// finds it stored, never written twice.
 async fn receive(State(route): State<Route>, delivery: Delivery<IgnoredAny>) -> Response {
-    let id = delivery.id.as_deref().unwrap_or_default();
-    let stored = Record::new(
-        delivery.vendor(),
-        delivery.id.as_deref(),
-        &delivery.body,
-        &delivery.violations,
+    let (stored, response) = delivery.store(&route.store).await;
+    let (webhook, id) = (
+        delivery.webhook(),
+        delivery.id.as_deref().unwrap_or_default(),
     );
-    let stored = match stored {
-        Ok(record) => route.store.put(record).await,
-        Err(error) => Err(error),
-    };
     match stored {
         Ok(Stored::New) => {
-            tracing::info!(
-                webhook = delivery.webhook(),
-                id,
-                drift = delivery.violations.len(),
-                "accepted"
-            );
-            delivery.success()
+            let drift = delivery.violations.len();
+            tracing::info!(webhook, id, drift, "accepted");
         }
         Ok(Stored::Duplicate) => {
             tracing::info!(
-                webhook = delivery.webhook(),
+                webhook,
                 id,
                 "retry of a delivery already stored; acknowledged"
             );
-            delivery.duplicate()
         }
-        Err(error) => not_stored(&error),
+        Err(_) => {}
     }
-}
-
-/// The answer to a delivery the store did not take: the vendor must retry it.
-fn not_stored(error: &StoreError) -> Response {
-    let (status, said) = match error.kind {
-        ErrorKind::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "the store is unavailable"),
-        ErrorKind::Failed | ErrorKind::Invalid => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "cannot store the delivery",
-        ),
-    };
-    tracing::error!(%error, status = status.as_u16(), "delivery not stored");
-    (
-        status,
-        [(header::RETRY_AFTER, "5")],
-        Json(serde_json::json!({ "error": format!("{said}; retry later") })),
-    )
-        .into_response()
+    response
 }

@@ -310,6 +310,18 @@ fn a_delivery_that_cannot_be_written_gets_500_and_its_retry_is_handled() {
         let (status, answer) = kaizen(&server, "msg_full", now(), body, body);
         assert_eq!(status, 500, "{answer}");
     }
+    // The answer says when to come back, so the vendor retries.
+    let request = authentic(webhook("kaizen/webhook-event"), "msg_full", now(), body);
+    let mut stream = std::net::TcpStream::connect(server.addr()).unwrap();
+    std::io::Write::write_all(&mut stream, &request.raw()).unwrap();
+    let mut answer = String::new();
+    let mut reader = std::io::BufReader::new(stream);
+    while std::io::BufRead::read_line(&mut reader, &mut answer).unwrap_or(0) > 2 {}
+    assert!(answer.starts_with("HTTP/1.1 500"), "{answer}");
+    assert!(
+        answer.to_ascii_lowercase().contains("retry-after: 5"),
+        "{answer}"
+    );
     let log = server.stop();
     assert!(log.contains("cannot write /dev/full"), "{log}");
 }

@@ -506,3 +506,41 @@ fn runs(statuses: &[u16]) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// Log rotation: the file is renamed away, SIGHUP makes the receiver open its path again, and
+/// the next delivery goes to the new file; a retry of one in the rotated file is still known.
+#[cfg(unix)]
+#[test]
+fn sighup_reopens_a_rotated_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deliveries.jsonl");
+    let store = format!("jsonl:{}", path.display());
+    let server = serve(&store, &[]);
+    let first = Plan::named("before", 10, now());
+    let before = send_while(&first, &server, 1, |_| {});
+    assert!(before.wrong.is_empty(), "{before}");
+    let rotated = dir.path().join("deliveries.jsonl.1");
+    std::fs::rename(&path, &rotated).unwrap();
+    server.hang_up();
+    // The reopening is asynchronous: wait for the new file.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !path.exists() {
+        assert!(Instant::now() < deadline, "the file was not reopened");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let second = Plan::named("after", 10, now());
+    let report = send_while(&second, &server, 1, |_| {});
+    assert!(report.wrong.is_empty(), "{report}");
+    retries_are_duplicates(&first, &before, &server, &store);
+    server.stop();
+    assert!(
+        first
+            .audit(&std::fs::read_to_string(&rotated).unwrap())
+            .is_empty()
+    );
+    assert!(
+        second
+            .audit(&std::fs::read_to_string(&path).unwrap())
+            .is_empty()
+    );
+}

@@ -1,6 +1,8 @@
-//! Puts `hookschema serve --strict` under load on 127.0.0.1 and checks what it wrote: every
-//! valid delivery once, nothing else. Prints throughput, latency and the server's peak memory;
-//! exits 1 when an answer or the output is wrong. `bench/load.sh` builds and runs it.
+//! Puts `hookschema serve --strict` under load on 127.0.0.1, storing in `--store`, and checks
+//! what it stored: every valid delivery once, nothing else. Prints throughput, latency, the
+//! store's deliveries per commit (from the receiver's own count, logged when it stops) and the
+//! server's peak memory; exits 1 when an answer or the store is wrong. `bench/load.sh` builds
+//! and runs it for every store.
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode, Stdio};
@@ -15,6 +17,9 @@ struct Args {
     /// The `hookschema` binary to run as the server (build it with `--release`).
     #[arg(long)]
     hookschema: PathBuf,
+    /// Where the server stores, as its `--store` takes it; it should start empty.
+    #[arg(long)]
+    store: String,
     /// Deliveries to send, before the retries.
     #[arg(long, default_value_t = 100_000)]
     deliveries: usize,
@@ -25,13 +30,6 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let out = match tempfile::NamedTempFile::new() {
-        Ok(out) => out,
-        Err(error) => {
-            eprintln!("load: no temporary file for the output: {error}");
-            return ExitCode::from(2);
-        }
-    };
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .expect("the clock is after 1970")
@@ -40,8 +38,14 @@ fn main() -> ExitCode {
 
     let mut command = Command::new(&args.hookschema);
     command
-        .args(["serve", "--addr", "127.0.0.1:0", "--strict", "--store"])
-        .arg(format!("jsonl:{}", out.path().display()))
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--strict",
+            "--store",
+            &args.store,
+        ])
         // Remember every id, so each retry finds its first delivery however long the run.
         .args(["--remember-ids", &plan.len().to_string()])
         .stdout(Stdio::null());
@@ -53,19 +57,52 @@ fn main() -> ExitCode {
     let report = runtime.block_on(plan.send(server.addr(), args.connections));
     let alive = server.is_running();
     let peak = server.peak_memory();
-    server.stop();
+    let log = server.shut_down();
 
     println!("{report}");
+    if let Some(line) = log.lines().find(|line| line.contains(" stopped ")) {
+        let field = |name: &str| {
+            line.split_whitespace()
+                .find_map(|f| f.strip_prefix(&format!("{name}=")))
+                .unwrap_or("?")
+                .trim_matches('"')
+                .to_owned()
+        };
+        println!(
+            "  store: {} deliveries in {} commits, {} per commit",
+            field("stored"),
+            field("commits"),
+            field("per_commit")
+        );
+    }
     if let Some(bytes) = peak {
         println!(
             "  server peak memory (VmHWM): {:.1} MiB",
             bytes as f64 / 1048576.0
         );
     }
-    let written = std::fs::read_to_string(out.path()).unwrap_or_default();
+    let exported = Command::new(&args.hookschema)
+        .args(["deliveries", "export", "--store", &args.store])
+        .output();
+    let written = match exported {
+        Ok(output) if output.status.success() => {
+            String::from_utf8_lossy(&output.stdout).into_owned()
+        }
+        Ok(output) => {
+            println!(
+                "  cannot export: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            return ExitCode::FAILURE;
+        }
+        Err(error) => {
+            println!("  cannot export: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let problems = plan.audit(&written);
     println!(
-        "  written: {} lines; audit problems: {}",
+        "  stored: {} deliveries; audit problems: {}",
         written.lines().count(),
         problems.len()
     );

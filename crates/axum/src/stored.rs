@@ -1,0 +1,59 @@
+//! A delivery written once, durably: the answer a receiver gives only when its store says the
+//! delivery is on disk.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use hookschema_store::{ErrorKind, Record, Store, StoreError, Stored};
+
+use crate::delivery::Delivery;
+
+impl<T> Delivery<T> {
+    /// The record of this delivery, to store: vendor, id, the raw body, its violations.
+    pub fn record(&self) -> Result<Record, StoreError> {
+        Record::new(
+            self.vendor(),
+            self.id.as_deref(),
+            &self.body,
+            &self.violations,
+        )
+    }
+
+    /// Stores the delivery in `store` and answers once it is on disk: the vendor's success
+    /// answer, or its duplicate answer for a retry of a delivery stored before (by any replica
+    /// sharing the store); 503 or 500 with `Retry-After` when the store cannot take it, so the
+    /// vendor retries. Nothing is acknowledged that is not stored.
+    pub async fn store(&self, store: &Store) -> (Result<Stored, StoreError>, Response) {
+        let stored = match self.record() {
+            Ok(record) => store.put(record).await,
+            Err(error) => Err(error),
+        };
+        let response = match &stored {
+            Ok(Stored::New) => self.success(),
+            Ok(Stored::Duplicate) => self.duplicate(),
+            Err(error) => not_stored(error),
+        };
+        (stored, response)
+    }
+}
+
+/// The answer to a delivery the store did not take: the vendor must retry it.
+fn not_stored(error: &StoreError) -> Response {
+    let (status, said) = match error.kind {
+        ErrorKind::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "the store is unavailable"),
+        ErrorKind::Failed | ErrorKind::Invalid => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "cannot store the delivery",
+        ),
+    };
+    tracing::error!(%error, status = status.as_u16(), "delivery not stored");
+    let mut response = (
+        status,
+        Json(serde_json::json!({ "error": format!("{said}; retry later") })),
+    )
+        .into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    response
+}
