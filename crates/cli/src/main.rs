@@ -19,8 +19,9 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use hookschema_catalog::Catalog;
+use hookschema_validate::Schema;
 
 use crate::outcome::Outcome;
 
@@ -44,7 +45,8 @@ struct Cli {
 enum Command {
     /// Check payloads strictly against a schema, reporting every error with its JSON Pointer.
     Validate {
-        /// The schema's name: `<vendor>/<name>` (`hookschema schemas` lists them).
+        /// The schema: its name, `<vendor>/<name>` (`hookschema schemas` lists them), with or
+        /// without `.schema.json`, or the path of a schema file.
         #[arg(long)]
         schema: String,
         /// How to report each input.
@@ -67,6 +69,7 @@ enum Command {
     /// Decode payloads into the typed models built into this binary and print what they keep,
     /// as JSON.
     Parse {
+        /// The schema, as `validate` takes it; it must be one this binary has models of.
         #[arg(long)]
         schema: String,
         /// Payload files; none, or `-`, reads standard input.
@@ -84,6 +87,11 @@ enum Command {
     /// Read back what a receiver stored.
     #[command(subcommand)]
     Deliveries(deliveries::Deliveries),
+    /// Print a completion script for a shell: `hookschema completions bash > …`.
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// How `validate` reports each input.
@@ -136,7 +144,7 @@ fn run(catalog: &Catalog, command: Command, out: &mut (impl Write + Send)) -> io
             let Some(schema) = known_schema(catalog, &schema) else {
                 return Ok(Outcome::Error);
             };
-            let schema = schema.clone().limit_violations(if max_errors == 0 {
+            let schema = schema.limit_violations(if max_errors == 0 {
                 usize::MAX
             } else {
                 max_errors
@@ -168,20 +176,55 @@ fn run(catalog: &Catalog, command: Command, out: &mut (impl Write + Send)) -> io
         Command::Sign(args) => verify::run_sign(out, catalog, &args),
         Command::Serve(args) => Ok(serve::run(catalog, &args)),
         Command::Deliveries(command) => deliveries::run(out, &command),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "hookschema", out);
+            Ok(Outcome::Valid)
+        }
     }
 }
 
-/// The catalog's schema called `name`, or `None` after saying which ones there are.
-fn known_schema<'c>(catalog: &'c Catalog, name: &str) -> Option<&'c hookschema_validate::Schema> {
-    let found = catalog.schema(name);
-    if found.is_none() {
-        let known: Vec<&str> = catalog.schemas().iter().map(|s| s.name()).collect();
-        eprintln!(
-            "hookschema: unknown schema `{name}`; known: {}",
-            known.join(", ")
-        );
+/// The schema `--schema` names: a catalog name (`kaizen/webhook-event`), the same with
+/// `.schema.json`, or the path of a schema file, which need not be in the catalog (a file with
+/// the text of a catalog schema is that schema). `None` after saying why not.
+fn known_schema(catalog: &Catalog, given: &str) -> Option<Schema> {
+    let name = given.strip_suffix(".schema.json").unwrap_or(given);
+    if let Some(schema) = catalog.schema(name) {
+        return Some(schema.clone());
     }
-    found
+    let path = std::path::Path::new(given);
+    if path.is_file() {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) => {
+                eprintln!("hookschema: cannot read {given}: {error}");
+                return None;
+            }
+        };
+        if let Some(same) = catalog.schemas().iter().find(|s| s.text() == text) {
+            return Some(same.clone());
+        }
+        let stem = path
+            .file_name()
+            .map_or_else(|| given.into(), |n| n.to_string_lossy());
+        let name = stem
+            .strip_suffix(".schema.json")
+            .unwrap_or(&stem)
+            .to_owned();
+        return match Schema::compile(&name, &text) {
+            Ok(schema) => Some(schema),
+            Err(error) => {
+                eprintln!("hookschema: {given}: {}", error.message);
+                None
+            }
+        };
+    }
+    let known: Vec<&str> = catalog.schemas().iter().map(|s| s.name()).collect();
+    eprintln!(
+        "hookschema: unknown schema `{given}`: neither a schema of the catalog nor a file; \
+         known: {}",
+        known.join(", ")
+    );
+    None
 }
 
 /// Runs `command` on the files to read, or fails with a usage error.

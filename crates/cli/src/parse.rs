@@ -1,4 +1,5 @@
-//! `hookschema parse`: forgiving typed decoding through the models, printed back as JSON.
+//! `hookschema parse`: forgiving typed decoding through the models, printed back as JSON: the
+//! value alone for one input, a line `{"file", "parsed"}` per input for several.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -17,8 +18,16 @@ pub fn run(out: &mut impl Write, schema: &SchemaFile, files: &[PathBuf]) -> io::
                 Outcome::Error
             }
             Ok(input) => match (schema.reserialize)(&input.bytes) {
-                Ok(value) => {
+                // One input: what the models keep, as it is. Several: one line each, saying
+                // which file it is.
+                Ok(value) if files.len() == 1 => {
                     serde_json::to_writer_pretty(&mut *out, &value)?;
+                    writeln!(out)?;
+                    Outcome::Valid
+                }
+                Ok(value) => {
+                    let line = serde_json::json!({ "file": input.label, "parsed": value });
+                    serde_json::to_writer(&mut *out, &line)?;
                     writeln!(out)?;
                     Outcome::Valid
                 }

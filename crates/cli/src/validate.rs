@@ -18,9 +18,10 @@ pub fn run(
     files: &[PathBuf],
 ) -> io::Result<Outcome> {
     let mut worst = Outcome::Valid;
+    let several = files.len() > 1;
     for file in files {
         let outcome = match read(file) {
-            Ok(input) => report(out, schema, format, &input)?,
+            Ok(input) => report(out, schema, format, &input, several)?,
             Err(unreadable) => {
                 eprintln!("hookschema: {}", unreadable.message());
                 if let Format::Json = format {
@@ -44,11 +45,14 @@ pub fn run(
     Ok(worst)
 }
 
+/// Reports one input. A FastAPI body is the body a request gets, so it names no file; among
+/// several inputs, each body says which file it is, in a `file` key beside `detail`.
 fn report(
     out: &mut impl Write,
     schema: &Schema,
     format: Format,
     input: &Input,
+    several: bool,
 ) -> io::Result<Outcome> {
     let invalid = schema.validate_bytes(&input.bytes).err();
     let report = Report::of(invalid.as_ref());
@@ -58,6 +62,10 @@ fn report(
         Format::Fastapi => {
             let document = invalid.as_ref().and_then(|i| i.document.as_ref());
             let body = http_validation_error(report.violations, document);
+            let mut body = serde_json::to_value(body)?;
+            if several {
+                body["file"] = serde_json::Value::from(input.label.as_str());
+            }
             serde_json::to_writer(&mut *out, &body)?;
             writeln!(out)?;
         }

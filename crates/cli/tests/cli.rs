@@ -381,3 +381,122 @@ fn schemas_lists_every_schema_with_its_id() {
     assert_eq!(output.status.code(), Some(0));
     insta::assert_snapshot!(stdout(&output));
 }
+
+/// `--schema` takes a catalog name, the same with `.schema.json`, or the path of a schema file,
+/// inside the catalog or not.
+#[test]
+fn a_schema_is_named_by_name_file_name_or_path() {
+    let example = "schemas/kaizen/examples/webhook-event/valid/completed.json";
+    for schema in [
+        "kaizen/webhook-event",
+        "kaizen/webhook-event.schema.json",
+        "schemas/kaizen/webhook-event.schema.json",
+    ] {
+        let output = hookschema(&["validate", "--schema", schema, example]);
+        assert_eq!(output.status.code(), Some(0), "{schema}: {output:?}");
+    }
+    // A schema file of one's own, outside the catalog.
+    let dir = tempfile::tempdir().unwrap();
+    let own = dir.path().join("tiny.schema.json");
+    std::fs::write(
+        &own,
+        r#"{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "required": ["a"]}"#,
+    )
+    .unwrap();
+    let own = own.to_str().unwrap();
+    let output = hookschema_with_stdin(&["validate", "--schema", own], Some(br#"{"b": 1}"#));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains(r#""a" is a required property"#),
+        "{output:?}"
+    );
+    let output = hookschema_with_stdin(&["parse", "--schema", own], Some(b"{}"));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("tiny has no typed models"));
+    let output = hookschema(&["validate", "--schema", "nowhere/nothing", example]);
+    assert_eq!(output.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("known: comfydeploy/"), "{said}");
+}
+
+/// Inside a union, the report names the closest alternative and its deepest error.
+#[test]
+fn a_union_is_reported_by_its_closest_alternative() {
+    let body = br#"{"run_id": "r", "status": "success", "live_status": null, "outputs": [{"id": "b7e21c44-0f3a-4d8e-a1b2-6c9d0e7f8a11", "run_id": "3f0c6a52-8d1e-4b7a-9c51-2f4e8b1d7a90", "node_meta": null, "created_at": "2025-03-26T12:45:46.123Z", "updated_at": "2025-03-26T12:45:46.123Z", "data": {"images": [{"url": "u", "type": "output", "filename": "a.png"}, {"url": "u", "type": "output", "filename": 42}]}}]}"#;
+    let output = hookschema_with_stdin(
+        &[
+            "validate",
+            "--schema",
+            "comfydeploy/workflow-run-webhook-body",
+        ],
+        Some(body),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains(
+            r#"/outputs/0/data/images/1: 42 is not of type "string" at /filename (MediaItem, the closest of 3 alternatives)"#
+        ),
+        "{}",
+        stdout(&output)
+    );
+}
+
+/// With several inputs, each output says which input it is.
+#[test]
+fn several_inputs_say_which_output_is_whose() {
+    let valid = "schemas/comfydeploy/examples/workflow-run-webhook-body/valid/sdk-minimal.json";
+    let invalid =
+        "schemas/comfydeploy/examples/workflow-run-webhook-body/invalid/negative-progress.json";
+    let schema = "comfydeploy/workflow-run-webhook-body";
+    let output = hookschema(&[
+        "validate", "--schema", schema, "--format", "fastapi", valid, invalid,
+    ]);
+    let lines: Vec<Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["file"], valid);
+    assert_eq!(lines[1]["file"], invalid);
+    assert_eq!(
+        lines[1]["detail"][0]["loc"],
+        serde_json::json!(["body", "progress"])
+    );
+
+    let output = hookschema(&["parse", "--schema", schema, valid, valid]);
+    let lines: Vec<Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["file"], valid);
+    assert_eq!(lines[0]["parsed"]["status"], "success");
+}
+
+#[test]
+fn completions_are_printed_for_a_shell() {
+    let output = hookschema(&["completions", "bash"]);
+    assert_eq!(output.status.code(), Some(0));
+    let script = stdout(&output);
+    assert!(
+        script.contains("hookschema") && script.contains("deliveries"),
+        "{script}"
+    );
+    let help = stdout(&hookschema(&["--help"]));
+    for command in [
+        "validate",
+        "parse",
+        "schemas",
+        "verify",
+        "sign",
+        "serve",
+        "deliveries",
+        "completions",
+    ] {
+        assert!(
+            help.contains(command),
+            "{command} missing from --help:\n{help}"
+        );
+    }
+    assert!(stdout(&hookschema(&["--version"])).starts_with("hookschema "));
+}

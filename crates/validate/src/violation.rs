@@ -92,7 +92,19 @@ impl Violation {
         let (message, kind) = match error.kind() {
             ValidationErrorKind::AnyOf { context } => {
                 let branches = branches(&schema_path, context);
-                (any_of_message(&branches), ViolationKind::AnyOf { branches })
+                (
+                    any_of_message(&instance_path, &branches),
+                    ViolationKind::AnyOf { branches },
+                )
+            }
+            ValidationErrorKind::Enum { options } => {
+                let allowed = options.as_array().cloned().unwrap_or_default();
+                let listed: Vec<String> = allowed.iter().map(Value::to_string).collect();
+                let message = bounded(
+                    format!("{} is not one of {}", error.instance(), listed.join(", ")),
+                    || format!("the value is not one of {}", listed.join(", ")),
+                );
+                (message, ViolationKind::Enum { allowed })
             }
             ValidationErrorKind::Constant { expected_value } => (
                 bounded(
@@ -198,26 +210,54 @@ fn branch_label(schema_path: &str, index: usize, violations: &[Violation]) -> St
         .map_or_else(|| index.to_string(), str::to_owned)
 }
 
-impl Violation {
-    /// The message without the offending value where the kind says it all, for summaries.
-    fn brief(&self) -> String {
-        match &self.kind {
-            ViolationKind::Type { expected } => format!("not of type {}", expected.join(" or ")),
-            _ => self.message.clone(),
-        }
-    }
+/// The alternative that comes closest, and its deepest violation: one of the value's own type
+/// first (an alternative of another type says only that), then the one whose violations reach
+/// deepest into the value, then the one with fewest, then the first. Python's `jsonschema`
+/// (`best_match`) and FastAPI point people the same way.
+fn best_match<'b>(
+    instance_path: &str,
+    branches: &'b [Branch],
+) -> Option<(&'b Branch, &'b Violation)> {
+    let depth = |v: &Violation| v.instance_path.matches('/').count();
+    let wrong_type = |branch: &Branch| {
+        branch.violations.iter().any(|v| {
+            matches!(v.kind, ViolationKind::Type { .. }) && v.instance_path == instance_path
+        })
+    };
+    branches
+        .iter()
+        .filter_map(|branch| {
+            let deepest = branch.violations.iter().max_by_key(|v| depth(v))?;
+            Some((branch, deepest))
+        })
+        .min_by_key(|(branch, deep)| {
+            (
+                wrong_type(branch),
+                std::cmp::Reverse(depth(deep)),
+                branch.violations.len(),
+            )
+        })
 }
 
-/// "matches none of: MediaItem: \"filename\" is a required property; string: …".
-fn any_of_message(branches: &[Branch]) -> String {
-    let reasons: Vec<String> = branches
-        .iter()
-        .map(|branch| {
-            let messages: Vec<String> = branch.violations.iter().map(Violation::brief).collect();
-            format!("{}: {}", branch.label, messages.join(", "))
-        })
-        .collect();
-    format!("matches none of: {}", reasons.join("; "))
+/// `42 is not of type "string" at /filename (MediaItem, the closest of 3 alternatives)`: the
+/// best-matching alternative's deepest violation, where it is below the value, and which
+/// alternative it is.
+fn any_of_message(instance_path: &str, branches: &[Branch]) -> String {
+    let Some((branch, deep)) = best_match(instance_path, branches) else {
+        return "matches none of the alternatives".to_owned();
+    };
+    let below = deep
+        .instance_path
+        .strip_prefix(instance_path)
+        .filter(|rest| !rest.is_empty())
+        .map(|rest| format!(" at {rest}"))
+        .unwrap_or_default();
+    format!(
+        "{}{below} ({}, the closest of {} alternatives)",
+        deep.message,
+        branch.label,
+        branches.len()
+    )
 }
 
 /// The character offset of serde_json's 1-based line and byte column in `bytes`.
