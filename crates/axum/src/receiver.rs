@@ -74,6 +74,11 @@ impl BodyBudget {
         }
     }
 
+    /// Bytes held now.
+    pub fn in_use(&self) -> usize {
+        self.total - self.bytes.available_permits()
+    }
+
     /// Room for `bytes`, held until the permit is dropped; `None` when there is not that much
     /// left. A body larger than the whole budget takes all of it.
     pub(crate) fn take(&self, bytes: usize) -> Option<tokio::sync::OwnedSemaphorePermit> {

@@ -1,5 +1,6 @@
-//! README.md's "Adding a webhook" commands, run as written: in a copy of the repository's
-//! `schemas/` and the downstream example's vendor, with the `hookschema` just built on `PATH`.
+//! README.md's commands, run as written: "Adding a webhook" in a copy of the repository's
+//! `schemas/` and the downstream example's vendor, with the `hookschema` just built on `PATH`;
+//! the systemd unit's `ExecStart`.
 
 use std::path::Path;
 use std::process::Command;
@@ -54,4 +55,65 @@ fn adding_a_webhook_works_as_written() {
     assert!(said.contains("card.json: valid"), "{said}");
     assert!(said.contains(r#""valid":false"#), "{said}");
     assert!(said.contains("webhook-signature: v1,"), "{said}");
+}
+
+/// The systemd unit's `ExecStart`, run as systemd would (its `${…}` given the directories
+/// `StateDirectory=` and `LoadCredential=` make, the certificate one made here) with `--check`.
+#[test]
+fn the_systemd_unit_starts_as_written() {
+    let readme =
+        std::fs::read_to_string(hookschema_fixtures::repository_root().join("README.md")).unwrap();
+    let (_, unit) = readme
+        .split_once("```ini\n# /etc/systemd/system/hookschema.service\n")
+        .expect("the README has the unit");
+    let (unit, _) = unit.split_once("```").unwrap();
+    let unit = unit.replace("\\\n", " ");
+    let setting = |key: &str| -> Vec<&str> {
+        unit.lines()
+            .filter_map(|line| line.strip_prefix(key)?.strip_prefix('='))
+            .collect()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (state, credentials) = (dir.path().join("state"), dir.path().join("credentials"));
+    std::fs::create_dir_all(&credentials).unwrap();
+    std::fs::create_dir_all(&state).unwrap();
+    let certified = rcgen::generate_simple_self_signed(vec!["hooks.example.com".into()]).unwrap();
+    for credential in setting("LoadCredential") {
+        let (name, _) = credential.split_once(':').unwrap();
+        let pem = match name {
+            "tls.crt" => certified.cert.pem(),
+            "tls.key" => certified.signing_key.serialize_pem(),
+            other => panic!("a credential the test does not make: {other}"),
+        };
+        std::fs::write(credentials.join(name), pem).unwrap();
+    }
+    let [exec_start] = setting("ExecStart")[..] else {
+        panic!("one ExecStart in {unit}")
+    };
+    let words: Vec<String> = exec_start
+        .split_whitespace()
+        .map(|word| {
+            word.replace("${STATE_DIRECTORY}", state.to_str().unwrap())
+                .replace("${CREDENTIALS_DIRECTORY}", credentials.to_str().unwrap())
+        })
+        .collect();
+    assert_eq!(words[0], "/usr/local/bin/hookschema");
+    let output = Command::new(env!("CARGO_BIN_EXE_hookschema"))
+        .args(&words[1..])
+        .arg("--check")
+        .env("HOOKSCHEMA_KAIZEN_SECRET", "c2VjcmV0")
+        .env("HOOKSCHEMA_COMFYDEPLOY_TOKEN", "token")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        said.starts_with("hookschema: would listen on https://[::]:443 on: "),
+        "{said}"
+    );
+    assert!(state.join("deliveries.db").exists());
 }

@@ -15,6 +15,8 @@ use crate::sender::give_credentials;
 /// A running `hookschema serve`.
 pub struct Serve {
     child: Child,
+    /// `http` or `https`.
+    scheme: String,
     addr: SocketAddr,
     first: String,
     log: Option<JoinHandle<String>>,
@@ -34,6 +36,12 @@ impl Serve {
     /// [`Serve::launch`] for a server of `catalog` (given to it with `--schemas`).
     pub fn launch_with(mut command: Command, catalog: &Catalog) -> Serve {
         give_credentials(&mut command, catalog);
+        Serve::launch_as_given(command)
+    }
+
+    /// [`Serve::launch`] without the harness's credentials: `command` gives its own, or none
+    /// for the webhooks it leaves off.
+    pub fn launch_as_given(mut command: Command) -> Serve {
         let mut child = command
             .stderr(Stdio::piped())
             .spawn()
@@ -43,12 +51,12 @@ impl Serve {
         stderr
             .read_line(&mut first)
             .expect("`hookschema serve` writes to stderr");
-        let addr = first
-            .trim()
-            .strip_prefix("hookschema: listening on http://")
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|addr| addr.parse().ok())
+        let url = listening_url(&first)
             .unwrap_or_else(|| panic!("`hookschema serve` did not start: {first}"));
+        let (scheme, addr) = url
+            .split_once("://")
+            .and_then(|(scheme, addr)| Some((scheme.to_owned(), addr.parse().ok()?)))
+            .unwrap_or_else(|| panic!("`hookschema serve` listens on no address: {first}"));
         // Keep draining stderr, so the server never blocks on a full pipe; keep it for checks.
         let log = std::thread::spawn(move || {
             let mut rest = String::new();
@@ -60,6 +68,7 @@ impl Serve {
         });
         Serve {
             child,
+            scheme,
             addr,
             first,
             log: Some(log),
@@ -71,9 +80,9 @@ impl Serve {
         self.addr
     }
 
-    /// Its URL, without a trailing slash: `http://127.0.0.1:PORT`.
+    /// Its URL, without a trailing slash: `http://127.0.0.1:PORT` (`https://` with TLS).
     pub fn base(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     /// Its standard output, when the command piped it.
@@ -138,6 +147,16 @@ impl Serve {
             .and_then(|log| log.join().ok())
             .unwrap_or_default()
     }
+}
+
+/// The URL in the server's first line: `hookschema: listening on URL …` in text, the `url`
+/// field of a JSON line.
+fn listening_url(line: &str) -> Option<String> {
+    if let Ok(event) = serde_json::from_str::<serde_json::Value>(line) {
+        return Some(event.get("url")?.as_str()?.to_owned());
+    }
+    let rest = line.trim().strip_prefix("hookschema: listening on ")?;
+    Some(rest.split_whitespace().next()?.to_owned())
 }
 
 impl Drop for Serve {

@@ -46,4 +46,4 @@ pub use error::{ErrorKind, StoreError};
 pub use export::{Selection, export};
 pub use location::{Location, LocationError};
 pub use record::{Record, compact};
-pub use store::{Options, Stats, Store, Stored};
+pub use store::{CommitObserver, Options, Stats, Store, Stored};

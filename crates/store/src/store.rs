@@ -24,8 +24,11 @@ pub enum Stored {
     Duplicate,
 }
 
+/// Called after each commit with the records it carried and how long it took: for metrics.
+pub type CommitObserver = Arc<dyn Fn(usize, std::time::Duration) + Send + Sync>;
+
 /// How a store is run.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone)]
 pub struct Options {
     /// Bytes of records that may wait for the writer; past this, [`Store::put`] answers
     /// [`ErrorKind::Unavailable`](crate::ErrorKind::Unavailable) at once rather than queue
@@ -34,6 +37,8 @@ pub struct Options {
     /// For JSON lines, which have no index: how many recent keys are remembered (and read back
     /// from the file's tail at start) to write a retry once.
     pub remember: usize,
+    /// Told of every commit, by the writer, after it.
+    pub on_commit: Option<CommitObserver>,
 }
 
 impl Default for Options {
@@ -41,7 +46,18 @@ impl Default for Options {
         Options {
             max_pending_bytes: 64 * 1024 * 1024,
             remember: 10_000,
+            on_commit: None,
         }
+    }
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("max_pending_bytes", &self.max_pending_bytes)
+            .field("remember", &self.remember)
+            .field("on_commit", &self.on_commit.is_some())
+            .finish()
     }
 }
 
@@ -61,7 +77,7 @@ pub(crate) trait Engine: Send + 'static {
 }
 
 /// The engine of `location`, opened.
-fn engine(location: &Location, options: Options) -> Result<Box<dyn Engine>, StoreError> {
+fn engine(location: &Location, options: &Options) -> Result<Box<dyn Engine>, StoreError> {
     Ok(match location {
         #[cfg(feature = "sqlite")]
         Location::Sqlite(path) => Box::new(crate::sqlite::Sqlite::open(path)?),
@@ -154,10 +170,12 @@ impl Store {
         let writer_counts = Arc::clone(&counts);
         let (opened, outcome) = std::sync::mpsc::channel();
         let to_open = location.clone();
+        let max_pending = options.max_pending_bytes.clamp(1, Semaphore::MAX_PERMITS);
+        let on_commit = options.on_commit.clone();
         let writer = std::thread::Builder::new()
             .name(format!("hookschema-store-{}", location.kind()))
             .spawn(move || {
-                let mut engine = match engine(&to_open, options) {
+                let mut engine = match engine(&to_open, &options) {
                     Ok(engine) => {
                         let _ = opened.send(Ok(()));
                         engine
@@ -167,8 +185,12 @@ impl Store {
                         return;
                     }
                 };
+                let writer = Writer {
+                    counts: &writer_counts,
+                    on_commit: on_commit.as_ref(),
+                };
                 while let Some(job) = queue.blocking_recv() {
-                    if !run(engine.as_mut(), job, &mut queue, &writer_counts) {
+                    if !run(engine.as_mut(), job, &mut queue, &writer) {
                         break;
                     }
                 }
@@ -177,7 +199,6 @@ impl Store {
         outcome
             .recv()
             .unwrap_or_else(|_| Err(StoreError::failed("the writer stopped while opening")))?;
-        let max_pending = options.max_pending_bytes.clamp(1, Semaphore::MAX_PERMITS);
         Ok(Store {
             location: location.clone(),
             jobs,
@@ -264,13 +285,19 @@ fn stopped() -> StoreError {
     StoreError::unavailable("the store has stopped")
 }
 
+/// What the writer reports to.
+struct Writer<'w> {
+    counts: &'w Counts,
+    on_commit: Option<&'w CommitObserver>,
+}
+
 /// Runs `job`, and with a put every put waiting behind it, as one commit. `false` once asked to
 /// stop.
 fn run(
     engine: &mut dyn Engine,
     job: Job,
     queue: &mut mpsc::UnboundedReceiver<Job>,
-    counts: &Counts,
+    writer: &Writer<'_>,
 ) -> bool {
     let first = match job {
         Job::Put(put) => put,
@@ -300,16 +327,18 @@ fn run(
             Err(_) => break,
         }
     }
-    commit(engine, puts, counts);
+    commit(engine, puts, writer);
     match after {
-        Some(job) => run(engine, job, queue, counts),
+        Some(job) => run(engine, job, queue, writer),
         None => true,
     }
 }
 
 /// One commit of `puts`. A key met twice in the group is written once: the others are its
 /// duplicates, whatever the first comes to.
-fn commit(engine: &mut dyn Engine, puts: Vec<Put>, counts: &Counts) {
+fn commit(engine: &mut dyn Engine, puts: Vec<Put>, writer: &Writer<'_>) {
+    let counts = writer.counts;
+    let started = std::time::Instant::now();
     let (slots, outcome) = {
         let mut first_of: HashMap<(&str, &str), usize> = HashMap::new();
         let mut unique: Vec<&Record> = Vec::new();
@@ -325,7 +354,11 @@ fn commit(engine: &mut dyn Engine, puts: Vec<Put>, counts: &Counts) {
                 }
             }
         }
-        (slots, engine.commit(&unique))
+        let outcome = engine.commit(&unique);
+        if let Some(on_commit) = writer.on_commit {
+            on_commit(unique.len(), started.elapsed());
+        }
+        (slots, outcome)
     };
     counts.commits.fetch_add(1, Ordering::Relaxed);
     match &outcome {
@@ -402,7 +435,11 @@ mod tests {
         let mut engine = Counting::default();
         let counts = Counts::default();
         let first = queue.try_recv().unwrap();
-        assert!(run(&mut engine, first, &mut queue, &counts));
+        let writer = Writer {
+            counts: &counts,
+            on_commit: None,
+        };
+        assert!(run(&mut engine, first, &mut queue, &writer));
         assert_eq!(engine.groups, [7], "one commit, each key once");
         let outcomes: Vec<Stored> = answers
             .into_iter()

@@ -7,33 +7,68 @@
 //! same delivery id, or for a sender without ids the same body) is acknowledged and not written
 //! again. Everything else the extractor of `hookschema-axum` refuses with 401, 413, 415, 422 or
 //! 503, in the vendor's format.
+//!
+//! Beside the webhooks, for operations: `GET /healthz` (the process serves), `GET /readyz` (the
+//! store answers) and `GET /metrics` (Prometheus' text format).
 
+mod logs;
+mod metrics;
 mod server;
 
-use std::io::{self, IsTerminal};
-use std::net::SocketAddr;
+use std::collections::HashMap;
+use std::net::ToSocketAddrs;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::{FromRef, State};
-use axum::http::StatusCode;
-use axum::response::Response;
-use axum::routing::{MethodFilter, on};
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodFilter, get, on};
+use axum::{Json, Router, middleware};
 use clap::Args;
 use hookschema_axum::{BodyBudget, DEFAULT_MAX_BODY_BYTES, Delivery, Receiver};
 use hookschema_catalog::{Catalog, CredentialKind, Credentials, Webhook};
 use hookschema_store::{Location, Options, Store, Stored};
 use serde::de::IgnoredAny;
+use serde_json::json;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::outcome::Outcome;
+use logs::LogFormat;
+use metrics::{Duplicate, Metrics};
+
+/// The routes a receiver serves for operations, which no webhook may take.
+const OPERATIONS_ROUTES: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
+/// How long `/readyz` waits for the store.
+const READY_TIMEOUT: Duration = Duration::from_secs(2);
 
 #[derive(Args)]
+#[command(
+    long_about = "Receive webhooks: one route per webhook of the catalog whose credentials are \
+                  given, each delivery authenticated, validated and stored durably before it is \
+                  answered 200.\n\nBeside the webhooks: GET /healthz (200 while the process \
+                  serves), GET /readyz (200 while the store answers, else 503) and GET /metrics \
+                  (Prometheus' text format). Stops on SIGTERM or Ctrl-C once the deliveries in \
+                  flight are stored; SIGHUP reopens a jsonl: store's file.",
+    after_help = "Credentials come from HOOKSCHEMA_<VENDOR>_SECRET and HOOKSCHEMA_<VENDOR>_TOKEN \
+                  (or --secret and --token); a webhook without them is left off, and says so \
+                  at start and when called. Logs go to standard error, filtered by RUST_LOG \
+                  (default: info)."
+)]
 pub struct ServeArgs {
-    /// The address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8787")]
-    addr: SocketAddr,
+    /// The address to listen on, HOST:PORT; HOST is an IP address or a name (`localhost:8787`,
+    /// `[::]:443`). Port 0 takes a free port, named in the first line written.
+    #[arg(long, default_value = "127.0.0.1:8787", value_name = "HOST:PORT")]
+    addr: String,
+    /// Serve HTTPS with this certificate chain (PEM, the server's certificate first), as
+    /// vendors call `https://` URLs; needs --tls-key. Without it, serve plain HTTP, for a
+    /// TLS-terminating proxy in front.
+    #[arg(long, requires = "tls_key", value_name = "PEM")]
+    tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, requires = "tls_cert", value_name = "PEM")]
+    tls_key: Option<PathBuf>,
     /// Where accepted deliveries are stored, durably, before they are acknowledged:
     /// `sqlite:PATH` (one file, embedded), `postgres://…` (one table for many receivers), or
     /// `jsonl:PATH` (one JSON line each; `jsonl:-` is standard output, flushed but not synced).
@@ -78,54 +113,82 @@ pub struct ServeArgs {
     /// however many senders (or forgers) send large bodies at once.
     #[arg(long, default_value_t = 64 * 1024 * 1024)]
     max_inflight_body_bytes: usize,
+    /// How logs are written to standard error: `text` for people, `json` (one object a line)
+    /// for a log collector. Which events are written is `RUST_LOG`'s (default `info`;
+    /// `debug` adds each connection's errors and TLS handshakes).
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, env = "HOOKSCHEMA_LOG_FORMAT")]
+    log_format: LogFormat,
+    /// Check the configuration (catalog, credentials, address, TLS files, store, its
+    /// migrations included), say what would be served, and exit without listening: 0 when it
+    /// would start.
+    #[arg(long)]
+    check: bool,
 }
 
 /// Runs the receiver until interrupted (Ctrl-C or SIGTERM); SIGHUP reopens a `jsonl:` store's
 /// file, for log rotation.
 pub fn run(catalog: &Catalog, args: &ServeArgs) -> Outcome {
-    tracing_subscriber::fmt()
-        .with_writer(io::stderr)
-        .with_ansi(io::stderr().is_terminal())
-        .with_max_level(tracing::Level::INFO)
-        .init();
+    logs::init(args.log_format);
+    match start(catalog, args) {
+        Ok(()) => Outcome::Valid,
+        Err(error) => {
+            tracing::error!("{error}");
+            Outcome::Error
+        }
+    }
+}
+
+fn start(catalog: &Catalog, args: &ServeArgs) -> Result<(), String> {
+    // Name resolution first, so that a bad address fails before the store is touched.
+    let resolved: Vec<_> = args
+        .addr
+        .to_socket_addrs()
+        .map_err(|error| format!("--addr {}: {error}; give HOST:PORT", args.addr))?
+        .collect();
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(server::tls(cert, key)?),
+        _ => None,
+    };
+    let budget = BodyBudget::new(args.max_inflight_body_bytes);
+    let metrics = Metrics::new(budget.clone());
+    let observer = Arc::clone(&metrics);
     let options = Options {
         max_pending_bytes: args.max_pending_bytes,
         remember: args.remember_ids,
+        on_commit: Some(Arc::new(move |deliveries, took| {
+            observer.commit(deliveries, took)
+        })),
     };
-    let store = match Store::open(&args.store, options) {
-        Ok(store) => Arc::new(store),
-        Err(error) => {
-            eprintln!("hookschema: cannot open the store {}: {error}", args.store);
-            return Outcome::Error;
-        }
-    };
-    let (router, routes) = match build(catalog, args, &store) {
-        Ok(built) => built,
-        Err(usage) => {
-            eprintln!("hookschema: {usage}");
-            return Outcome::Error;
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("hookschema: cannot start: {error}");
-            return Outcome::Error;
-        }
-    };
-    let served = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(args.addr).await?;
-        // Tests and scripts read the real port from this line when asked for port 0.
-        eprintln!(
-            "hookschema: listening on http://{} {routes}; storing in {}",
-            listener.local_addr()?,
+    let store = Store::open(&args.store, options)
+        .map(Arc::new)
+        .map_err(|error| format!("cannot open the store {}: {error}", args.store))?;
+    let (router, routes) = build(catalog, args, &store, &metrics, budget)?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    if args.check {
+        let addrs: Vec<String> = resolved.iter().map(ToString::to_string).collect();
+        println!(
+            "hookschema: would listen on {scheme}://{} {routes}; storing in {}",
+            addrs.join(" or "),
             store.location()
         );
+        return Ok(());
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| format!("cannot start: {error}"))?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(resolved.as_slice())
+            .await
+            .map_err(|error| format!("cannot listen on {}: {error}", args.addr))?;
+        let url = format!(
+            "{scheme}://{}",
+            listener.local_addr().map_err(|error| error.to_string())?
+        );
+        // Tests and scripts read the real port from this line when asked for port 0.
+        logs::listening(args.log_format, &url, &routes, store.location());
         tokio::spawn(reopen_on_hangup(Arc::clone(&store)));
-        let served = server::serve(listener, router, args.max_connections).await;
+        server::serve(listener, router, args.max_connections, tls).await;
         // Every delivery in flight has been answered: what it stored is on disk.
         let stats = store.close().await;
         tracing::info!(
@@ -136,15 +199,8 @@ pub fn run(catalog: &Catalog, args: &ServeArgs) -> Outcome {
             per_commit = format!("{:.1}", stats.per_commit()),
             "stopped"
         );
-        served
-    });
-    match served {
-        Ok(()) => Outcome::Valid,
-        Err(error) => {
-            eprintln!("hookschema: cannot serve on {}: {error}", args.addr);
-            Outcome::Error
-        }
-    }
+        Ok(())
+    })
 }
 
 /// Reopens the store's file on every SIGHUP, as log rotation asks.
@@ -166,21 +222,35 @@ async fn reopen_on_hangup(store: Arc<Store>) {
     drop(store);
 }
 
-/// The router for every webhook whose credentials are given, and the line that says which
-/// routes are on and which off, and why; or why there is nothing to serve.
+/// The router for every webhook whose credentials are given and for the operations routes, and
+/// the line that says which webhooks are on and which off, and why; or why there is nothing to
+/// serve.
 fn build(
     catalog: &Catalog,
     args: &ServeArgs,
     store: &Arc<Store>,
+    metrics: &Arc<Metrics>,
+    budget: BodyBudget,
 ) -> Result<(Router, String), String> {
     let given = Given::parse(catalog, args)?;
-    let budget = BodyBudget::new(args.max_inflight_body_bytes);
     let mut router = Router::new();
     let (mut on_routes, mut off_routes) = (Vec::new(), Vec::new());
+    let mut off = HashMap::new();
     for webhook in catalog.webhooks() {
+        if OPERATIONS_ROUTES.contains(&webhook.route.as_str()) {
+            return Err(format!(
+                "{}: the route {} is the receiver's own; give the webhook another",
+                webhook.name(),
+                webhook.route
+            ));
+        }
         let Some(credentials) = given.credentials(webhook)? else {
             let variable = webhook.credential_variable().unwrap_or_default();
             off_routes.push(format!("{} ({variable} not set)", webhook.route));
+            off.insert(
+                webhook.route.clone(),
+                format!("{} is off: {variable} is not set", webhook.name()),
+            );
             continue;
         };
         let mut receiver = Receiver::new(webhook, credentials)
@@ -197,10 +267,12 @@ fn build(
             store: Arc::clone(store),
         };
         let methods = methods(webhook)?;
+        let tracked = metrics::Tracked::new(metrics, webhook);
         router = router.merge(
             Router::new()
                 .route(&webhook.route, on(methods, receive))
-                .with_state(state),
+                .with_state(state)
+                .route_layer(middleware::from_fn_with_state(tracked, metrics::track)),
         );
         let unauthenticated = if webhook.credential_kind() == CredentialKind::None {
             ", no authentication"
@@ -226,10 +298,19 @@ fn build(
         routes.push_str(&format!("; off: {}", off_routes.join(", ")));
     }
     let timeout = Duration::from_secs(args.request_timeout.max(1));
-    let router = router.layer(TimeoutLayer::with_status_code(
-        StatusCode::REQUEST_TIMEOUT,
-        timeout,
-    ));
+    let router = router
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz).with_state(Arc::clone(store)))
+        .route(
+            "/metrics",
+            get(metrics::metrics).with_state(Arc::clone(metrics)),
+        )
+        .fallback(not_found)
+        .with_state(Arc::new(off));
     Ok((router, routes))
 }
 
@@ -320,24 +401,55 @@ impl FromRef<Route> for Receiver<IgnoredAny> {
 /// written or refused whole even if its request times out or its client hangs up: a retry then
 /// finds it stored, never written twice.
 async fn receive(State(route): State<Route>, delivery: Delivery<IgnoredAny>) -> Response {
-    let (stored, response) = delivery.store(&route.store).await;
-    let (webhook, id) = (
-        delivery.webhook(),
-        delivery.id.as_deref().unwrap_or_default(),
-    );
+    let (stored, mut response) = delivery.store(&route.store).await;
+    // A vendor without delivery ids logs none.
+    let id = delivery.id.as_deref();
     match stored {
         Ok(Stored::New) => {
             let drift = delivery.violations.len();
-            tracing::info!(webhook, id, drift, "accepted");
+            tracing::info!(id, drift, "accepted");
         }
         Ok(Stored::Duplicate) => {
-            tracing::info!(
-                webhook,
-                id,
-                "retry of a delivery already stored; acknowledged"
-            );
+            tracing::info!(id, "retry of a delivery already stored; acknowledged");
+            response.extensions_mut().insert(Duplicate);
         }
         Err(_) => {}
     }
     response
+}
+
+/// `GET /healthz`: 200 while the process serves.
+async fn healthz() -> Json<serde_json::Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// `GET /readyz`: 200 while the store answers, 503 (which takes the replica out of a load
+/// balancer's rotation) while it does not.
+/// A store stalled behind a commit that does not end (a full pipe, a locked table) is not
+/// ready either: it gets [`READY_TIMEOUT`] to answer.
+async fn readyz(State(store): State<Arc<Store>>) -> Response {
+    let error = match tokio::time::timeout(READY_TIMEOUT, store.check()).await {
+        Ok(Ok(())) => return Json(json!({ "status": "ok" })).into_response(),
+        Ok(Err(error)) => error.to_string(),
+        Err(_) => format!("the store did not answer within {READY_TIMEOUT:?}"),
+    };
+    tracing::warn!(error, "not ready");
+    let body = json!({ "status": "unavailable", "error": error });
+    (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
+}
+
+/// Any other request: 404, logged with why when its path is that of a webhook left off.
+async fn not_found(
+    State(off): State<Arc<HashMap<String, String>>>,
+    method: Method,
+    uri: Uri,
+) -> Response {
+    let path = uri.path();
+    // The sender is told only that nothing is here; the log says why.
+    match off.get(path) {
+        Some(why) => tracing::warn!(%method, path, "{why}: answered 404"),
+        None => tracing::info!(%method, path, "no route: answered 404"),
+    }
+    let error = format!("no webhook is received on {path}");
+    (StatusCode::NOT_FOUND, Json(json!({ "error": error }))).into_response()
 }

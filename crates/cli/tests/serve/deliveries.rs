@@ -322,6 +322,15 @@ fn a_delivery_that_cannot_be_written_gets_500_and_its_retry_is_handled() {
         answer.to_ascii_lowercase().contains("retry-after: 5"),
         "{answer}"
     );
+    let metrics = agent()
+        .get(format!("{}/metrics", server.base()))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    let failed = r#"hookschema_deliveries_total{vendor="kaizen",webhook="kaizen/webhook-event",outcome="5xx"} 3"#;
+    assert!(metrics.contains(failed), "{metrics}");
     let log = server.stop();
     assert!(log.contains("cannot write /dev/full"), "{log}");
 }
@@ -489,6 +498,10 @@ fn a_stalled_output_turns_deliveries_away_instead_of_holding_them() {
     }
     let (_, busy) = answers.last().unwrap();
     assert_eq!(busy["error"], "the store is unavailable; retry later");
+    // A store that does not answer takes the receiver out of rotation.
+    let (status, ready) = answer_of(agent().get(format!("{}/readyz", server.base())).call());
+    assert_eq!(status, 503, "{ready}");
+    assert_eq!(ready["error"], "the store did not answer within 2s");
     assert!(
         answers
             .iter()

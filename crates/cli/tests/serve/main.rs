@@ -1,11 +1,13 @@
 //! `hookschema serve` end to end, as a process over real HTTP on 127.0.0.1: each kind of
 //! delivery (`deliveries`), durability against every store's real engine (`durability`), the
-//! hostile-input corpus (`hostile`), and a bounded mixed load (`load`).
+//! hostile-input corpus (`hostile`), a bounded mixed load (`load`), and what operators use:
+//! health, metrics, logs, TLS (`operations`).
 
 mod deliveries;
 mod durability;
 mod hostile;
 mod load;
+mod operations;
 
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
