@@ -1,10 +1,11 @@
 //! `cargo xtask codegen`: everything generated from `schemas/`: the Rust models and the copies
-//! of the schemas they embed, the schema catalog `schemas/index.json`, and the TypeScript and
-//! Python bindings.
+//! of the schemas they embed, the schema catalog `schemas/index.json`, the receiver's OpenAPI
+//! document `schemas/openapi.json`, and the TypeScript and Python bindings.
 
 mod bindings;
 mod catalog;
 mod models;
+mod openapi;
 mod schema_file;
 mod vendor_file;
 
@@ -50,7 +51,10 @@ pub fn run(project: &Project, mode: Mode, scope: Scope) -> Result<()> {
         Generated {
             owned: None,
             keeps: &[],
-            files: vec![catalog::render(project, &schemas)?],
+            files: vec![
+                catalog::render(project, &schemas)?,
+                openapi::render(project, &schemas, &vendors)?,
+            ],
         },
     ];
     if scope == Scope::All {
@@ -73,7 +77,7 @@ mod tests {
         }
     }
 
-    /// A scratch copy of the repository's schemas and generated models.
+    /// A scratch copy of the repository's schemas, generated models and workspace manifest.
     fn scratch_project() -> (tempfile::TempDir, Project) {
         let real = Project::from_manifest_dir();
         let dir = tempfile::tempdir().unwrap();
@@ -84,6 +88,12 @@ mod tests {
             &scratch.generated_models_dir(),
         );
         hookschema_fixtures::copy_tree(&real.models_schemas_dir(), &scratch.models_schemas_dir());
+        // The workspace's version, which the OpenAPI document states.
+        fs::copy(
+            real.root().join("Cargo.toml"),
+            scratch.root().join("Cargo.toml"),
+        )
+        .unwrap();
         (dir, scratch)
     }
 

@@ -24,14 +24,60 @@ pub struct VendorFile {
     pub vendor: String,
     pub path: PathBuf,
     pub text: String,
-    webhooks: BTreeMap<String, Webhook>,
+    /// The vendor's display name, its `title`.
+    pub title: String,
+    pub description: String,
+    /// Its webhooks, by schema file stem.
+    pub webhooks: BTreeMap<String, Webhook>,
 }
 
-/// What the generator reads of a webhook: its meanings.
+/// What the generator reads of a webhook: its meanings, for the models; how it is received,
+/// for the OpenAPI document. The vendor file's schema gives each field's meaning and default.
 #[derive(Deserialize)]
-struct Webhook {
+pub struct Webhook {
     #[serde(default)]
     meanings: Entries,
+    pub description: Option<String>,
+    pub route: String,
+    #[serde(default = "post")]
+    pub methods: Vec<String>,
+    pub auth: Value,
+    pub delivery_id: Option<DeliveryId>,
+    #[serde(default)]
+    pub success: Success,
+    pub rejection: String,
+}
+
+fn post() -> Vec<String> {
+    vec!["POST".to_owned()]
+}
+
+#[derive(Deserialize)]
+pub struct DeliveryId {
+    pub header: String,
+}
+
+#[derive(Deserialize)]
+pub struct Success {
+    #[serde(default = "ok")]
+    pub body: Value,
+    pub duplicate: Option<Value>,
+    /// A schema of the vendor's folder, by its file stem.
+    pub schema: Option<String>,
+}
+
+impl Default for Success {
+    fn default() -> Self {
+        Success {
+            body: ok(),
+            duplicate: None,
+            schema: None,
+        }
+    }
+}
+
+fn ok() -> Value {
+    serde_json::json!({ "status": "ok" })
 }
 
 #[derive(Deserialize)]
@@ -73,10 +119,14 @@ impl VendorFile {
                 .map_err(|e| format!("{}: not JSON: {e}", project.display(&path)))?;
             let webhooks = serde_json::from_value(json["webhooks"].clone())
                 .map_err(|e| format!("{}: /webhooks: {e}", project.display(&path)))?;
+            let title = json["title"].as_str().unwrap_or(&vendor).to_owned();
+            let description = json["description"].as_str().unwrap_or_default().to_owned();
             files.push(VendorFile {
                 vendor,
                 path,
                 text,
+                title,
+                description,
                 webhooks,
             });
         }
