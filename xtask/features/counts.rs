@@ -11,6 +11,7 @@
     Debug,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct Tally {
     ///How many.
     #[serde(deserialize_with = "crate::integer::required")]
@@ -19,6 +20,107 @@ pub struct Tally {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::integer::optional")]
     pub retries: ::std::option::Option<u64>,
+}
+impl Tally {
+    pub fn builder() -> builder::Tally {
+        Default::default()
+    }
+}
+/// Error types.
+pub mod error {
+    /// Error from a `TryFrom` or `FromStr` implementation.
+    pub struct ConversionError(::std::borrow::Cow<'static, str>);
+    impl ::std::error::Error for ConversionError {}
+    impl ::std::fmt::Display for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Display::fmt(&self.0, f)
+        }
+    }
+    impl ::std::fmt::Debug for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Debug::fmt(&self.0, f)
+        }
+    }
+    impl From<&'static str> for ConversionError {
+        fn from(value: &'static str) -> Self {
+            Self(value.into())
+        }
+    }
+    impl From<String> for ConversionError {
+        fn from(value: String) -> Self {
+            Self(value.into())
+        }
+    }
+}
+/// Types for composing complex structures.
+pub mod builder {
+    #[derive(Clone, Debug)]
+    pub struct Tally {
+        attempts: ::std::result::Result<u64, ::std::string::String>,
+        retries: ::std::result::Result<
+            ::std::option::Option<u64>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for Tally {
+        fn default() -> Self {
+            Self {
+                attempts: Err("no value supplied for attempts".to_string()),
+                retries: Ok(Default::default()),
+            }
+        }
+    }
+    impl Tally {
+        pub fn attempts<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<u64>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.attempts = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for attempts: {e}")
+                });
+            self
+        }
+        pub fn retries<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<u64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.retries = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for retries: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<Tally> for super::Tally {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: Tally,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                attempts: value.attempts?,
+                retries: value.retries?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::Tally> for Tally {
+        fn from(value: super::Tally) -> Self {
+            Self {
+                attempts: Ok(value.attempts),
+                retries: Ok(value.retries),
+            }
+        }
+    }
 }
 /// The schema these types were generated from, embedded in the binary.
 pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {

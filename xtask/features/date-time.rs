@@ -11,12 +11,110 @@
     Debug,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct Stamp {
     ///When.
     pub at: crate::Timestamp,
     ///Until when, if it ends.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub until: ::std::option::Option<crate::Timestamp>,
+}
+impl Stamp {
+    pub fn builder() -> builder::Stamp {
+        Default::default()
+    }
+}
+/// Error types.
+pub mod error {
+    /// Error from a `TryFrom` or `FromStr` implementation.
+    pub struct ConversionError(::std::borrow::Cow<'static, str>);
+    impl ::std::error::Error for ConversionError {}
+    impl ::std::fmt::Display for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Display::fmt(&self.0, f)
+        }
+    }
+    impl ::std::fmt::Debug for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Debug::fmt(&self.0, f)
+        }
+    }
+    impl From<&'static str> for ConversionError {
+        fn from(value: &'static str) -> Self {
+            Self(value.into())
+        }
+    }
+    impl From<String> for ConversionError {
+        fn from(value: String) -> Self {
+            Self(value.into())
+        }
+    }
+}
+/// Types for composing complex structures.
+pub mod builder {
+    #[derive(Clone, Debug)]
+    pub struct Stamp {
+        at: ::std::result::Result<crate::Timestamp, ::std::string::String>,
+        until: ::std::result::Result<
+            ::std::option::Option<crate::Timestamp>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for Stamp {
+        fn default() -> Self {
+            Self {
+                at: Err("no value supplied for at".to_string()),
+                until: Ok(Default::default()),
+            }
+        }
+    }
+    impl Stamp {
+        pub fn at<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<crate::Timestamp>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.at = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for at: {e}"));
+            self
+        }
+        pub fn until<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.until = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for until: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<Stamp> for super::Stamp {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: Stamp,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                at: value.at?,
+                until: value.until?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::Stamp> for Stamp {
+        fn from(value: super::Stamp) -> Self {
+            Self {
+                at: Ok(value.at),
+                until: Ok(value.until),
+            }
+        }
+    }
 }
 /// The schema these types were generated from, embedded in the binary.
 pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {

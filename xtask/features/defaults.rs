@@ -11,6 +11,7 @@
     Debug,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct Progress {
     ///How far.
     #[serde(default = "defaults::progress_fraction")]
@@ -27,10 +28,109 @@ impl ::std::default::Default for Progress {
         }
     }
 }
+impl Progress {
+    pub fn builder() -> builder::Progress {
+        Default::default()
+    }
+}
 /// Generation of default values for serde.
 pub mod defaults {
     pub(super) fn progress_fraction() -> f64 {
         0_f64
+    }
+}
+/// Error types.
+pub mod error {
+    /// Error from a `TryFrom` or `FromStr` implementation.
+    pub struct ConversionError(::std::borrow::Cow<'static, str>);
+    impl ::std::error::Error for ConversionError {}
+    impl ::std::fmt::Display for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Display::fmt(&self.0, f)
+        }
+    }
+    impl ::std::fmt::Debug for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Debug::fmt(&self.0, f)
+        }
+    }
+    impl From<&'static str> for ConversionError {
+        fn from(value: &'static str) -> Self {
+            Self(value.into())
+        }
+    }
+    impl From<String> for ConversionError {
+        fn from(value: String) -> Self {
+            Self(value.into())
+        }
+    }
+}
+/// Types for composing complex structures.
+pub mod builder {
+    #[derive(Clone, Debug)]
+    pub struct Progress {
+        fraction: ::std::result::Result<f64, ::std::string::String>,
+        steps: ::std::result::Result<
+            ::std::vec::Vec<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for Progress {
+        fn default() -> Self {
+            Self {
+                fraction: Ok(super::defaults::progress_fraction()),
+                steps: Ok(Default::default()),
+            }
+        }
+    }
+    impl Progress {
+        pub fn fraction<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<f64>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.fraction = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for fraction: {e}")
+                });
+            self
+        }
+        pub fn steps<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.steps = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for steps: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<Progress> for super::Progress {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: Progress,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                fraction: value.fraction?,
+                steps: value.steps?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::Progress> for Progress {
+        fn from(value: super::Progress) -> Self {
+            Self {
+                fraction: Ok(value.fraction),
+                steps: Ok(value.steps),
+            }
+        }
     }
 }
 /// The schema these types were generated from, embedded in the binary.

@@ -11,9 +11,86 @@
     Debug,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct Job {
     ///Where the job is.
     pub status: Status,
+}
+impl Job {
+    pub fn builder() -> builder::Job {
+        Default::default()
+    }
+}
+/// Error types.
+pub mod error {
+    /// Error from a `TryFrom` or `FromStr` implementation.
+    pub struct ConversionError(::std::borrow::Cow<'static, str>);
+    impl ::std::error::Error for ConversionError {}
+    impl ::std::fmt::Display for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Display::fmt(&self.0, f)
+        }
+    }
+    impl ::std::fmt::Debug for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Debug::fmt(&self.0, f)
+        }
+    }
+    impl From<&'static str> for ConversionError {
+        fn from(value: &'static str) -> Self {
+            Self(value.into())
+        }
+    }
+    impl From<String> for ConversionError {
+        fn from(value: String) -> Self {
+            Self(value.into())
+        }
+    }
+}
+/// Types for composing complex structures.
+pub mod builder {
+    #[derive(Clone, Debug)]
+    pub struct Job {
+        status: ::std::result::Result<super::Status, ::std::string::String>,
+    }
+    impl ::std::default::Default for Job {
+        fn default() -> Self {
+            Self {
+                status: Err("no value supplied for status".to_string()),
+            }
+        }
+    }
+    impl Job {
+        pub fn status<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<super::Status>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.status = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for status: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<Job> for super::Job {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: Job,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self { status: value.status? })
+        }
+    }
+    impl ::std::convert::From<super::Job> for Job {
+        fn from(value: super::Job) -> Self {
+            Self { status: Ok(value.status) }
+        }
+    }
 }
 ///A job's status.
 ///

@@ -12,10 +12,16 @@
     Default,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct Bag {
     ///What the bag holds.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub items: ::std::vec::Vec<Entry>,
+}
+impl Bag {
+    pub fn builder() -> builder::Bag {
+        Default::default()
+    }
 }
 ///A file.
 #[derive(
@@ -26,9 +32,125 @@ pub struct Bag {
     Debug,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct File {
     ///Where it is.
     pub url: ::std::string::String,
+}
+impl File {
+    pub fn builder() -> builder::File {
+        Default::default()
+    }
+}
+/// Error types.
+pub mod error {
+    /// Error from a `TryFrom` or `FromStr` implementation.
+    pub struct ConversionError(::std::borrow::Cow<'static, str>);
+    impl ::std::error::Error for ConversionError {}
+    impl ::std::fmt::Display for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Display::fmt(&self.0, f)
+        }
+    }
+    impl ::std::fmt::Debug for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Debug::fmt(&self.0, f)
+        }
+    }
+    impl From<&'static str> for ConversionError {
+        fn from(value: &'static str) -> Self {
+            Self(value.into())
+        }
+    }
+    impl From<String> for ConversionError {
+        fn from(value: String) -> Self {
+            Self(value.into())
+        }
+    }
+}
+/// Types for composing complex structures.
+pub mod builder {
+    #[derive(Clone, Debug)]
+    pub struct Bag {
+        items: ::std::result::Result<
+            ::std::vec::Vec<super::Entry>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for Bag {
+        fn default() -> Self {
+            Self {
+                items: Ok(Default::default()),
+            }
+        }
+    }
+    impl Bag {
+        pub fn items<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<super::Entry>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.items = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for items: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<Bag> for super::Bag {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: Bag,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self { items: value.items? })
+        }
+    }
+    impl ::std::convert::From<super::Bag> for Bag {
+        fn from(value: super::Bag) -> Self {
+            Self { items: Ok(value.items) }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct File {
+        url: ::std::result::Result<::std::string::String, ::std::string::String>,
+    }
+    impl ::std::default::Default for File {
+        fn default() -> Self {
+            Self {
+                url: Err("no value supplied for url".to_string()),
+            }
+        }
+    }
+    impl File {
+        pub fn url<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.url = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for url: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<File> for super::File {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: File,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self { url: value.url? })
+        }
+    }
+    impl ::std::convert::From<super::File> for File {
+        fn from(value: super::File) -> Self {
+            Self { url: Ok(value.url) }
+        }
+    }
 }
 ///A file, a text or a flag.
 ///

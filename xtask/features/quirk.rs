@@ -11,6 +11,7 @@
     Debug,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct WorkflowRunOutputModel {
     ///Lists of values, by kind.
     #[serde(deserialize_with = "crate::quirks::comfydeploy_output_data")]
@@ -18,6 +19,94 @@ pub struct WorkflowRunOutputModel {
         ::std::string::String,
         ::std::vec::Vec<::std::string::String>,
     >,
+}
+impl WorkflowRunOutputModel {
+    pub fn builder() -> builder::WorkflowRunOutputModel {
+        Default::default()
+    }
+}
+/// Error types.
+pub mod error {
+    /// Error from a `TryFrom` or `FromStr` implementation.
+    pub struct ConversionError(::std::borrow::Cow<'static, str>);
+    impl ::std::error::Error for ConversionError {}
+    impl ::std::fmt::Display for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Display::fmt(&self.0, f)
+        }
+    }
+    impl ::std::fmt::Debug for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Debug::fmt(&self.0, f)
+        }
+    }
+    impl From<&'static str> for ConversionError {
+        fn from(value: &'static str) -> Self {
+            Self(value.into())
+        }
+    }
+    impl From<String> for ConversionError {
+        fn from(value: String) -> Self {
+            Self(value.into())
+        }
+    }
+}
+/// Types for composing complex structures.
+pub mod builder {
+    #[derive(Clone, Debug)]
+    pub struct WorkflowRunOutputModel {
+        data: ::std::result::Result<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::vec::Vec<::std::string::String>,
+            >,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for WorkflowRunOutputModel {
+        fn default() -> Self {
+            Self {
+                data: Err("no value supplied for data".to_string()),
+            }
+        }
+    }
+    impl WorkflowRunOutputModel {
+        pub fn data<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::vec::Vec<::std::string::String>,
+                >,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.data = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for data: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<WorkflowRunOutputModel>
+    for super::WorkflowRunOutputModel {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: WorkflowRunOutputModel,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self { data: value.data? })
+        }
+    }
+    impl ::std::convert::From<super::WorkflowRunOutputModel> for WorkflowRunOutputModel {
+        fn from(value: super::WorkflowRunOutputModel) -> Self {
+            Self { data: Ok(value.data) }
+        }
+    }
 }
 /// The schema these types were generated from, embedded in the binary.
 pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {

@@ -11,11 +11,91 @@
     Debug,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct Update {
     ///A note, or null.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     #[schemars(with = "crate::nullable::RequiredNullable<::std::string::String>")]
     pub note: ::std::option::Option<::std::string::String>,
+}
+impl Update {
+    pub fn builder() -> builder::Update {
+        Default::default()
+    }
+}
+/// Error types.
+pub mod error {
+    /// Error from a `TryFrom` or `FromStr` implementation.
+    pub struct ConversionError(::std::borrow::Cow<'static, str>);
+    impl ::std::error::Error for ConversionError {}
+    impl ::std::fmt::Display for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Display::fmt(&self.0, f)
+        }
+    }
+    impl ::std::fmt::Debug for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Debug::fmt(&self.0, f)
+        }
+    }
+    impl From<&'static str> for ConversionError {
+        fn from(value: &'static str) -> Self {
+            Self(value.into())
+        }
+    }
+    impl From<String> for ConversionError {
+        fn from(value: String) -> Self {
+            Self(value.into())
+        }
+    }
+}
+/// Types for composing complex structures.
+pub mod builder {
+    #[derive(Clone, Debug)]
+    pub struct Update {
+        note: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for Update {
+        fn default() -> Self {
+            Self {
+                note: Err("no value supplied for note".to_string()),
+            }
+        }
+    }
+    impl Update {
+        pub fn note<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.note = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for note: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<Update> for super::Update {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: Update,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self { note: value.note? })
+        }
+    }
+    impl ::std::convert::From<super::Update> for Update {
+        fn from(value: super::Update) -> Self {
+            Self { note: Ok(value.note) }
+        }
+    }
 }
 /// The schema these types were generated from, embedded in the binary.
 pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {

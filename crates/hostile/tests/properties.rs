@@ -106,14 +106,18 @@ fn media_items() -> impl Strategy<Value = MediaItem> {
         maybe(text()),
     )
         .prop_map(
-            |(filename, type_, url, is_public, subfolder, upload_duration, output_id)| MediaItem {
-                filename,
-                is_public,
-                output_id,
-                subfolder,
-                type_,
-                upload_duration,
-                url,
+            |(filename, type_, url, is_public, subfolder, upload_duration, output_id)| {
+                MediaItem::try_from(
+                    MediaItem::builder()
+                        .filename(filename)
+                        .is_public(is_public)
+                        .output_id(output_id)
+                        .subfolder(subfolder)
+                        .type_(type_)
+                        .upload_duration(upload_duration)
+                        .url(url),
+                )
+                .expect("every required field is given")
             },
         )
 }
@@ -142,17 +146,19 @@ fn outputs() -> impl Strategy<Value = WorkflowRunOutputModel> {
                 node_meta,
                 (node_id, output_id, type_),
             )| {
-                WorkflowRunOutputModel {
-                    created_at,
-                    data: data.into_iter().collect::<BTreeMap<_, _>>(),
-                    id: uuid::Uuid::from_u128(id),
-                    node_id,
-                    node_meta,
-                    output_id,
-                    run_id: uuid::Uuid::from_u128(run_id),
-                    type_,
-                    updated_at,
-                }
+                WorkflowRunOutputModel::try_from(
+                    WorkflowRunOutputModel::builder()
+                        .created_at(created_at)
+                        .data(data.into_iter().collect::<BTreeMap<_, _>>())
+                        .id(uuid::Uuid::from_u128(id))
+                        .node_id(node_id)
+                        .node_meta(node_meta)
+                        .output_id(output_id)
+                        .run_id(uuid::Uuid::from_u128(run_id))
+                        .type_(type_)
+                        .updated_at(updated_at),
+                )
+                .expect("every required field is given")
             },
         )
 }
@@ -178,13 +184,17 @@ fn comfydeploy_bodies(known: bool) -> impl Strategy<Value = WorkflowRunWebhookBo
         few(outputs()),
     )
         .prop_map(
-            |(run_id, status, event_type, live_status, progress, outputs)| WorkflowRunWebhookBody {
-                event_type,
-                live_status,
-                outputs,
-                progress,
-                run_id,
-                status,
+            |(run_id, status, event_type, live_status, progress, outputs)| {
+                WorkflowRunWebhookBody::try_from(
+                    WorkflowRunWebhookBody::builder()
+                        .event_type(event_type)
+                        .live_status(live_status)
+                        .outputs(outputs)
+                        .progress(progress)
+                        .run_id(run_id)
+                        .status(status),
+                )
+                .expect("every required field is given")
             },
         )
 }
@@ -195,44 +205,56 @@ fn files() -> impl Strategy<Value = ExecutionFile> {
         (maybe(text()), maybe(text())),
         counts(),
     )
-        .prop_map(
-            |((download_url, id, key), (mime_type, name), size_bytes)| ExecutionFile {
-                download_url,
-                id,
-                key,
-                mime_type,
-                name,
-                size_bytes,
-            },
-        )
+        .prop_map(|((download_url, id, key), (mime_type, name), size_bytes)| {
+            ExecutionFile::try_from(
+                ExecutionFile::builder()
+                    .download_url(download_url)
+                    .id(id)
+                    .key(key)
+                    .mime_type(mime_type)
+                    .name(name)
+                    .size_bytes(size_bytes),
+            )
+            .expect("every required field is given")
+        })
 }
 
 fn start_blocks() -> impl Strategy<Value = StartBlock> {
-    let locator = proptest::collection::vec(maybe(text()), 8).prop_map(|mut l| Locator {
-        xpath: l.pop().unwrap(),
-        title: l.pop().unwrap(),
-        text: l.pop().unwrap(),
-        role: l.pop().unwrap(),
-        placeholder: l.pop().unwrap(),
-        label: l.pop().unwrap(),
-        css: l.pop().unwrap(),
-        alt_text: l.pop().unwrap(),
+    let locator = proptest::collection::vec(maybe(text()), 8).prop_map(|mut l| {
+        Locator::try_from(
+            Locator::builder()
+                .xpath(l.pop().unwrap())
+                .title(l.pop().unwrap())
+                .text(l.pop().unwrap())
+                .role(l.pop().unwrap())
+                .placeholder(l.pop().unwrap())
+                .label(l.pop().unwrap())
+                .css(l.pop().unwrap())
+                .alt_text(l.pop().unwrap()),
+        )
+        .expect("every required field is given")
     });
     let data = (maybe(any::<bool>()), maybe(any::<bool>()), maybe(text())).prop_map(
-        |(force_login_every_time, is_parameter, login_id)| StartBlockData {
-            force_login_every_time,
-            is_parameter,
-            login_id,
+        |(force_login_every_time, is_parameter, login_id)| {
+            StartBlockData::try_from(
+                StartBlockData::builder()
+                    .force_login_every_time(force_login_every_time)
+                    .is_parameter(is_parameter)
+                    .login_id(login_id),
+            )
+            .expect("every required field is given")
         },
     );
     let relationship = (counts(), maybe(text()), maybe(text()), counts()).prop_map(
         |(block_depth, parent_block_id, parent_sequence_id, position_in_sequence)| {
-            ParentRelationship {
-                block_depth,
-                parent_block_id,
-                parent_sequence_id,
-                position_in_sequence,
-            }
+            ParentRelationship::try_from(
+                ParentRelationship::builder()
+                    .block_depth(block_depth)
+                    .parent_block_id(parent_block_id)
+                    .parent_sequence_id(parent_sequence_id)
+                    .position_in_sequence(position_in_sequence),
+            )
+            .expect("every required field is given")
         },
     );
     (
@@ -255,18 +277,22 @@ fn start_blocks() -> impl Strategy<Value = StartBlock> {
                 (block_reference_id, data, id, is_cacheable),
                 (locator, name, parent_relationship),
                 (skip_if_not_present, transformer_fn, type_, use_workflow_recovery_agent),
-            )| StartBlock {
-                block_reference_id,
-                data,
-                id,
-                is_cacheable,
-                locator,
-                name,
-                parent_relationship,
-                skip_if_not_present,
-                transformer_fn,
-                type_,
-                use_workflow_recovery_agent,
+            )| {
+                StartBlock::try_from(
+                    StartBlock::builder()
+                        .block_reference_id(block_reference_id)
+                        .data(data)
+                        .id(id)
+                        .is_cacheable(is_cacheable)
+                        .locator(locator)
+                        .name(name)
+                        .parent_relationship(parent_relationship)
+                        .skip_if_not_present(skip_if_not_present)
+                        .transformer_fn(transformer_fn)
+                        .type_(type_)
+                        .use_workflow_recovery_agent(use_workflow_recovery_agent),
+                )
+                .expect("every required field is given")
             },
         )
 }
@@ -282,10 +308,14 @@ fn executions(known: bool) -> impl Strategy<Value = Execution> {
         text().prop_map(ExecutionStatus::from).boxed()
     };
     let authentications = few((maybe(text()), maybe(text()), maybe(text())).prop_map(
-        |(browser_session_id, live_view_url, status)| Authentication {
-            browser_session_id,
-            live_view_url,
-            status,
+        |(browser_session_id, live_view_url, status)| {
+            Authentication::try_from(
+                Authentication::builder()
+                    .browser_session_id(browser_session_id)
+                    .live_view_url(live_view_url)
+                    .status(status),
+            )
+            .expect("every required field is given")
         },
     ));
     let context_authentications = few((
@@ -294,23 +324,33 @@ fn executions(known: bool) -> impl Strategy<Value = Execution> {
         maybe((maybe(any::<bool>()), maybe(text()), maybe(text()))),
     )
         .prop_map(
-            |(authentication_status, context_authentication_id, summary)| ContextAuthentication {
-                authentication_status,
-                context_authentication_id,
-                login_summary: summary.map(|(is_manual, login_id, name)| LoginSummary {
-                    is_manual,
-                    login_id,
-                    name,
-                }),
+            |(authentication_status, context_authentication_id, summary)| {
+                ContextAuthentication::try_from(
+                    ContextAuthentication::builder()
+                        .authentication_status(authentication_status)
+                        .context_authentication_id(context_authentication_id)
+                        .login_summary(summary.map(|(is_manual, login_id, name)| {
+                            LoginSummary::try_from(
+                                LoginSummary::builder()
+                                    .is_manual(is_manual)
+                                    .login_id(login_id)
+                                    .name(name),
+                            )
+                            .expect("every required field is given")
+                        })),
+                )
+                .expect("every required field is given")
             },
         ));
     let downloads =
         (few(files()), maybe(text()), maybe(text())).prop_map(|(files, message, status)| {
-            Downloads {
-                files,
-                message,
-                status,
-            }
+            Downloads::try_from(
+                Downloads::builder()
+                    .files(files)
+                    .message(message)
+                    .status(status),
+            )
+            .expect("every required field is given")
         });
     (
         (text(), status, timestamps(), maybe(timestamps())),
@@ -352,40 +392,55 @@ fn executions(known: bool) -> impl Strategy<Value = Execution> {
                     (live_view_url, name, organization_id),
                     (parent_execution_id, session_id, truncated_response),
                 ),
-            )| Execution {
-                agent_conversation_thread_id,
-                attempts,
-                authentications,
-                batch: batch.map(|(id, name)| Batch { id, name }),
-                browser_session_id,
-                browser_session_vendor_id,
-                context,
-                context_authentications,
-                downloads,
-                duration_ms,
-                end_time,
-                id,
-                is_last_attempt,
-                is_test,
-                live_view_url,
-                logins: logins
-                    .into_iter()
-                    .map(|(id, name)| Login { id, name })
-                    .collect(),
-                metadata,
-                name,
-                organization_id,
-                params,
-                parent_execution_id,
-                response,
-                response_file,
-                session_id,
-                start_block,
-                start_time,
-                status,
-                total_attempts,
-                truncated_response,
-                workflow: workflow.map(|(id, name)| Workflow { id, name }),
+            )| {
+                Execution::try_from(
+                    Execution::builder()
+                        .agent_conversation_thread_id(agent_conversation_thread_id)
+                        .attempts(attempts)
+                        .authentications(authentications)
+                        .batch(batch.map(|(id, name)| {
+                            Batch::try_from(Batch::builder().id(id).name(name))
+                                .expect("every required field is given")
+                        }))
+                        .browser_session_id(browser_session_id)
+                        .browser_session_vendor_id(browser_session_vendor_id)
+                        .context(context)
+                        .context_authentications(context_authentications)
+                        .downloads(downloads)
+                        .duration_ms(duration_ms)
+                        .end_time(end_time)
+                        .id(id)
+                        .is_last_attempt(is_last_attempt)
+                        .is_test(is_test)
+                        .live_view_url(live_view_url)
+                        .logins(
+                            logins
+                                .into_iter()
+                                .map(|(id, name)| {
+                                    Login::try_from(Login::builder().id(id).name(name))
+                                        .expect("every required field is given")
+                                })
+                                .collect::<Vec<_>>(),
+                        )
+                        .metadata(metadata)
+                        .name(name)
+                        .organization_id(organization_id)
+                        .params(params)
+                        .parent_execution_id(parent_execution_id)
+                        .response(response)
+                        .response_file(response_file)
+                        .session_id(session_id)
+                        .start_block(start_block)
+                        .start_time(start_time)
+                        .status(status)
+                        .total_attempts(total_attempts)
+                        .truncated_response(truncated_response)
+                        .workflow(workflow.map(|(id, name)| {
+                            Workflow::try_from(Workflow::builder().id(id).name(name))
+                                .expect("every required field is given")
+                        })),
+                )
+                .expect("every required field is given")
             },
         )
 }

@@ -8,6 +8,7 @@
 //! about how typify is driven lives in [`type_space_settings`] and [`typify_types`], so a typify
 //! upgrade touches those two functions.
 
+mod builders;
 mod envelope;
 mod open_enum;
 mod open_union;
@@ -104,7 +105,9 @@ fn type_space_settings(replaced: &[&str]) -> typify::TypeSpaceSettings {
         .with_derive("PartialEq".to_owned())
         .with_derive("::schemars::JsonSchema".to_owned())
         // Ordered maps keep serialisation, Debug output and snapshots deterministic.
-        .with_map_type("::std::collections::BTreeMap");
+        .with_map_type("::std::collections::BTreeMap")
+        // Builders make the structs, which are `#[non_exhaustive]` (see `mark_non_exhaustive`).
+        .with_struct_builder(true);
     for name in replaced {
         settings.with_replacement(name, name, std::iter::empty());
     }
@@ -121,11 +124,29 @@ fn typify_types(schema: &SchemaFile, replaced: &[&str], envelope: bool) -> Resul
     let mut space = typify::TypeSpace::new(&type_space_settings(replaced));
     space.add_root_schema(root)?;
     let mut file: syn::File = syn::parse2(space.to_stream())?;
+    let builder = builders::take(&mut file);
     let mut rewrites = Rewrites::new(&schema.json);
     rewrites.visit_file_mut(&mut file);
     rewrites.finish()?;
+    if let Some(builder) = builder {
+        builders::put_back(&mut file, builder, replaced);
+    }
     drop_unused_error_module(&mut file);
+    mark_non_exhaustive(&mut file);
     Ok(file)
+}
+
+/// Structs with named fields are `#[non_exhaustive]`: a field a schema adds is a compatible
+/// (minor) change, and must not break code that makes the struct, so code outside the models
+/// makes them with their builders (`Type::builder()`, then `try_into`), never with a literal.
+fn mark_non_exhaustive(file: &mut syn::File) {
+    for item in &mut file.items {
+        if let syn::Item::Struct(item) = item
+            && matches!(item.fields, syn::Fields::Named(_))
+        {
+            item.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+        }
+    }
 }
 
 /// typify always emits `mod error` for its `TryFrom` and `FromStr` impls; with the enums open

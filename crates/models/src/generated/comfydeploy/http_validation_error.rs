@@ -12,10 +12,16 @@
     Default,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct HttpValidationError {
     ///The problems found, in the order they were found.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub detail: ::std::vec::Vec<ValidationError>,
+}
+impl HttpValidationError {
+    pub fn builder() -> builder::HttpValidationError {
+        Default::default()
+    }
 }
 ///One problem in the request.
 #[derive(
@@ -26,6 +32,7 @@ pub struct HttpValidationError {
     Debug,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct ValidationError {
     ///Where the problem is: the request part (`body`), then the keys and array indexes down to the offending value.
     pub loc: ::std::vec::Vec<LocationItem>,
@@ -34,6 +41,156 @@ pub struct ValidationError {
     ///The kind of problem, for a program.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
+}
+impl ValidationError {
+    pub fn builder() -> builder::ValidationError {
+        Default::default()
+    }
+}
+/// Error types.
+pub mod error {
+    /// Error from a `TryFrom` or `FromStr` implementation.
+    pub struct ConversionError(::std::borrow::Cow<'static, str>);
+    impl ::std::error::Error for ConversionError {}
+    impl ::std::fmt::Display for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Display::fmt(&self.0, f)
+        }
+    }
+    impl ::std::fmt::Debug for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Debug::fmt(&self.0, f)
+        }
+    }
+    impl From<&'static str> for ConversionError {
+        fn from(value: &'static str) -> Self {
+            Self(value.into())
+        }
+    }
+    impl From<String> for ConversionError {
+        fn from(value: String) -> Self {
+            Self(value.into())
+        }
+    }
+}
+/// Types for composing complex structures.
+pub mod builder {
+    #[derive(Clone, Debug)]
+    pub struct HttpValidationError {
+        detail: ::std::result::Result<
+            ::std::vec::Vec<super::ValidationError>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for HttpValidationError {
+        fn default() -> Self {
+            Self {
+                detail: Ok(Default::default()),
+            }
+        }
+    }
+    impl HttpValidationError {
+        pub fn detail<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<super::ValidationError>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.detail = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for detail: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<HttpValidationError> for super::HttpValidationError {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: HttpValidationError,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self { detail: value.detail? })
+        }
+    }
+    impl ::std::convert::From<super::HttpValidationError> for HttpValidationError {
+        fn from(value: super::HttpValidationError) -> Self {
+            Self { detail: Ok(value.detail) }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct ValidationError {
+        loc: ::std::result::Result<
+            ::std::vec::Vec<super::LocationItem>,
+            ::std::string::String,
+        >,
+        msg: ::std::result::Result<::std::string::String, ::std::string::String>,
+        type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+    }
+    impl ::std::default::Default for ValidationError {
+        fn default() -> Self {
+            Self {
+                loc: Err("no value supplied for loc".to_string()),
+                msg: Err("no value supplied for msg".to_string()),
+                type_: Err("no value supplied for type_".to_string()),
+            }
+        }
+    }
+    impl ValidationError {
+        pub fn loc<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<super::LocationItem>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.loc = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for loc: {e}"));
+            self
+        }
+        pub fn msg<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.msg = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for msg: {e}"));
+            self
+        }
+        pub fn type_<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<ValidationError> for super::ValidationError {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: ValidationError,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                loc: value.loc?,
+                msg: value.msg?,
+                type_: value.type_?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::ValidationError> for ValidationError {
+        fn from(value: super::ValidationError) -> Self {
+            Self {
+                loc: Ok(value.loc),
+                msg: Ok(value.msg),
+                type_: Ok(value.type_),
+            }
+        }
+    }
 }
 ///One step of a location: an object key or an array index.
 ///

@@ -11,6 +11,7 @@
     Debug,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct MediaItem {
     ///The file's name.
     pub filename: ::std::string::String,
@@ -32,6 +33,11 @@ pub struct MediaItem {
     ///Where to download the file: a public URL, or a pre-signed temporary URL when `is_public` is false.
     pub url: ::std::string::String,
 }
+impl MediaItem {
+    pub fn builder() -> builder::MediaItem {
+        Default::default()
+    }
+}
 ///One output of a run, as stored by ComfyDeploy: the files, texts and flags one ComfyUI node produced.
 #[derive(
     ::schemars::JsonSchema,
@@ -41,6 +47,7 @@ pub struct MediaItem {
     Debug,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct WorkflowRunOutputModel {
     ///When the output was stored (UTC). ComfyDeploy's sender cuts Python's `isoformat()` to milliseconds, and when the stored microseconds are zero that cut removes the seconds instead (`2025-03-26T12:45Z`): such a value is not RFC 3339 and fails validation here, while hookschema's Rust models read it as the start of that minute.
     pub created_at: crate::Timestamp,
@@ -68,6 +75,11 @@ pub struct WorkflowRunOutputModel {
     ///When the output was last updated (UTC); written like `created_at`, with the same seconds-less quirk.
     pub updated_at: crate::Timestamp,
 }
+impl WorkflowRunOutputModel {
+    pub fn builder() -> builder::WorkflowRunOutputModel {
+        Default::default()
+    }
+}
 ///The body ComfyDeploy POSTs to the `webhook` URL given when a run is created: the run's status, live status, progress and outputs. ComfyDeploy does not sign it; authenticate the caller with a token in the webhook URL.
 #[derive(
     ::schemars::JsonSchema,
@@ -77,6 +89,7 @@ pub struct WorkflowRunOutputModel {
     Debug,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct WorkflowRunWebhookBody {
     ///Which event this delivery is. Sent since 2025-02-13 and absent before; not in the vendor's OpenAPI model.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -96,10 +109,509 @@ pub struct WorkflowRunWebhookBody {
     ///The run's status when this update was sent.
     pub status: WorkflowRunStatus,
 }
+impl WorkflowRunWebhookBody {
+    pub fn builder() -> builder::WorkflowRunWebhookBody {
+        Default::default()
+    }
+}
 /// Generation of default values for serde.
 pub mod defaults {
     pub(super) fn workflow_run_webhook_body_progress() -> f64 {
         0_f64
+    }
+}
+/// Error types.
+pub mod error {
+    /// Error from a `TryFrom` or `FromStr` implementation.
+    pub struct ConversionError(::std::borrow::Cow<'static, str>);
+    impl ::std::error::Error for ConversionError {}
+    impl ::std::fmt::Display for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Display::fmt(&self.0, f)
+        }
+    }
+    impl ::std::fmt::Debug for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Debug::fmt(&self.0, f)
+        }
+    }
+    impl From<&'static str> for ConversionError {
+        fn from(value: &'static str) -> Self {
+            Self(value.into())
+        }
+    }
+    impl From<String> for ConversionError {
+        fn from(value: String) -> Self {
+            Self(value.into())
+        }
+    }
+}
+/// Types for composing complex structures.
+pub mod builder {
+    #[derive(Clone, Debug)]
+    pub struct MediaItem {
+        filename: ::std::result::Result<::std::string::String, ::std::string::String>,
+        is_public: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+        output_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        subfolder: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+        upload_duration: ::std::result::Result<
+            ::std::option::Option<f64>,
+            ::std::string::String,
+        >,
+        url: ::std::result::Result<::std::string::String, ::std::string::String>,
+    }
+    impl ::std::default::Default for MediaItem {
+        fn default() -> Self {
+            Self {
+                filename: Err("no value supplied for filename".to_string()),
+                is_public: Ok(Default::default()),
+                output_id: Ok(Default::default()),
+                subfolder: Ok(Default::default()),
+                type_: Err("no value supplied for type_".to_string()),
+                upload_duration: Ok(Default::default()),
+                url: Err("no value supplied for url".to_string()),
+            }
+        }
+    }
+    impl MediaItem {
+        pub fn filename<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.filename = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for filename: {e}")
+                });
+            self
+        }
+        pub fn is_public<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_public = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for is_public: {e}")
+                });
+            self
+        }
+        pub fn output_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.output_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for output_id: {e}")
+                });
+            self
+        }
+        pub fn subfolder<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.subfolder = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for subfolder: {e}")
+                });
+            self
+        }
+        pub fn type_<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+        pub fn upload_duration<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<f64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.upload_duration = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for upload_duration: {e}")
+                });
+            self
+        }
+        pub fn url<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.url = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for url: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<MediaItem> for super::MediaItem {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: MediaItem,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                filename: value.filename?,
+                is_public: value.is_public?,
+                output_id: value.output_id?,
+                subfolder: value.subfolder?,
+                type_: value.type_?,
+                upload_duration: value.upload_duration?,
+                url: value.url?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::MediaItem> for MediaItem {
+        fn from(value: super::MediaItem) -> Self {
+            Self {
+                filename: Ok(value.filename),
+                is_public: Ok(value.is_public),
+                output_id: Ok(value.output_id),
+                subfolder: Ok(value.subfolder),
+                type_: Ok(value.type_),
+                upload_duration: Ok(value.upload_duration),
+                url: Ok(value.url),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct WorkflowRunOutputModel {
+        created_at: ::std::result::Result<crate::Timestamp, ::std::string::String>,
+        data: ::std::result::Result<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::vec::Vec<super::OutputValue>,
+            >,
+            ::std::string::String,
+        >,
+        id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+        node_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        node_meta: ::std::result::Result<::serde_json::Value, ::std::string::String>,
+        output_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        run_id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+        type_: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        updated_at: ::std::result::Result<crate::Timestamp, ::std::string::String>,
+    }
+    impl ::std::default::Default for WorkflowRunOutputModel {
+        fn default() -> Self {
+            Self {
+                created_at: Err("no value supplied for created_at".to_string()),
+                data: Err("no value supplied for data".to_string()),
+                id: Err("no value supplied for id".to_string()),
+                node_id: Ok(Default::default()),
+                node_meta: Err("no value supplied for node_meta".to_string()),
+                output_id: Ok(Default::default()),
+                run_id: Err("no value supplied for run_id".to_string()),
+                type_: Ok(Default::default()),
+                updated_at: Err("no value supplied for updated_at".to_string()),
+            }
+        }
+    }
+    impl WorkflowRunOutputModel {
+        pub fn created_at<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<crate::Timestamp>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.created_at = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for created_at: {e}")
+                });
+            self
+        }
+        pub fn data<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::std::vec::Vec<super::OutputValue>,
+                >,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.data = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for data: {e}"));
+            self
+        }
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::uuid::Uuid>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+        pub fn node_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.node_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for node_id: {e}")
+                });
+            self
+        }
+        pub fn node_meta<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::serde_json::Value>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.node_meta = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for node_meta: {e}")
+                });
+            self
+        }
+        pub fn output_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.output_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for output_id: {e}")
+                });
+            self
+        }
+        pub fn run_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::uuid::Uuid>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.run_id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for run_id: {e}"));
+            self
+        }
+        pub fn type_<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+        pub fn updated_at<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<crate::Timestamp>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.updated_at = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for updated_at: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<WorkflowRunOutputModel>
+    for super::WorkflowRunOutputModel {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: WorkflowRunOutputModel,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                created_at: value.created_at?,
+                data: value.data?,
+                id: value.id?,
+                node_id: value.node_id?,
+                node_meta: value.node_meta?,
+                output_id: value.output_id?,
+                run_id: value.run_id?,
+                type_: value.type_?,
+                updated_at: value.updated_at?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::WorkflowRunOutputModel> for WorkflowRunOutputModel {
+        fn from(value: super::WorkflowRunOutputModel) -> Self {
+            Self {
+                created_at: Ok(value.created_at),
+                data: Ok(value.data),
+                id: Ok(value.id),
+                node_id: Ok(value.node_id),
+                node_meta: Ok(value.node_meta),
+                output_id: Ok(value.output_id),
+                run_id: Ok(value.run_id),
+                type_: Ok(value.type_),
+                updated_at: Ok(value.updated_at),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct WorkflowRunWebhookBody {
+        event_type: ::std::result::Result<
+            ::std::option::Option<super::WorkflowRunEventType>,
+            ::std::string::String,
+        >,
+        live_status: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        outputs: ::std::result::Result<
+            ::std::vec::Vec<super::WorkflowRunOutputModel>,
+            ::std::string::String,
+        >,
+        progress: ::std::result::Result<f64, ::std::string::String>,
+        run_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        status: ::std::result::Result<super::WorkflowRunStatus, ::std::string::String>,
+    }
+    impl ::std::default::Default for WorkflowRunWebhookBody {
+        fn default() -> Self {
+            Self {
+                event_type: Ok(Default::default()),
+                live_status: Err("no value supplied for live_status".to_string()),
+                outputs: Ok(Default::default()),
+                progress: Ok(super::defaults::workflow_run_webhook_body_progress()),
+                run_id: Err("no value supplied for run_id".to_string()),
+                status: Err("no value supplied for status".to_string()),
+            }
+        }
+    }
+    impl WorkflowRunWebhookBody {
+        pub fn event_type<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<super::WorkflowRunEventType>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.event_type = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for event_type: {e}")
+                });
+            self
+        }
+        pub fn live_status<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.live_status = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for live_status: {e}")
+                });
+            self
+        }
+        pub fn outputs<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<super::WorkflowRunOutputModel>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.outputs = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for outputs: {e}")
+                });
+            self
+        }
+        pub fn progress<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<f64>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.progress = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for progress: {e}")
+                });
+            self
+        }
+        pub fn run_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.run_id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for run_id: {e}"));
+            self
+        }
+        pub fn status<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<super::WorkflowRunStatus>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.status = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for status: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<WorkflowRunWebhookBody>
+    for super::WorkflowRunWebhookBody {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: WorkflowRunWebhookBody,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                event_type: value.event_type?,
+                live_status: value.live_status?,
+                outputs: value.outputs?,
+                progress: value.progress?,
+                run_id: value.run_id?,
+                status: value.status?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::WorkflowRunWebhookBody> for WorkflowRunWebhookBody {
+        fn from(value: super::WorkflowRunWebhookBody) -> Self {
+            Self {
+                event_type: Ok(value.event_type),
+                live_status: Ok(value.live_status),
+                outputs: Ok(value.outputs),
+                progress: Ok(value.progress),
+                run_id: Ok(value.run_id),
+                status: Ok(value.status),
+            }
+        }
     }
 }
 ///`run.updated` on every status change (and on intermediate updates when the run asked for them); `run.output` once per new output when the webhook URL's `target_events` lists it.

@@ -11,9 +11,88 @@
     Debug,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct WorkflowRunWebhookResponse {
     ///The receiver's verdict, free text.
     pub status: ::std::string::String,
+}
+impl WorkflowRunWebhookResponse {
+    pub fn builder() -> builder::WorkflowRunWebhookResponse {
+        Default::default()
+    }
+}
+/// Error types.
+pub mod error {
+    /// Error from a `TryFrom` or `FromStr` implementation.
+    pub struct ConversionError(::std::borrow::Cow<'static, str>);
+    impl ::std::error::Error for ConversionError {}
+    impl ::std::fmt::Display for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Display::fmt(&self.0, f)
+        }
+    }
+    impl ::std::fmt::Debug for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Debug::fmt(&self.0, f)
+        }
+    }
+    impl From<&'static str> for ConversionError {
+        fn from(value: &'static str) -> Self {
+            Self(value.into())
+        }
+    }
+    impl From<String> for ConversionError {
+        fn from(value: String) -> Self {
+            Self(value.into())
+        }
+    }
+}
+/// Types for composing complex structures.
+pub mod builder {
+    #[derive(Clone, Debug)]
+    pub struct WorkflowRunWebhookResponse {
+        status: ::std::result::Result<::std::string::String, ::std::string::String>,
+    }
+    impl ::std::default::Default for WorkflowRunWebhookResponse {
+        fn default() -> Self {
+            Self {
+                status: Err("no value supplied for status".to_string()),
+            }
+        }
+    }
+    impl WorkflowRunWebhookResponse {
+        pub fn status<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.status = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for status: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<WorkflowRunWebhookResponse>
+    for super::WorkflowRunWebhookResponse {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: WorkflowRunWebhookResponse,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self { status: value.status? })
+        }
+    }
+    impl ::std::convert::From<super::WorkflowRunWebhookResponse>
+    for WorkflowRunWebhookResponse {
+        fn from(value: super::WorkflowRunWebhookResponse) -> Self {
+            Self { status: Ok(value.status) }
+        }
+    }
 }
 /// The schema these types were generated from, embedded in the binary.
 pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {

@@ -12,6 +12,7 @@
     Default,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct Authentication {
     ///The browser session the authentication ran in.
     #[serde(
@@ -29,6 +30,11 @@ pub struct Authentication {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
+impl Authentication {
+    pub fn builder() -> builder::Authentication {
+        Default::default()
+    }
+}
 ///A batch of executions, by id and name.
 #[derive(
     ::schemars::JsonSchema,
@@ -39,6 +45,7 @@ pub struct Authentication {
     Default,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct Batch {
     ///The batch's id.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -46,6 +53,11 @@ pub struct Batch {
     ///The batch's name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+impl Batch {
+    pub fn builder() -> builder::Batch {
+        Default::default()
+    }
 }
 ///A session authentication response with its login summary.
 #[derive(
@@ -57,6 +69,7 @@ pub struct Batch {
     Default,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct ContextAuthentication {
     ///The authentication's outcome. Only `Unauthenticated` is documented, so any string is accepted.
     #[serde(
@@ -77,6 +90,11 @@ pub struct ContextAuthentication {
     )]
     pub login_summary: ::std::option::Option<LoginSummary>,
 }
+impl ContextAuthentication {
+    pub fn builder() -> builder::ContextAuthentication {
+        Default::default()
+    }
+}
 ///The files an execution downloaded.
 #[derive(
     ::schemars::JsonSchema,
@@ -87,6 +105,7 @@ pub struct ContextAuthentication {
     Default,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct Downloads {
     ///The downloaded files.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -98,6 +117,11 @@ pub struct Downloads {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
+impl Downloads {
+    pub fn builder() -> builder::Downloads {
+        Default::default()
+    }
+}
 ///Recording of a workflow execution, in the state it finished in. Only `id`, `status` and `startTime` are promised; every other field appears in some versions of the vendor's documentation and may be absent.
 #[derive(
     ::schemars::JsonSchema,
@@ -107,6 +131,7 @@ pub struct Downloads {
     Debug,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct Execution {
     ///The agent conversation thread, on executions started by an agent. Seen on execution records; may not appear in webhooks.
     #[serde(
@@ -242,6 +267,11 @@ pub struct Execution {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workflow: ::std::option::Option<Workflow>,
 }
+impl Execution {
+    pub fn builder() -> builder::Execution {
+        Default::default()
+    }
+}
 ///A file stored by Kaizen for an execution.
 #[derive(
     ::schemars::JsonSchema,
@@ -252,6 +282,7 @@ pub struct Execution {
     Default,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct ExecutionFile {
     ///Where to download the file.
     #[serde(
@@ -279,6 +310,11 @@ pub struct ExecutionFile {
     #[serde(default, deserialize_with = "crate::integer::optional")]
     pub size_bytes: ::std::option::Option<u64>,
 }
+impl ExecutionFile {
+    pub fn builder() -> builder::ExecutionFile {
+        Default::default()
+    }
+}
 ///How a block finds its target element: any of these may be set.
 #[derive(
     ::schemars::JsonSchema,
@@ -289,6 +325,7 @@ pub struct ExecutionFile {
     Default,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct Locator {
     ///Alternative text of the element.
     #[serde(rename = "altText", skip_serializing_if = "::std::option::Option::is_none")]
@@ -315,6 +352,11 @@ pub struct Locator {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub xpath: ::std::option::Option<::std::string::String>,
 }
+impl Locator {
+    pub fn builder() -> builder::Locator {
+        Default::default()
+    }
+}
 ///A saved login, by id and name.
 #[derive(
     ::schemars::JsonSchema,
@@ -325,6 +367,7 @@ pub struct Locator {
     Default,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct Login {
     ///The login's id.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -332,6 +375,11 @@ pub struct Login {
     ///The login's name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+impl Login {
+    pub fn builder() -> builder::Login {
+        Default::default()
+    }
 }
 ///A login, summarised.
 #[derive(
@@ -343,6 +391,7 @@ pub struct Login {
     Default,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct LoginSummary {
     ///Whether a person logs in by hand.
     #[serde(rename = "isManual", skip_serializing_if = "::std::option::Option::is_none")]
@@ -354,6 +403,11 @@ pub struct LoginSummary {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+impl LoginSummary {
+    pub fn builder() -> builder::LoginSummary {
+        Default::default()
+    }
+}
 ///Where a block sits in its workflow.
 #[derive(
     ::schemars::JsonSchema,
@@ -364,6 +418,7 @@ pub struct LoginSummary {
     Default,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct ParentRelationship {
     ///How deeply the block is nested.
     #[serde(
@@ -392,6 +447,11 @@ pub struct ParentRelationship {
     #[serde(default, deserialize_with = "crate::integer::optional")]
     pub position_in_sequence: ::std::option::Option<u64>,
 }
+impl ParentRelationship {
+    pub fn builder() -> builder::ParentRelationship {
+        Default::default()
+    }
+}
 ///A workflow block, here the one the execution started from.
 #[derive(
     ::schemars::JsonSchema,
@@ -402,6 +462,7 @@ pub struct ParentRelationship {
     Default,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct StartBlock {
     ///The id of the block definition this block refers to.
     #[serde(
@@ -455,6 +516,11 @@ pub struct StartBlock {
     )]
     pub use_workflow_recovery_agent: ::std::option::Option<bool>,
 }
+impl StartBlock {
+    pub fn builder() -> builder::StartBlock {
+        Default::default()
+    }
+}
 ///A block's settings.
 #[derive(
     ::schemars::JsonSchema,
@@ -465,6 +531,7 @@ pub struct StartBlock {
     Default,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct StartBlockData {
     ///Whether the block logs in even when a session exists.
     #[serde(
@@ -482,6 +549,11 @@ pub struct StartBlockData {
     #[serde(rename = "loginId", skip_serializing_if = "::std::option::Option::is_none")]
     pub login_id: ::std::option::Option<::std::string::String>,
 }
+impl StartBlockData {
+    pub fn builder() -> builder::StartBlockData {
+        Default::default()
+    }
+}
 ///A workflow, by id and name.
 #[derive(
     ::schemars::JsonSchema,
@@ -492,6 +564,7 @@ pub struct StartBlockData {
     Default,
     PartialEq
 )]
+#[non_exhaustive]
 pub struct Workflow {
     ///The workflow's id.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -499,6 +572,1876 @@ pub struct Workflow {
     ///The workflow's name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+impl Workflow {
+    pub fn builder() -> builder::Workflow {
+        Default::default()
+    }
+}
+/// Error types.
+pub mod error {
+    /// Error from a `TryFrom` or `FromStr` implementation.
+    pub struct ConversionError(::std::borrow::Cow<'static, str>);
+    impl ::std::error::Error for ConversionError {}
+    impl ::std::fmt::Display for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Display::fmt(&self.0, f)
+        }
+    }
+    impl ::std::fmt::Debug for ConversionError {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
+            ::std::fmt::Debug::fmt(&self.0, f)
+        }
+    }
+    impl From<&'static str> for ConversionError {
+        fn from(value: &'static str) -> Self {
+            Self(value.into())
+        }
+    }
+    impl From<String> for ConversionError {
+        fn from(value: String) -> Self {
+            Self(value.into())
+        }
+    }
+}
+/// Types for composing complex structures.
+pub mod builder {
+    #[derive(Clone, Debug)]
+    pub struct Authentication {
+        browser_session_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        live_view_url: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        status: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for Authentication {
+        fn default() -> Self {
+            Self {
+                browser_session_id: Ok(Default::default()),
+                live_view_url: Ok(Default::default()),
+                status: Ok(Default::default()),
+            }
+        }
+    }
+    impl Authentication {
+        pub fn browser_session_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.browser_session_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for browser_session_id: {e}"
+                    )
+                });
+            self
+        }
+        pub fn live_view_url<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.live_view_url = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for live_view_url: {e}")
+                });
+            self
+        }
+        pub fn status<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.status = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for status: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<Authentication> for super::Authentication {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: Authentication,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                browser_session_id: value.browser_session_id?,
+                live_view_url: value.live_view_url?,
+                status: value.status?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::Authentication> for Authentication {
+        fn from(value: super::Authentication) -> Self {
+            Self {
+                browser_session_id: Ok(value.browser_session_id),
+                live_view_url: Ok(value.live_view_url),
+                status: Ok(value.status),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct Batch {
+        id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for Batch {
+        fn default() -> Self {
+            Self {
+                id: Ok(Default::default()),
+                name: Ok(Default::default()),
+            }
+        }
+    }
+    impl Batch {
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+        pub fn name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<Batch> for super::Batch {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: Batch,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                id: value.id?,
+                name: value.name?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::Batch> for Batch {
+        fn from(value: super::Batch) -> Self {
+            Self {
+                id: Ok(value.id),
+                name: Ok(value.name),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct ContextAuthentication {
+        authentication_status: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        context_authentication_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        login_summary: ::std::result::Result<
+            ::std::option::Option<super::LoginSummary>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for ContextAuthentication {
+        fn default() -> Self {
+            Self {
+                authentication_status: Ok(Default::default()),
+                context_authentication_id: Ok(Default::default()),
+                login_summary: Ok(Default::default()),
+            }
+        }
+    }
+    impl ContextAuthentication {
+        pub fn authentication_status<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.authentication_status = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for authentication_status: {e}"
+                    )
+                });
+            self
+        }
+        pub fn context_authentication_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.context_authentication_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for context_authentication_id: {e}"
+                    )
+                });
+            self
+        }
+        pub fn login_summary<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::LoginSummary>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.login_summary = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for login_summary: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<ContextAuthentication>
+    for super::ContextAuthentication {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: ContextAuthentication,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                authentication_status: value.authentication_status?,
+                context_authentication_id: value.context_authentication_id?,
+                login_summary: value.login_summary?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::ContextAuthentication> for ContextAuthentication {
+        fn from(value: super::ContextAuthentication) -> Self {
+            Self {
+                authentication_status: Ok(value.authentication_status),
+                context_authentication_id: Ok(value.context_authentication_id),
+                login_summary: Ok(value.login_summary),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct Downloads {
+        files: ::std::result::Result<
+            ::std::vec::Vec<super::ExecutionFile>,
+            ::std::string::String,
+        >,
+        message: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        status: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for Downloads {
+        fn default() -> Self {
+            Self {
+                files: Ok(Default::default()),
+                message: Ok(Default::default()),
+                status: Ok(Default::default()),
+            }
+        }
+    }
+    impl Downloads {
+        pub fn files<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<super::ExecutionFile>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.files = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for files: {e}"));
+            self
+        }
+        pub fn message<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.message = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for message: {e}")
+                });
+            self
+        }
+        pub fn status<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.status = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for status: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<Downloads> for super::Downloads {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: Downloads,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                files: value.files?,
+                message: value.message?,
+                status: value.status?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::Downloads> for Downloads {
+        fn from(value: super::Downloads) -> Self {
+            Self {
+                files: Ok(value.files),
+                message: Ok(value.message),
+                status: Ok(value.status),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct Execution {
+        agent_conversation_thread_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        attempts: ::std::result::Result<
+            ::std::option::Option<u64>,
+            ::std::string::String,
+        >,
+        authentications: ::std::result::Result<
+            ::std::vec::Vec<super::Authentication>,
+            ::std::string::String,
+        >,
+        batch: ::std::result::Result<
+            ::std::option::Option<super::Batch>,
+            ::std::string::String,
+        >,
+        browser_session_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        browser_session_vendor_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        context: ::std::result::Result<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::string::String,
+        >,
+        context_authentications: ::std::result::Result<
+            ::std::vec::Vec<super::ContextAuthentication>,
+            ::std::string::String,
+        >,
+        downloads: ::std::result::Result<
+            ::std::option::Option<super::Downloads>,
+            ::std::string::String,
+        >,
+        duration_ms: ::std::result::Result<
+            ::std::option::Option<f64>,
+            ::std::string::String,
+        >,
+        end_time: ::std::result::Result<
+            ::std::option::Option<crate::Timestamp>,
+            ::std::string::String,
+        >,
+        id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        is_last_attempt: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+        is_test: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+        live_view_url: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        logins: ::std::result::Result<
+            ::std::vec::Vec<super::Login>,
+            ::std::string::String,
+        >,
+        metadata: ::std::result::Result<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::string::String,
+        >,
+        name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        organization_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        params: ::std::result::Result<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::string::String,
+        >,
+        parent_execution_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        response: ::std::result::Result<
+            ::std::option::Option<::serde_json::Value>,
+            ::std::string::String,
+        >,
+        response_file: ::std::result::Result<
+            ::std::option::Option<super::ExecutionFile>,
+            ::std::string::String,
+        >,
+        session_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        start_block: ::std::result::Result<
+            ::std::option::Option<super::StartBlock>,
+            ::std::string::String,
+        >,
+        start_time: ::std::result::Result<crate::Timestamp, ::std::string::String>,
+        status: ::std::result::Result<super::ExecutionStatus, ::std::string::String>,
+        total_attempts: ::std::result::Result<
+            ::std::option::Option<u64>,
+            ::std::string::String,
+        >,
+        truncated_response: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        workflow: ::std::result::Result<
+            ::std::option::Option<super::Workflow>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for Execution {
+        fn default() -> Self {
+            Self {
+                agent_conversation_thread_id: Ok(Default::default()),
+                attempts: Ok(Default::default()),
+                authentications: Ok(Default::default()),
+                batch: Ok(Default::default()),
+                browser_session_id: Ok(Default::default()),
+                browser_session_vendor_id: Ok(Default::default()),
+                context: Ok(Default::default()),
+                context_authentications: Ok(Default::default()),
+                downloads: Ok(Default::default()),
+                duration_ms: Ok(Default::default()),
+                end_time: Ok(Default::default()),
+                id: Err("no value supplied for id".to_string()),
+                is_last_attempt: Ok(Default::default()),
+                is_test: Ok(Default::default()),
+                live_view_url: Ok(Default::default()),
+                logins: Ok(Default::default()),
+                metadata: Ok(Default::default()),
+                name: Ok(Default::default()),
+                organization_id: Ok(Default::default()),
+                params: Ok(Default::default()),
+                parent_execution_id: Ok(Default::default()),
+                response: Ok(Default::default()),
+                response_file: Ok(Default::default()),
+                session_id: Ok(Default::default()),
+                start_block: Ok(Default::default()),
+                start_time: Err("no value supplied for start_time".to_string()),
+                status: Err("no value supplied for status".to_string()),
+                total_attempts: Ok(Default::default()),
+                truncated_response: Ok(Default::default()),
+                workflow: Ok(Default::default()),
+            }
+        }
+    }
+    impl Execution {
+        pub fn agent_conversation_thread_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.agent_conversation_thread_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for agent_conversation_thread_id: {e}"
+                    )
+                });
+            self
+        }
+        pub fn attempts<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<u64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.attempts = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for attempts: {e}")
+                });
+            self
+        }
+        pub fn authentications<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<super::Authentication>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.authentications = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for authentications: {e}")
+                });
+            self
+        }
+        pub fn batch<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::Batch>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.batch = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for batch: {e}"));
+            self
+        }
+        pub fn browser_session_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.browser_session_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for browser_session_id: {e}"
+                    )
+                });
+            self
+        }
+        pub fn browser_session_vendor_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.browser_session_vendor_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for browser_session_vendor_id: {e}"
+                    )
+                });
+            self
+        }
+        pub fn context<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.context = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for context: {e}")
+                });
+            self
+        }
+        pub fn context_authentications<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<super::ContextAuthentication>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.context_authentications = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for context_authentications: {e}"
+                    )
+                });
+            self
+        }
+        pub fn downloads<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::Downloads>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.downloads = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for downloads: {e}")
+                });
+            self
+        }
+        pub fn duration_ms<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<f64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.duration_ms = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for duration_ms: {e}")
+                });
+            self
+        }
+        pub fn end_time<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.end_time = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for end_time: {e}")
+                });
+            self
+        }
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+        pub fn is_last_attempt<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_last_attempt = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for is_last_attempt: {e}")
+                });
+            self
+        }
+        pub fn is_test<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_test = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for is_test: {e}")
+                });
+            self
+        }
+        pub fn live_view_url<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.live_view_url = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for live_view_url: {e}")
+                });
+            self
+        }
+        pub fn logins<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<super::Login>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.logins = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for logins: {e}"));
+            self
+        }
+        pub fn metadata<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.metadata = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for metadata: {e}")
+                });
+            self
+        }
+        pub fn name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+        pub fn organization_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.organization_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for organization_id: {e}")
+                });
+            self
+        }
+        pub fn params<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.params = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for params: {e}"));
+            self
+        }
+        pub fn parent_execution_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.parent_execution_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for parent_execution_id: {e}"
+                    )
+                });
+            self
+        }
+        pub fn response<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.response = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for response: {e}")
+                });
+            self
+        }
+        pub fn response_file<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::ExecutionFile>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.response_file = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for response_file: {e}")
+                });
+            self
+        }
+        pub fn session_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.session_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for session_id: {e}")
+                });
+            self
+        }
+        pub fn start_block<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::StartBlock>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.start_block = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for start_block: {e}")
+                });
+            self
+        }
+        pub fn start_time<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<crate::Timestamp>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.start_time = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for start_time: {e}")
+                });
+            self
+        }
+        pub fn status<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<super::ExecutionStatus>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.status = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for status: {e}"));
+            self
+        }
+        pub fn total_attempts<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<u64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.total_attempts = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for total_attempts: {e}")
+                });
+            self
+        }
+        pub fn truncated_response<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.truncated_response = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for truncated_response: {e}"
+                    )
+                });
+            self
+        }
+        pub fn workflow<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::Workflow>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.workflow = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for workflow: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<Execution> for super::Execution {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: Execution,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                agent_conversation_thread_id: value.agent_conversation_thread_id?,
+                attempts: value.attempts?,
+                authentications: value.authentications?,
+                batch: value.batch?,
+                browser_session_id: value.browser_session_id?,
+                browser_session_vendor_id: value.browser_session_vendor_id?,
+                context: value.context?,
+                context_authentications: value.context_authentications?,
+                downloads: value.downloads?,
+                duration_ms: value.duration_ms?,
+                end_time: value.end_time?,
+                id: value.id?,
+                is_last_attempt: value.is_last_attempt?,
+                is_test: value.is_test?,
+                live_view_url: value.live_view_url?,
+                logins: value.logins?,
+                metadata: value.metadata?,
+                name: value.name?,
+                organization_id: value.organization_id?,
+                params: value.params?,
+                parent_execution_id: value.parent_execution_id?,
+                response: value.response?,
+                response_file: value.response_file?,
+                session_id: value.session_id?,
+                start_block: value.start_block?,
+                start_time: value.start_time?,
+                status: value.status?,
+                total_attempts: value.total_attempts?,
+                truncated_response: value.truncated_response?,
+                workflow: value.workflow?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::Execution> for Execution {
+        fn from(value: super::Execution) -> Self {
+            Self {
+                agent_conversation_thread_id: Ok(value.agent_conversation_thread_id),
+                attempts: Ok(value.attempts),
+                authentications: Ok(value.authentications),
+                batch: Ok(value.batch),
+                browser_session_id: Ok(value.browser_session_id),
+                browser_session_vendor_id: Ok(value.browser_session_vendor_id),
+                context: Ok(value.context),
+                context_authentications: Ok(value.context_authentications),
+                downloads: Ok(value.downloads),
+                duration_ms: Ok(value.duration_ms),
+                end_time: Ok(value.end_time),
+                id: Ok(value.id),
+                is_last_attempt: Ok(value.is_last_attempt),
+                is_test: Ok(value.is_test),
+                live_view_url: Ok(value.live_view_url),
+                logins: Ok(value.logins),
+                metadata: Ok(value.metadata),
+                name: Ok(value.name),
+                organization_id: Ok(value.organization_id),
+                params: Ok(value.params),
+                parent_execution_id: Ok(value.parent_execution_id),
+                response: Ok(value.response),
+                response_file: Ok(value.response_file),
+                session_id: Ok(value.session_id),
+                start_block: Ok(value.start_block),
+                start_time: Ok(value.start_time),
+                status: Ok(value.status),
+                total_attempts: Ok(value.total_attempts),
+                truncated_response: Ok(value.truncated_response),
+                workflow: Ok(value.workflow),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct ExecutionFile {
+        download_url: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        key: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        mime_type: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        size_bytes: ::std::result::Result<
+            ::std::option::Option<u64>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for ExecutionFile {
+        fn default() -> Self {
+            Self {
+                download_url: Ok(Default::default()),
+                id: Ok(Default::default()),
+                key: Ok(Default::default()),
+                mime_type: Ok(Default::default()),
+                name: Ok(Default::default()),
+                size_bytes: Ok(Default::default()),
+            }
+        }
+    }
+    impl ExecutionFile {
+        pub fn download_url<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.download_url = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for download_url: {e}")
+                });
+            self
+        }
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+        pub fn key<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.key = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for key: {e}"));
+            self
+        }
+        pub fn mime_type<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.mime_type = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for mime_type: {e}")
+                });
+            self
+        }
+        pub fn name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+        pub fn size_bytes<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<u64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.size_bytes = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for size_bytes: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<ExecutionFile> for super::ExecutionFile {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: ExecutionFile,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                download_url: value.download_url?,
+                id: value.id?,
+                key: value.key?,
+                mime_type: value.mime_type?,
+                name: value.name?,
+                size_bytes: value.size_bytes?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::ExecutionFile> for ExecutionFile {
+        fn from(value: super::ExecutionFile) -> Self {
+            Self {
+                download_url: Ok(value.download_url),
+                id: Ok(value.id),
+                key: Ok(value.key),
+                mime_type: Ok(value.mime_type),
+                name: Ok(value.name),
+                size_bytes: Ok(value.size_bytes),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct Locator {
+        alt_text: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        css: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        label: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        placeholder: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        role: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        text: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        title: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        xpath: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for Locator {
+        fn default() -> Self {
+            Self {
+                alt_text: Ok(Default::default()),
+                css: Ok(Default::default()),
+                label: Ok(Default::default()),
+                placeholder: Ok(Default::default()),
+                role: Ok(Default::default()),
+                text: Ok(Default::default()),
+                title: Ok(Default::default()),
+                xpath: Ok(Default::default()),
+            }
+        }
+    }
+    impl Locator {
+        pub fn alt_text<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.alt_text = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for alt_text: {e}")
+                });
+            self
+        }
+        pub fn css<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.css = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for css: {e}"));
+            self
+        }
+        pub fn label<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.label = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for label: {e}"));
+            self
+        }
+        pub fn placeholder<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.placeholder = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for placeholder: {e}")
+                });
+            self
+        }
+        pub fn role<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.role = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for role: {e}"));
+            self
+        }
+        pub fn text<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.text = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for text: {e}"));
+            self
+        }
+        pub fn title<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.title = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for title: {e}"));
+            self
+        }
+        pub fn xpath<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.xpath = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for xpath: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<Locator> for super::Locator {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: Locator,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                alt_text: value.alt_text?,
+                css: value.css?,
+                label: value.label?,
+                placeholder: value.placeholder?,
+                role: value.role?,
+                text: value.text?,
+                title: value.title?,
+                xpath: value.xpath?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::Locator> for Locator {
+        fn from(value: super::Locator) -> Self {
+            Self {
+                alt_text: Ok(value.alt_text),
+                css: Ok(value.css),
+                label: Ok(value.label),
+                placeholder: Ok(value.placeholder),
+                role: Ok(value.role),
+                text: Ok(value.text),
+                title: Ok(value.title),
+                xpath: Ok(value.xpath),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct Login {
+        id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for Login {
+        fn default() -> Self {
+            Self {
+                id: Ok(Default::default()),
+                name: Ok(Default::default()),
+            }
+        }
+    }
+    impl Login {
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+        pub fn name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<Login> for super::Login {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: Login,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                id: value.id?,
+                name: value.name?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::Login> for Login {
+        fn from(value: super::Login) -> Self {
+            Self {
+                id: Ok(value.id),
+                name: Ok(value.name),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct LoginSummary {
+        is_manual: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+        login_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for LoginSummary {
+        fn default() -> Self {
+            Self {
+                is_manual: Ok(Default::default()),
+                login_id: Ok(Default::default()),
+                name: Ok(Default::default()),
+            }
+        }
+    }
+    impl LoginSummary {
+        pub fn is_manual<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_manual = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for is_manual: {e}")
+                });
+            self
+        }
+        pub fn login_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.login_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for login_id: {e}")
+                });
+            self
+        }
+        pub fn name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<LoginSummary> for super::LoginSummary {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: LoginSummary,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                is_manual: value.is_manual?,
+                login_id: value.login_id?,
+                name: value.name?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::LoginSummary> for LoginSummary {
+        fn from(value: super::LoginSummary) -> Self {
+            Self {
+                is_manual: Ok(value.is_manual),
+                login_id: Ok(value.login_id),
+                name: Ok(value.name),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct ParentRelationship {
+        block_depth: ::std::result::Result<
+            ::std::option::Option<u64>,
+            ::std::string::String,
+        >,
+        parent_block_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        parent_sequence_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        position_in_sequence: ::std::result::Result<
+            ::std::option::Option<u64>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for ParentRelationship {
+        fn default() -> Self {
+            Self {
+                block_depth: Ok(Default::default()),
+                parent_block_id: Ok(Default::default()),
+                parent_sequence_id: Ok(Default::default()),
+                position_in_sequence: Ok(Default::default()),
+            }
+        }
+    }
+    impl ParentRelationship {
+        pub fn block_depth<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<u64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.block_depth = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for block_depth: {e}")
+                });
+            self
+        }
+        pub fn parent_block_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.parent_block_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for parent_block_id: {e}")
+                });
+            self
+        }
+        pub fn parent_sequence_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.parent_sequence_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for parent_sequence_id: {e}"
+                    )
+                });
+            self
+        }
+        pub fn position_in_sequence<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<u64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.position_in_sequence = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for position_in_sequence: {e}"
+                    )
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<ParentRelationship> for super::ParentRelationship {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: ParentRelationship,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                block_depth: value.block_depth?,
+                parent_block_id: value.parent_block_id?,
+                parent_sequence_id: value.parent_sequence_id?,
+                position_in_sequence: value.position_in_sequence?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::ParentRelationship> for ParentRelationship {
+        fn from(value: super::ParentRelationship) -> Self {
+            Self {
+                block_depth: Ok(value.block_depth),
+                parent_block_id: Ok(value.parent_block_id),
+                parent_sequence_id: Ok(value.parent_sequence_id),
+                position_in_sequence: Ok(value.position_in_sequence),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct StartBlock {
+        block_reference_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        data: ::std::result::Result<
+            ::std::option::Option<super::StartBlockData>,
+            ::std::string::String,
+        >,
+        id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        is_cacheable: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+        locator: ::std::result::Result<
+            ::std::option::Option<super::Locator>,
+            ::std::string::String,
+        >,
+        name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        parent_relationship: ::std::result::Result<
+            ::std::option::Option<super::ParentRelationship>,
+            ::std::string::String,
+        >,
+        skip_if_not_present: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+        transformer_fn: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        type_: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        use_workflow_recovery_agent: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for StartBlock {
+        fn default() -> Self {
+            Self {
+                block_reference_id: Ok(Default::default()),
+                data: Ok(Default::default()),
+                id: Ok(Default::default()),
+                is_cacheable: Ok(Default::default()),
+                locator: Ok(Default::default()),
+                name: Ok(Default::default()),
+                parent_relationship: Ok(Default::default()),
+                skip_if_not_present: Ok(Default::default()),
+                transformer_fn: Ok(Default::default()),
+                type_: Ok(Default::default()),
+                use_workflow_recovery_agent: Ok(Default::default()),
+            }
+        }
+    }
+    impl StartBlock {
+        pub fn block_reference_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.block_reference_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for block_reference_id: {e}"
+                    )
+                });
+            self
+        }
+        pub fn data<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::StartBlockData>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.data = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for data: {e}"));
+            self
+        }
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+        pub fn is_cacheable<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_cacheable = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for is_cacheable: {e}")
+                });
+            self
+        }
+        pub fn locator<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::Locator>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.locator = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for locator: {e}")
+                });
+            self
+        }
+        pub fn name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+        pub fn parent_relationship<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::ParentRelationship>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.parent_relationship = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for parent_relationship: {e}"
+                    )
+                });
+            self
+        }
+        pub fn skip_if_not_present<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.skip_if_not_present = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for skip_if_not_present: {e}"
+                    )
+                });
+            self
+        }
+        pub fn transformer_fn<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.transformer_fn = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for transformer_fn: {e}")
+                });
+            self
+        }
+        pub fn type_<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+        pub fn use_workflow_recovery_agent<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.use_workflow_recovery_agent = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for use_workflow_recovery_agent: {e}"
+                    )
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<StartBlock> for super::StartBlock {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: StartBlock,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                block_reference_id: value.block_reference_id?,
+                data: value.data?,
+                id: value.id?,
+                is_cacheable: value.is_cacheable?,
+                locator: value.locator?,
+                name: value.name?,
+                parent_relationship: value.parent_relationship?,
+                skip_if_not_present: value.skip_if_not_present?,
+                transformer_fn: value.transformer_fn?,
+                type_: value.type_?,
+                use_workflow_recovery_agent: value.use_workflow_recovery_agent?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::StartBlock> for StartBlock {
+        fn from(value: super::StartBlock) -> Self {
+            Self {
+                block_reference_id: Ok(value.block_reference_id),
+                data: Ok(value.data),
+                id: Ok(value.id),
+                is_cacheable: Ok(value.is_cacheable),
+                locator: Ok(value.locator),
+                name: Ok(value.name),
+                parent_relationship: Ok(value.parent_relationship),
+                skip_if_not_present: Ok(value.skip_if_not_present),
+                transformer_fn: Ok(value.transformer_fn),
+                type_: Ok(value.type_),
+                use_workflow_recovery_agent: Ok(value.use_workflow_recovery_agent),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct StartBlockData {
+        force_login_every_time: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+        is_parameter: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+        login_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for StartBlockData {
+        fn default() -> Self {
+            Self {
+                force_login_every_time: Ok(Default::default()),
+                is_parameter: Ok(Default::default()),
+                login_id: Ok(Default::default()),
+            }
+        }
+    }
+    impl StartBlockData {
+        pub fn force_login_every_time<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.force_login_every_time = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for force_login_every_time: {e}"
+                    )
+                });
+            self
+        }
+        pub fn is_parameter<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_parameter = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for is_parameter: {e}")
+                });
+            self
+        }
+        pub fn login_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.login_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for login_id: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<StartBlockData> for super::StartBlockData {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: StartBlockData,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                force_login_every_time: value.force_login_every_time?,
+                is_parameter: value.is_parameter?,
+                login_id: value.login_id?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::StartBlockData> for StartBlockData {
+        fn from(value: super::StartBlockData) -> Self {
+            Self {
+                force_login_every_time: Ok(value.force_login_every_time),
+                is_parameter: Ok(value.is_parameter),
+                login_id: Ok(value.login_id),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct Workflow {
+        id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for Workflow {
+        fn default() -> Self {
+            Self {
+                id: Ok(Default::default()),
+                name: Ok(Default::default()),
+            }
+        }
+    }
+    impl Workflow {
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+        pub fn name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<Workflow> for super::Workflow {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: Workflow,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                id: value.id?,
+                name: value.name?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::Workflow> for Workflow {
+        fn from(value: super::Workflow) -> Self {
+            Self {
+                id: Ok(value.id),
+                name: Ok(value.name),
+            }
+        }
+    }
 }
 ///The status of an execution.
 ///
