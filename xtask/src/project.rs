@@ -68,3 +68,21 @@ impl Project {
             .to_string()
     }
 }
+
+/// The `version` of the `[section]` of a TOML manifest (`Cargo.toml`'s `workspace.package`,
+/// `pyproject.toml`'s `project`), written as `version = "…"`.
+pub fn manifest_version(manifest: &str, section: &str) -> Option<String> {
+    let header = format!("[{section}]");
+    manifest
+        .lines()
+        .skip_while(|line| line.trim() != header)
+        .skip(1)
+        .take_while(|line| !line.trim_start().starts_with('['))
+        .find_map(|line| {
+            let value = line
+                .strip_prefix("version")?
+                .trim_start()
+                .strip_prefix('=')?;
+            Some(value.trim().trim_matches('"').to_owned())
+        })
+}

@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 use super::SchemaFile;
 use super::vendor_file::{VendorFile, Webhook};
 use crate::Result;
-use crate::project::Project;
+use crate::project::{Project, manifest_version};
 use crate::sync::GeneratedFile;
 
 /// The document's file name in `schemas/`, beside the schema files it refers to.
@@ -30,18 +30,7 @@ pub fn render(
 /// The version of the workspace's crates, `hookschema serve`'s among them: the document's.
 fn workspace_version(project: &Project) -> Result<String> {
     let manifest = std::fs::read_to_string(project.root().join("Cargo.toml"))?;
-    let (_, package) = manifest
-        .split_once("[workspace.package]")
-        .ok_or("Cargo.toml: no [workspace.package]")?;
-    package
-        .lines()
-        .find_map(|line| {
-            let value = line
-                .strip_prefix("version")?
-                .trim_start()
-                .strip_prefix('=')?;
-            Some(value.trim().trim_matches('"').to_owned())
-        })
+    manifest_version(&manifest, "workspace.package")
         .ok_or_else(|| "Cargo.toml: [workspace.package] has no version".into())
 }
 

@@ -1,4 +1,4 @@
-//! The git plumbing: the schema files as they were at a revision.
+//! The git plumbing: the schema files, and the package manifests, as they were at a revision.
 
 use std::process::Command;
 
@@ -26,6 +26,15 @@ pub fn schemas_at(project: &Project, rev: &str) -> Result<Vec<(String, Value)>> 
         schemas.push((name.to_owned(), serde_json::from_str(&text)?));
     }
     Ok(schemas)
+}
+
+/// The text of the file at `path` at `rev`; `None` when it did not exist there.
+pub fn file_at(project: &Project, rev: &str, path: &str) -> Result<Option<String>> {
+    let listing = git(project, &["ls-tree", "--name-only", rev, "--", path])?;
+    if listing.trim().is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(git(project, &["show", &format!("{rev}:{path}")])?))
 }
 
 fn git(project: &Project, args: &[&str]) -> Result<String> {

@@ -3,12 +3,14 @@
 //! a widened type, a new enum value) or breaking (a valid payload may now be refused, or a
 //! consumer loses something it relied on: a new required field, a removed enum value, a narrowed
 //! type, a removed field). Fails when a schema's `$id` version does not say so: breaking changes
-//! need a new major version, compatible ones a new minor version at least.
+//! need a new major version, compatible ones a new minor version at least. The packages that
+//! carry the schemas must move as far ([`packages`]).
 //!
 //! The command lives here; [`walk`] finds and classifies the changes, [`policy`] holds them
 //! against the versions, and [`git`] reads the schemas of a revision.
 
 mod git;
+mod packages;
 mod policy;
 mod walk;
 
@@ -52,7 +54,7 @@ impl fmt::Display for Change {
 }
 
 /// Compares the schemas at `rev` with the working tree, prints every change, and fails when a
-/// version does not reflect them.
+/// version does not reflect them: a schema's own, or a package's that carries them.
 pub fn run(project: &Project, rev: &str) -> Result<()> {
     let old = git::schemas_at(project, rev)?;
     let new: Vec<(String, Value)> = SchemaFile::discover(project)?
@@ -60,12 +62,16 @@ pub fn run(project: &Project, rev: &str) -> Result<()> {
         .map(|schema| (schema.name(), schema.json))
         .collect();
     let mut problems = Vec::new();
+    // The largest change of all, for the packages.
+    let mut worst = None;
     for (name, new_schema) in &new {
         let Some((_, old_schema)) = old.iter().find(|(old_name, _)| old_name == name) else {
             println!("{name}: new schema (compatible)");
+            worst = worst.max(Some(Severity::Compatible));
             continue;
         };
         let changes = diff(old_schema, new_schema);
+        worst = worst.max(changes.iter().map(|c| c.severity).max());
         let (from, to) = (policy::version(old_schema), policy::version(new_schema));
         println!("{name} {} → {}", policy::show(from), policy::show(to));
         for change in &changes {
@@ -80,10 +86,12 @@ pub fn run(project: &Project, rev: &str) -> Result<()> {
         .filter(|(name, _)| !new.iter().any(|(n, _)| n == name))
     {
         println!("{name}: removed (breaking)");
+        worst = Some(Severity::Breaking);
         problems.push(format!(
             "{name} was removed; publish its removal as a new major version of the package"
         ));
     }
+    problems.extend(packages::problems(project, rev, worst)?);
     if problems.is_empty() {
         Ok(())
     } else {
