@@ -154,6 +154,9 @@ fn usage_errors_exit_2_and_never_repeat_the_secret() {
         None,
     );
     assert_eq!(no_secret.status.code(), Some(2));
+    // It names the variable to set, not only the flag.
+    let said = String::from_utf8_lossy(&no_secret.stderr);
+    assert!(said.contains("HOOKSCHEMA_KAIZEN_SECRET"), "{said}");
 
     let missing_flag = hookschema(
         &["verify", "kaizen", "--id", "m", "--timestamp", "1"],
