@@ -62,7 +62,8 @@ def main():
         server = subprocess.Popen(
             [binary, "serve", "--strict", "--addr", "127.0.0.1:0", "--store", store,
              "--log-format", "json"],
-            env=env, stderr=subprocess.PIPE, text=True)
+            # Each delivery's own line (`accepted`, `webhook refused`) is at the debug level.
+            env={**env, "RUST_LOG": "debug"}, stderr=subprocess.PIPE, text=True)
         first = json.loads(server.stderr.readline())
         # Drained all along: a receiver writing to a full pipe would stall.
         lines = []

@@ -1,12 +1,15 @@
 //! The extractor: raw body, authentication, strict validation, forgiving decoding.
 
+use std::any::TypeId;
 use std::sync::Arc;
 
 use axum::extract::{FromRef, FromRequest, Request};
 use axum::response::{IntoResponse, Json, Response};
 use bytes::Bytes;
+use hookschema_models::DecodeError;
 use hookschema_validate::{Invalid, Violation};
-use serde::de::DeserializeOwned;
+use serde::de::value::UnitDeserializer;
+use serde::de::{DeserializeOwned, IgnoredAny, IntoDeserializer};
 
 use crate::body::read_json_body;
 use crate::receiver::{Inner, Receiver};
@@ -123,6 +126,18 @@ where
     }
 }
 
+/// `body` decoded as a `T`. A receiver that asks for no value (`IgnoredAny`, as one that keeps
+/// the raw body does) gets it without a read of the body: the strict validation read all of it
+/// already and refuses whatever `IgnoredAny` would, and a read that builds nothing would cost
+/// as much as the validation does.
+fn decode<T: DeserializeOwned + 'static>(body: &[u8]) -> Result<T, DecodeError> {
+    if TypeId::of::<T>() == TypeId::of::<IgnoredAny>() {
+        let nothing: UnitDeserializer<serde::de::value::Error> = ().into_deserializer();
+        return Ok(T::deserialize(nothing).expect("IgnoredAny takes a unit"));
+    }
+    hookschema_models::from_slice::<T>(body)
+}
+
 /// Bodies up to this size are validated where they are read; larger ones on a blocking thread.
 const INLINE_BYTES: usize = 64 * 1024;
 
@@ -134,7 +149,7 @@ const MAX_VIOLATIONS: usize = 100;
 /// violations, unless the receiver is strict or it is malformed (nested too deep, a key
 /// repeated: what it says depends on who reads it); one that does not decode is refused with
 /// every violation found (the decoder's, when the schema found none).
-fn validate_and_decode<T: DeserializeOwned>(
+fn validate_and_decode<T: DeserializeOwned + 'static>(
     receiver: &Inner,
     body: Bytes,
 ) -> Result<(T, Bytes, Vec<Violation>), Invalid> {
@@ -144,11 +159,10 @@ fn validate_and_decode<T: DeserializeOwned>(
         .clone()
         .limit_violations(MAX_VIOLATIONS);
     let invalid = schema.validate_bytes(&body).err();
-    let decoded =
-        hookschema_models::from_slice::<T>(&body).and_then(|event| match receiver.decoder {
-            Some(decode) => decode(&body).map(|()| event),
-            None => Ok(event),
-        });
+    let decoded = decode::<T>(&body).and_then(|event| match receiver.decoder {
+        Some(decode) => decode(&body).map(|()| event),
+        None => Ok(event),
+    });
     match (decoded, invalid) {
         (Ok(event), None) => Ok((event, body, Vec::new())),
         (Ok(event), Some(invalid)) if !receiver.strict && !invalid.is_malformed() => {

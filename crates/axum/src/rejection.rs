@@ -7,8 +7,10 @@ use hookschema_catalog::RejectionFormat;
 use hookschema_validate::Invalid;
 use serde_json::json;
 
-/// A refused delivery. Every variant is logged (status and reason, never a secret) and answered
-/// with a JSON body.
+/// A refused delivery. Every variant is answered with a JSON body and logged at the `debug`
+/// level (status and reason, never a secret): a refusal is the sender's problem, one line per
+/// request of a forger or a broken sender would flood the log, and a receiver counts them in
+/// its metrics.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum WebhookRejection {
@@ -91,7 +93,7 @@ impl IntoResponse for WebhookRejection {
             }
             WebhookRejection::Unprocessable { format, invalid } => format.body(invalid),
         };
-        tracing::warn!(status = status.as_u16(), reason = %self.summary(), "webhook refused");
+        tracing::debug!(status = status.as_u16(), reason = %self.summary(), "webhook refused");
         let mut response = (status, Json(body)).into_response();
         if matches!(self, WebhookRejection::Busy { .. }) {
             response.headers_mut().insert(

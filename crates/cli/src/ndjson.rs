@@ -56,7 +56,8 @@ pub fn run(
     let (spent, reusable) = sync_channel::<Vec<u8>>(jobs * 4);
     let reader = thread::spawn(move || read_chunks(input, &chunks, &reusable));
     // Compile while the reader fills the first chunks, rather than in a worker the others wait
-    // for.
+    // for. A line's report names its number, not its document.
+    let schema = schema.without_documents();
     schema.prepare();
     let chunk_queue = Arc::new(Mutex::new(chunk_queue));
     let workers: Vec<_> = (0..jobs)

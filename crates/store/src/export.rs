@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, Write};
 
 use crate::error::StoreError;
 use crate::location::Location;
-use crate::record::{Record, line};
+use crate::record::{Record, push_line};
 
 /// Which deliveries to read.
 #[derive(Debug, Clone, Default)]
@@ -42,7 +42,8 @@ fn export_here(
 ) -> Result<u64, StoreError> {
     let mut written = 0;
     let mut emit = |id: i64, record: &Record| -> Result<(), StoreError> {
-        let text = line(Some(id), record)?;
+        let mut text = String::new();
+        push_line(Some(id), record, &mut text);
         writeln!(out, "{text}").map_err(|error| StoreError::failed(format!("writing: {error}")))?;
         written += 1;
         Ok(())

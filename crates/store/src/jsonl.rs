@@ -15,7 +15,7 @@ use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
 use crate::error::StoreError;
-use crate::record::Record;
+use crate::record::{Record, push_line};
 use crate::store::{Engine, Stored};
 
 pub(crate) struct Jsonl {
@@ -158,7 +158,7 @@ impl Engine for Jsonl {
             text.push('\n');
         }
         for (record, _) in batch.iter().zip(&fresh).filter(|(_, fresh)| **fresh) {
-            text.push_str(&record.line()?);
+            push_line(None, record, &mut text);
             text.push('\n');
         }
         if fresh.iter().any(|f| *f) {

@@ -17,6 +17,7 @@
 //! [`parse`] goes from raw bytes to a validated model type in one call.
 
 mod parse;
+mod parser;
 mod schema;
 mod tape;
 mod violation;

@@ -19,8 +19,9 @@ pub struct Invalid {
     /// ([`Schema::limit_violations`]) held some back, or the payload was too large to report
     /// them all (over 16,384 values and keys, about 64 KiB: its first violation only).
     pub more: bool,
-    /// The payload as parsed, when it was JSON at all: the violations' instance paths point
-    /// into it (FastAPI's `loc` needs it to tell array indexes from object keys).
+    /// The payload as parsed, when it was JSON at all and the schema keeps documents
+    /// ([`Schema::without_documents`]): the violations' instance paths point into it
+    /// (FastAPI's `loc` needs it to tell array indexes from object keys).
     pub document: Option<Value>,
 }
 
@@ -50,15 +51,14 @@ impl Invalid {
 /// models could decode it; one that the models cannot decode though the schema allows it gets
 /// the decoding error.
 ///
-/// The models decode first: a payload they decode is JSON in serde_json's reading, so
-/// validation skips its own syntax check. Validation then works on a simd-json tape, which
-/// serde cannot decode from; the bytes keep the sender's key order, so an event envelope
-/// decodes its `data` in one pass, with exact error paths, when `type` comes first as vendors
-/// send it.
+/// The bytes are read twice: once strictly into the tape validation walks, once by serde into
+/// `T`, which serde cannot decode from a tape. The bytes keep the sender's key order, so an
+/// event envelope decodes its `data` in one pass, with exact error paths, when `type` comes
+/// first as vendors send it.
 pub fn parse<T: HasSchema + DeserializeOwned>(bytes: &[u8]) -> Result<T, Invalid> {
     let schema = Schema::of::<T>();
     match hookschema_models::from_slice(bytes) {
-        Ok(value) => schema.validate_json_text(bytes).map(|()| value),
+        Ok(value) => schema.validate_bytes(bytes).map(|()| value),
         Err(error) => Err(refusal(&schema, bytes, error)),
     }
 }
@@ -68,7 +68,7 @@ pub fn parse<T: HasSchema + DeserializeOwned>(bytes: &[u8]) -> Result<T, Invalid
 pub fn parse_verdict(file: &SchemaFile, bytes: &[u8]) -> Result<(), Invalid> {
     let schema = Schema::named(file.name).expect("an embedded schema file is embedded");
     match (file.decode)(bytes) {
-        Ok(()) => schema.validate_json_text(bytes),
+        Ok(()) => schema.validate_bytes(bytes),
         Err(error) => Err(refusal(&schema, bytes, error)),
     }
 }

@@ -6,17 +6,16 @@ use std::fmt;
 use std::sync::{Arc, LazyLock, OnceLock};
 
 use hookschema_models::{HasSchema, SCHEMAS, SchemaFile};
-use serde::de::IgnoredAny;
 use serde_json::Value;
-use simd_json::Buffers;
 
 use crate::parse::Invalid;
-use crate::tape::{SimdTape, TapeNode};
+use crate::parser::{self, Buffers};
+use crate::tape::{JsonTape, Tape, TapeNode};
 use crate::violation::Violation;
 use crate::wellformed;
 
 /// One schema and its validators, each compiled the first time it is needed: one for parsed
-/// `serde_json` documents, one for raw bytes, which are validated on a simd-json tape.
+/// `serde_json` documents, one for raw bytes, which are validated on a tape.
 struct Compiled {
     name: Cow<'static, str>,
     /// The schema's `$id`, empty when it has none.
@@ -25,7 +24,7 @@ struct Compiled {
     /// The schema embedded in the models, when this is one.
     embedded: Option<&'static SchemaFile>,
     document: OnceLock<jsonschema::Validator>,
-    bytes: OnceLock<jsonschema::Validator<SimdTape>>,
+    bytes: OnceLock<jsonschema::Validator<JsonTape>>,
 }
 
 /// The embedded schemas, one entry per schema in [`SCHEMAS`], in the same order.
@@ -46,19 +45,17 @@ static EMBEDDED: LazyLock<Vec<Arc<Compiled>>> = LazyLock::new(|| {
 });
 
 thread_local! {
-    /// simd-json parses in place and into scratch buffers: kept per thread, a batch of
-    /// payloads reuses them instead of allocating them per payload.
+    /// The parser's buffers and the tape, kept per thread: a batch of payloads reuses them
+    /// instead of allocating them per payload.
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 /// What parsing a payload needs besides the payload, reused from one payload to the next.
 #[derive(Default)]
 struct Scratch {
-    /// The payload's copy, which simd-json parses in place.
-    input: Vec<u8>,
     buffers: Buffers,
     /// The tape's allocation, empty between payloads.
-    tape: Vec<simd_json::Node<'static>>,
+    tape: Vec<Tape<'static>>,
 }
 
 /// A schema with its compiled validators: one embedded in the models, or one read at run time
@@ -68,6 +65,8 @@ struct Scratch {
 pub struct Schema {
     compiled: Arc<Compiled>,
     max_violations: usize,
+    /// Whether an invalid payload's report carries the payload as parsed.
+    documents: bool,
 }
 
 /// A schema name that is not one of the embedded schemas.
@@ -128,6 +127,7 @@ impl Schema {
         Schema {
             compiled: Arc::clone(&EMBEDDED[index]),
             max_violations: usize::MAX,
+            documents: true,
         }
     }
 
@@ -148,7 +148,7 @@ impl Schema {
         let document = options::<jsonschema::json::SerdeJson>()
             .build(&json)
             .map_err(|e| error(e.to_string()))?;
-        let bytes = options::<SimdTape>()
+        let bytes = options::<JsonTape>()
             .build(&json)
             .map_err(|e| error(e.to_string()))?;
         Ok(Schema {
@@ -161,6 +161,7 @@ impl Schema {
                 bytes: OnceLock::from(bytes),
             }),
             max_violations: usize::MAX,
+            documents: true,
         })
     }
 
@@ -170,6 +171,14 @@ impl Schema {
     /// receiver needs the first few.
     pub fn limit_violations(mut self, max: usize) -> Schema {
         self.max_violations = max.max(1);
+        self
+    }
+
+    /// Leave [`Invalid::document`] out of the reports of invalid payloads (it is kept by
+    /// default). A batch that reports lines by number has no use for it, and building it takes
+    /// an allocation per string and object of the payload: most of what an invalid line costs.
+    pub fn without_documents(mut self) -> Schema {
+        self.documents = false;
         self
     }
 
@@ -207,9 +216,9 @@ impl Schema {
         })
     }
 
-    fn bytes_validator(&self) -> &jsonschema::Validator<SimdTape> {
+    fn bytes_validator(&self) -> &jsonschema::Validator<JsonTape> {
         self.compiled.bytes.get_or_init(|| {
-            options::<SimdTape>()
+            options::<JsonTape>()
                 .build(&self.schema_json())
                 .unwrap_or_else(|e| self.broken(&e))
         })
@@ -281,48 +290,19 @@ impl Schema {
     /// most [`hookschema_models::MAX_DEPTH`] deep, with no key repeated in an object; else that
     /// is its one violation (see [`crate::ViolationKind::is_malformed`]).
     ///
-    /// This is the fast path for raw payloads: the bytes are parsed into a simd-json tape and
-    /// validated on it, and a `serde_json::Value` is built only for an invalid payload's report.
+    /// This is the fast path for raw payloads: the bytes are read once, strictly, into a tape
+    /// and validated on it; a `serde_json::Value` is built only for an invalid payload's report.
     pub fn validate_bytes(&self, bytes: &[u8]) -> Result<(), Invalid> {
-        // serde_json decides what is JSON, as it does for the models: simd-json, faster to
-        // build on, takes some text that is not JSON for JSON (NUL bytes for its own padding,
-        // a long number running into a letter), as the fuzzers found. Checking the syntax
-        // builds nothing. Nesting past serde_json's limit is left to the tape's check that follows,
-        // which names where it happens.
-        if let Err(error) = serde_json::from_slice::<IgnoredAny>(bytes)
-            && !is_too_deep(&error)
-        {
-            return Err(Invalid {
-                violations: vec![Violation::not_json(&error, bytes)],
-                more: false,
-                document: None,
-            });
-        }
-        self.validate_json_text(bytes)
-    }
-
-    /// [`Schema::validate_bytes`] for `bytes` serde_json has already read as JSON (the models
-    /// decoded them), so their syntax needs no second check.
-    pub(crate) fn validate_json_text(&self, bytes: &[u8]) -> Result<(), Invalid> {
         SCRATCH.with(|scratch| {
-            let Scratch {
-                input,
-                buffers,
-                tape,
-            } = &mut *scratch.borrow_mut();
-            input.clear();
-            input.extend_from_slice(bytes);
+            let Scratch { buffers, tape } = &mut *scratch.borrow_mut();
             // The empty tape of any lifetime fits this payload's.
-            let mut nodes = simd_json::Tape(std::mem::take(tape));
-            let parsed = if wellformed::has_lone_high_surrogate(bytes) {
-                None
-            } else {
-                simd_json::fill_tape(input, buffers, &mut nodes).ok()
-            };
-            let verdict = match parsed {
-                None => self.validate_with_serde(bytes),
-                Some(()) => match wellformed::check(&nodes.0) {
-                    Ok(()) => self.validate_tape(TapeNode::root(&nodes.0), nodes.0.len()),
+            let mut nodes = reuse(std::mem::take(tape));
+            let verdict = match parser::parse(bytes, buffers, &mut nodes) {
+                // serde_json says what is wrong, in the words a decoding error uses.
+                Err(parser::NotJson) => self.validate_with_serde(bytes),
+                Ok(false) => self.validate_tape(TapeNode::root(&nodes), nodes.len()),
+                Ok(true) => match wellformed::check(&nodes) {
+                    Ok(()) => self.validate_tape(TapeNode::root(&nodes), nodes.len()),
                     Err(violation) => Err(Invalid {
                         violations: vec![violation],
                         more: false,
@@ -330,7 +310,7 @@ impl Schema {
                     }),
                 },
             };
-            *tape = reuse(nodes.0);
+            *tape = reuse(nodes);
             verdict
         })
     }
@@ -345,11 +325,11 @@ impl Schema {
         Err(Invalid {
             violations,
             more,
-            document: Some(root.to_json()),
+            document: self.documents.then(|| root.to_json()),
         })
     }
 
-    /// The slow path, for bytes simd-json refused: serde_json parses and judges them. For input
+    /// The slow path, for bytes the parser refused: serde_json parses and judges them. For input
     /// that is not JSON, it says why in the same words a decoding error uses; should the two
     /// parsers ever part on valid JSON, serde_json's reading decides, as the models decode
     /// with it.
@@ -367,7 +347,7 @@ impl Schema {
         Err(Invalid {
             violations,
             more,
-            document: Some(document),
+            document: self.documents.then_some(document),
         })
     }
 }
@@ -376,7 +356,7 @@ impl Schema {
 /// larger ones their first ([`Schema::report`]). Real deliveries have a few hundred.
 const REPORT_ALL_NODES: usize = 16_384;
 
-/// How many values and keys `value` holds, as a simd-json tape counts them, counted up to just
+/// How many values and keys `value` holds, as a tape counts them, counted up to just
 /// past [`REPORT_ALL_NODES`] (all that matters), without recursion.
 fn nodes(value: &Value) -> usize {
     let mut count = 0;
@@ -398,19 +378,11 @@ fn nodes(value: &Value) -> usize {
     count
 }
 
-/// Whether serde_json stopped at its nesting limit rather than at a syntax error.
-fn is_too_deep(error: &serde_json::Error) -> bool {
-    error.to_string().starts_with("recursion limit exceeded")
-}
-
 /// A tape's allocation, emptied, for the next payload: collecting an empty vector's iterator
 /// into a vector of the same layout keeps its allocation.
-fn reuse(mut nodes: Vec<simd_json::Node<'_>>) -> Vec<simd_json::Node<'static>> {
+fn reuse<'b>(mut nodes: Vec<Tape<'_>>) -> Vec<Tape<'b>> {
     nodes.clear();
-    nodes
-        .into_iter()
-        .map(|_| simd_json::Node::String(""))
-        .collect()
+    nodes.into_iter().map(|_| Tape::Null).collect()
 }
 
 /// The options every validator is built with: draft 2020-12, formats asserted (hookschema's

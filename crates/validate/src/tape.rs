@@ -1,7 +1,7 @@
-//! Validating straight from a simd-json tape: the payload is parsed into one flat vector of
-//! nodes borrowing its strings, instead of a `serde_json::Value` tree with an allocation per
-//! string and object. For a webhook body, building that tree costs several times what the
-//! validation itself does; the tape costs a fraction of it.
+//! Validating straight from a tape: the payload is parsed ([`crate::parser`]) into one flat
+//! vector of nodes borrowing its strings, instead of a `serde_json::Value` tree with an
+//! allocation per string and object. For a webhook body, building that tree costs several
+//! times what the validation itself does; the tape costs a fraction of it.
 //!
 //! This implements jsonschema's documented `Json` trait for the tape (checked against
 //! jsonschema's conformance suite by the tests), so the same compiled schema logic runs on it.
@@ -11,10 +11,34 @@ use std::borrow::Cow;
 use jsonschema::json::{Array, Json, JsonNumber, Node, NodeIdentity, Object};
 use jsonschema::types::JsonType;
 use serde_json::{Map, Number, Value};
-use simd_json::{Node as Tape, StaticNode};
 
-/// The tape representation.
-pub(crate) struct SimdTape;
+/// One node of a document's tape: a value, or an object's key. An array or object is followed
+/// by its contents: for an object, each member's key and then its value's nodes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Tape<'a> {
+    String(&'a str),
+    /// `len` members, written in the `count` nodes that follow.
+    Object {
+        len: usize,
+        count: usize,
+    },
+    /// `len` elements, written in the `count` nodes that follow.
+    Array {
+        len: usize,
+        count: usize,
+    },
+    /// A non-negative integer.
+    U64(u64),
+    /// A negative integer.
+    I64(i64),
+    /// Any other number: finite, as JSON writes them.
+    F64(f64),
+    Bool(bool),
+    Null,
+}
+
+/// The tape representation, for jsonschema.
+pub(crate) struct JsonTape;
 
 /// A value: the slice of the tape it occupies, itself first.
 #[derive(Clone, Copy)]
@@ -38,7 +62,6 @@ impl<'a> TapeNode<'a> {
     pub(crate) fn to_json(self) -> Value {
         match self.head() {
             Tape::String(s) => Value::String((*s).to_owned()),
-            Tape::Static(node) => static_value(*node),
             Tape::Array { .. } => {
                 Value::Array(elements(self.nodes).map(TapeNode::to_json).collect())
             }
@@ -47,6 +70,11 @@ impl<'a> TapeNode<'a> {
                     .map(|(key, value)| (key.to_owned(), value.to_json()))
                     .collect::<Map<_, _>>(),
             ),
+            Tape::U64(n) => Value::from(*n),
+            Tape::I64(n) => Value::from(*n),
+            Tape::F64(n) => Value::Number(float(*n)),
+            Tape::Bool(b) => Value::Bool(*b),
+            Tape::Null => Value::Null,
         }
     }
 }
@@ -56,16 +84,6 @@ pub(crate) fn size(node: &Tape<'_>) -> usize {
     match node {
         Tape::Object { count, .. } | Tape::Array { count, .. } => count + 1,
         _ => 1,
-    }
-}
-
-fn static_value(node: StaticNode) -> Value {
-    match node {
-        StaticNode::I64(n) => Value::from(n),
-        StaticNode::U64(n) => Value::from(n),
-        StaticNode::F64(n) => Value::Number(float(n)),
-        StaticNode::Bool(b) => Value::Bool(b),
-        StaticNode::Null => Value::Null,
     }
 }
 
@@ -113,7 +131,7 @@ impl<'a> Iterator for Members<'a> {
     }
 }
 
-impl Json for SimdTape {
+impl Json for JsonTape {
     type Node<'a> = TapeNode<'a>;
     type PreparedKey = Box<str>;
     type StringBuffer = ();
@@ -134,7 +152,7 @@ impl Json for SimdTape {
     }
 }
 
-impl<'a> Node<'a, SimdTape> for TapeNode<'a> {
+impl<'a> Node<'a, JsonTape> for TapeNode<'a> {
     type Object = TapeObject<'a>;
     type Array = TapeArray<'a>;
     type Number = TapeNumber;
@@ -168,22 +186,22 @@ impl<'a> Node<'a, SimdTape> for TapeNode<'a> {
 
     fn as_number(&self) -> Option<TapeNumber> {
         match self.head() {
-            Tape::Static(StaticNode::I64(n)) => Some(TapeNumber::I64(*n)),
-            Tape::Static(StaticNode::U64(n)) => Some(TapeNumber::U64(*n)),
-            Tape::Static(StaticNode::F64(n)) => Some(TapeNumber::F64(*n)),
+            Tape::I64(n) => Some(TapeNumber::I64(*n)),
+            Tape::U64(n) => Some(TapeNumber::U64(*n)),
+            Tape::F64(n) => Some(TapeNumber::F64(*n)),
             _ => None,
         }
     }
 
     fn as_boolean(&self) -> Option<bool> {
         match self.head() {
-            Tape::Static(StaticNode::Bool(b)) => Some(*b),
+            Tape::Bool(b) => Some(*b),
             _ => None,
         }
     }
 
     fn is_null(&self) -> bool {
-        matches!(self.head(), Tape::Static(StaticNode::Null))
+        matches!(self.head(), Tape::Null)
     }
 
     fn json_type(&self) -> JsonType {
@@ -191,9 +209,9 @@ impl<'a> Node<'a, SimdTape> for TapeNode<'a> {
             Tape::String(_) => JsonType::String,
             Tape::Object { .. } => JsonType::Object,
             Tape::Array { .. } => JsonType::Array,
-            Tape::Static(StaticNode::Bool(_)) => JsonType::Boolean,
-            Tape::Static(StaticNode::Null) => JsonType::Null,
-            Tape::Static(_) => JsonType::Number,
+            Tape::Bool(_) => JsonType::Boolean,
+            Tape::Null => JsonType::Null,
+            Tape::U64(_) | Tape::I64(_) | Tape::F64(_) => JsonType::Number,
         }
     }
 
@@ -203,8 +221,8 @@ impl<'a> Node<'a, SimdTape> for TapeNode<'a> {
         match (self.head(), expected) {
             (Tape::String(s), Value::String(e)) => s == e,
             (Tape::String(_), _) | (_, Value::String(_)) => false,
-            (Tape::Static(StaticNode::Bool(b)), Value::Bool(e)) => b == e,
-            (Tape::Static(StaticNode::Null), Value::Null) => true,
+            (Tape::Bool(b), Value::Bool(e)) => b == e,
+            (Tape::Null, Value::Null) => true,
             _ => jsonschema::json::cmp::equal(&self.to_value(), expected),
         }
     }
@@ -223,7 +241,7 @@ pub(crate) struct TapeObject<'a> {
     len: usize,
 }
 
-impl<'a> Object<'a, SimdTape> for TapeObject<'a> {
+impl<'a> Object<'a, JsonTape> for TapeObject<'a> {
     type Node = TapeNode<'a>;
     type MemberName = &'a str;
     type MembersIter = Members<'a>;
@@ -248,7 +266,7 @@ pub(crate) struct TapeArray<'a> {
     len: usize,
 }
 
-impl<'a> Array<'a, SimdTape> for TapeArray<'a> {
+impl<'a> Array<'a, JsonTape> for TapeArray<'a> {
     type Node = TapeNode<'a>;
     type ElementsIter = Elements<'a>;
 
@@ -261,8 +279,8 @@ impl<'a> Array<'a, SimdTape> for TapeArray<'a> {
     }
 }
 
-/// A number as simd-json parsed it: simd-json refuses numbers beyond a 64-bit float, so a float
-/// here is finite.
+/// A number as the parser read it: it refuses numbers beyond a 64-bit float, so a float here is
+/// finite.
 pub(crate) enum TapeNumber {
     I64(i64),
     U64(u64),
@@ -319,26 +337,27 @@ impl JsonNumber for TapeNumber {
     }
 }
 
-/// A parsed float as a JSON number. simd-json parses only finite ones, which JSON can write.
+/// A parsed float as a JSON number. The parser reads only finite ones, which JSON can write.
 fn float(n: f64) -> Number {
-    Number::from_f64(n).expect("simd-json parses only finite numbers")
+    Number::from_f64(n).expect("the parser reads only finite numbers")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn with_root<T>(json: &Value, f: impl FnOnce(TapeNode<'_>) -> T) -> T {
-        let mut bytes = serde_json::to_vec(json).unwrap();
-        let tape = simd_json::to_tape(&mut bytes).unwrap();
-        f(TapeNode::root(&tape.0))
+    fn with_root<T>(json: &[u8], f: impl FnOnce(TapeNode<'_>) -> T) -> T {
+        let mut buffers = crate::parser::Buffers::default();
+        let mut tape = Vec::new();
+        crate::parser::parse(json, &mut buffers, &mut tape).unwrap();
+        f(TapeNode::root(&tape))
     }
 
     #[test]
     fn the_tape_keeps_jsonschemas_contract() {
         let document = jsonschema::json::conformance::document();
-        with_root(&document, |root| {
-            jsonschema::json::conformance::assert_conformance::<SimdTape>(&root);
+        with_root(&serde_json::to_vec(&document).unwrap(), |root| {
+            jsonschema::json::conformance::assert_conformance::<JsonTape>(&root);
         });
     }
 
@@ -348,9 +367,8 @@ mod tests {
             let Ok(sent) = serde_json::from_slice::<Value>(&fixture.bytes) else {
                 continue;
             };
-            let mut bytes = fixture.bytes.clone();
-            let tape = simd_json::to_tape(&mut bytes).unwrap();
-            assert_eq!(TapeNode::root(&tape.0).to_json(), sent, "{fixture}");
+            let read = with_root(&fixture.bytes, |root| root.to_json());
+            assert_eq!(read, sent, "{fixture}");
         }
     }
 }

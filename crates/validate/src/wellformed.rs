@@ -2,7 +2,7 @@
 //! serde_json reads, and with no key repeated in an object.
 //!
 //! The models decode with serde_json, which refuses nesting past [`MAX_DEPTH`]; the validator
-//! reads a simd-json tape, which has no such limit. Checking the tape against the same limit
+//! reads a tape ([`crate::parser`]), which has no such limit. Checking the tape against the same limit
 //! makes both refuse the same payloads, and keeps a hostile `[[[[…` from overflowing the stack
 //! of anything that walks a value recursively (error reports, equality, `Drop`).
 //!
@@ -13,11 +13,9 @@
 
 use std::collections::HashSet;
 
-use hookschema_models::MAX_DEPTH;
-use simd_json::Node as Tape;
-
-use crate::tape::size;
+use crate::tape::{Tape, size};
 use crate::violation::{Violation, ViolationKind};
+use hookschema_models::MAX_DEPTH;
 
 /// The first way the parsed `tape` breaks the rules above, in document order.
 pub(crate) fn check(tape: &[Tape<'_>]) -> Result<(), Violation> {
@@ -81,8 +79,8 @@ fn children<'a>(
     })
 }
 
-/// A key the object at `object` names twice, if any. This runs on every object of every
-/// payload, and webhook objects are small: up to [`FILTERED`] keys, a 64-bit filter of cheap
+/// A key the object at `object` names twice, if any. This runs on every object of a payload
+/// the parser suspects (most objects of a large one), and webhook objects are small: up to [`FILTERED`] keys, a 64-bit filter of cheap
 /// fingerprints lets most keys pass without a comparison, and only a key whose fingerprint was
 /// seen is compared with the keys before it. Past that, a hash set.
 fn repeated_key<'a>(tape: &'a [Tape<'a>], object: usize) -> Option<&'a str> {
@@ -120,7 +118,7 @@ const FILTERED: usize = 32;
 
 /// One of 64 buckets for `key`, from its length and its first and last bytes: equal keys share
 /// one, and the keys of one object rarely do.
-fn fingerprint(key: &str) -> u32 {
+pub(crate) fn fingerprint(key: &str) -> u32 {
     let bytes = key.as_bytes();
     let (first, last) = (bytes.first().copied(), bytes.last().copied());
     let mixed = (bytes.len() as u32)
@@ -155,33 +153,15 @@ fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
-/// Whether `bytes` hold a `\uD800`–`\uDBFF` escape that no other escape follows: serde_json
-/// refuses it as a lone surrogate when it reads a string, but not when it only checks the
-/// syntax, and simd-json reads it as U+0000. Such bytes are left to serde_json to read.
-pub(crate) fn has_lone_high_surrogate(bytes: &[u8]) -> bool {
-    memchr::memchr_iter(b'\\', bytes).any(|at| {
-        let escape = &bytes[at..];
-        let high = escape.len() >= 6
-            && escape[1] == b'u'
-            && matches!(escape[2], b'd' | b'D')
-            && matches!(escape[3], b'8' | b'9' | b'a' | b'b' | b'A' | b'B');
-        // The backslash starts an escape unless it is itself escaped: counted only before a
-        // `u`, so a run of backslashes is walked once.
-        high && escape.get(6..8) != Some(b"\\u") && {
-            let run = bytes[..=at].iter().rev().take_while(|b| **b == b'\\');
-            run.count() % 2 == 1
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn checked(json: &str) -> Result<(), Violation> {
-        let mut bytes = json.as_bytes().to_vec();
-        let tape = simd_json::to_tape(&mut bytes).unwrap();
-        check(&tape.0)
+        let mut buffers = crate::parser::Buffers::default();
+        let mut tape = Vec::new();
+        crate::parser::parse(json.as_bytes(), &mut buffers, &mut tape).unwrap();
+        check(&tape)
     }
 
     fn nested(depth: usize) -> String {
@@ -220,22 +200,6 @@ mod tests {
                 assert_eq!(violation.kind, expected);
                 assert_eq!(violation.instance_path, "");
             }
-        }
-    }
-
-    #[test]
-    fn lone_high_surrogates_are_told_from_pairs_and_escaped_backslashes() {
-        for (json, lone) in [
-            (r#""\ud800""#, true),
-            (r#""\uDBFFx""#, true),
-            (r#""\ud800\\""#, true),
-            (r#""\ud83d\ude00""#, false),
-            (r#""\\ud800""#, false),
-            (r#""\\\ud800""#, true),
-            (r#""\u00e9""#, false),
-            (r#""\ud8"#, false),
-        ] {
-            assert_eq!(has_lone_high_surrogate(json.as_bytes()), lone, "{json}");
         }
     }
 }

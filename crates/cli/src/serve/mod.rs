@@ -54,7 +54,8 @@ const READY_TIMEOUT: Duration = Duration::from_secs(2);
     after_help = "Credentials come from HOOKSCHEMA_<VENDOR>_SECRET and HOOKSCHEMA_<VENDOR>_TOKEN \
                   (or --secret and --token); a webhook without them is left off, and says so \
                   at start and when called. Logs go to standard error, filtered by RUST_LOG \
-                  (default: info)."
+                  (default: info, which logs a summary per webhook every --log-summary seconds; \
+                  debug adds a line per request)."
 )]
 pub struct ServeArgs {
     /// The address to listen on, HOST:PORT; HOST is an IP address or a name (`localhost:8787`,
@@ -115,9 +116,14 @@ pub struct ServeArgs {
     max_inflight_body_bytes: usize,
     /// How logs are written to standard error: `text` for people, `json` (one object a line)
     /// for a log collector. Which events are written is `RUST_LOG`'s (default `info`;
-    /// `debug` adds each connection's errors and TLS handshakes).
+    /// `debug` adds a line per request, each connection's errors and TLS handshakes).
     #[arg(long, value_enum, default_value_t = LogFormat::Text, env = "HOOKSCHEMA_LOG_FORMAT")]
     log_format: LogFormat,
+    /// Every this many seconds, log one line per webhook called meanwhile: deliveries stored,
+    /// duplicates, refused, failed (0: never). Each delivery's own line is at the `debug`
+    /// level (`RUST_LOG=debug`): at load, one line per request costs more than the delivery.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    log_summary: u64,
     /// Check the configuration (catalog, credentials, address, TLS files, store, its
     /// migrations included), say what would be served, and exit without listening: 0 when it
     /// would start.
@@ -162,7 +168,7 @@ fn start(catalog: &Catalog, args: &ServeArgs) -> Result<(), String> {
     let store = Store::open(&args.store, options)
         .map(Arc::new)
         .map_err(|error| format!("cannot open the store {}: {error}", args.store))?;
-    let (router, routes) = build(catalog, args, &store, &metrics, budget)?;
+    let (router, routes, tracked) = build(catalog, args, &store, &metrics, budget)?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     if args.check {
         let addrs: Vec<String> = resolved.iter().map(ToString::to_string).collect();
@@ -188,6 +194,10 @@ fn start(catalog: &Catalog, args: &ServeArgs) -> Result<(), String> {
         // Tests and scripts read the real port from this line when asked for port 0.
         logs::listening(args.log_format, &url, &routes, store.location());
         tokio::spawn(reopen_on_hangup(Arc::clone(&store)));
+        if args.log_summary > 0 {
+            let every = Duration::from_secs(args.log_summary);
+            tokio::spawn(metrics::summarize(tracked, every));
+        }
         server::serve(listener, router, args.max_connections, tls).await;
         // Every delivery in flight has been answered: what it stored is on disk.
         let stats = store.close().await;
@@ -222,18 +232,19 @@ async fn reopen_on_hangup(store: Arc<Store>) {
     drop(store);
 }
 
-/// The router for every webhook whose credentials are given and for the operations routes, and
-/// the line that says which webhooks are on and which off, and why; or why there is nothing to
-/// serve.
+/// The router for every webhook whose credentials are given and for the operations routes, the
+/// line that says which webhooks are on and which off, and why, and each route's counters; or
+/// why there is nothing to serve.
 fn build(
     catalog: &Catalog,
     args: &ServeArgs,
     store: &Arc<Store>,
     metrics: &Arc<Metrics>,
     budget: BodyBudget,
-) -> Result<(Router, String), String> {
+) -> Result<(Router, String, Vec<metrics::Tracked>), String> {
     let given = Given::parse(catalog, args)?;
     let mut router = Router::new();
+    let mut counted = Vec::new();
     let (mut on_routes, mut off_routes) = (Vec::new(), Vec::new());
     let mut off = HashMap::new();
     for webhook in catalog.webhooks() {
@@ -268,6 +279,7 @@ fn build(
         };
         let methods = methods(webhook)?;
         let tracked = metrics::Tracked::new(metrics, webhook);
+        counted.push(tracked.clone());
         router = router.merge(
             Router::new()
                 .route(&webhook.route, on(methods, receive))
@@ -311,7 +323,7 @@ fn build(
         )
         .fallback(not_found)
         .with_state(Arc::new(off));
-    Ok((router, routes))
+    Ok((router, routes, counted))
 }
 
 /// The credentials given on the command line, by vendor.
@@ -407,10 +419,10 @@ async fn receive(State(route): State<Route>, delivery: Delivery<IgnoredAny>) -> 
     match stored {
         Ok(Stored::New) => {
             let drift = delivery.violations.len();
-            tracing::info!(id, drift, "accepted");
+            tracing::debug!(id, drift, "accepted");
         }
         Ok(Stored::Duplicate) => {
-            tracing::info!(id, "retry of a delivery already stored; acknowledged");
+            tracing::debug!(id, "retry of a delivery already stored; acknowledged");
             response.extensions_mut().insert(Duplicate);
         }
         Err(_) => {}
@@ -448,7 +460,7 @@ async fn not_found(
     // The sender is told only that nothing is here; the log says why.
     match off.get(path) {
         Some(why) => tracing::warn!(%method, path, "{why}: answered 404"),
-        None => tracing::info!(%method, path, "no route: answered 404"),
+        None => tracing::debug!(%method, path, "no route: answered 404"),
     }
     let error = format!("no webhook is received on {path}");
     (StatusCode::NOT_FOUND, Json(json!({ "error": error }))).into_response()

@@ -15,10 +15,12 @@ use crate::{agent, answer_of, comfydeploy, deliver, kaizen, now, webhook, writte
 /// The largest body these servers take, small so that a test can go past it.
 const MAX_BODY: usize = 8192;
 
-/// A `hookschema serve` writing to `out`, taking bodies up to [`MAX_BODY`], with `extra` options.
+/// A `hookschema serve` writing to `out`, taking bodies up to [`MAX_BODY`], with `extra` options,
+/// logging each request (`RUST_LOG=debug`).
 fn start(out: &Path, extra: &[&str]) -> Serve {
     let mut command = Command::new(env!("CARGO_BIN_EXE_hookschema"));
     command
+        .env("RUST_LOG", "debug")
         .args(["serve", "--addr", "127.0.0.1:0", "--store"])
         .arg(format!("jsonl:{}", out.display()))
         .args(["--max-body-bytes", &MAX_BODY.to_string()])

@@ -60,7 +60,8 @@ fn health_readiness_and_metrics_count_every_outcome() {
         .arg(format!(
             "sqlite:{}",
             dir.path().join("deliveries.db").display()
-        ));
+        ))
+        .env("RUST_LOG", "debug");
     let server = Serve::launch(command);
     assert_eq!(get(&server, "/healthz"), (200, json!({"status": "ok"})));
     assert_eq!(get(&server, "/readyz"), (200, json!({"status": "ok"})));
@@ -159,7 +160,8 @@ fn a_webhook_left_off_answers_404_and_the_log_says_why() {
     command
         .args(["--addr", "127.0.0.1:0", "--store", "jsonl:-"])
         .args(["--token", &format!("comfydeploy={TOKEN}")])
-        .env_remove("HOOKSCHEMA_KAIZEN_SECRET");
+        .env_remove("HOOKSCHEMA_KAIZEN_SECRET")
+        .env("RUST_LOG", "debug");
     let server = Serve::launch_as_given(command);
     assert!(
         server
@@ -190,7 +192,7 @@ fn json_logs_are_one_object_a_line_and_rust_log_filters_them() {
     command
         .args(["--addr", "127.0.0.1:0", "--store", "jsonl:-"])
         .args(["--log-format", "json"])
-        .env("RUST_LOG", "warn");
+        .env("RUST_LOG", "warn,hookschema_axum=debug");
     let server = Serve::launch(command);
     let first: Value = serde_json::from_str(server.first_line()).unwrap();
     assert_eq!(first["message"], "listening");
@@ -204,11 +206,45 @@ fn json_logs_are_one_object_a_line_and_rust_log_filters_them() {
         .lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
         .collect();
-    // Warnings pass the filter, information (`accepted`, `stopped`) does not.
+    // The extractor's refusal passes the filter; the receiver's own `accepted` (debug) and
+    // `stopped` (info) do not.
     assert_eq!(events.len(), 1, "{log}");
-    assert_eq!(events[0]["level"], "WARN");
+    assert_eq!(events[0]["level"], "DEBUG");
     assert_eq!(events[0]["status"], 401);
     assert_eq!(events[0]["span"]["webhook"], "kaizen/webhook-event");
+}
+
+/// At the default level, no line per request: one per webhook and interval, counting what its
+/// requests did.
+#[test]
+fn the_default_log_summarizes_each_webhook_instead_of_a_line_per_request() {
+    let mut command = hookschema();
+    command
+        .args(["--addr", "127.0.0.1:0", "--store", "jsonl:-"])
+        .args(["--log-summary", "1"])
+        .env_remove("RUST_LOG");
+    let server = Serve::launch(command);
+    let body = kaizen_body("exec_summary");
+    assert_eq!(kaizen(&server, "msg_sum", now(), &body, &body).0, 200);
+    assert_eq!(kaizen(&server, "msg_sum", now(), &body, &body).0, 200);
+    let forgery = forged(webhook("kaizen/webhook-event"), "msg_x", now(), &body).unwrap();
+    assert_eq!(deliver(&server, &forgery, "application/json").0, 401);
+    std::thread::sleep(Duration::from_millis(2500));
+    let log = server.shut_down();
+    let summaries: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains("deliveries in the last 1 s"))
+        .collect();
+    assert_eq!(summaries.len(), 1, "one interval saw requests:\n{log}");
+    assert!(
+        summaries[0]
+            .contains(r#"webhook="kaizen/webhook-event" stored=1 duplicates=1 refused=1 failed=0"#),
+        "{log}"
+    );
+    assert!(
+        !log.contains("accepted") && !log.contains("refused status="),
+        "{log}"
+    );
 }
 
 /// Stops on SIGTERM only once the request in flight is answered and its delivery stored.
@@ -219,7 +255,8 @@ fn sigterm_stores_the_delivery_in_flight_then_stops() {
     let mut command = hookschema();
     command
         .args(["--addr", "127.0.0.1:0", "--store"])
-        .arg(format!("jsonl:{}", out.display()));
+        .arg(format!("jsonl:{}", out.display()))
+        .env("RUST_LOG", "debug");
     let server = Serve::launch(command);
     let body = kaizen_body("exec_in_flight");
     let raw = authentic(webhook("kaizen/webhook-event"), "msg_late", now(), &body).raw();

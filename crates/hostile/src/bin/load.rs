@@ -3,6 +3,10 @@
 //! store's deliveries per commit (from the receiver's own count, logged when it stops) and the
 //! server's peak memory; exits 1 when an answer or the store is wrong. `bench/load.sh` builds
 //! and runs it for every store.
+//!
+//! With `--floor BIN` it sends the same requests to the `floor` server instead (hyper alone, or
+//! hyper and parsing with `--parse`), which authenticates and stores nothing: only its
+//! throughput and latency are reported, as the floor the receiver's are compared with.
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode, Stdio};
@@ -15,11 +19,17 @@ use hookschema_hostile::load::Plan;
 #[derive(Parser)]
 struct Args {
     /// The `hookschema` binary to run as the server (build it with `--release`).
-    #[arg(long)]
-    hookschema: PathBuf,
+    #[arg(long, required_unless_present = "floor", requires = "store")]
+    hookschema: Option<PathBuf>,
     /// Where the server stores, as its `--store` takes it; it should start empty.
     #[arg(long)]
-    store: String,
+    store: Option<String>,
+    /// Run this `floor` binary as the server instead of `hookschema serve`.
+    #[arg(long, conflicts_with = "hookschema")]
+    floor: Option<PathBuf>,
+    /// With `--floor`: have it parse each body too.
+    #[arg(long, requires = "floor")]
+    parse: bool,
     /// Deliveries to send, before the retries.
     #[arg(long, default_value_t = 100_000)]
     deliveries: usize,
@@ -35,8 +45,15 @@ fn main() -> ExitCode {
         .expect("the clock is after 1970")
         .as_secs();
     let plan = Plan::new(args.deliveries, now);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime for the client");
+    let (Some(hookschema), Some(store)) = (&args.hookschema, &args.store) else {
+        return floor(&args, &plan, &runtime);
+    };
 
-    let mut command = Command::new(&args.hookschema);
+    let mut command = Command::new(hookschema);
     command
         .args([
             "serve",
@@ -44,16 +61,12 @@ fn main() -> ExitCode {
             "127.0.0.1:0",
             "--strict",
             "--store",
-            &args.store,
+            store,
         ])
         // Remember every id, so each retry finds its first delivery however long the run.
         .args(["--remember-ids", &plan.len().to_string()])
         .stdout(Stdio::null());
     let mut server = Serve::launch(command);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime for the client");
     let report = runtime.block_on(plan.send(server.addr(), args.connections));
     let alive = server.is_running();
     let peak = server.peak_memory();
@@ -81,8 +94,8 @@ fn main() -> ExitCode {
             bytes as f64 / 1048576.0
         );
     }
-    let exported = Command::new(&args.hookschema)
-        .args(["deliveries", "export", "--store", &args.store])
+    let exported = Command::new(hookschema)
+        .args(["deliveries", "export", "--store", store])
         .output();
     let written = match exported {
         Ok(output) if output.status.success() => {
@@ -115,6 +128,35 @@ fn main() -> ExitCode {
     if alive && report.wrong.is_empty() && problems.is_empty() {
         ExitCode::SUCCESS
     } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Sends `plan` to the floor server and reports its throughput and latency; the answers are not
+/// checked (it authenticates nothing), only that every request got one.
+fn floor(args: &Args, plan: &Plan, runtime: &tokio::runtime::Runtime) -> ExitCode {
+    let mut command = Command::new(args.floor.as_ref().expect("clap requires --floor"));
+    if args.parse {
+        command.arg("--parse");
+    }
+    let server = Serve::launch_as_given(command);
+    let report = runtime.block_on(plan.send(server.addr(), args.connections));
+    let peak = server.peak_memory();
+    drop(server);
+    let unanswered = report.statuses.iter().filter(|s| s.is_none()).count();
+    let lines = report.to_string();
+    // The first line: throughput and latency; the per-kind answers below it are the floor's own.
+    println!("{}", lines.lines().next().unwrap_or_default());
+    if let Some(bytes) = peak {
+        println!(
+            "  server peak memory (VmHWM): {:.1} MiB",
+            bytes as f64 / 1048576.0
+        );
+    }
+    if unanswered == 0 {
+        ExitCode::SUCCESS
+    } else {
+        println!("  {unanswered} requests got no answer");
         ExitCode::FAILURE
     }
 }
