@@ -4,7 +4,8 @@ use std::any::TypeId;
 use std::sync::Arc;
 
 use axum::extract::{FromRef, FromRequest, Request};
-use axum::response::{IntoResponse, Json, Response};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use hookschema_models::DecodeError;
 use hookschema_validate::{Invalid, Violation};
@@ -38,13 +39,13 @@ pub struct Delivery<T> {
 impl<T> Delivery<T> {
     /// The answer for a delivery handled now: 200 with the body the vendor file declares.
     pub fn success(&self) -> Response {
-        Json(self.receiver.webhook.success.body.clone()).into_response()
+        json(self.receiver.answers.success.clone())
     }
 
     /// The answer for a retry of a delivery already handled: 200 with the vendor file's
     /// `duplicate` body.
     pub fn duplicate(&self) -> Response {
-        Json(self.receiver.webhook.success.duplicate.clone()).into_response()
+        json(self.receiver.answers.duplicate.clone())
     }
 
     /// The webhook's name: its schema's, `<vendor>/<schema>`.
@@ -136,6 +137,12 @@ fn decode<T: DeserializeOwned + 'static>(body: &[u8]) -> Result<T, DecodeError> 
         return Ok(T::deserialize(nothing).expect("IgnoredAny takes a unit"));
     }
     hookschema_models::from_slice::<T>(body)
+}
+
+/// 200 with `body`, JSON text.
+fn json(body: Bytes) -> Response {
+    let json = HeaderValue::from_static("application/json");
+    ([(header::CONTENT_TYPE, json)], body).into_response()
 }
 
 /// Bodies up to this size are validated where they are read; larger ones on a blocking thread.

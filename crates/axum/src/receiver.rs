@@ -5,6 +5,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
+use bytes::Bytes;
 use hookschema_catalog::{Auth, Credentials, Webhook};
 use hookschema_models::Decoder;
 use hookschema_signature::Verifier;
@@ -29,12 +30,25 @@ pub struct Receiver<T> {
 #[derive(Clone)]
 pub(crate) struct Inner {
     pub webhook: Webhook,
+    /// The webhook's answers, written once: answering is then handing out a reference.
+    pub answers: Answers,
     pub auth: Authenticator,
     pub max_body_bytes: usize,
     pub budget: Option<BodyBudget>,
     pub strict: bool,
     /// What must decode, besides `T`, for a delivery to be kept.
     pub decoder: Option<Decoder>,
+}
+
+/// The bodies of a webhook's 200 answers, as JSON text.
+#[derive(Clone)]
+pub(crate) struct Answers {
+    pub success: Bytes,
+    pub duplicate: Bytes,
+}
+
+fn json_bytes(value: &Value) -> Bytes {
+    Bytes::from(value.to_string())
 }
 
 /// A webhook's authentication, ready to run.
@@ -148,6 +162,10 @@ impl<T> Receiver<T> {
         Ok(Receiver {
             inner: Arc::new(Inner {
                 webhook: webhook.clone(),
+                answers: Answers {
+                    success: json_bytes(&webhook.success.body),
+                    duplicate: json_bytes(&webhook.success.duplicate),
+                },
                 auth,
                 max_body_bytes: DEFAULT_MAX_BODY_BYTES,
                 budget: None,

@@ -31,14 +31,14 @@ impl<T> Delivery<T> {
         let response = match &stored {
             Ok(Stored::New) => self.success(),
             Ok(Stored::Duplicate) => self.duplicate(),
-            Err(error) => not_stored(error),
+            Err(error) => not_stored(self.webhook(), error),
         };
         (stored, response)
     }
 }
 
 /// The answer to a delivery the store did not take: the vendor must retry it.
-fn not_stored(error: &StoreError) -> Response {
+fn not_stored(webhook: &str, error: &StoreError) -> Response {
     let (status, said) = match error.kind {
         ErrorKind::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "the store is unavailable"),
         ErrorKind::Failed | ErrorKind::Invalid => (
@@ -46,7 +46,7 @@ fn not_stored(error: &StoreError) -> Response {
             "cannot store the delivery",
         ),
     };
-    tracing::error!(%error, status = status.as_u16(), "delivery not stored");
+    tracing::error!(webhook, %error, status = status.as_u16(), "delivery not stored");
     let mut response = (
         status,
         Json(serde_json::json!({ "error": format!("{said}; retry later") })),

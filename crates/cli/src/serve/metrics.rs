@@ -54,13 +54,15 @@ const OUTCOMES: [&str; 10] = [
     "5xx",
 ];
 
-/// What the layer around one webhook's route counts into.
+/// What the layer around one webhook's route counts into; cloned per request, so shared.
 #[derive(Clone)]
-pub struct Tracked {
+pub struct Tracked(Arc<Counts>);
+
+struct Counts {
     metrics: Arc<Metrics>,
     route: Route,
     /// [`OUTCOMES`]' counters for this route, in that order.
-    outcomes: Arc<[Counter; OUTCOMES.len()]>,
+    outcomes: [Counter; OUTCOMES.len()],
     latency: Histogram,
 }
 
@@ -72,19 +74,20 @@ impl Tracked {
         };
         let outcomes = OUTCOMES.map(|outcome| metrics.counter(&route, outcome));
         let latency = metrics.latency.get_or_create(&route).clone();
-        Tracked {
+        Tracked(Arc::new(Counts {
             metrics: Arc::clone(metrics),
             route,
-            outcomes: Arc::new(outcomes),
+            outcomes,
             latency,
-        }
+        }))
     }
 
     /// The counter of `outcome` for this route.
     fn count(&self, outcome: &str) {
+        let counts = &self.0;
         match OUTCOMES.iter().position(|known| *known == outcome) {
-            Some(at) => self.outcomes[at].inc(),
-            None => self.metrics.counter(&self.route, outcome).inc(),
+            Some(at) => counts.outcomes[at].inc(),
+            None => counts.metrics.counter(&counts.route, outcome).inc(),
         };
     }
 
@@ -92,7 +95,7 @@ impl Tracked {
     /// failed (5xx), by [`OUTCOMES`]' counters.
     fn tally(&self) -> Tally {
         let mut tally = Tally::default();
-        for (outcome, counter) in OUTCOMES.iter().zip(self.outcomes.iter()) {
+        for (outcome, counter) in OUTCOMES.iter().zip(&self.0.outcomes) {
             let slot = match *outcome {
                 "ok" => &mut tally.stored,
                 "duplicate" => &mut tally.duplicates,
@@ -147,7 +150,7 @@ pub async fn summarize(routes: Vec<Tracked>, interval: Duration) {
             *last = now;
             if stored + duplicates + refused + failed > 0 {
                 tracing::info!(
-                    webhook = route.route.webhook.as_str(),
+                    webhook = route.0.route.webhook.as_str(),
                     stored,
                     duplicates,
                     refused,
@@ -249,9 +252,10 @@ impl Metrics {
 /// the webhook in what they log.
 pub async fn track(State(tracked): State<Tracked>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    // Every event logged while handling the request names its webhook: the span is at the
-    // highest level, so that it is there whatever level RUST_LOG keeps.
-    let span = tracing::error_span!("delivery", webhook = tracked.route.webhook.as_str());
+    // Every event logged while handling the request names its webhook: the debug events by
+    // this span, which costs nothing when RUST_LOG leaves debug out; the warnings and errors
+    // by a field of their own.
+    let span = tracing::debug_span!("delivery", webhook = tracked.0.route.webhook.as_str());
     let response = next.run(request).instrument(span).await;
     let other;
     let outcome = match response.status() {
@@ -264,7 +268,7 @@ pub async fn track(State(tracked): State<Tracked>, request: Request, next: Next)
         }
     };
     tracked.count(outcome);
-    tracked.latency.observe(started.elapsed().as_secs_f64());
+    tracked.0.latency.observe(started.elapsed().as_secs_f64());
     response
 }
 

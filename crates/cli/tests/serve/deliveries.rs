@@ -18,9 +18,14 @@ const MAX_BODY: usize = 8192;
 /// A `hookschema serve` writing to `out`, taking bodies up to [`MAX_BODY`], with `extra` options,
 /// logging each request (`RUST_LOG=debug`).
 fn start(out: &Path, extra: &[&str]) -> Serve {
+    start_logging("debug", out, extra)
+}
+
+/// [`start`], logging what `rust_log` selects.
+fn start_logging(rust_log: &str, out: &Path, extra: &[&str]) -> Serve {
     let mut command = Command::new(env!("CARGO_BIN_EXE_hookschema"));
     command
-        .env("RUST_LOG", "debug")
+        .env("RUST_LOG", rust_log)
         .args(["serve", "--addr", "127.0.0.1:0", "--store"])
         .arg(format!("jsonl:{}", out.display()))
         .args(["--max-body-bytes", &MAX_BODY.to_string()])
@@ -273,7 +278,10 @@ fn the_receiver_answers_each_delivery_and_writes_the_valid_ones_once() {
 
 #[test]
 fn serve_needs_something_to_receive() {
+    // Run where its default store may be opened without leaving a file behind.
+    let dir = tempfile::tempdir().unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_hookschema"))
+        .current_dir(dir.path())
         .args(["serve", "--addr", "127.0.0.1:0"])
         .env_remove("HOOKSCHEMA_KAIZEN_SECRET")
         .env_remove("HOOKSCHEMA_COMFYDEPLOY_TOKEN")
@@ -306,7 +314,8 @@ fn a_chunked_body_over_the_limit_gets_413() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_delivery_that_cannot_be_written_gets_500_and_its_retry_is_handled() {
-    let server = start(Path::new("/dev/full"), &[]);
+    // At the default level, where no request has a line of its own, the error names its webhook.
+    let server = start_logging("info", Path::new("/dev/full"), &[]);
     let body = br#"{"type":"execution.complete","data":{"id":"exec_1","status":"Completed","startTime":"2025-09-15T14:02:11Z"}}"#;
     for _ in 0..2 {
         let (status, answer) = kaizen(&server, "msg_full", now(), body, body);
@@ -334,7 +343,15 @@ fn a_delivery_that_cannot_be_written_gets_500_and_its_retry_is_handled() {
     let failed = r#"hookschema_deliveries_total{vendor="kaizen",webhook="kaizen/webhook-event",outcome="5xx"} 3"#;
     assert!(metrics.contains(failed), "{metrics}");
     let log = server.stop();
-    assert!(log.contains("cannot write /dev/full"), "{log}");
+    let failures: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains("delivery not stored"))
+        .collect();
+    assert_eq!(failures.len(), 3, "{log}");
+    for line in failures {
+        assert!(line.contains("cannot write /dev/full"), "{line}");
+        assert!(line.contains(r#"webhook="kaizen/webhook-event""#), "{line}");
+    }
 }
 
 /// A client that stops sending its body gets 408 when the request timeout passes.

@@ -192,7 +192,10 @@ fn json_logs_are_one_object_a_line_and_rust_log_filters_them() {
     command
         .args(["--addr", "127.0.0.1:0", "--store", "jsonl:-"])
         .args(["--log-format", "json"])
-        .env("RUST_LOG", "warn,hookschema_axum=debug");
+        .env(
+            "RUST_LOG",
+            "warn,hookschema_axum=debug,hookschema::serve::metrics=debug",
+        );
     let server = Serve::launch(command);
     let first: Value = serde_json::from_str(server.first_line()).unwrap();
     assert_eq!(first["message"], "listening");
@@ -206,8 +209,8 @@ fn json_logs_are_one_object_a_line_and_rust_log_filters_them() {
         .lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
         .collect();
-    // The extractor's refusal passes the filter; the receiver's own `accepted` (debug) and
-    // `stopped` (info) do not.
+    // The extractor's refusal passes the filter, in the span naming its webhook; the
+    // receiver's own `accepted` (debug) and `stopped` (info) do not.
     assert_eq!(events.len(), 1, "{log}");
     assert_eq!(events[0]["level"], "DEBUG");
     assert_eq!(events[0]["status"], 401);
