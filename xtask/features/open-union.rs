@@ -2,7 +2,7 @@
 //!
 //! The generator's `open-union` feature, from `open-union.schema.json`.
 
-///An `anyOf` in `$defs` becomes an untagged enum with a variant per alternative and `Other(Value)` for a value that fits none.
+///An `anyOf` in `$defs` becomes an enum with a variant per alternative and `Other(Value)` for a value that fits none, decoded on the value's first token: each object alternative tried in turn on an object, the first `integer` or `number` alternative taking a number.
 #[derive(
     ::schemars::JsonSchema,
     ::serde::Deserialize,
@@ -39,6 +39,25 @@ pub struct File {
 }
 impl File {
     pub fn builder() -> builder::File {
+        Default::default()
+    }
+}
+///A link.
+#[derive(
+    ::schemars::JsonSchema,
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq
+)]
+#[non_exhaustive]
+pub struct Link {
+    ///Where it points.
+    pub href: ::std::string::String,
+}
+impl Link {
+    pub fn builder() -> builder::Link {
         Default::default()
     }
 }
@@ -151,29 +170,66 @@ pub mod builder {
             Self { url: Ok(value.url) }
         }
     }
+    #[derive(Clone, Debug)]
+    pub struct Link {
+        href: ::std::result::Result<::std::string::String, ::std::string::String>,
+    }
+    impl ::std::default::Default for Link {
+        fn default() -> Self {
+            Self {
+                href: Err("no value supplied for href".to_string()),
+            }
+        }
+    }
+    impl Link {
+        pub fn href<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.href = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for href: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<Link> for super::Link {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: Link,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self { href: value.href? })
+        }
+    }
+    impl ::std::convert::From<super::Link> for Link {
+        fn from(value: super::Link) -> Self {
+            Self { href: Ok(value.href) }
+        }
+    }
 }
-///A file, a text or a flag.
+///A file, a link, a text, a flag, a count or a weight.
 ///
 ///Open: a value that fits no alternative decodes to `Other` and encodes back unchanged; strict validation still reports it.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    PartialEq
-)]
+#[derive(::schemars::JsonSchema, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum Entry {
     File(File),
+    Link(Link),
     String(::std::string::String),
     Boolean(bool),
+    Integer(i64),
+    Number(f64),
     /// A value that fits no alternative, kept as sent.
     Other(::serde_json::Value),
 }
 impl ::std::convert::From<File> for Entry {
     fn from(value: File) -> Self {
         Self::File(value)
+    }
+}
+impl ::std::convert::From<Link> for Entry {
+    fn from(value: Link) -> Self {
+        Self::Link(value)
     }
 }
 impl ::std::convert::From<::std::string::String> for Entry {
@@ -184,6 +240,55 @@ impl ::std::convert::From<::std::string::String> for Entry {
 impl ::std::convert::From<bool> for Entry {
     fn from(value: bool) -> Self {
         Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for Entry {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for Entry {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+impl<'de> crate::open_union::OpenUnion<'de> for Entry {
+    fn other(value: ::serde_json::Value) -> Self {
+        Self::Other(value)
+    }
+    fn boolean(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+    fn string(value: ::std::borrow::Cow<'de, str>) -> Self {
+        Self::String(value.into_owned())
+    }
+    fn number(value: ::serde_json::Number) -> Self {
+        if let Some(variant) = value.as_i64().map(Self::Integer) {
+            return variant;
+        }
+        if let Some(variant) = value.as_f64().map(Self::Number) {
+            return variant;
+        }
+        Self::Other(::serde_json::Value::Number(value))
+    }
+    fn object<A: ::serde::de::MapAccess<'de>>(
+        entries: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let object = crate::open_union::Object::read(entries)?;
+        if let Some(value) = object.decode() {
+            return Ok(Self::File(value));
+        }
+        if let Some(value) = object.decode() {
+            return Ok(Self::Link(value));
+        }
+        Ok(Self::Other(object.into_value()))
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Entry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::open_union::deserialize(deserializer)
     }
 }
 /// The schema these types were generated from, embedded in the binary.

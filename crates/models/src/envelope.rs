@@ -5,6 +5,7 @@
 //! `type` and an `Unknown(UnknownEvent)` variant, and implements [`Envelope`] for it; the serde
 //! plumbing here is shared.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -13,7 +14,9 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
+use crate::buffered::Buffered;
 use crate::decode::pointer;
+use crate::text::Text;
 
 /// How an error raised outside the input's path starts its message: then its JSON Pointer and
 /// `: `.
@@ -60,8 +63,9 @@ pub(crate) fn serialize<S: Serializer, T: Serialize + ?Sized>(
 }
 
 /// Reads an envelope in one pass when `type` comes before `data` (as vendors send it); when
-/// `data` comes first it is buffered as a JSON value and decoded once `type` is known. Out of
-/// the input, that error cannot carry its path: its message starts with it
+/// `data` comes first it is read ahead, its strings borrowed from the input where they can be,
+/// and decoded once `type` is known. Out of the input, that error cannot carry its path: its
+/// message starts with it
 /// ([`PLACE_PREFIX`]`/data/…: `), which [`crate::DecodeError`] turns back into its pointer. Other
 /// keys are ignored.
 pub(crate) fn deserialize<'de, D: Deserializer<'de>, E: Envelope>(
@@ -121,50 +125,73 @@ impl<'de, E: Envelope> Visitor<'de> for EnvelopeVisitor<E> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<E, A::Error> {
-        let mut event_type: Option<String> = None;
-        let mut decoded: Option<E> = None;
-        let mut raw: Option<Value> = None;
+        // Borrowed from the input where it can be: only an unknown event keeps it.
+        let mut event_type: Option<Cow<'de, str>> = None;
+        let mut data: Option<Data<'de, E>> = None;
         while let Some(key) = map.next_key::<Key>()? {
             match key {
                 Key::Type if event_type.is_some() => return Err(A::Error::duplicate_field("type")),
-                Key::Type => event_type = Some(map.next_value()?),
-                Key::Data if decoded.is_some() || raw.is_some() => {
-                    return Err(A::Error::duplicate_field("data"));
+                Key::Type => event_type = Some(map.next_value::<Text>()?.0),
+                Key::Data if data.is_some() => return Err(A::Error::duplicate_field("data")),
+                Key::Data => {
+                    data = Some(match event_type.as_deref() {
+                        Some(known) if E::is_known(known) => {
+                            Data::Decoded(map.next_value_seed(KnownData {
+                                event_type: known,
+                                envelope: PhantomData,
+                            })?)
+                        }
+                        Some(_) => Data::Unknown(map.next_value()?),
+                        None => Data::Ahead(map.next_value()?),
+                    });
                 }
-                Key::Data => match event_type.as_deref() {
-                    Some(known) if E::is_known(known) => {
-                        decoded = Some(map.next_value_seed(KnownData {
-                            event_type: known,
-                            envelope: PhantomData,
-                        })?);
-                    }
-                    _ => raw = Some(map.next_value()?),
-                },
                 Key::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
         let event_type = event_type.ok_or_else(|| A::Error::missing_field("type"))?;
-        if let Some(event) = decoded {
-            return Ok(event);
-        }
-        let data = raw.ok_or_else(|| A::Error::missing_field("data"))?;
-        if E::is_known(&event_type) {
-            // Out of the map, the error can no longer carry its path: the message does.
-            let mut track = serde_path_to_error::Track::new();
-            E::decode_known(
-                &event_type,
-                serde_path_to_error::Deserializer::new(data, &mut track),
-            )
-            .map_err(|e| {
-                let at = pointer(&track.path());
-                A::Error::custom(format!("{PLACE_PREFIX}/data{at}: {e}"))
-            })
-        } else {
-            Ok(E::unknown(UnknownEvent { event_type, data }))
-        }
+        let data = match data.ok_or_else(|| A::Error::missing_field("data"))? {
+            Data::Decoded(event) => return Ok(event),
+            Data::Ahead(data) if E::is_known(&event_type) => {
+                return decode_ahead(&event_type, data);
+            }
+            Data::Unknown(data) => data,
+            Data::Ahead(data) => data.into_value(),
+        };
+        Ok(E::unknown(UnknownEvent {
+            event_type: event_type.into_owned(),
+            data,
+        }))
     }
+}
+
+/// An envelope's `data`, as read.
+enum Data<'de, E> {
+    /// Decoded straight from the input, its type known already.
+    Decoded(E),
+    /// Kept whole, its type known to be unknown.
+    Unknown(Value),
+    /// Read ahead of its type.
+    Ahead(Buffered<'de>),
+}
+
+/// Decodes `data`, read ahead, for a known `event_type`. Data that fails is decoded again as a
+/// `Value`, as it always was, tracking the path: a `Value` keeps the last of a repeated key,
+/// which a struct read ahead refuses; and out of the map, an error can no longer carry its
+/// path, so its message does.
+fn decode_ahead<E: Envelope, Err: Error>(event_type: &str, data: Buffered) -> Result<E, Err> {
+    E::decode_known(event_type, &data).or_else(|_| {
+        let mut track = serde_path_to_error::Track::new();
+        E::decode_known(
+            event_type,
+            serde_path_to_error::Deserializer::new(data.into_value(), &mut track),
+        )
+        .map_err(|e| {
+            let at = pointer(&track.path());
+            Err::custom(format!("{PLACE_PREFIX}/data{at}: {e}"))
+        })
+    })
 }
 
 /// The schema of an envelope enum: each documented type with its data, or any other type with

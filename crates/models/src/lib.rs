@@ -9,6 +9,8 @@
 //!
 //! - every string enum is open: a value this version does not know decodes to `Unknown(String)`
 //!   and encodes back unchanged;
+//! - every union (`anyOf`) is open: a value that fits none of its alternatives decodes to
+//!   `Other(Value)` and encodes back unchanged;
 //! - an event `type` this version does not know decodes to an `Unknown` event that keeps the
 //!   type and the raw `data`;
 //! - unknown fields are ignored;
@@ -21,12 +23,15 @@
 #[rustfmt::skip]
 mod generated;
 
+mod buffered;
 mod decode;
 mod envelope;
 mod integer;
 mod nullable;
 mod open_enum;
+mod open_union;
 mod quirks;
+mod text;
 mod timestamp;
 
 pub use decode::{DecodeError, MAX_DEPTH, decodes, from_slice, reason, reserialize};

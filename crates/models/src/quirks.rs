@@ -2,11 +2,15 @@
 //! (`cargo xtask codegen`, its `QUIRKS` table) puts each on its field.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
+use serde::de::value::SeqAccessDeserializer;
+use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use crate::comfydeploy::OutputValue;
+use crate::open_union::{self, OpenUnion};
 
 /// `WorkflowRunOutputModel.data`. ComfyDeploy's cancel path sends outputs straight from its
 /// database, without the cleaning other paths apply, so an entry may be a node's raw result,
@@ -15,19 +19,44 @@ use crate::comfydeploy::OutputValue;
 pub(crate) fn comfydeploy_output_data<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<BTreeMap<String, Vec<OutputValue>>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Entry {
-        List(Vec<OutputValue>),
-        Raw(Value),
+    /// A list, or anything else kept as sent: told apart by the first token, like an open
+    /// union, so a list is decoded once, straight from the input.
+    struct Entry(Vec<OutputValue>);
+
+    impl<'de> OpenUnion<'de> for Entry {
+        fn other(value: Value) -> Self {
+            Entry(vec![OutputValue::Other(value)])
+        }
+
+        fn array<A: SeqAccess<'de>>(items: A) -> Result<Self, A::Error> {
+            Vec::deserialize(SeqAccessDeserializer::new(items)).map(Entry)
+        }
     }
 
-    let entries = BTreeMap::<String, Entry>::deserialize(deserializer)?;
-    Ok(entries
-        .into_iter()
-        .map(|(key, entry)| match entry {
-            Entry::List(items) => (key, items),
-            Entry::Raw(value) => (key, vec![OutputValue::Other(value)]),
-        })
-        .collect())
+    impl<'de> Deserialize<'de> for Entry {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            open_union::deserialize(deserializer)
+        }
+    }
+
+    /// The map of entries, each list stored as it is read.
+    struct Data;
+
+    impl<'de> Visitor<'de> for Data {
+        type Value = BTreeMap<String, Vec<OutputValue>>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a map")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<Self::Value, A::Error> {
+            let mut data = BTreeMap::new();
+            while let Some((key, Entry(items))) = entries.next_entry()? {
+                data.insert(key, items);
+            }
+            Ok(data)
+        }
+    }
+
+    deserializer.deserialize_map(Data)
 }

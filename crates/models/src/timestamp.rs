@@ -8,6 +8,8 @@ use std::str::FromStr;
 use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::text::Text;
+
 /// A date-time field (`format: date-time` in the schemas).
 ///
 /// It keeps the text exactly as sent, so a model serialises back to the same string, and the
@@ -47,15 +49,21 @@ const SECONDS_LOST_LEN: usize = "2025-03-26T12:45Z".len();
 impl Timestamp {
     /// Parses either accepted shape.
     pub fn parse(text: &str) -> Result<Self, TimestampError> {
-        let invalid = || TimestampError {
-            text: text.to_owned(),
-        };
-        let (instant, seconds_lost) = match DateTime::parse_from_rfc3339(text) {
+        Self::parse_owned(text.to_owned())
+    }
+
+    /// Parses either accepted shape, keeping `text` itself: a decoder that owns the string
+    /// gives it, so the text is not copied again.
+    fn parse_owned(text: String) -> Result<Self, TimestampError> {
+        let (instant, seconds_lost) = match DateTime::parse_from_rfc3339(&text) {
             Ok(instant) => (instant, false),
-            Err(_) => (parse_seconds_lost(text).ok_or_else(invalid)?, true),
+            Err(_) => match parse_seconds_lost(&text) {
+                Some(instant) => (instant, true),
+                None => return Err(TimestampError { text }),
+            },
         };
         Ok(Timestamp {
-            text: text.to_owned(),
+            text,
             instant,
             seconds_lost,
         })
@@ -148,10 +156,11 @@ impl Serialize for Timestamp {
     }
 }
 
+/// Copies the text once, and not at all when the deserializer hands over a string of its own.
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = Cow::<'de, str>::deserialize(deserializer)?;
-        Timestamp::parse(&text).map_err(serde::de::Error::custom)
+        let Text(text) = Text::deserialize(deserializer)?;
+        Timestamp::parse_owned(text.into_owned()).map_err(serde::de::Error::custom)
     }
 }
 
@@ -213,6 +222,23 @@ mod tests {
                 format!("`{text}` is not an RFC 3339 date-time")
             );
         }
+    }
+
+    #[test]
+    fn decodes_from_borrowed_escaped_and_owned_strings() {
+        let expected = Timestamp::parse("2025-03-26T12:45Z").unwrap();
+        let borrowed: Timestamp = serde_json::from_str(r#""2025-03-26T12:45Z""#).unwrap();
+        let escaped: Timestamp = serde_json::from_str(r#""2025-03-26T12:45\u005A""#).unwrap();
+        let owned: Timestamp = serde_json::from_value("2025-03-26T12:45Z".into()).unwrap();
+        assert_eq!(
+            [borrowed, escaped, owned],
+            [(); 3].map(|()| expected.clone())
+        );
+        let error = serde_json::from_value::<Timestamp>("2025-03-26".into()).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "`2025-03-26` is not an RFC 3339 date-time"
+        );
     }
 
     #[test]

@@ -117,3 +117,29 @@ fn an_unknown_event_serialises_as_its_envelope() {
     };
     assert_eq!(serde_json::to_value(&event).unwrap(), sent);
 }
+
+#[test]
+fn an_escaped_type_is_read_like_any_other() {
+    for bytes in [
+        format!(r#"{{"type": "execution\u002Ecomplete", "data": {EXECUTION}}}"#),
+        format!(r#"{{"data": {EXECUTION}, "type": "execution\u002Ecomplete"}}"#),
+    ] {
+        let event: KaizenWebhookEvent = from_slice(bytes.as_bytes()).unwrap();
+        assert!(matches!(event, KaizenWebhookEvent::ExecutionComplete(_)));
+    }
+    let bytes = r#"{"type": "x-\u00e9v\u00e9nement", "data": null}"#;
+    let KaizenWebhookEvent::Unknown(event) = from_slice(bytes.as_bytes()).unwrap() else {
+        panic!("an unknown event");
+    };
+    assert_eq!(event.event_type, "x-événement");
+}
+
+#[test]
+fn data_before_type_keeps_the_last_of_a_repeated_key_as_a_value_does() {
+    let bytes = r#"{"data": {"id": "exec_0", "id": "exec_1", "status": "Completed", "startTime": "2025-09-15T14:02:11Z"}, "type": "execution.complete"}"#;
+    let KaizenWebhookEvent::ExecutionComplete(execution) = from_slice(bytes.as_bytes()).unwrap()
+    else {
+        panic!("a known event");
+    };
+    assert_eq!(execution.id, "exec_1");
+}

@@ -87,14 +87,18 @@ fn describe(file: &syn::File, out: &mut String) {
             _ => None,
         })
         .collect();
-    let of_private_type = |ty: &syn::Type| match ty {
-        syn::Type::Path(path) => path
-            .path
-            .segments
-            .last()
-            .is_some_and(|last| private_types.contains(&last.ident.to_string())),
-        _ => false,
-    };
+    // An impl for a reference to a private type (a private deserializer) is as private.
+    fn of_private_type(ty: &syn::Type, private_types: &[String]) -> bool {
+        match ty {
+            syn::Type::Path(path) => path
+                .path
+                .segments
+                .last()
+                .is_some_and(|last| private_types.contains(&last.ident.to_string())),
+            syn::Type::Reference(reference) => of_private_type(&reference.elem, private_types),
+            _ => false,
+        }
+    }
     for item in &file.items {
         match item {
             syn::Item::Struct(s) if is_public(&s.vis) => {
@@ -137,7 +141,7 @@ fn describe(file: &syn::File, out: &mut String) {
                     .unwrap();
                 }
             }
-            syn::Item::Impl(i) if !of_private_type(&i.self_ty) => {
+            syn::Item::Impl(i) if !of_private_type(&i.self_ty, &private_types) => {
                 let of = i
                     .trait_
                     .as_ref()

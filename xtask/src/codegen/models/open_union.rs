@@ -1,6 +1,13 @@
-//! Open unions: every `anyOf` in a schema's `$defs` becomes an untagged enum with a variant per
+//! Open unions: every `anyOf` in a schema's `$defs` becomes an enum with a variant per
 //! alternative and a last `Other(serde_json::Value)`, so a value that fits no alternative is
 //! kept as sent instead of failing the delivery. The schema stays strict.
+//!
+//! A union decodes on the value's first token, not with serde's `untagged` (which reads every
+//! value ahead and tries each variant on it): a string, boolean or number goes straight to the
+//! alternative of its JSON type, and only an object is read ahead, to be tried on each object
+//! alternative in turn and kept whole if it fits none (`crate::open_union` in the models). For
+//! that, every alternative is an object (`$ref` to a `$defs` object) or one JSON type, and no JSON
+//! type is given twice. Encoding stays `untagged`: each variant writes its value as it is.
 //!
 //! Like open enums, typify is told the type is replaced, and the replacement is written here.
 
@@ -17,10 +24,22 @@ pub struct OpenUnion {
     variants: Vec<Variant>,
 }
 
-/// One alternative: the variant's name and the Rust type it holds.
+/// One alternative: the variant's name, the Rust type it holds, and the kind of JSON value that
+/// selects it.
 struct Variant {
     name: String,
     ty: TokenStream,
+    kind: Kind,
+}
+
+/// The kind of JSON value an alternative takes, as the value's first token tells.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Object,
+    String,
+    Boolean,
+    Integer,
+    Number,
 }
 
 impl OpenUnion {
@@ -34,8 +53,13 @@ impl OpenUnion {
             };
             let variants = branches
                 .iter()
-                .map(|branch| variant(name, branch))
+                .map(|branch| variant(schema, name, branch))
                 .collect::<Result<Vec<_>>>()?;
+            for (i, v) in variants.iter().enumerate() {
+                if variants[..i].iter().any(|w| w.name == v.name) {
+                    return Err(format!("{name}: two alternatives are `{}`", v.name).into());
+                }
+            }
             found.push(OpenUnion {
                 name: name.clone(),
                 description: def["description"].as_str().unwrap_or_default().to_owned(),
@@ -45,7 +69,7 @@ impl OpenUnion {
         Ok(found)
     }
 
-    /// The Rust code: the enum and a `From` per alternative.
+    /// The Rust code: the enum, a `From` per alternative, and its decoding.
     pub fn tokens(&self) -> TokenStream {
         let name = format_ident!("{}", self.name);
         let description = &self.description;
@@ -57,11 +81,12 @@ impl OpenUnion {
             .map(|v| format_ident!("{}", v.name))
             .collect();
         let types: Vec<_> = self.variants.iter().map(|v| &v.ty).collect();
+        let hooks = self.hooks();
         quote! {
             #[doc = #description]
             #[doc = ""]
             #[doc = #open_doc]
-            #[derive(::schemars::JsonSchema, ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+            #[derive(::schemars::JsonSchema, ::serde::Serialize, Clone, Debug, PartialEq)]
             #[serde(untagged)]
             pub enum #name {
                 #( #variants(#types), )*
@@ -76,30 +101,170 @@ impl OpenUnion {
                     }
                 }
             )*
+
+            impl<'de> crate::open_union::OpenUnion<'de> for #name {
+                fn other(value: ::serde_json::Value) -> Self {
+                    Self::Other(value)
+                }
+                #hooks
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    crate::open_union::deserialize(deserializer)
+                }
+            }
         }
+    }
+
+    /// What each kind of value becomes, for the kinds an alternative takes; the others keep the
+    /// trait's default, `Other`.
+    fn hooks(&self) -> TokenStream {
+        let of = |kind: Kind| {
+            self.variants
+                .iter()
+                .filter(move |v| v.kind == kind)
+                .map(|v| format_ident!("{}", v.name))
+        };
+        let mut hooks = TokenStream::new();
+        if let Some(variant) = of(Kind::Boolean).next() {
+            hooks.extend(quote! {
+                fn boolean(value: bool) -> Self {
+                    Self::#variant(value)
+                }
+            });
+        }
+        if let Some(variant) = of(Kind::String).next() {
+            hooks.extend(quote! {
+                fn string(value: ::std::borrow::Cow<'de, str>) -> Self {
+                    Self::#variant(value.into_owned())
+                }
+            });
+        }
+        // An integer fits both an `integer` and a `number` alternative: the first listed wins.
+        let numbers: Vec<_> = self
+            .variants
+            .iter()
+            .filter_map(|v| {
+                let variant = format_ident!("{}", v.name);
+                match v.kind {
+                    Kind::Integer => Some(quote!(value.as_i64().map(Self::#variant))),
+                    Kind::Number => Some(quote!(value.as_f64().map(Self::#variant))),
+                    _ => None,
+                }
+            })
+            .collect();
+        if !numbers.is_empty() {
+            hooks.extend(quote! {
+                fn number(value: ::serde_json::Number) -> Self {
+                    #(
+                        if let Some(variant) = #numbers {
+                            return variant;
+                        }
+                    )*
+                    Self::Other(::serde_json::Value::Number(value))
+                }
+            });
+        }
+        let objects: Vec<_> = of(Kind::Object).collect();
+        if !objects.is_empty() {
+            hooks.extend(quote! {
+                fn object<A: ::serde::de::MapAccess<'de>>(entries: A) -> ::std::result::Result<Self, A::Error> {
+                    let object = crate::open_union::Object::read(entries)?;
+                    #(
+                        if let Some(value) = object.decode() {
+                            return Ok(Self::#objects(value));
+                        }
+                    )*
+                    Ok(Self::Other(object.into_value()))
+                }
+            });
+        }
+        hooks
     }
 }
 
-fn variant(union: &str, branch: &Value) -> Result<Variant> {
+fn variant(schema: &Value, union: &str, branch: &Value) -> Result<Variant> {
     if let Some(reference) = branch.get("$ref").and_then(Value::as_str) {
         let target = reference
             .strip_prefix("#/$defs/")
             .ok_or_else(|| format!("{union}: `{reference}` is not a `$defs` entry"))?;
+        if schema["$defs"][target]["type"] != "object" {
+            return Err(format!(
+                "{union}: `{reference}` is not an object schema (`\"type\": \"object\"`), the only \
+                 kind of `$ref` an alternative may be"
+            )
+            .into());
+        }
         let ty = format_ident!("{target}");
         return Ok(Variant {
             name: target.to_owned(),
             ty: quote!(#ty),
+            kind: Kind::Object,
         });
     }
-    let (name, ty) = match branch.get("type").and_then(Value::as_str) {
-        Some("string") => ("String", quote!(::std::string::String)),
-        Some("boolean") => ("Boolean", quote!(bool)),
-        Some("integer") => ("Integer", quote!(i64)),
-        Some("number") => ("Number", quote!(f64)),
+    let (name, ty, kind) = match branch.get("type").and_then(Value::as_str) {
+        Some("string") => ("String", quote!(::std::string::String), Kind::String),
+        Some("boolean") => ("Boolean", quote!(bool), Kind::Boolean),
+        Some("integer") => ("Integer", quote!(i64), Kind::Integer),
+        Some("number") => ("Number", quote!(f64), Kind::Number),
         _ => return Err(format!("{union}: an alternative must be a `$ref` or a string, boolean, integer or number; found {branch}").into()),
     };
     Ok(Variant {
         name: name.to_owned(),
         ty,
+        kind,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn union(alternatives: Value) -> Result<Vec<OpenUnion>> {
+        OpenUnion::find_all(&json!({
+            "$defs": {
+                "Entry": {"anyOf": alternatives},
+                "File": {"type": "object", "properties": {"url": {"type": "string"}}},
+                "Kind": {"type": "string", "enum": ["a", "b"]}
+            }
+        }))
+    }
+
+    #[test]
+    fn alternatives_the_first_token_cannot_tell_apart_are_refused() {
+        let error = union(json!([{"$ref": "#/$defs/Kind"}, {"type": "boolean"}]))
+            .err()
+            .unwrap();
+        assert!(
+            error.to_string().contains("is not an object schema"),
+            "{error}"
+        );
+        let error = union(json!([{"type": "string"}, {"type": "string", "format": "uri"}]))
+            .err()
+            .unwrap();
+        assert!(
+            error.to_string().contains("two alternatives are `String`"),
+            "{error}"
+        );
+        let error = union(json!([{"type": "array"}])).err().unwrap();
+        assert!(
+            error.to_string().contains("an alternative must be"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn objects_and_json_types_make_a_union() {
+        let unions = union(json!([
+            {"$ref": "#/$defs/File"},
+            {"type": "number"},
+            {"type": "integer"}
+        ]))
+        .unwrap();
+        let names: Vec<_> = unions[0].variants.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["File", "Number", "Integer"]);
+    }
 }

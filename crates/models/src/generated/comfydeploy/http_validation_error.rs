@@ -195,14 +195,7 @@ pub mod builder {
 ///One step of a location: an object key or an array index.
 ///
 ///Open: a value that fits no alternative decodes to `Other` and encodes back unchanged; strict validation still reports it.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    PartialEq
-)]
+#[derive(::schemars::JsonSchema, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum LocationItem {
     String(::std::string::String),
@@ -218,6 +211,27 @@ impl ::std::convert::From<::std::string::String> for LocationItem {
 impl ::std::convert::From<i64> for LocationItem {
     fn from(value: i64) -> Self {
         Self::Integer(value)
+    }
+}
+impl<'de> crate::open_union::OpenUnion<'de> for LocationItem {
+    fn other(value: ::serde_json::Value) -> Self {
+        Self::Other(value)
+    }
+    fn string(value: ::std::borrow::Cow<'de, str>) -> Self {
+        Self::String(value.into_owned())
+    }
+    fn number(value: ::serde_json::Number) -> Self {
+        if let Some(variant) = value.as_i64().map(Self::Integer) {
+            return variant;
+        }
+        Self::Other(::serde_json::Value::Number(value))
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LocationItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::open_union::deserialize(deserializer)
     }
 }
 /// The schema these types were generated from, embedded in the binary.

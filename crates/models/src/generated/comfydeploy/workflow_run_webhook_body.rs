@@ -835,14 +835,7 @@ impl ::schemars::JsonSchema for WorkflowRunStatus {
 ///One entry of an output list: a media file, a text, or a flag such as `animated: [true]`.
 ///
 ///Open: a value that fits no alternative decodes to `Other` and encodes back unchanged; strict validation still reports it.
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    PartialEq
-)]
+#[derive(::schemars::JsonSchema, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum OutputValue {
     MediaItem(MediaItem),
@@ -864,6 +857,33 @@ impl ::std::convert::From<::std::string::String> for OutputValue {
 impl ::std::convert::From<bool> for OutputValue {
     fn from(value: bool) -> Self {
         Self::Boolean(value)
+    }
+}
+impl<'de> crate::open_union::OpenUnion<'de> for OutputValue {
+    fn other(value: ::serde_json::Value) -> Self {
+        Self::Other(value)
+    }
+    fn boolean(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+    fn string(value: ::std::borrow::Cow<'de, str>) -> Self {
+        Self::String(value.into_owned())
+    }
+    fn object<A: ::serde::de::MapAccess<'de>>(
+        entries: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let object = crate::open_union::Object::read(entries)?;
+        if let Some(value) = object.decode() {
+            return Ok(Self::MediaItem(value));
+        }
+        Ok(Self::Other(object.into_value()))
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OutputValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::open_union::deserialize(deserializer)
     }
 }
 /// The schema these types were generated from, embedded in the binary.
