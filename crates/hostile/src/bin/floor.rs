@@ -36,12 +36,7 @@ fn main() {
     // Route → the embedded schema its deliveries are parsed with.
     let schemas: HashMap<String, &'static SchemaFile> = Catalog::embedded()
         .webhooks()
-        .filter_map(|webhook| {
-            let file: &'static SchemaFile = hookschema_models::SCHEMAS
-                .iter()
-                .find(|file| file.name == webhook.name())?;
-            Some((webhook.route.clone(), file))
-        })
+        .filter_map(|webhook| Some((webhook.route.clone(), webhook.schema.embedded()?)))
         .collect();
     let schemas = Arc::new(args.parse.then_some(schemas));
     let runtime = tokio::runtime::Builder::new_multi_thread()
