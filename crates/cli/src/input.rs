@@ -28,7 +28,8 @@ impl Unreadable {
     }
 }
 
-const STDIN: &str = "-";
+/// The file name that stands for standard input.
+pub const STDIN: &str = "-";
 
 /// The files to read: those given, or standard input when none is.
 pub fn files_or_stdin(files: &[PathBuf]) -> Result<Vec<PathBuf>, String> {

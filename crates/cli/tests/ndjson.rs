@@ -31,6 +31,20 @@ fn validate(args: &[&str], stdin: &[u8]) -> Output {
     output
 }
 
+/// The same run on `archive` read twice: from standard input, and from a file (which the
+/// workers read themselves, block by block).
+fn validate_both(args: &[&str], archive: &[u8]) -> [Output; 2] {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("archive.ndjson");
+    std::fs::write(&path, archive).unwrap();
+    let file_args: Vec<&str> = args
+        .iter()
+        .copied()
+        .chain([path.to_str().unwrap()])
+        .collect();
+    [validate(args, archive), validate(&file_args, b"")]
+}
+
 /// Two good lines, a blank one, a drifted status, one that is not JSON, a CRLF ending, and a
 /// last line without a newline.
 fn archive() -> String {
@@ -47,27 +61,28 @@ fn archive() -> String {
 #[test]
 fn invalid_lines_are_reported_by_number_then_a_summary() {
     for jobs in ["1", "2"] {
-        let output = validate(&["--format", "json", "--jobs", jobs], archive().as_bytes());
-        assert_eq!(output.status.code(), Some(1), "jobs {jobs}");
-        let lines: Vec<Value> = String::from_utf8(output.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
-        assert_eq!(lines.len(), 3, "jobs {jobs}: {lines:?}");
-        assert_eq!(lines[0]["line"], 4);
-        assert_eq!(lines[0]["errors"][0]["instance_path"], "/data/status");
-        assert_eq!(lines[1]["line"], 5);
-        assert!(
-            lines[1]["errors"][0]["message"]
-                .as_str()
+        for output in validate_both(&["--format", "json", "--jobs", jobs], archive().as_bytes()) {
+            assert_eq!(output.status.code(), Some(1), "jobs {jobs}");
+            let lines: Vec<Value> = String::from_utf8(output.stdout)
                 .unwrap()
-                .starts_with("not JSON")
-        );
-        assert_eq!(
-            lines[2],
-            serde_json::json!({"summary": {"lines": 7, "payloads": 6, "valid": 4, "invalid": 2}})
-        );
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect();
+            assert_eq!(lines.len(), 3, "jobs {jobs}: {lines:?}");
+            assert_eq!(lines[0]["line"], 4);
+            assert_eq!(lines[0]["errors"][0]["instance_path"], "/data/status");
+            assert_eq!(lines[1]["line"], 5);
+            assert!(
+                lines[1]["errors"][0]["message"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("not JSON")
+            );
+            assert_eq!(
+                lines[2],
+                serde_json::json!({"summary": {"lines": 7, "payloads": 6, "valid": 4, "invalid": 2}})
+            );
+        }
     }
 }
 
@@ -141,15 +156,93 @@ fn many_chunks_and_long_lines_keep_their_order_and_numbers() {
     );
     archive.push_str(&long);
     archive.push('\n');
-    let output = validate(&["--format", "json", "--jobs", "2"], archive.as_bytes());
-    let lines: Vec<Value> = String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let numbers: Vec<u64> = lines.iter().filter_map(|l| l["line"].as_u64()).collect();
-    assert_eq!(numbers, [1000, 2000, 3000, 4000, 5000, 5001]);
-    assert_eq!(lines.last().unwrap()["summary"]["invalid"], 6);
+    for output in validate_both(&["--format", "json", "--jobs", "2"], archive.as_bytes()) {
+        let lines: Vec<Value> = String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let numbers: Vec<u64> = lines.iter().filter_map(|l| l["line"].as_u64()).collect();
+        assert_eq!(numbers, [1000, 2000, 3000, 4000, 5000, 5001]);
+        assert_eq!(lines.last().unwrap()["summary"]["invalid"], 6);
+    }
+}
+
+/// A file's blocks are read by different workers: every line belongs to exactly one block,
+/// whether a newline falls on a block's last byte, on its first, or a line covers several
+/// blocks, and the last line has no newline. Blocks are 128 KiB; the lines are sized here so
+/// their newlines land on those edges.
+#[test]
+fn a_file_read_in_blocks_numbers_every_line_once() {
+    const BLOCK: usize = 128 * 1024;
+    let mut archive = Vec::new();
+    let mut invalid = Vec::new();
+    // A line of `len` bytes, newline included, valid or not.
+    let mut push = |archive: &mut Vec<u8>, len: usize, valid: bool| {
+        let status = if valid {
+            "Completed"
+        } else {
+            "x-unknown-status"
+        };
+        let empty = payload("", status).len() + 1;
+        let mut line = payload(&"x".repeat(len - empty), status);
+        line.push('\n');
+        assert_eq!(line.len(), len);
+        archive.extend_from_slice(line.as_bytes());
+        if !valid {
+            invalid.push(archive.iter().filter(|&&b| b == b'\n').count() as u64);
+        }
+    };
+    let mut line = 0;
+    // Newlines at every third block's last byte, the next one's first, and in between.
+    for target in [
+        BLOCK - 1,
+        2 * BLOCK,
+        3 * BLOCK + 7,
+        5 * BLOCK - 1,
+        6 * BLOCK,
+    ] {
+        while archive.len() + 2000 < target {
+            line += 1;
+            push(&mut archive, 700 + line % 300, line % 9 != 0);
+        }
+        let len = target + 1 - archive.len();
+        push(&mut archive, len, line % 2 == 0);
+    }
+    // A line over two whole blocks, invalid, then a blank line and a last line without newline.
+    push(&mut archive, 2 * BLOCK + 300, false);
+    archive.push(b'\n');
+    archive.extend_from_slice(payload("last", "x-unknown-status").as_bytes());
+    invalid.push(archive.iter().filter(|&&b| b == b'\n').count() as u64 + 1);
+    let lines = invalid.last().copied().unwrap();
+
+    for jobs in ["1", "2", "3"] {
+        let [stdin, file] = validate_both(&["--format", "json", "--jobs", jobs], &archive);
+        assert_eq!(file.stdout, stdin.stdout, "jobs {jobs}");
+        let reports: Vec<Value> = String::from_utf8(file.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let numbers: Vec<u64> = reports.iter().filter_map(|l| l["line"].as_u64()).collect();
+        assert_eq!(numbers, invalid, "jobs {jobs}");
+        let summary = &reports.last().unwrap()["summary"];
+        assert_eq!(summary["lines"], lines, "jobs {jobs}");
+        assert_eq!(summary["payloads"], lines - 1, "jobs {jobs}");
+        assert_eq!(summary["invalid"], invalid.len(), "jobs {jobs}");
+    }
+}
+
+#[test]
+fn an_empty_file_has_no_lines() {
+    for output in validate_both(&[], b"") {
+        assert_eq!(output.status.code(), Some(0));
+        assert!(
+            String::from_utf8(output.stdout)
+                .unwrap()
+                .ends_with(": 0 lines, 0 payloads, 0 valid, 0 invalid\n")
+        );
+    }
 }
 
 #[test]

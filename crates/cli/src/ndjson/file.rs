@@ -1,0 +1,136 @@
+//! A regular file: the workers read it themselves, each claiming the next block of
+//! [`CHUNK_BYTES`] and reading it at its offset (`pread`), so reading is spread over the
+//! workers like the validating, with no reader thread to hand chunks over and no queue to wait
+//! on.
+//!
+//! A block's lines are those that start in it: the line the block cuts at its start belongs to
+//! the block before, and its own last line is read on past its end up to the newline. A line
+//! longer than a block thus belongs to the block it starts in, and the blocks it covers have
+//! none. The file is read up to the length it had when opened: lines appended while it is read
+//! are left for the next run.
+
+use std::fs::File;
+use std::io;
+use std::ops::Range;
+use std::os::unix::fs::FileExt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::SyncSender;
+use std::thread::{self, JoinHandle};
+
+use hookschema_validate::Schema;
+
+use super::{CHUNK_BYTES, Checked, check_lines};
+
+/// Starts `jobs` workers over the first `len` bytes of `file`, which send each block's
+/// verdicts to `results`.
+pub(super) fn spawn(
+    file: File,
+    len: u64,
+    schema: &Schema,
+    jobs: usize,
+    results: &SyncSender<Checked>,
+) -> Vec<JoinHandle<()>> {
+    let blocks = Arc::new(Blocks {
+        file,
+        len,
+        next: AtomicU64::new(0),
+    });
+    (0..jobs)
+        .map(|_| {
+            let (blocks, schema, results) = (Arc::clone(&blocks), schema.clone(), results.clone());
+            thread::spawn(move || check_blocks(&blocks, &schema, &results))
+        })
+        .collect()
+}
+
+/// The file, and the next block no worker has claimed.
+struct Blocks {
+    file: File,
+    len: u64,
+    next: AtomicU64,
+}
+
+/// Claims blocks and validates their lines until the file is done.
+fn check_blocks(blocks: &Blocks, schema: &Schema, results: &SyncSender<Checked>) {
+    // One buffer per worker, reused: a block's bytes stay in the core's cache while checked.
+    let mut buffer = Vec::new();
+    loop {
+        let sequence = blocks.next.fetch_add(1, Ordering::Relaxed);
+        let Some(start) = sequence
+            .checked_mul(CHUNK_BYTES as u64)
+            .filter(|&start| start < blocks.len)
+        else {
+            return;
+        };
+        let lines = blocks
+            .read(start, &mut buffer)
+            .map(|lines| check_lines(schema, &buffer[lines]));
+        if results.send(Checked { sequence, lines }).is_err() {
+            return;
+        }
+    }
+}
+
+impl Blocks {
+    /// Reads the block at `start` into `buffer` and returns where its lines are in it.
+    fn read(&self, start: u64, buffer: &mut Vec<u8>) -> io::Result<Range<usize>> {
+        let end = (start + CHUNK_BYTES as u64).min(self.len);
+        // The byte before the block says whether a line starts at its first byte.
+        self.read_at(start.saturating_sub(1), end, buffer)?;
+        let first = if start == 0 {
+            0
+        } else {
+            match memchr::memchr(b'\n', buffer) {
+                Some(newline) => newline + 1,
+                None => return Ok(0..0),
+            }
+        };
+        // Past the block's last newline starts no line of its own, or a line it ends itself.
+        if first == buffer.len() || buffer.ends_with(b"\n") || end == self.len {
+            return Ok(first..buffer.len());
+        }
+        // The block cuts its last line: read on up to its newline, or the file's end.
+        let mut at = end;
+        loop {
+            let searched = buffer.len();
+            self.read_on(&mut at, buffer)?;
+            if let Some(newline) = memchr::memchr(b'\n', &buffer[searched..]) {
+                return Ok(first..searched + newline + 1);
+            }
+            if at == self.len {
+                return Ok(first..buffer.len());
+            }
+        }
+    }
+
+    /// Replaces `buffer` with the file's bytes from `from` to `to`.
+    fn read_at(&self, from: u64, to: u64, buffer: &mut Vec<u8>) -> io::Result<()> {
+        // Only bytes past the buffer's length are zeroed before the read overwrites them: for
+        // most blocks, as long as the one before, none.
+        buffer.resize((to - from) as usize, 0);
+        self.file.read_exact_at(buffer, from).map_err(shrank)
+    }
+
+    /// Appends the file's next bytes after `at` to `buffer`, up to a block's worth, and moves
+    /// `at` past them.
+    fn read_on(&self, at: &mut u64, buffer: &mut Vec<u8>) -> io::Result<()> {
+        let to = (*at + CHUNK_BYTES as u64).min(self.len);
+        let old = buffer.len();
+        buffer.resize(old + (to - *at) as usize, 0);
+        self.file
+            .read_exact_at(&mut buffer[old..], *at)
+            .map_err(shrank)?;
+        *at = to;
+        Ok(())
+    }
+}
+
+/// A read that ended before the length the file had when opened: it was cut short meanwhile.
+fn shrank(error: io::Error) -> io::Error {
+    if error.kind() == io::ErrorKind::UnexpectedEof {
+        io::Error::other("the file became shorter while it was read")
+    } else {
+        error
+    }
+}

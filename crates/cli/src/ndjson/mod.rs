@@ -1,0 +1,262 @@
+//! `hookschema validate --ndjson`: an archive of deliveries, one payload per line, validated as
+//! a stream: quiet on valid lines, one report per invalid line, a summary at the end.
+//!
+//! The input is cut into chunks of whole lines, `--jobs` workers validate chunks, and this
+//! thread writes their reports in line order. A file is read by the workers themselves, each a
+//! block at its own offset ([`file`]), so reading is shared out like the validating and nothing
+//! waits on one reader; standard input or a pipe, which only one thread can read, by a reader
+//! thread that hands chunks out ([`stream`]). Either way memory stays flat however long the
+//! input: a few chunks in flight.
+
+mod file;
+mod stream;
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, sync_channel};
+
+use hookschema_validate::{Schema, Violation};
+use serde::Serialize;
+
+use crate::Format;
+use crate::input::STDIN;
+use crate::outcome::Outcome;
+use crate::validate::{Report, text};
+
+/// A chunk holds about this many bytes of lines: enough to keep a worker busy between
+/// hand-offs, small enough that its buffer stays in the core's cache and the chunks in flight
+/// stay a few megabytes.
+const CHUNK_BYTES: usize = 128 * 1024;
+
+pub fn run(
+    out: &mut impl Write,
+    schema: Schema,
+    format: Format,
+    files: &[PathBuf],
+    jobs: usize,
+) -> io::Result<Outcome> {
+    if matches!(format, Format::Fastapi) {
+        eprintln!(
+            "hookschema: --ndjson reports as text or json; FastAPI bodies answer one request"
+        );
+        return Ok(Outcome::Error);
+    }
+    let [path] = files else {
+        eprintln!("hookschema: --ndjson reads one file, or standard input");
+        return Ok(Outcome::Error);
+    };
+    let label = path.to_string_lossy().into_owned();
+    let cannot_read = |error: io::Error| {
+        eprintln!("hookschema: cannot read {label}: {error}");
+        Ok(Outcome::Error)
+    };
+    // A line's report names its number, not its document.
+    let schema = schema.without_documents();
+    let jobs = jobs.max(1);
+    let (results, result_queue) = sync_channel::<Checked>(jobs * 2);
+    let threads = if path.as_os_str() == STDIN {
+        stream::spawn(Box::new(io::stdin()), &schema, jobs, &results)
+    } else {
+        let opened = File::open(path).and_then(|file| Ok((file.metadata()?, file)));
+        match opened {
+            // A regular file can be read at any offset; a pipe or a device only as a stream.
+            Ok((metadata, file)) if metadata.is_file() => {
+                file::spawn(file, metadata.len(), &schema, jobs, &results)
+            }
+            Ok((_, file)) => stream::spawn(Box::new(file), &schema, jobs, &results),
+            Err(error) => return cannot_read(error),
+        }
+    };
+    drop(results);
+    // Compile while the first chunks are read, rather than in a worker the others wait for.
+    schema.prepare();
+
+    let written = write_in_order(out, format, &result_queue)?;
+    // A thread that stopped took its chunk with it: better no verdict than a wrong one.
+    let stopped = threads.into_iter().any(|thread| thread.join().is_err());
+    let summary = match written {
+        Written::Whole(summary) if !stopped => summary,
+        Written::Unreadable { after_line, error } => {
+            eprintln!("hookschema: cannot read {label} after line {after_line}: {error}");
+            return Ok(Outcome::Error);
+        }
+        Written::Whole(_) | Written::Gap => {
+            eprintln!("hookschema: a validating thread stopped; {label} was not checked whole");
+            return Ok(Outcome::Error);
+        }
+    };
+    match format {
+        Format::Json => {
+            serde_json::to_writer(&mut *out, &SummaryLine { summary })?;
+            writeln!(out)?;
+        }
+        _ => writeln!(
+            out,
+            "{label}: {} lines, {} payloads, {} valid, {} invalid",
+            summary.lines, summary.payloads, summary.valid, summary.invalid
+        )?,
+    }
+    Ok(if summary.invalid == 0 {
+        Outcome::Valid
+    } else {
+        Outcome::Invalid
+    })
+}
+
+/// A chunk's verdicts, or why it could not be read.
+struct Checked {
+    /// Its place among the chunks, so reports come out in line order.
+    sequence: u64,
+    lines: io::Result<Lines>,
+}
+
+/// What a chunk of whole lines held.
+#[derive(Default)]
+struct Lines {
+    /// Lines, blank ones included.
+    count: u64,
+    payloads: u64,
+    /// Each invalid line's place in the chunk (0 for its first), violations and whether there
+    /// were more (not its document, which a report of a line does not need).
+    invalid: Vec<(u64, Vec<Violation>, bool)>,
+}
+
+/// Validates each line of `bytes`: whole lines, each ending with a newline but perhaps the
+/// input's last.
+fn check_lines(schema: &Schema, bytes: &[u8]) -> Lines {
+    let mut lines = Lines::default();
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', bytes).chain([bytes.len()]) {
+        // After a last newline (or in an empty chunk), the end starts no line.
+        if start == bytes.len() {
+            break;
+        }
+        let line = &bytes[start.min(end)..end];
+        let index = lines.count;
+        lines.count += 1;
+        start = end + 1;
+        let payload = trim_json_whitespace(line);
+        if payload.is_empty() {
+            continue;
+        }
+        lines.payloads += 1;
+        if let Err(invalid) = schema.validate_bytes(payload) {
+            lines
+                .invalid
+                .push((index, invalid.violations, invalid.more));
+        }
+    }
+    lines
+}
+
+/// A line without the whitespace JSON allows around a value (space, tab, CR, LF): a CRLF file
+/// reads as well as an LF one, and anything else stays for the parser to judge.
+fn trim_json_whitespace(line: &[u8]) -> &[u8] {
+    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let start = line.iter().position(|b| !blank(b)).unwrap_or(line.len());
+    let end = line
+        .iter()
+        .rposition(|b| !blank(b))
+        .map_or(start, |last| last + 1);
+    &line[start..end]
+}
+
+/// How the writing ended.
+enum Written {
+    /// Every chunk came back, and these are the counts.
+    Whole(Summary),
+    /// A chunk could not be read: nothing after `after_line` was reported.
+    Unreadable { after_line: u64, error: io::Error },
+    /// A chunk never came back: its thread stopped.
+    Gap,
+}
+
+/// Writes the workers' reports in chunk order, numbering lines as it goes, and counts.
+fn write_in_order(
+    out: &mut impl Write,
+    format: Format,
+    results: &Receiver<Checked>,
+) -> io::Result<Written> {
+    let mut summary = Summary::default();
+    let mut waiting = BTreeMap::new();
+    let mut next = 0;
+    let mut unreadable = None;
+    for checked in results {
+        // After a chunk that could not be read, the rest is drained so no thread waits on it.
+        if unreadable.is_some() {
+            continue;
+        }
+        waiting.insert(checked.sequence, checked.lines);
+        while let Some(lines) = waiting.remove(&next) {
+            next += 1;
+            let lines = match lines {
+                Ok(lines) => lines,
+                Err(error) => {
+                    unreadable = Some(error);
+                    break;
+                }
+            };
+            for (index, violations, more) in &lines.invalid {
+                let shown = Report {
+                    violations,
+                    more: *more,
+                };
+                report(out, format, summary.lines + index + 1, &shown)?;
+            }
+            summary.lines += lines.count;
+            summary.payloads += lines.payloads;
+            summary.invalid += lines.invalid.len() as u64;
+            summary.valid += lines.payloads - lines.invalid.len() as u64;
+        }
+    }
+    Ok(match unreadable {
+        Some(error) => Written::Unreadable {
+            after_line: summary.lines,
+            error,
+        },
+        None if waiting.is_empty() => Written::Whole(summary),
+        None => Written::Gap,
+    })
+}
+
+#[derive(Default, Clone, Copy, Serialize)]
+struct Summary {
+    /// Lines read, blank ones included.
+    lines: u64,
+    /// Lines that hold a payload.
+    payloads: u64,
+    valid: u64,
+    invalid: u64,
+}
+
+#[derive(Serialize)]
+struct SummaryLine {
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct InvalidLine<'a> {
+    line: u64,
+    valid: bool,
+    errors: &'a [Violation],
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    more: bool,
+}
+
+fn report(out: &mut impl Write, format: Format, line: u64, report: &Report<'_>) -> io::Result<()> {
+    match format {
+        Format::Json => {
+            let line = InvalidLine {
+                line,
+                valid: false,
+                errors: report.violations,
+                more: report.more,
+            };
+            serde_json::to_writer(&mut *out, &line)?;
+            writeln!(out)
+        }
+        _ => text(out, &format!("line {line}"), report),
+    }
+}
