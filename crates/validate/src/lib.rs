@@ -20,6 +20,7 @@ mod parse;
 mod parser;
 mod schema;
 mod tape;
+mod tape_de;
 mod violation;
 mod wellformed;
 

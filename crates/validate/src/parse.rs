@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::schema::Schema;
+use crate::tape_de::TapeDeserializer;
 use crate::violation::Violation;
 
 /// Why a payload was rejected.
@@ -51,20 +52,43 @@ impl Invalid {
 /// models could decode it; one that the models cannot decode though the schema allows it gets
 /// the decoding error.
 ///
-/// The bytes are read twice: once strictly into the tape validation walks, once by serde into
-/// `T`, which serde cannot decode from a tape. The bytes keep the sender's key order, so an
-/// event envelope decodes its `data` in one pass, with exact error paths, when `type` comes
-/// first as vendors send it.
+/// The bytes are read once: `T` is decoded from the tape validation walks, answering as
+/// serde_json reading the bytes would. The tape keeps the sender's key order, so an event
+/// envelope decodes its `data` in one pass when `type` comes first, as vendors send it.
+/// serde_json reads the bytes only when something must be said that the tape cannot: why bytes
+/// the strict parser refuses are not JSON (or, should the two parsers ever part, what serde_json
+/// makes of them), and where and why a valid payload does not decode, with its JSON Pointer,
+/// line and column.
 pub fn parse<T: HasSchema + DeserializeOwned>(bytes: &[u8]) -> Result<T, Invalid> {
     let schema = Schema::of::<T>();
+    let Some(verdict) = schema.on_tape(bytes, |tape| {
+        T::deserialize(TapeDeserializer::root(tape)).ok()
+    }) else {
+        return read_twice(&schema, bytes);
+    };
+    match verdict? {
+        Some(value) => Ok(value),
+        // serde_json, reading the bytes, says where and why; or, for what the tape cannot answer
+        // as serde_json would (`tape_de` says what), decodes them.
+        None => hookschema_models::from_slice(bytes).map_err(|error| undecodable(bytes, error)),
+    }
+}
+
+/// [`parse`] as it reads bytes the strict parser refuses: serde_json decodes them (or says why
+/// they are not JSON), then they are validated as [`Schema::validate_bytes`] does.
+fn read_twice<T: DeserializeOwned>(schema: &Schema, bytes: &[u8]) -> Result<T, Invalid> {
     match hookschema_models::from_slice(bytes) {
         Ok(value) => schema.validate_bytes(bytes).map(|()| value),
-        Err(error) => Err(refusal(&schema, bytes, error)),
+        Err(error) => Err(refusal(schema, bytes, error)),
     }
 }
 
 /// [`parse`]'s verdict on `bytes` for an embedded schema's models, without their type: for a
 /// check that runs every schema.
+///
+/// This one reads the bytes twice, as [`parse`] did before it decoded from the tape: without
+/// the type, decoding goes through the schema file's [`SchemaFile::decode`], which the generator
+/// writes as a function of bytes.
 pub fn parse_verdict(file: &SchemaFile, bytes: &[u8]) -> Result<(), Invalid> {
     let schema = Schema::named(file.name).expect("an embedded schema file is embedded");
     match (file.decode)(bytes) {
@@ -79,9 +103,17 @@ fn refusal(schema: &Schema, bytes: &[u8], error: DecodeError) -> Invalid {
     if let Err(invalid) = schema.validate_bytes(bytes) {
         return invalid;
     }
+    undecodable(bytes, error)
+}
+
+/// Why bytes that keep the schema are refused: the models cannot decode them.
+fn undecodable(bytes: &[u8], error: DecodeError) -> Invalid {
     Invalid {
         violations: vec![Violation::decode(error)],
         more: false,
         document: serde_json::from_slice(bytes).ok(),
     }
 }
+
+#[cfg(test)]
+mod differential;

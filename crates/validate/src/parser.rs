@@ -16,7 +16,7 @@
 
 use hookschema_models::MAX_DEPTH;
 
-use crate::tape::Tape;
+use crate::tape::{Tape, size};
 use crate::wellformed::fingerprint;
 
 /// The bytes are not one JSON document.
@@ -191,7 +191,14 @@ impl<'a> Parser<'a, '_> {
         self.tape.push(Tape::String(key));
         let holder = self.open.last_mut().expect("an object is open");
         let bit = 1 << fingerprint(key);
-        self.suspect |= holder.keys & bit != 0;
+        if holder.keys & bit != 0 {
+            // A fingerprint this object's keys had: the same key, or one of the many pairs that
+            // share one (an object of 30 keys almost surely holds such a pair). Up to
+            // EXACT_KEYS members, the earlier keys are compared, so only a key truly repeated
+            // makes the whole tape be walked; past them, the tape walk tells (with a hash set).
+            self.suspect |=
+                holder.len >= EXACT_KEYS || repeats(self.tape, holder.at, holder.len, key);
+        }
         holder.keys |= bit;
         self.skip_whitespace();
         if self.next()? != b':' {
@@ -222,7 +229,9 @@ impl<'a> Parser<'a, '_> {
     }
 
     /// A string's contents, after its opening quote; borrowed from the payload unless it holds
-    /// an escape.
+    /// an escape. Inlined where keys and values are read: strings are most of a payload's
+    /// tokens, and most hold no escape, which [`Parser::escaped`] handles out of line.
+    #[inline(always)]
     fn string(&mut self) -> Result<&'a str, NotJson> {
         let start = self.at;
         self.at = plain_run(self.bytes, self.at);
@@ -238,12 +247,17 @@ impl<'a> Parser<'a, '_> {
     }
 
     /// The rest of a string that holds an escape, `start` its first byte, written unescaped.
+    #[cold]
+    #[inline(never)]
     fn escaped(&mut self, start: usize) -> Result<&'a str, NotJson> {
         let spare = match std::mem::replace(&mut self.unescaped, Spare::Carving(&mut [])) {
             Spare::Unused(buffer) => {
-                // Unescaped, the strings take at most the bytes they are written with.
-                buffer.clear();
-                buffer.resize(self.bytes.len(), 0);
+                // Unescaped, the strings take at most the bytes they are written with. What an
+                // earlier payload left in the buffer is overwritten before it is read, so only
+                // growth is zeroed.
+                if buffer.len() < self.bytes.len() {
+                    buffer.resize(self.bytes.len(), 0);
+                }
                 buffer.as_mut_slice()
             }
             Spare::Carving(rest) => rest,
@@ -378,9 +392,27 @@ impl<'a> Parser<'a, '_> {
     }
 }
 
+/// How many members of an object a key is compared with, at most, when its fingerprint was
+/// seen: enough for any webhook object, few enough that an object of colliding keys costs a
+/// bounded multiple of its length.
+const EXACT_KEYS: usize = 64;
+
+/// Whether `key` is one of the first `members` keys of the object whose node is at `object`.
+fn repeats(tape: &[Tape<'_>], object: usize, members: usize, key: &str) -> bool {
+    let mut at = object + 1;
+    for _ in 0..members {
+        if tape[at] == Tape::String(key) {
+            return true;
+        }
+        at += 1 + size(&tape[at + 1]);
+    }
+    false
+}
+
 /// Where the run of plain string bytes from `at` ends: at a quote, a backslash, a control
 /// character, or the end of the input. Eight bytes are tested at a time: strings (URLs, ids,
 /// texts) are most of a webhook body.
+#[inline(always)]
 fn plain_run(bytes: &[u8], mut at: usize) -> usize {
     const ONES: u64 = u64::from_le_bytes([0x01; 8]);
     const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
@@ -554,6 +586,19 @@ mod tests {
             r#"{"a": 1, "b": {"a": 1}, "c": [{"a": 1, "b": 2}]}"#
         ));
         assert!(suspect(r#"{"a": 1, "b": [0, {"x": 1, "y": 2, "x": 3}]}"#));
+        // Keys whose fingerprints collide but differ (same length, first and last bytes), after
+        // members of every kind, are told apart where they are read.
+        assert_eq!(fingerprint("abc"), fingerprint("axc"));
+        assert!(!suspect(r#"{"abc": {"abc": 1}, "q": [1, {}], "axc": 2}"#));
+        assert!(suspect(
+            r#"{"abc": {"d": 1}, "q": [1, {}], "axc": 2, "abc": 3}"#
+        ));
+        // Past EXACT_KEYS members, a collision is left to the tape walk.
+        let many = |last: &str| {
+            let keys: Vec<String> = (0..EXACT_KEYS).map(|n| format!(r#""k{n}": {n}"#)).collect();
+            format!("{{{}, {last}}}", keys.join(", "))
+        };
+        assert!(suspect(&many(r#""k0": 0"#)));
         let nested = |depth| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
         assert!(!suspect(&nested(MAX_DEPTH)));
         assert!(suspect(&nested(MAX_DEPTH + 1)));

@@ -293,22 +293,39 @@ impl Schema {
     /// This is the fast path for raw payloads: the bytes are read once, strictly, into a tape
     /// and validated on it; a `serde_json::Value` is built only for an invalid payload's report.
     pub fn validate_bytes(&self, bytes: &[u8]) -> Result<(), Invalid> {
+        self.on_tape(bytes, |_| ())
+            .unwrap_or_else(|| self.validate_with_serde(bytes))
+    }
+
+    /// Reads `bytes` onto this thread's tape and judges them there, as [`Schema::validate_bytes`]
+    /// does, handing a valid tape to `valid` before it is put back for the next payload:
+    /// [`crate::parse`] decodes its model from it, instead of reading the bytes again. `None`
+    /// when the strict parser refuses the bytes, which serde_json must then read, to say why.
+    ///
+    /// `valid` runs while the thread's scratch is in use: it must not validate anything itself.
+    pub(crate) fn on_tape<R>(
+        &self,
+        bytes: &[u8],
+        valid: impl FnOnce(&[Tape<'_>]) -> R,
+    ) -> Option<Result<R, Invalid>> {
         SCRATCH.with(|scratch| {
             let Scratch { buffers, tape } = &mut *scratch.borrow_mut();
             // The empty tape of any lifetime fits this payload's.
             let mut nodes = reuse(std::mem::take(tape));
             let verdict = match parser::parse(bytes, buffers, &mut nodes) {
-                // serde_json says what is wrong, in the words a decoding error uses.
-                Err(parser::NotJson) => self.validate_with_serde(bytes),
-                Ok(false) => self.validate_tape(TapeNode::root(&nodes), nodes.len()),
-                Ok(true) => match wellformed::check(&nodes) {
-                    Ok(()) => self.validate_tape(TapeNode::root(&nodes), nodes.len()),
-                    Err(violation) => Err(Invalid {
-                        violations: vec![violation],
-                        more: false,
-                        document: None,
-                    }),
-                },
+                Err(parser::NotJson) => None,
+                Ok(suspect) => Some(
+                    if suspect && let Err(violation) = wellformed::check(&nodes) {
+                        Err(Invalid {
+                            violations: vec![violation],
+                            more: false,
+                            document: None,
+                        })
+                    } else {
+                        self.validate_tape(TapeNode::root(&nodes), nodes.len())
+                            .map(|()| valid(&nodes))
+                    },
+                ),
             };
             *tape = reuse(nodes);
             verdict

@@ -22,6 +22,10 @@ use hookschema_validate::Schema;
 
 use super::{CHUNK_BYTES, Checked, check_lines};
 
+/// How much is read past a block's end, at first, for the rest of its last line: a few
+/// deliveries' worth.
+const READ_ON_BYTES: u64 = 4 * 1024;
+
 /// Starts `jobs` workers over the first `len` bytes of `file`, which send each block's
 /// verdicts to `results`.
 pub(super) fn spawn(
@@ -90,11 +94,15 @@ impl Blocks {
         if first == buffer.len() || buffer.ends_with(b"\n") || end == self.len {
             return Ok(first..buffer.len());
         }
-        // The block cuts its last line: read on up to its newline, or the file's end.
+        // The block cuts its last line: read on up to its newline, or the file's end, a little
+        // at first (most lines are short), then twice as much each time (a long line costs its
+        // length, not its length squared).
         let mut at = end;
+        let mut step = READ_ON_BYTES;
         loop {
             let searched = buffer.len();
-            self.read_on(&mut at, buffer)?;
+            self.read_on(&mut at, step, buffer)?;
+            step = (step * 2).min(CHUNK_BYTES as u64);
             if let Some(newline) = memchr::memchr(b'\n', &buffer[searched..]) {
                 return Ok(first..searched + newline + 1);
             }
@@ -112,10 +120,10 @@ impl Blocks {
         self.file.read_exact_at(buffer, from).map_err(shrank)
     }
 
-    /// Appends the file's next bytes after `at` to `buffer`, up to a block's worth, and moves
-    /// `at` past them.
-    fn read_on(&self, at: &mut u64, buffer: &mut Vec<u8>) -> io::Result<()> {
-        let to = (*at + CHUNK_BYTES as u64).min(self.len);
+    /// Appends the file's next `step` bytes after `at` (fewer at its end) to `buffer`, and
+    /// moves `at` past them.
+    fn read_on(&self, at: &mut u64, step: u64, buffer: &mut Vec<u8>) -> io::Result<()> {
+        let to = (*at + step).min(self.len);
         let old = buffer.len();
         buffer.resize(old + (to - *at) as usize, 0);
         self.file
