@@ -8,9 +8,10 @@
 //! The payloads are grown from each vendor's fullest valid example, as real deliveries grow:
 //! ComfyDeploy's success body with its outputs repeated, each with its own id; Kaizen's completed
 //! execution with more logins, context authentications and downloaded files (the file from
-//! another of its examples), each with its own ids. All are compact JSON, as senders write them;
-//! the 1 KB payload of each vendor is its example itself (993 and 1,580 bytes). Each is checked
-//! valid before anything is timed, so the error path never stands in for validation.
+//! another of its examples), each with its own ids, its `type` before its `data` as Kaizen sends
+//! them. All are compact JSON, as senders write them; the 1 KB payload of each vendor is its
+//! example itself (993 and 1,580 bytes). Each is checked valid before anything is timed, so the
+//! error path never stands in for validation.
 
 use std::hint::black_box;
 
@@ -94,7 +95,7 @@ fn kaizen(target: usize) -> Vec<u8> {
     let login = base["data"]["logins"][0].clone();
     let context = base["data"]["contextAuthentications"][0].clone();
     let file = example("kaizen", "open-strings")["data"]["downloads"]["files"][0].clone();
-    grown(&base, target, |payload, n| {
+    let payload = grown(&base, target, |payload, n| {
         let data = &mut payload["data"];
         let mut new_login = login.clone();
         new_login["id"] = format!("login_{n}").into();
@@ -107,7 +108,20 @@ fn kaizen(target: usize) -> Vec<u8> {
         new_file["id"] = format!("file_{n}").into();
         new_file["key"] = format!("org_42/exec_8f3b2c1a/remittance-{n}.pdf").into();
         push(&mut data["downloads"]["files"], new_file);
-    })
+    });
+    // A `Value` writes its keys in alphabetical order; Kaizen sends `type` first, and the models
+    // decode that order in one pass (`data` first is read ahead and decoded after).
+    let envelope: Value = serde_json::from_slice(&payload).expect("the payload is JSON");
+    assert_eq!(
+        envelope.as_object().map(|o| o.len()),
+        Some(2),
+        "type and data"
+    );
+    format!(
+        r#"{{"type":{},"data":{}}}"#,
+        envelope["type"], envelope["data"]
+    )
+    .into_bytes()
 }
 
 fn push(array: &mut Value, item: Value) {

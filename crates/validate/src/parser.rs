@@ -17,7 +17,7 @@
 use hookschema_models::MAX_DEPTH;
 
 use crate::tape::{Tape, size};
-use crate::wellformed::fingerprint;
+use crate::wellformed::KeyFilter;
 
 /// The bytes are not one JSON document.
 #[derive(Debug, PartialEq, Eq)]
@@ -41,8 +41,8 @@ struct Open {
     /// Its elements or members read so far.
     len: usize,
     object: bool,
-    /// A bit per [`fingerprint`] of the keys read so far.
-    keys: u64,
+    /// The keys read so far.
+    keys: KeyFilter,
 }
 
 /// Parses `bytes`, one JSON document, onto `tape` (emptied first). `Ok(true)` when the document
@@ -163,7 +163,7 @@ impl<'a> Parser<'a, '_> {
             at: self.tape.len(),
             len: 0,
             object,
-            keys: 0,
+            keys: KeyFilter::default(),
         });
         // Its sizes are known at its end.
         self.tape.push(Tape::Null);
@@ -190,16 +190,13 @@ impl<'a> Parser<'a, '_> {
         let key = self.string()?;
         self.tape.push(Tape::String(key));
         let holder = self.open.last_mut().expect("an object is open");
-        let bit = 1 << fingerprint(key);
-        if holder.keys & bit != 0 {
-            // A fingerprint this object's keys had: the same key, or one of the many pairs that
-            // share one (an object of 30 keys almost surely holds such a pair). Up to
+        if holder.keys.insert(key) {
+            // A fingerprint this object's keys had: the same key, or another that shares it. Up to
             // EXACT_KEYS members, the earlier keys are compared, so only a key truly repeated
             // makes the whole tape be walked; past them, the tape walk tells (with a hash set).
             self.suspect |=
                 holder.len >= EXACT_KEYS || repeats(self.tape, holder.at, holder.len, key);
         }
-        holder.keys |= bit;
         self.skip_whitespace();
         if self.next()? != b':' {
             return Err(NotJson);
@@ -588,7 +585,8 @@ mod tests {
         assert!(suspect(r#"{"a": 1, "b": [0, {"x": 1, "y": 2, "x": 3}]}"#));
         // Keys whose fingerprints collide but differ (same length, first and last bytes), after
         // members of every kind, are told apart where they are read.
-        assert_eq!(fingerprint("abc"), fingerprint("axc"));
+        let mut filter = KeyFilter::default();
+        assert!(!filter.insert("abc") && filter.insert("axc") && !filter.insert("ab"));
         assert!(!suspect(r#"{"abc": {"abc": 1}, "q": [1, {}], "axc": 2}"#));
         assert!(suspect(
             r#"{"abc": {"d": 1}, "q": [1, {}], "axc": 2, "abc": 3}"#
