@@ -314,3 +314,16 @@ fn memory_stays_flat_however_long_the_stream() {
         "peak memory {after_10_mib} KiB after 10 MiB of input, {after_100_mib} KiB after 100 MiB"
     );
 }
+
+/// A file of /proc says it is empty and is not: it is read as a stream, to its end.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_that_says_it_is_empty_is_read_to_its_end() {
+    let output = validate(&["--format", "json", "/proc/self/status"], b"");
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let summary: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    let lines = summary["summary"]["lines"].as_u64().unwrap();
+    assert!(lines > 10, "{summary}");
+    assert_eq!(summary["summary"]["invalid"], lines);
+}

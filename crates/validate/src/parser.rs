@@ -11,8 +11,8 @@
 //!
 //! Nesting and repeated keys are judged on the finished tape ([`crate::wellformed`]), where the
 //! place of the fault can be named; the parser only says whether that is needed, from the depth
-//! it reached and a filter of each object's keys, so that a payload without either fault is
-//! walked once.
+//! it reached and each object's keys (a filter, and a comparison with the earlier keys when the
+//! filter has seen one like it), so that a payload without either fault is walked once.
 
 use hookschema_models::MAX_DEPTH;
 

@@ -6,15 +6,16 @@
 //! A block's lines are those that start in it: the line the block cuts at its start belongs to
 //! the block before, and its own last line is read on past its end up to the newline. A line
 //! longer than a block thus belongs to the block it starts in, and the blocks it covers have
-//! none. The file is read up to the length it had when opened: lines appended while it is read
-//! are left for the next run.
+//! none. The file is read up to the length it had when opened: what is appended while it is read
+//! is not (a line still being written then is judged as far as it went); a file cut shorter
+//! meanwhile stops the run with an error.
 
 use std::fs::File;
 use std::io;
 use std::ops::Range;
 use std::os::unix::fs::FileExt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::SyncSender;
 use std::thread::{self, JoinHandle};
 
@@ -39,6 +40,7 @@ pub(super) fn spawn(
         file,
         len,
         next: AtomicU64::new(0),
+        failed: AtomicBool::new(false),
     });
     (0..jobs)
         .map(|_| {
@@ -53,13 +55,16 @@ struct Blocks {
     file: File,
     len: u64,
     next: AtomicU64,
+    /// Set when a block could not be read: the run ends with that error, so the blocks after it
+    /// are not worth reading.
+    failed: AtomicBool,
 }
 
 /// Claims blocks and validates their lines until the file is done.
 fn check_blocks(blocks: &Blocks, schema: &Schema, results: &SyncSender<Checked>) {
     // One buffer per worker, reused: a block's bytes stay in the core's cache while checked.
     let mut buffer = Vec::new();
-    loop {
+    while !blocks.failed.load(Ordering::Relaxed) {
         let sequence = blocks.next.fetch_add(1, Ordering::Relaxed);
         let Some(start) = sequence
             .checked_mul(CHUNK_BYTES as u64)
@@ -70,6 +75,11 @@ fn check_blocks(blocks: &Blocks, schema: &Schema, results: &SyncSender<Checked>)
         let lines = blocks
             .read(start, &mut buffer)
             .map(|lines| check_lines(schema, &buffer[lines]));
+        blocks.failed.fetch_or(lines.is_err(), Ordering::Relaxed);
+        // After a line longer than a few blocks, the buffer goes back to a block's size.
+        if buffer.capacity() > 4 * CHUNK_BYTES {
+            buffer = Vec::new();
+        }
         if results.send(Checked { sequence, lines }).is_err() {
             return;
         }

@@ -6,7 +6,8 @@
 //! block at its own offset ([`file`]), so reading is shared out like the validating and nothing
 //! waits on one reader; standard input or a pipe, which only one thread can read, by a reader
 //! thread that hands chunks out ([`stream`]). Either way memory stays flat however long the
-//! input: a few chunks in flight.
+//! input: a few chunks' bytes in flight, and the reports of invalid lines that wait for a slower
+//! chunk before them to be written (a line of many megabytes, say) until it is done.
 
 mod file;
 mod stream;
@@ -61,8 +62,9 @@ pub fn run(
     } else {
         let opened = File::open(path).and_then(|file| Ok((file.metadata()?, file)));
         match opened {
-            // A regular file can be read at any offset; a pipe or a device only as a stream.
-            Ok((metadata, file)) if metadata.is_file() => {
+            // A regular file can be read at any offset; a pipe or a device only as a stream, and
+            // so a file that says it is empty (those of /proc say so, and are not).
+            Ok((metadata, file)) if metadata.is_file() && metadata.len() > 0 => {
                 file::spawn(file, metadata.len(), &schema, jobs, &results)
             }
             Ok((_, file)) => stream::spawn(Box::new(file), &schema, jobs, &results),
@@ -70,7 +72,8 @@ pub fn run(
         }
     };
     drop(results);
-    // Compile while the first chunks are read, rather than in a worker the others wait for.
+    // Compile while the first chunks are read; else the first worker to reach a payload would,
+    // the others waiting for it.
     schema.prepare();
 
     let written = write_in_order(out, format, &result_queue)?;
@@ -133,7 +136,7 @@ fn check_lines(schema: &Schema, bytes: &[u8]) -> Lines {
         if start == bytes.len() {
             break;
         }
-        let line = &bytes[start.min(end)..end];
+        let line = &bytes[start..end];
         let index = lines.count;
         lines.count += 1;
         start = end + 1;

@@ -120,8 +120,11 @@ fn check_chunks(
             .recv();
         let Ok(chunk) = next else { return };
         let lines = check_lines(schema, &chunk.bytes);
-        // The reader may have stopped or have buffers enough; then this one is dropped.
-        let _ = spent.try_send(chunk.bytes);
+        // The reader may have stopped or have buffers enough; then this one is dropped, as is
+        // one that grew to hold a line of several blocks.
+        if chunk.bytes.capacity() <= 4 * CHUNK_BYTES {
+            let _ = spent.try_send(chunk.bytes);
+        }
         let checked = Checked {
             sequence: chunk.sequence,
             lines: Ok(lines),
