@@ -124,10 +124,16 @@ fn json_line(out: &mut impl Write, file: &str, report: &Report<'_>) -> io::Resul
 /// The text report: `<label>: valid`, or `<label>: invalid` and one indented line per violation,
 /// and a last line when `--max-errors` held some back.
 pub fn text(out: &mut impl Write, label: &str, report: &Report<'_>) -> io::Result<()> {
+    write!(out, "{label}")?;
+    text_verdict(out, report)
+}
+
+/// The text report after its label: `: valid`, or `: invalid` and the violations' lines.
+pub fn text_verdict(out: &mut impl Write, report: &Report<'_>) -> io::Result<()> {
     if report.violations.is_empty() {
-        return writeln!(out, "{label}: valid");
+        return writeln!(out, ": valid");
     }
-    writeln!(out, "{label}: invalid")?;
+    writeln!(out, ": invalid")?;
     for violation in report.violations {
         writeln!(out, "  {violation}")?;
     }

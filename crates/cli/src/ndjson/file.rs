@@ -19,9 +19,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::SyncSender;
 use std::thread::{self, JoinHandle};
 
-use hookschema_validate::Schema;
-
-use super::{CHUNK_BYTES, Checked, check_lines};
+use super::{CHUNK_BYTES, Checked, Checker, check_lines};
 
 /// How much is read past a block's end, at first, for the rest of its last line: a few
 /// deliveries' worth.
@@ -32,7 +30,7 @@ const READ_ON_BYTES: u64 = 4 * 1024;
 pub(super) fn spawn(
     file: File,
     len: u64,
-    schema: &Schema,
+    checker: &Checker,
     jobs: usize,
     results: &SyncSender<Checked>,
 ) -> Vec<JoinHandle<()>> {
@@ -44,8 +42,8 @@ pub(super) fn spawn(
     });
     (0..jobs)
         .map(|_| {
-            let (blocks, schema, results) = (Arc::clone(&blocks), schema.clone(), results.clone());
-            thread::spawn(move || check_blocks(&blocks, &schema, &results))
+            let (blocks, checker, results) = (Arc::clone(&blocks), checker.clone(), results.clone());
+            thread::spawn(move || check_blocks(&blocks, &checker, &results))
         })
         .collect()
 }
@@ -61,7 +59,7 @@ struct Blocks {
 }
 
 /// Claims blocks and validates their lines until the file is done.
-fn check_blocks(blocks: &Blocks, schema: &Schema, results: &SyncSender<Checked>) {
+fn check_blocks(blocks: &Blocks, checker: &Checker, results: &SyncSender<Checked>) {
     // One buffer per worker, reused: a block's bytes stay in the core's cache while checked.
     let mut buffer = Vec::new();
     while !blocks.failed.load(Ordering::Relaxed) {
@@ -74,7 +72,7 @@ fn check_blocks(blocks: &Blocks, schema: &Schema, results: &SyncSender<Checked>)
         };
         let lines = blocks
             .read(start, &mut buffer)
-            .map(|lines| check_lines(schema, &buffer[lines]));
+            .map(|lines| check_lines(checker, &buffer[lines]));
         blocks.failed.fetch_or(lines.is_err(), Ordering::Relaxed);
         // After a line longer than a few blocks, the buffer goes back to a block's size.
         if buffer.capacity() > 4 * CHUNK_BYTES {

@@ -18,13 +18,13 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, sync_channel};
 
-use hookschema_validate::{Schema, Violation};
+use hookschema_validate::{Invalid, Schema};
 use serde::Serialize;
 
 use crate::Format;
 use crate::input::STDIN;
 use crate::outcome::Outcome;
-use crate::validate::{Report, text};
+use crate::validate::{Report, text_verdict};
 
 /// A chunk holds about this many bytes of lines: enough to keep a worker busy between
 /// hand-offs, small enough that its buffer stays in the core's cache and the chunks in flight
@@ -53,28 +53,31 @@ pub fn run(
         eprintln!("hookschema: cannot read {label}: {error}");
         Ok(Outcome::Error)
     };
-    // A line's report names its number, not its document.
-    let schema = schema.without_documents();
+    let checker = Checker {
+        // A line's report names its number, not its document.
+        schema: schema.without_documents(),
+        format,
+    };
     let jobs = jobs.max(1);
     let (results, result_queue) = sync_channel::<Checked>(jobs * 2);
     let threads = if path.as_os_str() == STDIN {
-        stream::spawn(Box::new(io::stdin()), &schema, jobs, &results)
+        stream::spawn(Box::new(io::stdin()), &checker, jobs, &results)
     } else {
         let opened = File::open(path).and_then(|file| Ok((file.metadata()?, file)));
         match opened {
             // A regular file can be read at any offset; a pipe or a device only as a stream, and
             // so a file that says it is empty (those of /proc say so, and are not).
             Ok((metadata, file)) if metadata.is_file() && metadata.len() > 0 => {
-                file::spawn(file, metadata.len(), &schema, jobs, &results)
+                file::spawn(file, metadata.len(), &checker, jobs, &results)
             }
-            Ok((_, file)) => stream::spawn(Box::new(file), &schema, jobs, &results),
+            Ok((_, file)) => stream::spawn(Box::new(file), &checker, jobs, &results),
             Err(error) => return cannot_read(error),
         }
     };
     drop(results);
     // Compile while the first chunks are read; else the first worker to reach a payload would,
     // the others waiting for it.
-    schema.prepare();
+    checker.schema.prepare();
 
     let written = write_in_order(out, format, &result_queue)?;
     // A thread that stopped took its chunk with it: better no verdict than a wrong one.
@@ -121,14 +124,26 @@ struct Lines {
     /// Lines, blank ones included.
     count: u64,
     payloads: u64,
-    /// Each invalid line's place in the chunk (0 for its first), violations and whether there
-    /// were more (not its document, which a report of a line does not need).
-    invalid: Vec<(u64, Vec<Violation>, bool)>,
+    /// Each invalid line's place in the chunk (0 for its first), and where its report ends in
+    /// `reports`.
+    invalid: Vec<(u64, usize)>,
+    /// The invalid lines' reports one after another, each but for its start, which names the
+    /// line: only the writer knows the line's number. Written by the worker that found them, the
+    /// violations are built and freed on one thread (mimalloc frees across threads much more
+    /// slowly), and the writer, which every chunk waits on, only copies bytes.
+    reports: Vec<u8>,
+}
+
+/// What a worker needs to check lines and report the invalid ones.
+#[derive(Clone)]
+struct Checker {
+    schema: Schema,
+    format: Format,
 }
 
 /// Validates each line of `bytes`: whole lines, each ending with a newline but perhaps the
 /// input's last.
-fn check_lines(schema: &Schema, bytes: &[u8]) -> Lines {
+fn check_lines(checker: &Checker, bytes: &[u8]) -> Lines {
     let mut lines = Lines::default();
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', bytes).chain([bytes.len()]) {
@@ -145,10 +160,10 @@ fn check_lines(schema: &Schema, bytes: &[u8]) -> Lines {
             continue;
         }
         lines.payloads += 1;
-        if let Err(invalid) = schema.validate_bytes(payload) {
-            lines
-                .invalid
-                .push((index, invalid.violations, invalid.more));
+        if let Err(invalid) = checker.schema.validate_bytes(payload) {
+            report_after_line(&mut lines.reports, checker.format, &invalid)
+                .expect("writing into memory does not fail");
+            lines.invalid.push((index, lines.reports.len()));
         }
     }
     lines
@@ -201,12 +216,11 @@ fn write_in_order(
                     break;
                 }
             };
-            for (index, violations, more) in &lines.invalid {
-                let shown = Report {
-                    violations,
-                    more: *more,
-                };
-                report(out, format, summary.lines + index + 1, &shown)?;
+            let mut start = 0;
+            for &(index, end) in &lines.invalid {
+                report_line(out, format, summary.lines + index + 1)?;
+                out.write_all(&lines.reports[start..end])?;
+                start = end;
             }
             summary.lines += lines.count;
             summary.payloads += lines.payloads;
@@ -239,27 +253,29 @@ struct SummaryLine {
     summary: Summary,
 }
 
-#[derive(Serialize)]
-struct InvalidLine<'a> {
-    line: u64,
-    valid: bool,
-    errors: &'a [Violation],
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    more: bool,
+/// The start of an invalid line's report, which names the line: `{"line":<n>` in JSON,
+/// `line <n>` in text.
+fn report_line(out: &mut impl Write, format: Format, line: u64) -> io::Result<()> {
+    match format {
+        Format::Json => write!(out, r#"{{"line":{line}"#),
+        _ => write!(out, "line {line}"),
+    }
 }
 
-fn report(out: &mut impl Write, format: Format, line: u64, report: &Report<'_>) -> io::Result<()> {
+/// The rest of an invalid line's report, after [`report_line`]: in JSON,
+/// `,"valid":false,"errors":[…]` and `,"more":true` when `--max-errors` held some back, to end
+/// the object `{"line", "valid", "errors", "more"}`; in text, what follows a label.
+fn report_after_line(out: &mut Vec<u8>, format: Format, invalid: &Invalid) -> io::Result<()> {
     match format {
         Format::Json => {
-            let line = InvalidLine {
-                line,
-                valid: false,
-                errors: report.violations,
-                more: report.more,
-            };
-            serde_json::to_writer(&mut *out, &line)?;
-            writeln!(out)
+            out.extend_from_slice(br#","valid":false,"errors":"#);
+            serde_json::to_writer(&mut *out, &invalid.violations)?;
+            if invalid.more {
+                out.extend_from_slice(br#","more":true"#);
+            }
+            out.extend_from_slice(b"}\n");
+            Ok(())
         }
-        _ => text(out, &format!("line {line}"), report),
+        _ => text_verdict(out, &Report::of(Some(invalid))),
     }
 }

@@ -6,9 +6,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 
-use hookschema_validate::Schema;
-
-use super::{CHUNK_BYTES, Checked, check_lines};
+use super::{CHUNK_BYTES, Checked, Checker, check_lines};
 
 /// Consecutive whole lines of the input.
 struct Chunk {
@@ -20,7 +18,7 @@ struct Chunk {
 /// Starts the reader and `jobs` workers, which send each chunk's verdicts to `results`.
 pub(super) fn spawn(
     input: Box<dyn Read + Send>,
-    schema: &Schema,
+    checker: &Checker,
     jobs: usize,
     results: &SyncSender<Checked>,
 ) -> Vec<JoinHandle<()>> {
@@ -33,13 +31,13 @@ pub(super) fn spawn(
     };
     let chunk_queue = Arc::new(Mutex::new(chunk_queue));
     let workers = (0..jobs).map(|_| {
-        let (schema, chunk_queue, results, spent) = (
-            schema.clone(),
+        let (checker, chunk_queue, results, spent) = (
+            checker.clone(),
             Arc::clone(&chunk_queue),
             results.clone(),
             spent.clone(),
         );
-        thread::spawn(move || check_chunks(&schema, &chunk_queue, &results, &spent))
+        thread::spawn(move || check_chunks(&checker, &chunk_queue, &results, &spent))
     });
     [reader].into_iter().chain(workers).collect()
 }
@@ -108,7 +106,7 @@ fn read_chunks(
 
 /// Validates chunks until there are no more.
 fn check_chunks(
-    schema: &Schema,
+    checker: &Checker,
     chunks: &Mutex<Receiver<Chunk>>,
     results: &SyncSender<Checked>,
     spent: &SyncSender<Vec<u8>>,
@@ -119,7 +117,7 @@ fn check_chunks(
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .recv();
         let Ok(chunk) = next else { return };
-        let lines = check_lines(schema, &chunk.bytes);
+        let lines = check_lines(checker, &chunk.bytes);
         // The reader may have stopped or have buffers enough; then this one is dropped, as is
         // one that grew to hold a line of several blocks.
         if chunk.bytes.capacity() <= 4 * CHUNK_BYTES {
