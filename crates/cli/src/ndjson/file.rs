@@ -11,41 +11,45 @@
 //! meanwhile stops the run with an error.
 
 use std::fs::File;
-use std::io;
+use std::io::{self, Write};
 use std::ops::Range;
 use std::os::unix::fs::FileExt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::SyncSender;
-use std::thread::{self, JoinHandle};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::thread::Scope;
 
-use super::{CHUNK_BYTES, Checked, Checker, check_lines};
+use super::in_order::InOrder;
+use super::{CHUNK_BYTES, Checker, Threads, check_lines};
 
 /// How much is read past a block's end, at first, for the rest of its last line: a few
 /// deliveries' worth.
 const READ_ON_BYTES: u64 = 4 * 1024;
 
-/// Starts `jobs` workers over the first `len` bytes of `file`, which send each block's
-/// verdicts to `results`.
-pub(super) fn spawn(
+/// Starts `jobs` workers over the first `len` bytes of `file`, which deliver each block's
+/// verdicts to `in_order`.
+pub(super) fn spawn<'scope, W: Write + Send>(
+    scope: &'scope Scope<'scope, '_>,
     file: File,
     len: u64,
-    checker: &Checker,
+    checker: &'scope Checker,
     jobs: usize,
-    results: &SyncSender<Checked>,
-) -> Vec<JoinHandle<()>> {
+    in_order: &'scope InOrder<'_, W>,
+) -> Threads<'scope> {
     let blocks = Arc::new(Blocks {
         file,
         len,
         next: AtomicU64::new(0),
-        failed: AtomicBool::new(false),
     });
-    (0..jobs)
+    let workers = (0..jobs)
         .map(|_| {
-            let (blocks, checker, results) = (Arc::clone(&blocks), checker.clone(), results.clone());
-            thread::spawn(move || check_blocks(&blocks, &checker, &results))
+            let blocks = Arc::clone(&blocks);
+            scope.spawn(move || check_blocks(&blocks, checker, in_order))
         })
-        .collect()
+        .collect();
+    Threads {
+        workers,
+        reader: None,
+    }
 }
 
 /// The file, and the next block no worker has claimed.
@@ -53,16 +57,13 @@ struct Blocks {
     file: File,
     len: u64,
     next: AtomicU64,
-    /// Set when a block could not be read: the run ends with that error, so the blocks after it
-    /// are not worth reading.
-    failed: AtomicBool,
 }
 
-/// Claims blocks and validates their lines until the file is done.
-fn check_blocks(blocks: &Blocks, checker: &Checker, results: &SyncSender<Checked>) {
+/// Claims blocks and validates their lines until the file is done, or the run stops.
+fn check_blocks<W: Write>(blocks: &Blocks, checker: &Checker, in_order: &InOrder<'_, W>) {
     // One buffer per worker, reused: a block's bytes stay in the core's cache while checked.
     let mut buffer = Vec::new();
-    while !blocks.failed.load(Ordering::Relaxed) {
+    loop {
         let sequence = blocks.next.fetch_add(1, Ordering::Relaxed);
         let Some(start) = sequence
             .checked_mul(CHUNK_BYTES as u64)
@@ -73,12 +74,11 @@ fn check_blocks(blocks: &Blocks, checker: &Checker, results: &SyncSender<Checked
         let lines = blocks
             .read(start, &mut buffer)
             .map(|lines| check_lines(checker, &buffer[lines]));
-        blocks.failed.fetch_or(lines.is_err(), Ordering::Relaxed);
         // After a line longer than a few blocks, the buffer goes back to a block's size.
         if buffer.capacity() > 4 * CHUNK_BYTES {
             buffer = Vec::new();
         }
-        if results.send(Checked { sequence, lines }).is_err() {
+        if !in_order.deliver(sequence, lines) {
             return;
         }
     }

@@ -1,8 +1,8 @@
 //! `hookschema validate --ndjson`: an archive of deliveries, one payload per line, validated as
 //! a stream: quiet on valid lines, one report per invalid line, a summary at the end.
 //!
-//! The input is cut into chunks of whole lines, `--jobs` workers validate chunks, and this
-//! thread writes their reports in line order. A file is read by the workers themselves, each a
+//! The input is cut into chunks of whole lines, `--jobs` workers validate chunks and write
+//! their reports in line order themselves ([`in_order`]). A file is read by the workers themselves, each a
 //! block at its own offset ([`file`]), so reading is shared out like the validating and nothing
 //! waits on one reader; standard input or a pipe, which only one thread can read, by a reader
 //! thread that hands chunks out ([`stream`]). Either way memory stays flat however long the
@@ -10,13 +10,13 @@
 //! chunk before them to be written (a line of many megabytes, say) until it is done.
 
 mod file;
+mod in_order;
 mod stream;
 
-use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, sync_channel};
+use std::thread::{self, JoinHandle, ScopedJoinHandle};
 
 use hookschema_validate::{Invalid, Schema};
 use serde::Serialize;
@@ -25,6 +25,7 @@ use crate::Format;
 use crate::input::STDIN;
 use crate::outcome::Outcome;
 use crate::validate::{Report, text_verdict};
+use in_order::{InOrder, Summary, Written};
 
 /// A chunk holds about this many bytes of lines: enough to keep a worker busy between
 /// hand-offs, small enough that its buffer stays in the core's cache and the chunks in flight
@@ -32,7 +33,7 @@ use crate::validate::{Report, text_verdict};
 const CHUNK_BYTES: usize = 128 * 1024;
 
 pub fn run(
-    out: &mut impl Write,
+    out: &mut (impl Write + Send),
     schema: Schema,
     format: Format,
     files: &[PathBuf],
@@ -49,9 +50,21 @@ pub fn run(
         return Ok(Outcome::Error);
     };
     let label = path.to_string_lossy().into_owned();
-    let cannot_read = |error: io::Error| {
-        eprintln!("hookschema: cannot read {label}: {error}");
-        Ok(Outcome::Error)
+    let input = if path.as_os_str() == STDIN {
+        Input::Stream(Box::new(io::stdin()))
+    } else {
+        match File::open(path).and_then(|file| Ok((file.metadata()?, file))) {
+            // A regular file can be read at any offset; a pipe or a device only as a stream, and
+            // so a file that says it is empty (those of /proc say so, and are not).
+            Ok((metadata, file)) if metadata.is_file() && metadata.len() > 0 => {
+                Input::File(file, metadata.len())
+            }
+            Ok((_, file)) => Input::Stream(Box::new(file)),
+            Err(error) => {
+                eprintln!("hookschema: cannot read {label}: {error}");
+                return Ok(Outcome::Error);
+            }
+        }
     };
     let checker = Checker {
         // A line's report names its number, not its document.
@@ -59,31 +72,19 @@ pub fn run(
         format,
     };
     let jobs = jobs.max(1);
-    let (results, result_queue) = sync_channel::<Checked>(jobs * 2);
-    let threads = if path.as_os_str() == STDIN {
-        stream::spawn(Box::new(io::stdin()), &checker, jobs, &results)
-    } else {
-        let opened = File::open(path).and_then(|file| Ok((file.metadata()?, file)));
-        match opened {
-            // A regular file can be read at any offset; a pipe or a device only as a stream, and
-            // so a file that says it is empty (those of /proc say so, and are not).
-            Ok((metadata, file)) if metadata.is_file() && metadata.len() > 0 => {
-                file::spawn(file, metadata.len(), &checker, jobs, &results)
-            }
-            Ok((_, file)) => stream::spawn(Box::new(file), &checker, jobs, &results),
-            Err(error) => return cannot_read(error),
-        }
-    };
-    drop(results);
-    // Compile while the first chunks are read; else the first worker to reach a payload would,
-    // the others waiting for it.
-    checker.schema.prepare();
-
-    let written = write_in_order(out, format, &result_queue)?;
-    // A thread that stopped took its chunk with it: better no verdict than a wrong one.
-    let stopped = threads.into_iter().any(|thread| thread.join().is_err());
-    let summary = match written {
-        Written::Whole(summary) if !stopped => summary,
+    let in_order = InOrder::new(&mut *out, format);
+    let finished = thread::scope(|scope| {
+        let threads = match input {
+            Input::File(file, len) => file::spawn(scope, file, len, &checker, jobs, &in_order),
+            Input::Stream(read) => stream::spawn(scope, read, &checker, jobs, &in_order),
+        };
+        // Compile while the first chunks are read; else the first worker to reach a payload
+        // would, the others waiting for it.
+        checker.schema.prepare();
+        threads.join(&in_order)
+    });
+    let summary = match in_order.finish()? {
+        Written::Whole(summary) if finished => summary,
         Written::Unreadable { after_line, error } => {
             eprintln!("hookschema: cannot read {label} after line {after_line}: {error}");
             return Ok(Outcome::Error);
@@ -111,11 +112,34 @@ pub fn run(
     })
 }
 
-/// A chunk's verdicts, or why it could not be read.
-struct Checked {
-    /// Its place among the chunks, so reports come out in line order.
-    sequence: u64,
-    lines: io::Result<Lines>,
+/// The threads of a run.
+struct Threads<'scope> {
+    workers: Vec<ScopedJoinHandle<'scope, ()>>,
+    /// The thread that reads a stream, which is not the scope's: see [`stream::spawn`].
+    reader: Option<JoinHandle<()>>,
+}
+
+impl Threads<'_> {
+    /// Waits for the threads, and says whether each finished: one that stopped took its chunk
+    /// with it, and then better no verdict than a wrong one. A reader is waited for unless the
+    /// run stopped (then it may wait on its input forever); else it is done, or about to be, as
+    /// the workers saw the end of its chunks.
+    fn join<W: Write>(self, in_order: &InOrder<'_, W>) -> bool {
+        let workers = self.workers.into_iter().all(|worker| worker.join().is_ok());
+        let reader = match self.reader {
+            Some(reader) if !in_order.stopped() => reader.join().is_ok(),
+            _ => true,
+        };
+        workers && reader
+    }
+}
+
+/// Where the lines come from.
+enum Input {
+    /// A regular file of this many bytes, which the workers read at their own offsets.
+    File(File, u64),
+    /// What only one thread can read, from start to end.
+    Stream(Box<dyn Read + Send>),
 }
 
 /// What a chunk of whole lines held.
@@ -179,73 +203,6 @@ fn trim_json_whitespace(line: &[u8]) -> &[u8] {
         .rposition(|b| !blank(b))
         .map_or(start, |last| last + 1);
     &line[start..end]
-}
-
-/// How the writing ended.
-enum Written {
-    /// Every chunk came back, and these are the counts.
-    Whole(Summary),
-    /// A chunk could not be read: nothing after `after_line` was reported.
-    Unreadable { after_line: u64, error: io::Error },
-    /// A chunk never came back: its thread stopped.
-    Gap,
-}
-
-/// Writes the workers' reports in chunk order, numbering lines as it goes, and counts.
-fn write_in_order(
-    out: &mut impl Write,
-    format: Format,
-    results: &Receiver<Checked>,
-) -> io::Result<Written> {
-    let mut summary = Summary::default();
-    let mut waiting = BTreeMap::new();
-    let mut next = 0;
-    let mut unreadable = None;
-    for checked in results {
-        // After a chunk that could not be read, the rest is drained so no thread waits on it.
-        if unreadable.is_some() {
-            continue;
-        }
-        waiting.insert(checked.sequence, checked.lines);
-        while let Some(lines) = waiting.remove(&next) {
-            next += 1;
-            let lines = match lines {
-                Ok(lines) => lines,
-                Err(error) => {
-                    unreadable = Some(error);
-                    break;
-                }
-            };
-            let mut start = 0;
-            for &(index, end) in &lines.invalid {
-                report_line(out, format, summary.lines + index + 1)?;
-                out.write_all(&lines.reports[start..end])?;
-                start = end;
-            }
-            summary.lines += lines.count;
-            summary.payloads += lines.payloads;
-            summary.invalid += lines.invalid.len() as u64;
-            summary.valid += lines.payloads - lines.invalid.len() as u64;
-        }
-    }
-    Ok(match unreadable {
-        Some(error) => Written::Unreadable {
-            after_line: summary.lines,
-            error,
-        },
-        None if waiting.is_empty() => Written::Whole(summary),
-        None => Written::Gap,
-    })
-}
-
-#[derive(Default, Clone, Copy, Serialize)]
-struct Summary {
-    /// Lines read, blank ones included.
-    lines: u64,
-    /// Lines that hold a payload.
-    payloads: u64,
-    valid: u64,
-    invalid: u64,
 }
 
 #[derive(Serialize)]

@@ -1,45 +1,46 @@
 //! An input only one thread can read (standard input, a pipe): a reader thread cuts it into
 //! chunks of whole lines and hands them to the workers over a bounded queue.
 
-use std::io::Read;
+use std::io::{self, Read, Write};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
-use std::thread::{self, JoinHandle};
+use std::thread::{self, Scope};
 
-use super::{CHUNK_BYTES, Checked, Checker, check_lines};
+use super::in_order::InOrder;
+use super::{CHUNK_BYTES, Checker, Threads, check_lines};
 
-/// Consecutive whole lines of the input.
+/// Consecutive whole lines of the input, or why the input could not be read on.
 struct Chunk {
     sequence: u64,
     /// The lines' bytes, each ending with a newline but perhaps the input's last.
-    bytes: Vec<u8>,
+    bytes: io::Result<Vec<u8>>,
 }
 
-/// Starts the reader and `jobs` workers, which send each chunk's verdicts to `results`.
-pub(super) fn spawn(
+/// Starts the reader and `jobs` workers, which deliver each chunk's verdicts to `in_order`.
+pub(super) fn spawn<'scope, W: Write + Send>(
+    scope: &'scope Scope<'scope, '_>,
     input: Box<dyn Read + Send>,
-    checker: &Checker,
+    checker: &'scope Checker,
     jobs: usize,
-    results: &SyncSender<Checked>,
-) -> Vec<JoinHandle<()>> {
+    in_order: &'scope InOrder<'_, W>,
+) -> Threads<'scope> {
     let (chunks, chunk_queue) = sync_channel::<Chunk>(jobs * 2);
     // Workers hand their chunks' buffers back for reuse, so reading touches no fresh memory.
     let (spent, reusable) = sync_channel::<Vec<u8>>(jobs * 4);
-    let reader = {
-        let results = results.clone();
-        thread::spawn(move || read_chunks(input, &chunks, &reusable, &results))
-    };
+    // Not a thread of the scope: once the run stops, a reader waiting on input that does not
+    // come (a terminal, a `tail -f`) must not keep the command from ending.
+    let reader = thread::spawn(move || read_chunks(input, &chunks, &reusable));
     let chunk_queue = Arc::new(Mutex::new(chunk_queue));
-    let workers = (0..jobs).map(|_| {
-        let (checker, chunk_queue, results, spent) = (
-            checker.clone(),
-            Arc::clone(&chunk_queue),
-            results.clone(),
-            spent.clone(),
-        );
-        thread::spawn(move || check_chunks(&checker, &chunk_queue, &results, &spent))
-    });
-    [reader].into_iter().chain(workers).collect()
+    let workers = (0..jobs)
+        .map(|_| {
+            let (chunk_queue, spent) = (Arc::clone(&chunk_queue), spent.clone());
+            scope.spawn(move || check_chunks(checker, &chunk_queue, in_order, &spent))
+        })
+        .collect();
+    Threads {
+        workers,
+        reader: Some(reader),
+    }
 }
 
 /// Reads the input in blocks, each cut after its last newline, until it ends; a read error is
@@ -48,7 +49,6 @@ fn read_chunks(
     mut input: Box<dyn Read + Send>,
     chunks: &SyncSender<Chunk>,
     reusable: &Receiver<Vec<u8>>,
-    results: &SyncSender<Checked>,
 ) {
     let mut sequence = 0;
     // The start of a line the last block cut, copied into the next block's buffer.
@@ -72,9 +72,9 @@ fn read_chunks(
         {
             Ok(read) => read,
             Err(error) => {
-                let _ = results.send(Checked {
+                let _ = chunks.send(Chunk {
                     sequence,
-                    lines: Err(error),
+                    bytes: Err(error),
                 });
                 return;
             }
@@ -93,7 +93,11 @@ fn read_chunks(
         carry.extend_from_slice(&bytes[cut..]);
         bytes.truncate(cut);
         if !bytes.is_empty() {
-            if chunks.send(Chunk { sequence, bytes }).is_err() {
+            let chunk = Chunk {
+                sequence,
+                bytes: Ok(bytes),
+            };
+            if chunks.send(chunk).is_err() {
                 return;
             }
             sequence += 1;
@@ -105,10 +109,10 @@ fn read_chunks(
 }
 
 /// Validates chunks until there are no more.
-fn check_chunks(
+fn check_chunks<W: Write>(
     checker: &Checker,
     chunks: &Mutex<Receiver<Chunk>>,
-    results: &SyncSender<Checked>,
+    in_order: &InOrder<'_, W>,
     spent: &SyncSender<Vec<u8>>,
 ) {
     loop {
@@ -116,18 +120,19 @@ fn check_chunks(
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .recv();
-        let Ok(chunk) = next else { return };
-        let lines = check_lines(checker, &chunk.bytes);
-        // The reader may have stopped or have buffers enough; then this one is dropped, as is
-        // one that grew to hold a line of several blocks.
-        if chunk.bytes.capacity() <= 4 * CHUNK_BYTES {
-            let _ = spent.try_send(chunk.bytes);
-        }
-        let checked = Checked {
-            sequence: chunk.sequence,
-            lines: Ok(lines),
+        let Ok(Chunk { sequence, bytes }) = next else {
+            return;
         };
-        if results.send(checked).is_err() {
+        let lines = bytes.map(|bytes| {
+            let lines = check_lines(checker, &bytes);
+            // The reader may have stopped or have buffers enough; then this one is dropped, as
+            // is one that grew to hold a line of several blocks.
+            if bytes.capacity() <= 4 * CHUNK_BYTES {
+                let _ = spent.try_send(bytes);
+            }
+            lines
+        });
+        if !in_order.deliver(sequence, lines) {
             return;
         }
     }
