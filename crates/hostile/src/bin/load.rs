@@ -67,12 +67,15 @@ fn main() -> ExitCode {
         .args(["--remember-ids", &plan.len().to_string()])
         .stdout(Stdio::null());
     let mut server = Serve::launch(command);
+    let before = server.cpu_seconds();
     let report = runtime.block_on(plan.send(server.addr(), args.connections));
+    let cpu = server_cpu(&server, before, report.statuses.len());
     let alive = server.is_running();
     let peak = server.peak_memory();
     let log = server.shut_down();
 
     println!("{report}");
+    println!("{cpu}");
     if let Some(line) = log.lines().find(|line| line.contains(" stopped ")) {
         let field = |name: &str| {
             line.split_whitespace()
@@ -140,13 +143,16 @@ fn floor(args: &Args, plan: &Plan, runtime: &tokio::runtime::Runtime) -> ExitCod
         command.arg("--parse");
     }
     let server = Serve::launch_as_given(command);
+    let before = server.cpu_seconds();
     let report = runtime.block_on(plan.send(server.addr(), args.connections));
+    let cpu = server_cpu(&server, before, report.statuses.len());
     let peak = server.peak_memory();
     drop(server);
     let unanswered = report.statuses.iter().filter(|s| s.is_none()).count();
     let lines = report.to_string();
     // The first line: throughput and latency; the per-kind answers below it are the floor's own.
     println!("{}", lines.lines().next().unwrap_or_default());
+    println!("{cpu}");
     if let Some(bytes) = peak {
         println!(
             "  server peak memory (VmHWM): {:.1} MiB",
@@ -158,5 +164,19 @@ fn floor(args: &Args, plan: &Plan, runtime: &tokio::runtime::Runtime) -> ExitCod
     } else {
         println!("  {unanswered} requests got no answer");
         ExitCode::FAILURE
+    }
+}
+
+/// The processor time the server spent on the `requests` sent, from `before` (read once it
+/// listened, so that its start is left out): the cost of a request with the client's share of
+/// the cores taken out, which throughput alone mixes in.
+fn server_cpu(server: &Serve, before: Option<f64>, requests: usize) -> String {
+    match (before, server.cpu_seconds()) {
+        (Some(before), Some(after)) => format!(
+            "  server CPU: {:.2} s, {:.1} µs per request",
+            after - before,
+            (after - before) * 1e6 / requests.max(1) as f64
+        ),
+        _ => "  server CPU: not known on this system".to_owned(),
     }
 }
