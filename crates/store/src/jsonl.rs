@@ -5,7 +5,7 @@
 //! read back from the file's tail at start) to write a retry once. A rotated file is let go
 //! when asked ([`crate::Store::reopen`], on SIGHUP in `hookschema serve`).
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -33,7 +33,8 @@ pub(crate) struct Jsonl {
 /// The keys of the last records written, oldest forgotten first.
 struct Recent {
     capacity: usize,
-    keys: HashSet<(String, String)>,
+    /// By vendor, so that a look-up borrows the record's strings instead of copying them.
+    keys: HashMap<String, HashSet<String>>,
     order: VecDeque<(String, String)>,
 }
 
@@ -41,25 +42,29 @@ impl Recent {
     fn new(capacity: usize) -> Self {
         Recent {
             capacity: capacity.max(1),
-            keys: HashSet::new(),
+            keys: HashMap::new(),
             order: VecDeque::new(),
         }
     }
 
     fn contains(&self, vendor: &str, key: &str) -> bool {
-        self.keys.contains(&(vendor.to_owned(), key.to_owned()))
+        self.keys.get(vendor).is_some_and(|keys| keys.contains(key))
     }
 
     fn insert(&mut self, vendor: &str, key: &str) {
-        let entry = (vendor.to_owned(), key.to_owned());
-        if !self.keys.insert(entry.clone()) {
+        let keys = match self.keys.get_mut(vendor) {
+            Some(keys) => keys,
+            None => self.keys.entry(vendor.to_owned()).or_default(),
+        };
+        if !keys.insert(key.to_owned()) {
             return;
         }
-        self.order.push_back(entry);
+        self.order.push_back((vendor.to_owned(), key.to_owned()));
         if self.order.len() > self.capacity
-            && let Some(oldest) = self.order.pop_front()
+            && let Some((vendor, key)) = self.order.pop_front()
+            && let Some(keys) = self.keys.get_mut(&vendor)
         {
-            self.keys.remove(&oldest);
+            keys.remove(&key);
         }
     }
 }
@@ -302,6 +307,20 @@ pub(crate) fn parse(line: &[u8]) -> Option<Line> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_oldest_keys_are_forgotten_first_and_vendors_keep_their_own() {
+        let mut recent = Recent::new(2);
+        recent.insert("a", "1");
+        recent.insert("a", "1");
+        recent.insert("b", "1");
+        assert!(recent.contains("a", "1") && recent.contains("b", "1"));
+        assert!(!recent.contains("c", "1") && !recent.contains("a", "2"));
+        // A key inserted twice took one place: the third key forgets only the first.
+        recent.insert("a", "2");
+        assert!(!recent.contains("a", "1"));
+        assert!(recent.contains("b", "1") && recent.contains("a", "2"));
+    }
 
     fn file_with(bytes: &[u8]) -> (tempfile::NamedTempFile, File) {
         let mut temp = tempfile::NamedTempFile::new().unwrap();
