@@ -165,11 +165,14 @@ fn validate_and_decode<T: DeserializeOwned + 'static>(
         .schema
         .clone()
         .limit_violations(MAX_VIOLATIONS);
-    let invalid = schema.validate_bytes(&body).err();
-    let decoded = decode::<T>(&body).and_then(|event| match receiver.decoder {
-        Some(decode) => decode(&body).map(|()| event),
-        None => Ok(event),
-    });
+    // With the models, the bytes are read once: they decode from the tape validation walked.
+    let (validated, models) = if receiver.models {
+        schema.validate_with_models(&body)
+    } else {
+        (schema.validate_bytes(&body), Ok(()))
+    };
+    let invalid = validated.err();
+    let decoded = decode::<T>(&body).and_then(|event| models.map(|()| event));
     match (decoded, invalid) {
         (Ok(event), None) => Ok((event, body, Vec::new())),
         (Ok(event), Some(invalid)) if !receiver.strict && !invalid.is_malformed() => {

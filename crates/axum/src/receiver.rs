@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use hookschema_catalog::{Auth, Credentials, Webhook};
-use hookschema_models::Decoder;
 use hookschema_signature::Verifier;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -36,8 +35,9 @@ pub(crate) struct Inner {
     pub max_body_bytes: usize,
     pub budget: Option<BodyBudget>,
     pub strict: bool,
-    /// What must decode, besides `T`, for a delivery to be kept.
-    pub decoder: Option<Decoder>,
+    /// Whether the models generated from the webhook's schema must decode a delivery, besides
+    /// `T`, for it to be kept.
+    pub models: bool,
 }
 
 /// The bodies of a webhook's 200 answers, as JSON text.
@@ -170,7 +170,7 @@ impl<T> Receiver<T> {
                 max_body_bytes: DEFAULT_MAX_BODY_BYTES,
                 budget: None,
                 strict: false,
-                decoder: None,
+                models: false,
             }),
             _type: PhantomData,
         })
@@ -210,8 +210,8 @@ impl<T> Receiver<T> {
     /// one they were generated from: for a receiver that keeps the raw body without a type of
     /// its own (`Delivery<serde::de::IgnoredAny>`), the models still decide what is kept.
     pub fn with_models(mut self) -> Self {
-        let decoder = self.inner.webhook.schema.embedded().map(|file| file.decode);
-        Arc::make_mut(&mut self.inner).decoder = decoder;
+        let embedded = self.inner.webhook.schema.embedded().is_some();
+        Arc::make_mut(&mut self.inner).models = embedded;
         self
     }
 

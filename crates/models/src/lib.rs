@@ -68,6 +68,24 @@ impl SchemaFile {
     pub fn named(name: &str) -> Option<&'static SchemaFile> {
         SCHEMAS.iter().copied().find(|schema| schema.name == name)
     }
+
+    /// Calls `visitor` with the type generated from this schema's root; `None` for a schema
+    /// file that is not one of the embedded ones. What a function of bytes such as
+    /// [`SchemaFile::decode`] cannot do: decode with any deserializer, a validator's tape say,
+    /// for a schema chosen at run time.
+    pub fn with_root<V: RootVisitor>(&self, visitor: V) -> Option<V::Output> {
+        generated::with_root(self.name, visitor)
+    }
+}
+
+/// Something done with a schema's root type, whichever it is: see [`SchemaFile::with_root`].
+pub trait RootVisitor {
+    type Output;
+
+    /// Does it with `T`, the root type.
+    fn visit<T>(self) -> Self::Output
+    where
+        T: HasSchema + serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debug + PartialEq;
 }
 
 /// The JSON Schema schemars derives from `T`.

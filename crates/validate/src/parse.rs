@@ -84,16 +84,19 @@ fn read_twice<T: DeserializeOwned>(schema: &Schema, bytes: &[u8]) -> Result<T, I
 }
 
 /// [`parse`]'s verdict on `bytes` for an embedded schema's models, without their type: for a
-/// check that runs every schema.
-///
-/// This one reads the bytes twice, as [`parse`] did before it decoded from the tape: without
-/// the type, decoding goes through the schema file's [`SchemaFile::decode`], which the generator
-/// writes as a function of bytes.
+/// check that runs every schema, or a server that answers by a schema it finds at run time.
+/// Valid bytes are read once, as [`parse`] reads them: the root type decodes from the tape
+/// (found with [`SchemaFile::with_root`]).
 pub fn parse_verdict(file: &SchemaFile, bytes: &[u8]) -> Result<(), Invalid> {
     let schema = Schema::named(file.name).expect("an embedded schema file is embedded");
-    match (file.decode)(bytes) {
-        Ok(()) => schema.validate_bytes(bytes),
-        Err(error) => Err(refusal(&schema, bytes, error)),
+    match schema.on_tape_with_models(bytes) {
+        Some(Ok(true)) => Ok(()),
+        Some(Ok(false)) => (file.decode)(bytes).map_err(|error| undecodable(bytes, error)),
+        Some(Err(invalid)) => Err(invalid),
+        None => match (file.decode)(bytes) {
+            Ok(()) => schema.validate_bytes(bytes),
+            Err(error) => Err(refusal(&schema, bytes, error)),
+        },
     }
 }
 

@@ -5,12 +5,14 @@ use std::cell::RefCell;
 use std::fmt;
 use std::sync::{Arc, LazyLock, OnceLock};
 
-use hookschema_models::{HasSchema, SCHEMAS, SchemaFile};
+use hookschema_models::{DecodeError, HasSchema, RootVisitor, SCHEMAS, SchemaFile};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::parse::Invalid;
 use crate::parser::{self, Buffers};
 use crate::tape::{JsonTape, Tape, TapeNode};
+use crate::tape_de::TapeDeserializer;
 use crate::violation::Violation;
 use crate::wellformed;
 
@@ -23,6 +25,8 @@ struct Compiled {
     text: Cow<'static, str>,
     /// The schema embedded in the models, when this is one.
     embedded: Option<&'static SchemaFile>,
+    /// Whether its models decode a tape, when it is embedded.
+    models: Option<ModelsOnTape>,
     document: OnceLock<jsonschema::Validator>,
     bytes: OnceLock<jsonschema::Validator<JsonTape>>,
 }
@@ -37,6 +41,7 @@ static EMBEDDED: LazyLock<Vec<Arc<Compiled>>> = LazyLock::new(|| {
                 id: Cow::Borrowed(file.id),
                 text: Cow::Borrowed(file.text),
                 embedded: Some(file),
+                models: file.with_root(DecodesOnTape),
                 document: OnceLock::new(),
                 bytes: OnceLock::new(),
             })
@@ -157,6 +162,7 @@ impl Schema {
                 id: Cow::Owned(json["$id"].as_str().unwrap_or_default().to_owned()),
                 text: Cow::Owned(text.to_owned()),
                 embedded: None,
+                models: None,
                 document: OnceLock::from(document),
                 bytes: OnceLock::from(bytes),
             }),
@@ -297,6 +303,35 @@ impl Schema {
             .unwrap_or_else(|| self.validate_with_serde(bytes))
     }
 
+    /// Validates `bytes` as [`Schema::validate_bytes`] does, and says whether the models generated
+    /// from this schema decode them ([`SchemaFile::decode`]'s verdict), reading valid bytes once:
+    /// the models decode from the tape validation walked. For a receiver that keeps the raw body
+    /// and lets the models decide what it keeps, drifted deliveries included: the models' verdict
+    /// is given for invalid bytes too (serde_json reads those a second time). A schema without
+    /// models (one read at run time) refuses nothing by them.
+    pub fn validate_with_models(
+        &self,
+        bytes: &[u8],
+    ) -> (Result<(), Invalid>, Result<(), DecodeError>) {
+        let Some(file) = self.compiled.embedded else {
+            return (self.validate_bytes(bytes), Ok(()));
+        };
+        match self.on_tape_with_models(bytes) {
+            Some(Ok(true)) => (Ok(()), Ok(())),
+            // The tape's decoding refused, or left to serde_json what only serde_json answers
+            // (`tape_de` says what): serde_json reads the bytes, and says where and why.
+            Some(Ok(false)) => (Ok(()), (file.decode)(bytes)),
+            Some(Err(invalid)) => (Err(invalid), (file.decode)(bytes)),
+            None => (self.validate_with_serde(bytes), (file.decode)(bytes)),
+        }
+    }
+
+    /// [`Schema::on_tape`], a valid tape handed to the embedded models: whether they decode it.
+    /// `None` for bytes the strict parser refuses, and for a schema without models.
+    pub(crate) fn on_tape_with_models(&self, bytes: &[u8]) -> Option<Result<bool, Invalid>> {
+        self.on_tape(bytes, self.compiled.models?)
+    }
+
     /// Reads `bytes` onto this thread's tape and judges them there, as [`Schema::validate_bytes`]
     /// does, handing a valid tape to `valid` before it is put back for the next payload:
     /// [`crate::parse`] decodes its model from it, instead of reading the bytes again. `None`
@@ -367,6 +402,27 @@ impl Schema {
             document: self.documents.then_some(document),
         })
     }
+}
+
+/// Whether a tape decodes as an embedded schema's root type.
+type ModelsOnTape = fn(&[Tape<'_>]) -> bool;
+
+/// Finds the [`ModelsOnTape`] of a schema's root type.
+struct DecodesOnTape;
+
+impl RootVisitor for DecodesOnTape {
+    type Output = ModelsOnTape;
+
+    fn visit<T>(self) -> ModelsOnTape
+    where
+        T: HasSchema + DeserializeOwned + serde::Serialize + fmt::Debug + PartialEq,
+    {
+        decodes_on_tape::<T>
+    }
+}
+
+fn decodes_on_tape<T: DeserializeOwned>(tape: &[Tape<'_>]) -> bool {
+    T::deserialize(TapeDeserializer::root(tape)).is_ok()
 }
 
 /// Documents of up to this many values and keys (about 64 KiB of JSON) report every violation;

@@ -90,9 +90,10 @@ pub fn render(
             })
             .collect(),
     };
+    let roots = schemas.iter().map(root_type).collect::<Result<Vec<_>>>()?;
     files.push(GeneratedFile {
         path: dir.join("mod.rs"),
-        contents: format_file(doc, catalog(schemas, &includes))?,
+        contents: format_file(doc, catalog(schemas, &roots, &includes))?,
     });
     Ok(files)
 }
@@ -195,9 +196,7 @@ fn schema_module(
     let name = schema.name();
     let id = schema.keyword("$id")?;
     let title = schema.keyword("title")?;
-    // typify names the root type after its title, in upper camel case.
-    let root_type = syn::parse_str::<syn::Ident>(&title.to_upper_camel_case())
-        .map_err(|_| format!("title `{title}` does not make a Rust type name"))?;
+    let root_type = root_type(schema)?;
     Ok(quote! {
         #types
         #(#open_enums)*
@@ -219,6 +218,13 @@ fn schema_module(
             const SCHEMA: &'static crate::SchemaFile = &SCHEMA;
         }
     })
+}
+
+/// The type typify names after the schema's title, in upper camel case: its root.
+fn root_type(schema: &SchemaFile) -> Result<syn::Ident> {
+    let title = schema.keyword("title")?;
+    syn::parse_str::<syn::Ident>(&title.to_upper_camel_case())
+        .map_err(|_| format!("title `{title}` does not make a Rust type name").into())
 }
 
 /// A vendor's module: its schema modules, and their types re-exported.
@@ -253,9 +259,10 @@ struct Includes {
     vendors: Vec<(String, String)>,
 }
 
-/// The top module: the vendor modules, `SCHEMAS`, every embedded schema in name order, and the
-/// vendor files with the schema they keep.
-fn catalog(schemas: &[SchemaFile], includes: &Includes) -> TokenStream {
+/// The top module: the vendor modules, `SCHEMAS`, every embedded schema in name order, the way to
+/// each one's root type (`roots`, in the same order), and the vendor files with the schema they
+/// keep.
+fn catalog(schemas: &[SchemaFile], roots: &[syn::Ident], includes: &Includes) -> TokenStream {
     let mut vendors: Vec<String> = schemas.iter().map(SchemaFile::vendor_module).collect();
     // `schemas` is ordered by name, so one vendor's schemas are adjacent.
     vendors.dedup();
@@ -264,6 +271,12 @@ fn catalog(schemas: &[SchemaFile], includes: &Includes) -> TokenStream {
         let vendor = format_ident!("{}", s.vendor_module());
         let module = format_ident!("{}", s.module());
         quote! { &#vendor::#module::SCHEMA }
+    });
+    let roots = schemas.iter().zip(roots).map(|(s, root)| {
+        let name = s.name();
+        let vendor = format_ident!("{}", s.vendor_module());
+        let module = format_ident!("{}", s.module());
+        quote! { #name => Some(visitor.visit::<#vendor::#module::#root>()) }
     });
     let vendor_schema = &includes.vendor_schema;
     let vendor_files = includes.vendors.iter().map(|(vendor, include)| {
@@ -274,6 +287,14 @@ fn catalog(schemas: &[SchemaFile], includes: &Includes) -> TokenStream {
 
         /// Every schema under `schemas/`, ordered by name.
         pub const SCHEMAS: &[&crate::SchemaFile] = &[#(#entries),*];
+
+        /// Calls `visitor` with the root type of the schema called `name`, if it is one of these.
+        pub(crate) fn with_root<V: crate::RootVisitor>(name: &str, visitor: V) -> Option<V::Output> {
+            match name {
+                #(#roots,)*
+                _ => None,
+            }
+        }
 
         /// Every vendor file, `schemas/<vendor>/vendor.json`, ordered by vendor.
         pub const VENDORS: &[crate::VendorFile] = &[#(#vendor_files),*];

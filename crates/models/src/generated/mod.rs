@@ -11,6 +11,40 @@ pub const SCHEMAS: &[&crate::SchemaFile] = &[
     &comfydeploy::workflow_run_webhook_response::SCHEMA,
     &kaizen::webhook_event::SCHEMA,
 ];
+/// Calls `visitor` with the root type of the schema called `name`, if it is one of these.
+pub(crate) fn with_root<V: crate::RootVisitor>(
+    name: &str,
+    visitor: V,
+) -> Option<V::Output> {
+    match name {
+        "comfydeploy/http-validation-error" => {
+            Some(
+                visitor
+                    .visit::<comfydeploy::http_validation_error::HttpValidationError>(),
+            )
+        }
+        "comfydeploy/workflow-run-webhook-body" => {
+            Some(
+                visitor
+                    .visit::<
+                        comfydeploy::workflow_run_webhook_body::WorkflowRunWebhookBody,
+                    >(),
+            )
+        }
+        "comfydeploy/workflow-run-webhook-response" => {
+            Some(
+                visitor
+                    .visit::<
+                        comfydeploy::workflow_run_webhook_response::WorkflowRunWebhookResponse,
+                    >(),
+            )
+        }
+        "kaizen/webhook-event" => {
+            Some(visitor.visit::<kaizen::webhook_event::KaizenWebhookEvent>())
+        }
+        _ => None,
+    }
+}
 /// Every vendor file, `schemas/<vendor>/vendor.json`, ordered by vendor.
 pub const VENDORS: &[crate::VendorFile] = &[
     crate::VendorFile {

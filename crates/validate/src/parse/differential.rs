@@ -1,19 +1,18 @@
 //! [`parse`], decoding from the tape, gives exactly what it gave when it read the bytes twice
 //! ([`read_twice`], which it still takes for bytes the strict parser refuses): the same values,
-//! the same violations, the same decoding errors. Checked on every example of every embedded
-//! schema, valid and invalid, and on the examples its schema file gives, each also written and
-//! mutated the ways senders and attackers stray from a schema, and on the hostile corpus.
+//! the same violations, the same decoding errors; so do [`parse_verdict`] and
+//! [`Schema::validate_with_models`], which find the type at run time. Checked on every example
+//! of every embedded schema, valid and invalid, and on the examples its schema file gives, each
+//! also written and mutated the ways senders and attackers stray from a schema, and on the
+//! hostile corpus.
 //!
 //! The tape's decoding is also checked by itself against serde_json's: `parse` falls back to
 //! serde_json when it fails, which would hide a decoding that fails wrongly.
 
 use std::fmt::{Debug, Write};
 
-use hookschema_models::SCHEMAS;
-use hookschema_models::comfydeploy::{
-    HttpValidationError, WorkflowRunWebhookBody, WorkflowRunWebhookResponse,
-};
-use hookschema_models::kaizen::KaizenWebhookEvent;
+use hookschema_models::comfydeploy::HttpValidationError;
+use hookschema_models::{RootVisitor, SCHEMAS};
 use serde_json::{Map, Value};
 
 use super::*;
@@ -254,7 +253,14 @@ fn check<T: HasSchema + DeserializeOwned + PartialEq + Debug>() -> Tally {
     for bytes in payloads(T::SCHEMA.name) {
         let shown = String::from_utf8_lossy(&bytes[..bytes.len().min(2_000)]).into_owned();
         let parsed = parse::<T>(&bytes);
-        assert_eq!(parsed, read_twice::<T>(&schema, &bytes), "{shown}");
+        let twice = read_twice::<T>(&schema, &bytes);
+        assert_eq!(parsed, twice, "{shown}");
+        // Without the type, the same verdicts, from one read too.
+        let verdict = twice.as_ref().map(drop).map_err(Clone::clone);
+        assert_eq!(parse_verdict(T::SCHEMA, &bytes), verdict, "{shown}");
+        let (validated, models) = schema.validate_with_models(&bytes);
+        assert_eq!(validated, schema.validate_bytes(&bytes), "{shown}");
+        assert_eq!(models, (T::SCHEMA.decode)(&bytes), "{shown}");
         match &parsed {
             Ok(_) => tally.decoded += 1,
             Err(invalid) if invalid.violations[0].kind == crate::ViolationKind::Decode => {
@@ -275,17 +281,27 @@ fn check<T: HasSchema + DeserializeOwned + PartialEq + Debug>() -> Tally {
     tally
 }
 
+/// Runs [`check`] with a schema's root type.
+struct Check;
+
+impl RootVisitor for Check {
+    type Output = Tally;
+
+    fn visit<T>(self) -> Tally
+    where
+        T: HasSchema + DeserializeOwned + serde::Serialize + Debug + PartialEq,
+    {
+        check::<T>()
+    }
+}
+
 #[test]
 fn parse_from_the_tape_gives_what_reading_twice_gave() {
     let mut checked = Vec::new();
     for file in SCHEMAS {
-        let tally = match file.name {
-            "comfydeploy/http-validation-error" => check::<HttpValidationError>(),
-            "comfydeploy/workflow-run-webhook-body" => check::<WorkflowRunWebhookBody>(),
-            "comfydeploy/workflow-run-webhook-response" => check::<WorkflowRunWebhookResponse>(),
-            "kaizen/webhook-event" => check::<KaizenWebhookEvent>(),
-            other => panic!("{other} is embedded: check its type here"),
-        };
+        let tally = file
+            .with_root(Check)
+            .expect("an embedded schema has a root type");
         // Every schema's payloads reach a decoded value and a violation both.
         assert!(
             tally.decoded > 0 && tally.invalid > 0,
