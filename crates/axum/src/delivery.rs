@@ -165,9 +165,10 @@ fn validate_and_decode<T: DeserializeOwned + 'static>(
         .schema
         .clone()
         .limit_violations(MAX_VIOLATIONS);
-    // With the models, the bytes are read once: they decode from the tape validation walked.
+    // With the models, valid bytes are read once: they decode from the tape validation walked.
+    // Invalid ones are decoded only if they may be kept: a strict receiver refuses them anyway.
     let (validated, models) = if receiver.models {
-        schema.validate_with_models(&body)
+        schema.validate_with_models(&body, !receiver.strict)
     } else {
         (schema.validate_bytes(&body), Ok(()))
     };

@@ -306,24 +306,33 @@ impl Schema {
     /// Validates `bytes` as [`Schema::validate_bytes`] does, and says whether the models generated
     /// from this schema decode them ([`SchemaFile::decode`]'s verdict), reading valid bytes once:
     /// the models decode from the tape validation walked. For a receiver that keeps the raw body
-    /// and lets the models decide what it keeps, drifted deliveries included: the models' verdict
-    /// is given for invalid bytes too (serde_json reads those a second time). A schema without
-    /// models (one read at run time) refuses nothing by them.
+    /// and lets the models decide what it keeps. Invalid bytes are decoded only when
+    /// `invalid_too` (serde_json reads them a second time): a receiver that keeps drifted
+    /// deliveries needs the models' verdict on them, one that refuses every invalid delivery does
+    /// not, and gets `Ok(())` for them. A schema without models (one read at run time) refuses
+    /// nothing by them.
     pub fn validate_with_models(
         &self,
         bytes: &[u8],
+        invalid_too: bool,
     ) -> (Result<(), Invalid>, Result<(), DecodeError>) {
         let Some(file) = self.compiled.embedded else {
             return (self.validate_bytes(bytes), Ok(()));
         };
-        match self.on_tape_with_models(bytes) {
-            Some(Ok(true)) => (Ok(()), Ok(())),
+        let validated = match self.on_tape_with_models(bytes) {
+            Some(Ok(true)) => return (Ok(()), Ok(())),
             // The tape's decoding refused, or left to serde_json what only serde_json answers
             // (`tape_de` says what): serde_json reads the bytes, and says where and why.
-            Some(Ok(false)) => (Ok(()), (file.decode)(bytes)),
-            Some(Err(invalid)) => (Err(invalid), (file.decode)(bytes)),
-            None => (self.validate_with_serde(bytes), (file.decode)(bytes)),
-        }
+            Some(Ok(false)) => Ok(()),
+            Some(Err(invalid)) => Err(invalid),
+            None => self.validate_with_serde(bytes),
+        };
+        let decoded = if validated.is_ok() || invalid_too {
+            (file.decode)(bytes)
+        } else {
+            Ok(())
+        };
+        (validated, decoded)
     }
 
     /// [`Schema::on_tape`], a valid tape handed to the embedded models: whether they decode it.

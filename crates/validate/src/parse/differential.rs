@@ -258,9 +258,12 @@ fn check<T: HasSchema + DeserializeOwned + PartialEq + Debug>() -> Tally {
         // Without the type, the same verdicts, from one read too.
         let verdict = twice.as_ref().map(drop).map_err(Clone::clone);
         assert_eq!(parse_verdict(T::SCHEMA, &bytes), verdict, "{shown}");
-        let (validated, models) = schema.validate_with_models(&bytes);
+        let (validated, models) = schema.validate_with_models(&bytes, true);
         assert_eq!(validated, schema.validate_bytes(&bytes), "{shown}");
         assert_eq!(models, (T::SCHEMA.decode)(&bytes), "{shown}");
+        let refusing = schema.validate_with_models(&bytes, false);
+        let expected = if validated.is_ok() { models } else { Ok(()) };
+        assert_eq!(refusing, (validated, expected), "{shown}");
         match &parsed {
             Ok(_) => tally.decoded += 1,
             Err(invalid) if invalid.violations[0].kind == crate::ViolationKind::Decode => {
