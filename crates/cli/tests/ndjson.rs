@@ -327,3 +327,42 @@ fn a_file_that_says_it_is_empty_is_read_to_its_end() {
     assert!(lines > 10, "{summary}");
     assert_eq!(summary["summary"]["invalid"], lines);
 }
+
+/// A reader that goes away (`… | head`) ends the run even while the input stays open: a worker
+/// waiting for the next chunk sees that the run has stopped, whatever the input's reader waits
+/// on (a terminal, a `tail -f`).
+#[test]
+fn a_closed_output_ends_the_run_while_the_input_is_still_open() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hookschema"))
+        .args([
+            "validate", "--schema", SCHEMA, "--ndjson", "--jobs", "2", "-",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut input = child.stdin.take().unwrap();
+    // More than a chunk of invalid lines, whose reports are far more than the output buffers:
+    // writing them fails. The run may end before all of it is taken.
+    let _ = input.write_all("{}\n".repeat(60_000).as_bytes());
+    // `input` stays open: only the closed output can end the run. A generous bound, so that a
+    // hang fails the test instead of holding it forever.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("the run did not end while its input stayed open");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    drop(input);
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

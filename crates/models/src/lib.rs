@@ -69,8 +69,8 @@ impl SchemaFile {
         SCHEMAS.iter().copied().find(|schema| schema.name == name)
     }
 
-    /// Calls `visitor` with the type generated from this schema's root; `None` for a schema
-    /// file that is not one of the embedded ones. What a function of bytes such as
+    /// Calls `visitor` with the type generated from the root of the embedded schema of this
+    /// file's name; `None` when no embedded schema has that name. What a function of bytes such as
     /// [`SchemaFile::decode`] cannot do: decode with any deserializer, a validator's tape say,
     /// for a schema chosen at run time.
     pub fn with_root<V: RootVisitor>(&self, visitor: V) -> Option<V::Output> {

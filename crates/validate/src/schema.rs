@@ -319,13 +319,20 @@ impl Schema {
         let Some(file) = self.compiled.embedded else {
             return (self.validate_bytes(bytes), Ok(()));
         };
-        let validated = match self.on_tape_with_models(bytes) {
-            Some(Ok(true)) => return (Ok(()), Ok(())),
+        let validated = match self
+            .compiled
+            .models
+            .map(|models| self.on_tape(bytes, models))
+        {
+            Some(Some(Ok(true))) => return (Ok(()), Ok(())),
             // The tape's decoding refused, or left to serde_json what only serde_json answers
             // (`tape_de` says what): serde_json reads the bytes, and says where and why.
-            Some(Ok(false)) => Ok(()),
-            Some(Err(invalid)) => Err(invalid),
-            None => self.validate_with_serde(bytes),
+            Some(Some(Ok(false))) => Ok(()),
+            Some(Some(Err(invalid))) => Err(invalid),
+            Some(None) => self.validate_with_serde(bytes),
+            // The dispatch knows no root type for this schema (the generator writes one for
+            // each): the bytes are read twice.
+            None => self.validate_bytes(bytes),
         };
         let decoded = if validated.is_ok() || invalid_too {
             (file.decode)(bytes)

@@ -64,7 +64,9 @@ impl<'o, W: Write> InOrder<'o, W> {
     /// chunks after it already checked. `false` once the run has stopped (a chunk unreadable, the
     /// output unwritable): what a worker checks then is wasted.
     pub(super) fn deliver(&self, sequence: u64, lines: io::Result<Lines>) -> bool {
-        let mut guard = self.lock();
+        let Some(mut guard) = self.lock() else {
+            return false;
+        };
         let state = &mut *guard;
         if state.stopped.is_some() {
             return false;
@@ -89,18 +91,18 @@ impl<'o, W: Write> InOrder<'o, W> {
         true
     }
 
-    /// Whether a chunk that could not be read, or the output, stopped the run.
+    /// Whether a chunk that could not be read, the output, or a worker that stopped while
+    /// writing stopped the run.
     pub(super) fn stopped(&self) -> bool {
-        self.lock().stopped.is_some()
+        self.lock().is_none_or(|state| state.stopped.is_some())
     }
 
     /// How the writing ended, once no worker delivers any more; an error only if the output
     /// could not be written.
     pub(super) fn finish(self) -> io::Result<Written> {
-        let state = self
-            .state
-            .into_inner()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let Ok(state) = self.state.into_inner() else {
+            return Ok(Written::Gap);
+        };
         Ok(match state.stopped {
             Some(Stop::Unwritable(error)) => return Err(error),
             Some(Stop::Unreadable { after_line, error }) => {
@@ -111,12 +113,11 @@ impl<'o, W: Write> InOrder<'o, W> {
         })
     }
 
-    /// A worker that stopped while writing leaves the state as it was then; the run then
-    /// reports that the input was not checked whole, as the thread did not finish.
-    fn lock(&self) -> MutexGuard<'_, State<'o, W>> {
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// The state, or `None` once a worker stopped while writing: what it left (a chunk counted
+    /// but not written, say) cannot be trusted, so nothing more is written, and the run reports
+    /// that the input was not checked whole.
+    fn lock(&self) -> Option<MutexGuard<'_, State<'o, W>>> {
+        self.state.lock().ok()
     }
 }
 

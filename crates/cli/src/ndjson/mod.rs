@@ -125,7 +125,12 @@ impl Threads<'_> {
     /// run stopped (then it may wait on its input forever); else it is done, or about to be, as
     /// the workers saw the end of its chunks.
     fn join<W: Write>(self, in_order: &InOrder<'_, W>) -> bool {
-        let workers = self.workers.into_iter().all(|worker| worker.join().is_ok());
+        // Every worker is joined, whatever the others came to: the scope would panic on one
+        // that panicked and was left to it.
+        let workers = self
+            .workers
+            .into_iter()
+            .fold(true, |all, worker| worker.join().is_ok() && all);
         let reader = match self.reader {
             Some(reader) if !in_order.stopped() => reader.join().is_ok(),
             _ => true,

@@ -2,9 +2,10 @@
 //! chunks of whole lines and hands them to the workers over a bounded queue.
 
 use std::io::{self, Read, Write};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, Scope};
+use std::time::Duration;
 
 use super::in_order::InOrder;
 use super::{CHUNK_BYTES, Checker, Threads, check_lines};
@@ -108,7 +109,12 @@ fn read_chunks(
     }
 }
 
-/// Validates chunks until there are no more.
+/// How often a worker waiting for the next chunk looks whether the run has stopped: the reader
+/// may wait on input that does not come (a terminal, a `tail -f`), and once the output is gone
+/// nothing else would end the wait.
+const STOP_CHECK: Duration = Duration::from_millis(100);
+
+/// Validates chunks until there are no more, or the run stops.
 fn check_chunks<W: Write>(
     checker: &Checker,
     chunks: &Mutex<Receiver<Chunk>>,
@@ -116,13 +122,22 @@ fn check_chunks<W: Write>(
     spent: &SyncSender<Vec<u8>>,
 ) {
     loop {
-        let next = chunks
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .recv();
-        let Ok(Chunk { sequence, bytes }) = next else {
-            return;
+        let next = {
+            let queue = chunks
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            loop {
+                if in_order.stopped() {
+                    return;
+                }
+                match queue.recv_timeout(STOP_CHECK) {
+                    Ok(chunk) => break chunk,
+                    Err(RecvTimeoutError::Timeout) => {}
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
+            }
         };
+        let Chunk { sequence, bytes } = next;
         let lines = bytes.map(|bytes| {
             let lines = check_lines(checker, &bytes);
             // The reader may have stopped or have buffers enough; then this one is dropped, as
