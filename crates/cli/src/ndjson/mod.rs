@@ -127,15 +127,17 @@ impl Threads<'_> {
     fn join<W: Write>(self, in_order: &InOrder<'_, W>) -> bool {
         // Every worker is joined, whatever the others came to: the scope would panic on one
         // that panicked and was left to it.
-        let workers = self
+        let stopped = self
             .workers
             .into_iter()
-            .fold(true, |all, worker| worker.join().is_ok() && all);
+            .map(|worker| worker.join())
+            .filter(Result::is_err)
+            .count();
         let reader = match self.reader {
             Some(reader) if !in_order.stopped() => reader.join().is_ok(),
             _ => true,
         };
-        workers && reader
+        stopped == 0 && reader
     }
 }
 
