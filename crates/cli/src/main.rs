@@ -30,7 +30,7 @@ use crate::outcome::Outcome;
 /// a fraction of that with mimalloc (BENCHMARKS.md, "The receiver"). Built without asking for
 /// transparent huge pages (`no_thp`): each fresh 2 MiB page is zeroed whole when first touched,
 /// which on a virtual machine took milliseconds apiece; in 4 KiB pages a 200,000-line batch
-/// takes 2 % less CPU and half the memory (14 MiB).
+/// takes 2 % less CPU and half the memory (13 MiB).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

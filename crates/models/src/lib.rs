@@ -70,8 +70,8 @@ impl SchemaFile {
     }
 
     /// Calls `visitor` with the type generated from the root of the embedded schema of this
-    /// file's name; `None` when no embedded schema has that name. What a function of bytes such as
-    /// [`SchemaFile::decode`] cannot do: decode with any deserializer, a validator's tape say,
+    /// file's name; `None` when no embedded schema has that name. What a function of bytes such
+    /// as [`SchemaFile::decode`] cannot do: decode with any deserializer, a validator's tape say,
     /// for a schema chosen at run time.
     pub fn with_root<V: RootVisitor>(&self, visitor: V) -> Option<V::Output> {
         generated::with_root(self.name, visitor)
@@ -85,7 +85,7 @@ pub trait RootVisitor {
     /// Does it with `T`, the root type.
     fn visit<T>(self) -> Self::Output
     where
-        T: HasSchema + serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debug + PartialEq;
+        T: HasSchema + serde::de::DeserializeOwned + std::fmt::Debug + PartialEq;
 }
 
 /// The JSON Schema schemars derives from `T`.

@@ -89,14 +89,10 @@ fn read_twice<T: DeserializeOwned>(schema: &Schema, bytes: &[u8]) -> Result<T, I
 /// (found with [`SchemaFile::with_root`]).
 pub fn parse_verdict(file: &SchemaFile, bytes: &[u8]) -> Result<(), Invalid> {
     let schema = Schema::named(file.name).expect("an embedded schema file is embedded");
-    match schema.on_tape_with_models(bytes) {
-        Some(Ok(true)) => Ok(()),
-        Some(Ok(false)) => (file.decode)(bytes).map_err(|error| undecodable(bytes, error)),
-        Some(Err(invalid)) => Err(invalid),
-        None => match (file.decode)(bytes) {
-            Ok(()) => schema.validate_bytes(bytes),
-            Err(error) => Err(refusal(&schema, bytes, error)),
-        },
+    // The schema's violations come first: the models' verdict matters only on valid bytes.
+    match schema.validate_with_models(bytes, false) {
+        (Err(invalid), _) => Err(invalid),
+        (Ok(()), decoded) => decoded.map_err(|error| undecodable(bytes, error)),
     }
 }
 

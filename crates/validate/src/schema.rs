@@ -342,12 +342,6 @@ impl Schema {
         (validated, decoded)
     }
 
-    /// [`Schema::on_tape`], a valid tape handed to the embedded models: whether they decode it.
-    /// `None` for bytes the strict parser refuses, and for a schema without models.
-    pub(crate) fn on_tape_with_models(&self, bytes: &[u8]) -> Option<Result<bool, Invalid>> {
-        self.on_tape(bytes, self.compiled.models?)
-    }
-
     /// Reads `bytes` onto this thread's tape and judges them there, as [`Schema::validate_bytes`]
     /// does, handing a valid tape to `valid` before it is put back for the next payload:
     /// [`crate::parse`] decodes its model from it, instead of reading the bytes again. `None`
@@ -431,7 +425,7 @@ impl RootVisitor for DecodesOnTape {
 
     fn visit<T>(self) -> ModelsOnTape
     where
-        T: HasSchema + DeserializeOwned + serde::Serialize + fmt::Debug + PartialEq,
+        T: HasSchema + DeserializeOwned + fmt::Debug + PartialEq,
     {
         decodes_on_tape::<T>
     }

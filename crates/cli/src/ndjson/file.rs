@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::Scope;
 
 use super::in_order::InOrder;
-use super::{CHUNK_BYTES, Checker, Threads, check_lines};
+use super::{CHUNK_BYTES, Checker, KEPT_BUFFER_BYTES, Threads, check_lines};
 
 /// How much is read past a block's end, at first, for the rest of its last line: a few
 /// deliveries' worth.
@@ -74,8 +74,7 @@ fn check_blocks<W: Write>(blocks: &Blocks, checker: &Checker, in_order: &InOrder
         let lines = blocks
             .read(start, &mut buffer)
             .map(|lines| check_lines(checker, &buffer[lines]));
-        // After a line longer than a few blocks, the buffer goes back to a block's size.
-        if buffer.capacity() > 4 * CHUNK_BYTES {
+        if buffer.capacity() > KEPT_BUFFER_BYTES {
             buffer = Vec::new();
         }
         if !in_order.deliver(sequence, lines) {

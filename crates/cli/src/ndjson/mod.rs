@@ -2,10 +2,10 @@
 //! a stream: quiet on valid lines, one report per invalid line, a summary at the end.
 //!
 //! The input is cut into chunks of whole lines, `--jobs` workers validate chunks and write
-//! their reports in line order themselves ([`in_order`]). A file is read by the workers themselves, each a
-//! block at its own offset ([`file`]), so reading is shared out like the validating and nothing
-//! waits on one reader; standard input or a pipe, which only one thread can read, by a reader
-//! thread that hands chunks out ([`stream`]). Either way memory stays flat however long the
+//! their reports in line order themselves ([`in_order`]). A file is read by the workers
+//! themselves, each a block at its own offset ([`file`]), so reading is shared out like the
+//! validating and nothing waits on one reader; standard input or a pipe, which only one thread
+//! can read, by a reader thread that hands chunks out ([`stream`]). Either way memory stays flat however long the
 //! input: a few chunks' bytes in flight, and the reports of invalid lines that wait for a slower
 //! chunk before them to be written (a line of many megabytes, say) until it is done.
 
@@ -31,6 +31,10 @@ use in_order::{InOrder, Summary, Written};
 /// hand-offs, small enough that its buffer stays in the core's cache and the chunks in flight
 /// stay a few megabytes.
 const CHUNK_BYTES: usize = 128 * 1024;
+
+/// A chunk's buffer is kept for the next chunk up to this size: one grown by a line of several
+/// blocks is let go, so memory goes back to a few chunks' worth.
+const KEPT_BUFFER_BYTES: usize = 4 * CHUNK_BYTES;
 
 pub fn run(
     out: &mut (impl Write + Send),
@@ -166,7 +170,6 @@ struct Lines {
 }
 
 /// What a worker needs to check lines and report the invalid ones.
-#[derive(Clone)]
 struct Checker {
     schema: Schema,
     format: Format,

@@ -8,7 +8,7 @@ use std::thread::{self, Scope};
 use std::time::Duration;
 
 use super::in_order::InOrder;
-use super::{CHUNK_BYTES, Checker, Threads, check_lines};
+use super::{CHUNK_BYTES, Checker, KEPT_BUFFER_BYTES, Threads, check_lines};
 
 /// Consecutive whole lines of the input, or why the input could not be read on.
 struct Chunk {
@@ -140,9 +140,8 @@ fn check_chunks<W: Write>(
         let Chunk { sequence, bytes } = next;
         let lines = bytes.map(|bytes| {
             let lines = check_lines(checker, &bytes);
-            // The reader may have stopped or have buffers enough; then this one is dropped, as
-            // is one that grew to hold a line of several blocks.
-            if bytes.capacity() <= 4 * CHUNK_BYTES {
+            // The reader may have stopped or have buffers enough; then this one is dropped.
+            if bytes.capacity() <= KEPT_BUFFER_BYTES {
                 let _ = spent.try_send(bytes);
             }
             lines

@@ -292,7 +292,7 @@ impl RootVisitor for Check {
 
     fn visit<T>(self) -> Tally
     where
-        T: HasSchema + DeserializeOwned + serde::Serialize + Debug + PartialEq,
+        T: HasSchema + DeserializeOwned + Debug + PartialEq,
     {
         check::<T>()
     }
