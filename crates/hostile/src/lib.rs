@@ -21,7 +21,7 @@ pub mod sender;
 mod targets;
 
 pub use postgres::{POSTGRES_VARIABLE, postgres_database};
-pub use process::Serve;
+pub use process::{Serve, cpu_seconds};
 
 pub use seeds::{Target, seeds};
 pub use sender::{NOW, SECRET, TOKEN};

@@ -110,16 +110,9 @@ impl Serve {
         Some(kib * 1024)
     }
 
-    /// The processor time it has used so far, user and system, all its threads, in seconds.
-    /// Only Linux tells (`/proc/<pid>/stat`, in the clock ticks of its ABI, a hundred a second);
-    /// elsewhere this is `None`.
+    /// The processor time it has used so far (see [`cpu_seconds`]).
     pub fn cpu_seconds(&self) -> Option<f64> {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
-        // The command name, in parentheses, may hold spaces: the fields are counted after it.
-        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-        // utime and stime, the 14th and 15th fields, are the 12th and 13th after the name.
-        let ticks = |at: usize| fields.get(at)?.parse::<u64>().ok();
-        Some((ticks(11)? + ticks(12)?) as f64 / 100.0)
+        cpu_seconds(self.child.id())
     }
 
     /// Its first line: where it listens, and which routes are on and off.
@@ -176,4 +169,16 @@ impl Drop for Serve {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The processor time process `pid` has used so far, user and system, all its threads, in
+/// seconds. Only Linux tells (`/proc/<pid>/stat`, in the clock ticks of its ABI, a hundred a
+/// second); elsewhere this is `None`.
+pub fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name, in parentheses, may hold spaces: the fields are counted after it.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    // utime and stime, the 14th and 15th fields, are the 12th and 13th after the name.
+    let ticks = |at: usize| fields.get(at)?.parse::<u64>().ok();
+    Some((ticks(11)? + ticks(12)?) as f64 / 100.0)
 }

@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -33,9 +34,10 @@ pub(crate) struct Jsonl {
 /// The keys of the last records written, oldest forgotten first.
 struct Recent {
     capacity: usize,
-    /// By vendor, so that a look-up borrows the record's strings instead of copying them.
-    keys: HashMap<String, HashSet<String>>,
-    order: VecDeque<(String, String)>,
+    /// By vendor, so that a look-up borrows the record's strings instead of copying them; each
+    /// key is allocated once, shared with `order`.
+    keys: HashMap<Arc<str>, HashSet<Arc<str>>>,
+    order: VecDeque<(Arc<str>, Arc<str>)>,
 }
 
 impl Recent {
@@ -52,14 +54,17 @@ impl Recent {
     }
 
     fn insert(&mut self, vendor: &str, key: &str) {
-        let keys = match self.keys.get_mut(vendor) {
-            Some(keys) => keys,
-            None => self.keys.entry(vendor.to_owned()).or_default(),
+        let vendor = match self.keys.get_key_value(vendor) {
+            Some((vendor, _)) => Arc::clone(vendor),
+            None => Arc::from(vendor),
         };
-        if !keys.insert(key.to_owned()) {
+        let keys = self.keys.entry(Arc::clone(&vendor)).or_default();
+        if keys.contains(key) {
             return;
         }
-        self.order.push_back((vendor.to_owned(), key.to_owned()));
+        let key: Arc<str> = Arc::from(key);
+        keys.insert(Arc::clone(&key));
+        self.order.push_back((vendor, key));
         if self.order.len() > self.capacity
             && let Some((vendor, key)) = self.order.pop_front()
             && let Some(keys) = self.keys.get_mut(&vendor)
@@ -199,6 +204,12 @@ impl Engine for Jsonl {
             });
         }
         Ok(stored)
+    }
+
+    /// A file's commits are writes and syncs; standard output may be a pipe whose reader
+    /// stops reading, which would hold an async worker for as long.
+    fn inline(&self) -> bool {
+        self.path.is_some()
     }
 
     fn check(&mut self) -> Result<(), StoreError> {

@@ -73,6 +73,12 @@ fn connect(url: &str) -> Result<Client, StoreError> {
 }
 
 impl Engine for Postgres {
+    /// The client drives a runtime of its own, which must not run on an async worker; and a
+    /// commit is a round trip to the server.
+    fn inline(&self) -> bool {
+        false
+    }
+
     fn commit(&mut self, batch: &[&Record]) -> Result<Vec<Stored>, StoreError> {
         let mut order: Vec<usize> = (0..batch.len()).collect();
         order.sort_by_key(|&i| (&batch[i].vendor, &batch[i].dedup_key));

@@ -1,15 +1,25 @@
-//! The store: one writer thread per store, committing in groups. Handlers hand it their record
-//! and wait for the commit that covers it; the writer takes every record waiting when it is
-//! free, and one transaction, or one fsync, covers them all: the more deliveries arrive at
+//! The store, committing in groups: a record waits in one queue, and whoever holds the engine
+//! commits every record waiting in one transaction, or one fsync. The more deliveries arrive at
 //! once, the more each commit carries, so throughput grows with concurrency while every
 //! acknowledgement still waits for the disk.
+//!
+//! Who commits depends on how long a commit takes. While commits are quick (a disk with a
+//! write cache, a tmpfs), the request that finds the engine free commits, on its own thread:
+//! handing each record to another thread and being woken back cost more than the write did
+//! (two cross-thread wakes per commit, about 5 µs a request on two cores). Once a commit takes
+//! longer than [`INLINE_BUDGET`], as an fsync on a plain disk does, commits move to the
+//! store's writer thread, so that no async worker waits on the disk; they come back after
+//! [`QUICK_STREAK`] quick commits there. An engine that must never run on an async worker
+//! (PostgreSQL's client drives a runtime of its own; standard output may be a pipe nobody
+//! reads) always commits on the writer thread.
 
 use std::collections::HashMap;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, TryLockError};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 
 use crate::error::StoreError;
 use crate::location::Location;
@@ -74,6 +84,13 @@ pub(crate) trait Engine: Send + 'static {
     fn reopen(&mut self) -> Result<(), StoreError> {
         Ok(())
     }
+
+    /// Whether a commit may run on the thread of the request that waits for it, an async
+    /// worker, while commits are quick: not for an engine whose calls must stay off async
+    /// runtimes, or which may block for as long as its reader pleases.
+    fn inline(&self) -> bool {
+        true
+    }
 }
 
 /// The engine of `location`, opened.
@@ -101,30 +118,74 @@ fn engine(location: &Location, options: &Options) -> Result<Box<dyn Engine>, Sto
 /// The most records one commit carries.
 const MAX_BATCH: usize = 4096;
 
+/// The longest a commit may take on an async worker: longer, and commits move to the writer
+/// thread. About what validating a body of the largest size checked inline takes.
+pub(crate) const INLINE_BUDGET: Duration = Duration::from_micros(500);
+
+/// Commits in a row within [`INLINE_BUDGET`] on the writer thread after which requests commit
+/// again themselves.
+pub(crate) const QUICK_STREAK: u32 = 32;
+
+/// Commits a request makes for the records waiting before it leaves the rest to the writer: a
+/// request answers its sender, it does not write for everybody else for long.
+const MAX_ROUNDS: usize = 4;
+
 /// A record to store, the room it holds among those waiting (given back once it is written),
 /// and where to say what came of it.
-type Put = (
-    Record,
-    OwnedSemaphorePermit,
-    oneshot::Sender<Result<Stored, StoreError>>,
-);
+struct Put {
+    record: Record,
+    room: OwnedSemaphorePermit,
+    done: oneshot::Sender<Result<Stored, StoreError>>,
+}
 
+/// What else the writer does, in its turn after the commits waiting.
 enum Job {
-    Put(Put),
     Check(oneshot::Sender<Result<(), StoreError>>),
     Reopen(oneshot::Sender<Result<(), StoreError>>),
     Stop(oneshot::Sender<()>),
 }
 
-/// A store of deliveries. Cheap to share; the writer runs until [`Store::close`].
+/// A store of deliveries. Cheap to share; the writer runs until [`Store::close`], or until the
+/// store is dropped.
 pub struct Store {
     location: Location,
-    jobs: mpsc::UnboundedSender<Job>,
+    shared: Arc<Shared>,
     /// Room, in bytes, for records waiting to be written.
     pending: Arc<Semaphore>,
     max_pending: usize,
-    counts: Arc<Counts>,
-    writer: std::sync::Mutex<Option<JoinHandle<()>>>,
+    writer: Mutex<Option<JoinHandle<()>>>,
+}
+
+/// What the store's users and its writer share.
+struct Shared {
+    queue: Mutex<Queue>,
+    /// The writer waits on this for something to do.
+    wake: Condvar,
+    committer: Mutex<Committer>,
+    /// Whether requests commit themselves when the engine is free, rather than call the writer.
+    inline: AtomicBool,
+    counts: Counts,
+    on_commit: Option<CommitObserver>,
+}
+
+/// What waits for the engine.
+#[derive(Default)]
+struct Queue {
+    puts: Vec<Put>,
+    jobs: Vec<Job>,
+    /// The writer has something to do.
+    called: bool,
+    /// The writer waits on [`Shared::wake`]: calling it takes a notification.
+    idle: bool,
+    /// No more puts are taken.
+    closing: bool,
+}
+
+/// The engine, and what it has shown of its speed.
+struct Committer {
+    engine: Box<dyn Engine>,
+    /// Quick commits in a row on the writer thread.
+    quick: u32,
 }
 
 /// What the writer has done.
@@ -162,50 +223,44 @@ impl Stats {
 
 impl Store {
     /// Opens the store at `location`: creates and migrates a database, or recovers a file, and
-    /// starts its writer. The engine lives on the writer's thread, opened there too: a
-    /// synchronous driver never runs on (or blocks) the caller's async runtime.
+    /// starts its writer. The engine is opened on a thread of its own: a synchronous driver
+    /// never runs on (or blocks) the caller's async runtime.
     pub fn open(location: &Location, options: Options) -> Result<Store, StoreError> {
-        let (jobs, mut queue) = mpsc::unbounded_channel();
-        let counts = Arc::new(Counts::default());
-        let writer_counts = Arc::clone(&counts);
-        let (opened, outcome) = std::sync::mpsc::channel();
-        let to_open = location.clone();
-        let max_pending = options.max_pending_bytes.clamp(1, Semaphore::MAX_PERMITS);
-        let on_commit = options.on_commit.clone();
+        let opened = std::thread::scope(|scope| {
+            scope
+                .spawn(|| engine(location, &options))
+                .join()
+                .unwrap_or_else(|_| Err(StoreError::failed("opening the store panicked")))
+        })?;
+        Store::with_engine(location.clone(), opened, options)
+    }
+
+    /// A store committing with `engine`, and its writer started.
+    fn with_engine(
+        location: Location,
+        engine: Box<dyn Engine>,
+        options: Options,
+    ) -> Result<Store, StoreError> {
+        let shared = Arc::new(Shared {
+            queue: Mutex::new(Queue::default()),
+            wake: Condvar::new(),
+            inline: AtomicBool::new(engine.inline()),
+            committer: Mutex::new(Committer { engine, quick: 0 }),
+            counts: Counts::default(),
+            on_commit: options.on_commit,
+        });
+        let writer_shared = Arc::clone(&shared);
         let writer = std::thread::Builder::new()
             .name(format!("hookschema-store-{}", location.kind()))
-            .spawn(move || {
-                let mut engine = match engine(&to_open, &options) {
-                    Ok(engine) => {
-                        let _ = opened.send(Ok(()));
-                        engine
-                    }
-                    Err(error) => {
-                        let _ = opened.send(Err(error));
-                        return;
-                    }
-                };
-                let writer = Writer {
-                    counts: &writer_counts,
-                    on_commit: on_commit.as_ref(),
-                };
-                while let Some(job) = queue.blocking_recv() {
-                    if !run(engine.as_mut(), job, &mut queue, &writer) {
-                        break;
-                    }
-                }
-            })
+            .spawn(move || writer_shared.write())
             .map_err(|error| StoreError::failed(format!("cannot start the writer: {error}")))?;
-        outcome
-            .recv()
-            .unwrap_or_else(|_| Err(StoreError::failed("the writer stopped while opening")))?;
+        let max_pending = options.max_pending_bytes.clamp(1, Semaphore::MAX_PERMITS);
         Ok(Store {
-            location: location.clone(),
-            jobs,
+            location,
+            shared,
             pending: Arc::new(Semaphore::new(max_pending)),
             max_pending,
-            counts,
-            writer: std::sync::Mutex::new(Some(writer)),
+            writer: Mutex::new(Some(writer)),
         })
     }
 
@@ -220,30 +275,28 @@ impl Store {
     pub async fn put(&self, record: Record) -> Result<Stored, StoreError> {
         let room = self.reserve(record.body.len() + record.violations.len())?;
         let (done, answer) = oneshot::channel();
-        self.jobs
-            .send(Job::Put((record, room, done)))
-            .map_err(|_| stopped())?;
+        self.shared.put(Put { record, room, done })?;
         answer.await.map_err(|_| stopped())?
     }
 
     /// Whether the store answers now.
     pub async fn check(&self) -> Result<(), StoreError> {
         let (done, answer) = oneshot::channel();
-        self.jobs.send(Job::Check(done)).map_err(|_| stopped())?;
+        self.shared.job(Job::Check(done))?;
         answer.await.map_err(|_| stopped())?
     }
 
     /// Opens a file store's file again (after log rotation moved it); nothing for a database.
     pub async fn reopen(&self) -> Result<(), StoreError> {
         let (done, answer) = oneshot::channel();
-        self.jobs.send(Job::Reopen(done)).map_err(|_| stopped())?;
+        self.shared.job(Job::Reopen(done))?;
         answer.await.map_err(|_| stopped())?
     }
 
     /// Writes what is waiting, stops the writer and returns what it did.
     pub async fn close(&self) -> Stats {
         let (done, answer) = oneshot::channel();
-        if self.jobs.send(Job::Stop(done)).is_ok() {
+        if self.shared.job(Job::Stop(done)).is_ok() {
             let _ = answer.await;
         }
         let writer = self.writer.lock().map(|mut w| w.take()).unwrap_or_default();
@@ -256,11 +309,12 @@ impl Store {
     /// What the store has done so far.
     pub fn stats(&self) -> Stats {
         let load = |count: &AtomicU64| count.load(Ordering::Relaxed);
+        let counts = &self.shared.counts;
         Stats {
-            commits: load(&self.counts.commits),
-            stored: load(&self.counts.stored),
-            duplicates: load(&self.counts.duplicates),
-            failed: load(&self.counts.failed),
+            commits: load(&counts.commits),
+            stored: load(&counts.stored),
+            duplicates: load(&counts.duplicates),
+            failed: load(&counts.failed),
         }
     }
 
@@ -270,6 +324,15 @@ impl Store {
         Arc::clone(&self.pending)
             .try_acquire_many_owned(permits)
             .map_err(|_| StoreError::unavailable("busy storing deliveries"))
+    }
+}
+
+/// A store dropped without [`Store::close`] still writes what waits, then its writer stops.
+impl Drop for Store {
+    fn drop(&mut self) {
+        let mut queue = self.shared.queue();
+        queue.closing = true;
+        self.shared.call(&mut queue);
     }
 }
 
@@ -285,65 +348,204 @@ fn stopped() -> StoreError {
     StoreError::unavailable("the store has stopped")
 }
 
-/// What the writer reports to.
-struct Writer<'w> {
-    counts: &'w Counts,
-    on_commit: Option<&'w CommitObserver>,
-}
+impl Shared {
+    /// The queue. A thread that panicked holding it left it whole: every change to it is one
+    /// push or one take.
+    fn queue(&self) -> MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 
-/// Runs `job`, and with a put every put waiting behind it, as one commit. `false` once asked to
-/// stop.
-fn run(
-    engine: &mut dyn Engine,
-    job: Job,
-    queue: &mut mpsc::UnboundedReceiver<Job>,
-    writer: &Writer<'_>,
-) -> bool {
-    let first = match job {
-        Job::Put(put) => put,
-        Job::Check(done) => {
-            let _ = done.send(engine.check());
-            return true;
+    /// Tells the writer there is something to do.
+    fn call(&self, queue: &mut Queue) {
+        queue.called = true;
+        if queue.idle {
+            self.wake.notify_one();
         }
-        Job::Reopen(done) => {
-            let _ = done.send(engine.reopen());
-            return true;
+    }
+
+    /// Queues `put`, and commits it here if requests commit themselves now.
+    fn put(&self, put: Put) -> Result<(), StoreError> {
+        let inline = self.inline.load(Ordering::Relaxed);
+        {
+            let mut queue = self.queue();
+            if queue.closing {
+                return Err(stopped());
+            }
+            queue.puts.push(put);
+            if !inline {
+                self.call(&mut queue);
+                return Ok(());
+            }
         }
-        Job::Stop(done) => {
-            let _ = done.send(());
+        self.lead();
+        Ok(())
+    }
+
+    /// Queues `job` for the writer.
+    fn job(&self, job: Job) -> Result<(), StoreError> {
+        let mut queue = self.queue();
+        if queue.closing {
+            return Err(stopped());
+        }
+        if matches!(job, Job::Stop(_)) {
+            queue.closing = true;
+        }
+        queue.jobs.push(job);
+        self.call(&mut queue);
+        Ok(())
+    }
+
+    /// A request's commits: when the engine is free, every record waiting, for a few rounds;
+    /// when another holds it, nothing, for whoever releases the engine looks at the queue
+    /// afterwards (a record queued while it committed found the engine held). What is still
+    /// waiting after the rounds is the writer's.
+    fn lead(&self) {
+        for _ in 0..MAX_ROUNDS {
+            match self.committer.try_lock() {
+                Ok(mut committer) => self.commit_waiting(&mut committer, true),
+                Err(TryLockError::WouldBlock) => return,
+                Err(TryLockError::Poisoned(_)) => return self.refuse_waiting(),
+            };
+            let mut queue = self.queue();
+            if queue.puts.is_empty() {
+                return;
+            }
+            if !self.inline.load(Ordering::Relaxed) {
+                return self.call(&mut queue);
+            }
+        }
+        let mut queue = self.queue();
+        if !queue.puts.is_empty() {
+            self.call(&mut queue);
+        }
+    }
+
+    /// Commits the records waiting now, if there are any (whether there were).
+    fn commit_waiting(&self, committer: &mut Committer, inline: bool) -> bool {
+        let mut puts = std::mem::take(&mut self.queue().puts);
+        if puts.is_empty() {
             return false;
         }
-    };
-    let mut puts = vec![first];
-    let mut after = None;
-    while puts.len() < MAX_BATCH {
-        match queue.try_recv() {
-            Ok(Job::Put(put)) => puts.push(put),
-            // Anything else waits for this commit, in its turn.
-            Ok(other) => {
-                after = Some(other);
-                break;
+        while !puts.is_empty() {
+            let rest = puts.split_off(puts.len().min(MAX_BATCH));
+            let took = commit(committer.engine.as_mut(), puts, self);
+            self.pace(committer, took, inline);
+            puts = rest;
+        }
+        true
+    }
+
+    /// Moves commits to the writer after one too slow for an async worker, and back after a
+    /// streak of quick ones.
+    fn pace(&self, committer: &mut Committer, took: Duration, inline: bool) {
+        if took > INLINE_BUDGET {
+            committer.quick = 0;
+            if self.inline.swap(false, Ordering::Relaxed) {
+                tracing::debug!(
+                    took = ?took,
+                    "a commit took longer than {INLINE_BUDGET:?}: committing on the writer thread"
+                );
             }
-            Err(_) => break,
+        } else if !inline && committer.engine.inline() && !self.inline.load(Ordering::Relaxed) {
+            committer.quick += 1;
+            if committer.quick >= QUICK_STREAK {
+                committer.quick = 0;
+                self.inline.store(true, Ordering::Relaxed);
+                tracing::debug!("commits are quick again: requests commit themselves");
+            }
         }
     }
-    commit(engine, puts, writer);
-    match after {
-        Some(job) => run(engine, job, queue, writer),
-        None => true,
+
+    /// The engine is lost (a commit panicked): every record waiting is refused, as every one to
+    /// come will be.
+    fn refuse_waiting(&self) {
+        for put in std::mem::take(&mut self.queue().puts) {
+            let _ = put.done.send(Err(stopped()));
+        }
+    }
+
+    /// The writer: commits what it is called for, then runs the jobs; stops once asked, after
+    /// the records waiting, and drops the engine on its own thread (a synchronous driver's
+    /// runtime must not be dropped on an async worker).
+    fn write(&self) {
+        let mut stop = None;
+        loop {
+            let jobs = {
+                let mut queue = self.queue();
+                while !queue.called {
+                    queue.idle = true;
+                    queue = self
+                        .wake
+                        .wait(queue)
+                        .unwrap_or_else(PoisonError::into_inner);
+                    queue.idle = false;
+                }
+                queue.called = false;
+                std::mem::take(&mut queue.jobs)
+            };
+            let Ok(mut committer) = self.committer.lock() else {
+                // The engine is lost: whatever waits is refused, the jobs' callers told so.
+                self.refuse_waiting();
+                if self.queue().closing {
+                    return;
+                }
+                continue;
+            };
+            while self.commit_waiting(&mut committer, false) {}
+            for job in jobs {
+                match job {
+                    Job::Check(done) => drop(done.send(committer.engine.check())),
+                    Job::Reopen(done) => drop(done.send(committer.engine.reopen())),
+                    Job::Stop(done) => stop = Some(done),
+                }
+            }
+            let finished = {
+                let queue = self.queue();
+                queue.closing && queue.puts.is_empty()
+            };
+            if finished {
+                let engine = std::mem::replace(&mut committer.engine, Box::new(Closed));
+                drop(committer);
+                drop(engine);
+                if let Some(done) = stop {
+                    let _ = done.send(());
+                }
+                return;
+            }
+            drop(committer);
+            // A record queued while the writer held the engine found it held: it is the
+            // writer's to commit.
+            let mut queue = self.queue();
+            if !queue.puts.is_empty() || queue.closing {
+                queue.called = true;
+            }
+        }
     }
 }
 
-/// One commit of `puts`. A key met twice in the group is written once: the others are its
-/// duplicates, whatever the first comes to.
-fn commit(engine: &mut dyn Engine, puts: Vec<Put>, writer: &Writer<'_>) {
-    let counts = writer.counts;
-    let started = std::time::Instant::now();
-    let (slots, outcome) = {
+/// The engine of a store that has stopped.
+struct Closed;
+
+impl Engine for Closed {
+    fn commit(&mut self, _: &[&Record]) -> Result<Vec<Stored>, StoreError> {
+        Err(stopped())
+    }
+
+    fn check(&mut self) -> Result<(), StoreError> {
+        Err(stopped())
+    }
+}
+
+/// One commit of `puts`, and how long it took. A key met twice in the group is written once:
+/// the others are its duplicates, whatever the first comes to.
+fn commit(engine: &mut dyn Engine, puts: Vec<Put>, shared: &Shared) -> Duration {
+    let counts = &shared.counts;
+    let started = Instant::now();
+    let (slots, outcome, took) = {
         let mut first_of: HashMap<(&str, &str), usize> = HashMap::new();
         let mut unique: Vec<&Record> = Vec::new();
         let mut slots: Vec<(usize, bool)> = Vec::with_capacity(puts.len());
-        for (record, _, _) in &puts {
+        for Put { record, .. } in &puts {
             let key = (record.vendor.as_str(), record.dedup_key.as_str());
             match first_of.get(&key) {
                 Some(&at) => slots.push((at, true)),
@@ -355,10 +557,11 @@ fn commit(engine: &mut dyn Engine, puts: Vec<Put>, writer: &Writer<'_>) {
             }
         }
         let outcome = engine.commit(&unique);
-        if let Some(on_commit) = writer.on_commit {
-            on_commit(unique.len(), started.elapsed());
+        let took = started.elapsed();
+        if let Some(on_commit) = &shared.on_commit {
+            on_commit(unique.len(), took);
         }
-        (slots, outcome)
+        (slots, outcome, took)
     };
     counts.commits.fetch_add(1, Ordering::Relaxed);
     match &outcome {
@@ -374,7 +577,7 @@ fn commit(engine: &mut dyn Engine, puts: Vec<Put>, writer: &Writer<'_>) {
             counts.failed.fetch_add(failed, Ordering::Relaxed);
         }
     }
-    for ((_, room, done), (at, repeated)) in puts.into_iter().zip(slots) {
+    for (Put { room, done, .. }, (at, repeated)) in puts.into_iter().zip(slots) {
         let answer = match &outcome {
             Ok(_) if repeated => Ok(Stored::Duplicate),
             Ok(results) => Ok(results[at]),
@@ -384,23 +587,35 @@ fn commit(engine: &mut dyn Engine, puts: Vec<Put>, writer: &Writer<'_>) {
         // The caller may have stopped waiting; the outcome stands either way.
         let _ = done.send(answer);
     }
+    took
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::AtomicU64;
 
-    /// An engine that keeps keys in memory and counts its commits: the grouping alone, without
-    /// a disk.
+    /// Each commit's size, and the name of the thread that made it.
+    type Commits = Arc<Mutex<Vec<(usize, Option<String>)>>>;
+
+    /// An engine that keeps keys in memory: the grouping and the pacing, without a disk. Each
+    /// commit takes `delay` microseconds, and notes its size and the thread it ran on.
     #[derive(Default)]
     struct Counting {
         keys: std::collections::HashSet<String>,
-        groups: Vec<usize>,
+        commits: Commits,
+        delay: Arc<AtomicU64>,
+        /// Held by a test to keep a commit from ending.
+        hold: Arc<Mutex<()>>,
+        inline: bool,
     }
 
     impl Engine for Counting {
         fn commit(&mut self, batch: &[&Record]) -> Result<Vec<Stored>, StoreError> {
-            self.groups.push(batch.len());
+            std::thread::sleep(Duration::from_micros(self.delay.load(Ordering::Relaxed)));
+            drop(self.hold.lock());
+            let thread = std::thread::current().name().map(str::to_owned);
+            self.commits.lock().unwrap().push((batch.len(), thread));
             Ok(batch
                 .iter()
                 .map(|r| match self.keys.insert(r.dedup_key.clone()) {
@@ -411,48 +626,223 @@ mod tests {
         }
 
         fn check(&mut self) -> Result<(), StoreError> {
+            drop(self.hold.lock());
             Ok(())
+        }
+
+        fn inline(&self) -> bool {
+            self.inline
         }
     }
 
-    /// Every record waiting when the writer is free goes into one commit, a key repeated in it
-    /// written once; a job that is not a put waits its turn after the commit.
+    fn store(engine: Counting) -> Store {
+        let location = Location::Jsonl(None);
+        Store::with_engine(location, Box::new(engine), Options::default()).unwrap()
+    }
+
+    fn record(key: &str) -> Record {
+        Record::new("v", Some(key), b"{}", &[0u8; 0]).unwrap()
+    }
+
+    /// Every record waiting when the engine is free goes into one commit, a key repeated in it
+    /// written once, and the room it held is given back.
     #[test]
     fn what_waits_is_committed_together() {
-        let (jobs, mut queue) = mpsc::unbounded_channel();
-        let pending = Arc::new(Semaphore::new(1 << 20));
+        let engine = Counting::default();
+        let commits = Arc::clone(&engine.commits);
+        let store = store(engine);
         let mut answers = Vec::new();
         for n in 0..10 {
-            let record =
-                Record::new("v", Some(&format!("id_{}", n % 7)), b"{}", &[0u8; 0]).unwrap();
-            let room = Arc::clone(&pending).try_acquire_owned().unwrap();
+            let room = Arc::clone(&store.pending).try_acquire_owned().unwrap();
             let (done, answer) = oneshot::channel();
-            jobs.send(Job::Put((record, room, done))).unwrap();
+            let record = record(&format!("id_{}", n % 7));
+            store.shared.queue().puts.push(Put { record, room, done });
             answers.push(answer);
         }
-        let (checked, check) = oneshot::channel();
-        jobs.send(Job::Check(checked)).unwrap();
-        let mut engine = Counting::default();
-        let counts = Counts::default();
-        let first = queue.try_recv().unwrap();
-        let writer = Writer {
-            counts: &counts,
-            on_commit: None,
-        };
-        assert!(run(&mut engine, first, &mut queue, &writer));
-        assert_eq!(engine.groups, [7], "one commit, each key once");
+        store.shared.lead();
+        let sizes: Vec<usize> = commits.lock().unwrap().iter().map(|c| c.0).collect();
+        assert_eq!(sizes, [7], "one commit, each key once");
         let outcomes: Vec<Stored> = answers
             .into_iter()
             .map(|mut a| a.try_recv().unwrap().unwrap())
             .collect();
         let new = outcomes.iter().filter(|o| **o == Stored::New).count();
         assert_eq!(new, 7, "{outcomes:?}");
-        assert_eq!(check.blocking_recv(), Ok(Ok(())));
-        assert_eq!(counts.commits.load(Ordering::Relaxed), 1);
+        assert_eq!(store.stats().commits, 1);
         assert_eq!(
-            pending.available_permits(),
-            1 << 20,
+            store.pending.available_permits(),
+            store.max_pending,
             "the room is given back"
         );
+    }
+
+    /// Where each of `count` puts was committed: on the writer thread or not.
+    fn on_writer(store: &Store, commits: &Commits, count: usize) -> Vec<bool> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let first = commits.lock().unwrap().len();
+        for n in 0..count {
+            let key = format!("k{first}_{n}");
+            assert_eq!(runtime.block_on(store.put(record(&key))), Ok(Stored::New));
+        }
+        commits.lock().unwrap()[first..]
+            .iter()
+            .map(|(_, thread)| thread.as_deref() == Some("hookschema-store-jsonl"))
+            .collect()
+    }
+
+    /// Quick commits are made by the request itself; one slower than the budget moves them to
+    /// the writer thread, and a streak of quick ones there brings them back.
+    #[test]
+    fn slow_commits_move_to_the_writer_and_quick_ones_come_back() {
+        let engine = Counting {
+            inline: true,
+            ..Counting::default()
+        };
+        let (commits, delay) = (Arc::clone(&engine.commits), Arc::clone(&engine.delay));
+        let store = store(engine);
+        assert_eq!(on_writer(&store, &commits, 3), [false; 3]);
+        delay.store(2 * INLINE_BUDGET.as_micros() as u64, Ordering::Relaxed);
+        assert_eq!(
+            on_writer(&store, &commits, 3),
+            [false, true, true],
+            "the first slow commit is the request's, the next the writer's"
+        );
+        delay.store(0, Ordering::Relaxed);
+        // A quick commit can still overrun the budget on a loaded machine: that restarts the
+        // streak, so the way back is looked for over many commits.
+        let placed = on_writer(&store, &commits, 50 * QUICK_STREAK as usize);
+        let back = placed.iter().position(|writer| !writer);
+        assert!(
+            back.is_some_and(|at| at >= QUICK_STREAK as usize),
+            "back after a streak of quick commits: {back:?}"
+        );
+    }
+
+    /// An engine that must not run on an async worker always commits on the writer thread.
+    #[test]
+    fn an_engine_kept_off_async_workers_commits_on_the_writer() {
+        let engine = Counting::default();
+        let commits = Arc::clone(&engine.commits);
+        let store = store(engine);
+        assert_eq!(on_writer(&store, &commits, 40), [true; 40]);
+    }
+
+    /// Records queued at once by many requests on several workers are all answered: one that
+    /// finds the engine held is committed by whoever releases it. Commits take a while, so
+    /// that records come while the engine is held.
+    #[test]
+    fn every_record_is_answered_when_requests_race() {
+        let engine = Counting {
+            inline: true,
+            delay: Arc::new(AtomicU64::new(20)),
+            ..Counting::default()
+        };
+        let store = Arc::new(store(engine));
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(4)
+            .build()
+            .unwrap();
+        let outcomes = runtime.block_on(async {
+            let mut puts = tokio::task::JoinSet::new();
+            for n in 0..2000 {
+                let store = Arc::clone(&store);
+                puts.spawn(async move { store.put(record(&format!("r{}", n % 1500))).await });
+            }
+            puts.join_all().await
+        });
+        let new = outcomes.iter().filter(|o| **o == Ok(Stored::New)).count();
+        let duplicates = outcomes
+            .iter()
+            .filter(|o| **o == Ok(Stored::Duplicate))
+            .count();
+        assert_eq!((new, duplicates), (1500, 500));
+        let stats = runtime.block_on(store.close());
+        assert_eq!((stats.stored, stats.duplicates), (1500, 500));
+    }
+
+    /// A record queued while the engine is held (by a request's commit, by the writer's check)
+    /// finds it held and leaves the record: whoever holds it commits the record once done.
+    #[test]
+    fn a_record_left_while_the_engine_is_held_is_committed() {
+        for by_writer in [false, true] {
+            let engine = Counting {
+                inline: true,
+                ..Counting::default()
+            };
+            let hold = Arc::clone(&engine.hold);
+            let store = Arc::new(store(engine));
+            let put = |key: &str| {
+                let room = Arc::clone(&store.pending).try_acquire_owned().unwrap();
+                let (done, answer) = oneshot::channel();
+                (
+                    Put {
+                        record: record(key),
+                        room,
+                        done,
+                    },
+                    answer,
+                )
+            };
+            let held = hold.lock().unwrap();
+            let (mut checked, mut leader) = (None, None);
+            if by_writer {
+                let (done, answer) = oneshot::channel();
+                store.shared.job(Job::Check(done)).unwrap();
+                checked = Some(answer);
+                // The writer has taken the job and waits in the check, holding the engine.
+                while store.shared.committer.try_lock().is_ok() {
+                    std::thread::yield_now();
+                }
+            } else {
+                store.shared.queue().puts.push(put("first").0);
+                let leading = Arc::clone(&store);
+                leader = Some(std::thread::spawn(move || leading.shared.lead()));
+                // The leader has taken the first record and waits in its commit.
+                while !store.shared.queue().puts.is_empty() {
+                    std::thread::yield_now();
+                }
+            }
+            let (second, mut answer) = put("second");
+            store.shared.put(second).unwrap();
+            drop(held);
+            let started = Instant::now();
+            let outcome = loop {
+                match answer.try_recv() {
+                    Ok(outcome) => break outcome,
+                    Err(_) if started.elapsed() < Duration::from_secs(10) => {
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
+                    Err(error) => panic!("by the writer: {by_writer}: never answered: {error}"),
+                }
+            };
+            assert_eq!(outcome, Ok(Stored::New), "by the writer: {by_writer}");
+            if let Some(leader) = leader {
+                leader.join().unwrap();
+            }
+            if let Some(mut checked) = checked {
+                assert_eq!(checked.try_recv(), Ok(Ok(())));
+            }
+        }
+    }
+
+    /// Closing writes what waits, then refuses what comes; checks and reopens reach the engine.
+    #[test]
+    fn close_writes_what_waits_then_refuses() {
+        let engine = Counting::default();
+        let store = store(engine);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            assert_eq!(store.check().await, Ok(()));
+            assert_eq!(store.reopen().await, Ok(()));
+            let (put, stats) = tokio::join!(store.put(record("a")), store.close());
+            assert_eq!(put, Ok(Stored::New));
+            assert_eq!(stats.stored, 1);
+            assert_eq!(store.put(record("b")).await, Err(stopped()));
+            assert_eq!(store.check().await, Err(stopped()));
+        });
     }
 }

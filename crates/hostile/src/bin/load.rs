@@ -13,8 +13,8 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
-use hookschema_hostile::Serve;
 use hookschema_hostile::load::Plan;
+use hookschema_hostile::{Serve, cpu_seconds};
 
 #[derive(Parser)]
 struct Args {
@@ -67,9 +67,9 @@ fn main() -> ExitCode {
         .args(["--remember-ids", &plan.len().to_string()])
         .stdout(Stdio::null());
     let mut server = Serve::launch(command);
-    let before = server.cpu_seconds();
+    let before = Cpu::now(&server);
     let report = runtime.block_on(plan.send(server.addr(), args.connections));
-    let cpu = server_cpu(&server, before, report.statuses.len());
+    let cpu = before.since(&server, report.statuses.len());
     let alive = server.is_running();
     let peak = server.peak_memory();
     let log = server.shut_down();
@@ -143,9 +143,9 @@ fn floor(args: &Args, plan: &Plan, runtime: &tokio::runtime::Runtime) -> ExitCod
         command.arg("--parse");
     }
     let server = Serve::launch_as_given(command);
-    let before = server.cpu_seconds();
+    let before = Cpu::now(&server);
     let report = runtime.block_on(plan.send(server.addr(), args.connections));
-    let cpu = server_cpu(&server, before, report.statuses.len());
+    let cpu = before.since(&server, report.statuses.len());
     let peak = server.peak_memory();
     drop(server);
     let unanswered = report.statuses.iter().filter(|s| s.is_none()).count();
@@ -167,16 +167,38 @@ fn floor(args: &Args, plan: &Plan, runtime: &tokio::runtime::Runtime) -> ExitCod
     }
 }
 
-/// The processor time the server spent on the `requests` sent, from `before` (read once it
-/// listened, so that its start is left out): the cost of a request with the client's share of
-/// the cores taken out, which throughput alone mixes in.
-fn server_cpu(server: &Serve, before: Option<f64>, requests: usize) -> String {
-    match (before, server.cpu_seconds()) {
-        (Some(before), Some(after)) => format!(
-            "  server CPU: {:.2} s, {:.1} µs per request",
-            after - before,
-            (after - before) * 1e6 / requests.max(1) as f64
-        ),
-        _ => "  server CPU: not known on this system".to_owned(),
+/// The processor time the server and this client have used: read once the server listens,
+/// and again after the requests, so that starts are left out.
+struct Cpu {
+    server: Option<f64>,
+    client: Option<f64>,
+}
+
+impl Cpu {
+    fn now(server: &Serve) -> Cpu {
+        Cpu {
+            server: server.cpu_seconds(),
+            client: cpu_seconds(std::process::id()),
+        }
+    }
+
+    /// What each spent on the `requests` sent since `self`: the server's cost of a request with
+    /// the client's share of the cores taken out, which throughput alone mixes in, and the
+    /// client's, since both share the machine.
+    fn since(&self, server: &Serve, requests: usize) -> String {
+        let line = |who: &str, before: Option<f64>, after: Option<f64>| match (before, after) {
+            (Some(before), Some(after)) => format!(
+                "  {who} CPU: {:.2} s, {:.1} µs per request",
+                after - before,
+                (after - before) * 1e6 / requests.max(1) as f64
+            ),
+            _ => format!("  {who} CPU: not known on this system"),
+        };
+        let client = cpu_seconds(std::process::id());
+        format!(
+            "{}\n{}",
+            line("server", self.server, server.cpu_seconds()),
+            line("client", self.client, client)
+        )
     }
 }
