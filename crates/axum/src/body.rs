@@ -1,6 +1,7 @@
 //! Reading the raw body: JSON by its `Content-Type`, within the size limit.
 
 use axum::body::Body;
+use axum::body::HttpBody as _;
 use axum::http::{HeaderMap, header};
 use bytes::Bytes;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
@@ -14,13 +15,15 @@ pub(crate) async fn read_json_body(
     limit: usize,
 ) -> Result<Bytes, WebhookRejection> {
     // Every value: two `Content-Type` headers leave the body's type in doubt, and are refused.
-    let types: Vec<String> = headers
-        .get_all(header::CONTENT_TYPE)
-        .iter()
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .collect();
-    let content_type = (!types.is_empty()).then(|| types.join(", "));
-    if types.len() > 1 || !content_type.as_deref().is_some_and(is_json) {
+    let mut types = headers.get_all(header::CONTENT_TYPE).iter();
+    let (first, more) = (types.next(), types.next().is_some());
+    if more || !first.and_then(|v| v.to_str().ok()).is_some_and(is_json) {
+        let types: Vec<String> = headers
+            .get_all(header::CONTENT_TYPE)
+            .iter()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .collect();
+        let content_type = (!types.is_empty()).then(|| types.join(", "));
         return Err(WebhookRejection::UnsupportedMediaType { content_type });
     }
     let declared = headers
@@ -30,15 +33,29 @@ pub(crate) async fn read_json_body(
     if declared.is_some_and(|length| length > limit as u64) {
         return Err(WebhookRejection::PayloadTooLarge { limit });
     }
-    match Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
-            Err(WebhookRejection::PayloadTooLarge { limit })
+    let mut body = Limited::new(body, limit);
+    let mut chunks: Vec<Bytes> = Vec::new();
+    // Read until the body says it has ended: with a Content-Length, once its last byte came, not
+    // once the connection next finds nothing more to read. A body that came with its head is
+    // then read in the request's first poll, and the request may be answered in it.
+    while !body.is_end_stream() {
+        match body.frame().await {
+            None => break,
+            Some(Ok(frame)) => chunks.extend(frame.into_data().ok()),
+            Some(Err(error)) if error.downcast_ref::<LengthLimitError>().is_some() => {
+                return Err(WebhookRejection::PayloadTooLarge { limit });
+            }
+            Some(Err(error)) => {
+                return Err(WebhookRejection::BadRequest {
+                    reason: format!("the body could not be read: {error}"),
+                });
+            }
         }
-        Err(error) => Err(WebhookRejection::BadRequest {
-            reason: format!("the body could not be read: {error}"),
-        }),
     }
+    Ok(match chunks.len() {
+        1 => chunks.swap_remove(0),
+        _ => Bytes::from(chunks.concat()),
+    })
 }
 
 /// `application/json`, or any `+json` type, with or without parameters.

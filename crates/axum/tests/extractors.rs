@@ -182,6 +182,22 @@ async fn oversize_bodies_get_413_declared_or_not() {
     );
 }
 
+/// A body sent in pieces, without a Content-Length, is read whole before it is authenticated.
+#[tokio::test]
+async fn a_body_in_pieces_is_read_whole() {
+    let pieces: Vec<Result<String, std::io::Error>> = EXECUTION
+        .as_bytes()
+        .chunks(16)
+        .map(|piece| Ok(String::from_utf8(piece.to_vec()).unwrap()))
+        .collect();
+    let request = signed_request(EXECUTION, now())
+        .body(Body::from_stream(futures_util::stream::iter(pieces)))
+        .unwrap();
+    let (status, body) = send(kaizen_app(kaizen_config()), request).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["body_bytes"], EXECUTION.len());
+}
+
 #[tokio::test]
 async fn bodies_that_are_not_json_get_415() {
     let mut request = signed_request(EXECUTION, now())

@@ -54,7 +54,8 @@ const OUTCOMES: [&str; 10] = [
     "5xx",
 ];
 
-/// What the layer around one webhook's route counts into; cloned per request, so shared.
+/// What the layer around one webhook's route counts into, and how long its requests may take;
+/// cloned per request, so shared.
 #[derive(Clone)]
 pub struct Tracked(Arc<Counts>);
 
@@ -64,10 +65,11 @@ struct Counts {
     /// [`OUTCOMES`]' counters for this route, in that order.
     outcomes: [Counter; OUTCOMES.len()],
     latency: Histogram,
+    timeout: Duration,
 }
 
 impl Tracked {
-    pub fn new(metrics: &Arc<Metrics>, webhook: &Webhook) -> Tracked {
+    pub fn new(metrics: &Arc<Metrics>, webhook: &Webhook, timeout: Duration) -> Tracked {
         let route = Route {
             vendor: webhook.vendor.clone(),
             webhook: webhook.name().to_owned(),
@@ -79,6 +81,7 @@ impl Tracked {
             route,
             outcomes,
             latency,
+            timeout,
         }))
     }
 
@@ -248,15 +251,24 @@ impl Metrics {
     }
 }
 
-/// The layer around a webhook's route: counts its requests by outcome, times them, and names
-/// the webhook in what they log.
+/// The layer around a webhook's route: answers 408 to a request that takes longer than its
+/// timeout, counts the route's requests by outcome, times them, and names the webhook in what
+/// they log. The deadline's timer is set only if the request has to wait: most complete in the
+/// first poll (the body came with the head, the commit was made on the spot), and a timer set
+/// and cancelled for each of them would cost as much as the metrics.
 pub async fn track(State(tracked): State<Tracked>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     // Every event logged while handling the request names its webhook: the debug events by
     // this span, which costs nothing when RUST_LOG leaves debug out; the warnings and errors
     // by a field of their own.
     let span = tracing::debug_span!("delivery", webhook = tracked.0.route.webhook.as_str());
-    let response = next.run(request).instrument(span).await;
+    let handled = next.run(request).instrument(span);
+    // `timeout` polls the request before its timer, which it registers only when the request
+    // is not done.
+    let response = match tokio::time::timeout(tracked.0.timeout, handled).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+    };
     let other;
     let outcome = match response.status() {
         StatusCode::OK if response.extensions().get::<Duplicate>().is_some() => "duplicate",

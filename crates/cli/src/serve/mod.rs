@@ -32,7 +32,6 @@ use hookschema_catalog::{Catalog, CredentialKind, Credentials, Webhook};
 use hookschema_store::{Location, Options, Store, Stored};
 use serde::de::IgnoredAny;
 use serde_json::json;
-use tower_http::timeout::TimeoutLayer;
 
 use crate::outcome::Outcome;
 use logs::LogFormat;
@@ -243,6 +242,7 @@ fn build(
     budget: BodyBudget,
 ) -> Result<(Router, String, Vec<metrics::Tracked>), String> {
     let given = Given::parse(catalog, args)?;
+    let timeout = Duration::from_secs(args.request_timeout.max(1));
     let mut router = Router::new();
     let mut counted = Vec::new();
     let (mut on_routes, mut off_routes) = (Vec::new(), Vec::new());
@@ -278,7 +278,7 @@ fn build(
             store: Arc::clone(store),
         };
         let methods = methods(webhook)?;
-        let tracked = metrics::Tracked::new(metrics, webhook);
+        let tracked = metrics::Tracked::new(metrics, webhook, timeout);
         counted.push(tracked.clone());
         router = router.merge(
             Router::new()
@@ -309,12 +309,7 @@ fn build(
     if !off_routes.is_empty() {
         routes.push_str(&format!("; off: {}", off_routes.join(", ")));
     }
-    let timeout = Duration::from_secs(args.request_timeout.max(1));
     let router = router
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            timeout,
-        ))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz).with_state(Arc::clone(store)))
         .route(

@@ -354,7 +354,8 @@ fn a_delivery_that_cannot_be_written_gets_500_and_its_retry_is_handled() {
     }
 }
 
-/// A client that stops sending its body gets 408 when the request timeout passes.
+/// A client that stops sending its body gets 408 when the request timeout passes, counted as
+/// such.
 #[test]
 fn a_stalled_body_times_out() {
     use std::io::{Read, Write};
@@ -372,6 +373,20 @@ fn a_stalled_body_times_out() {
     let mut answer = String::new();
     let _ = stream.read_to_string(&mut answer);
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    let metrics = agent()
+        .get(format!("{}/metrics", server.base()))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    let timed_out = r#"outcome="408"} 1"#;
+    assert!(
+        metrics
+            .lines()
+            .any(|line| line.contains("comfydeploy") && line.ends_with(timed_out)),
+        "{metrics}"
+    );
     server.stop();
 }
 
