@@ -71,6 +71,14 @@ impl Engine for Sqlite {
         outcome
     }
 
+    /// A transaction has a fixed cost (the WAL's frames, their sync, its locks) that a larger
+    /// group shares: on the writer thread, records gather while it commits (2.6 a commit at 32
+    /// connections on a tmpfs), while requests committing themselves commit one or two (1.3),
+    /// which cost more than the hand-off saves (3 µs a request, measured).
+    fn inline(&self) -> bool {
+        false
+    }
+
     fn check(&mut self) -> Result<(), StoreError> {
         self.connection()?
             .query_row("SELECT count(*) FROM deliveries WHERE 0", [], |_| Ok(()))

@@ -9,9 +9,10 @@
 //! (two cross-thread wakes per commit, about 5 µs a request on two cores). Once a commit takes
 //! longer than [`INLINE_BUDGET`], as an fsync on a plain disk does, commits move to the
 //! store's writer thread, so that no async worker waits on the disk; they come back after
-//! [`QUICK_STREAK`] quick commits there. An engine that must never run on an async worker
+//! [`QUICK_STREAK`] quick commits there. An engine whose commits gain from larger groups more
+//! than the hand-off costs (SQLite's transactions), or that must never run on an async worker
 //! (PostgreSQL's client drives a runtime of its own; standard output may be a pipe nobody
-//! reads) always commits on the writer thread.
+//! reads), always commits on the writer thread.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
