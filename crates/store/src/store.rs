@@ -405,7 +405,7 @@ impl Shared {
             match self.committer.try_lock() {
                 Ok(mut committer) => self.commit_waiting(&mut committer, true),
                 Err(TryLockError::WouldBlock) => return,
-                Err(TryLockError::Poisoned(_)) => return self.refuse_waiting(),
+                Err(TryLockError::Poisoned(_)) => return self.lose(),
             };
             let mut queue = self.queue();
             if queue.puts.is_empty() {
@@ -457,18 +457,53 @@ impl Shared {
         }
     }
 
-    /// The engine is lost (a commit panicked): every record waiting is refused, as every one to
-    /// come will be.
-    fn refuse_waiting(&self) {
-        for put in std::mem::take(&mut self.queue().puts) {
+    /// The engine is lost (a commit panicked, on a request's thread or the writer's): the store
+    /// stops, every record and job waiting is answered that it has, and so is everything
+    /// that comes, at once; the writer is called to let go of the engine on its thread.
+    fn lose(&self) {
+        let (puts, jobs) = {
+            let mut queue = self.queue();
+            queue.closing = true;
+            self.call(&mut queue);
+            (
+                std::mem::take(&mut queue.puts),
+                std::mem::take(&mut queue.jobs),
+            )
+        };
+        for put in puts {
             let _ = put.done.send(Err(stopped()));
+        }
+        for job in jobs {
+            job.refuse();
         }
     }
 
+    /// Puts the engine away (a stopped one in its place), and drops it on this thread, the
+    /// writer's: a synchronous driver's runtime must not be dropped on an async worker.
+    fn close_engine(&self) {
+        let mut committer = self
+            .committer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let engine = std::mem::replace(&mut committer.engine, Box::new(Closed));
+        drop(committer);
+        drop(engine);
+    }
+
     /// The writer: commits what it is called for, then runs the jobs; stops once asked, after
-    /// the records waiting, and drops the engine on its own thread (a synchronous driver's
-    /// runtime must not be dropped on an async worker).
+    /// the records and jobs waiting, and closes the engine on its own thread.
     fn write(&self) {
+        // A panic in a commit or a job stops the store instead of leaving its callers waiting.
+        struct Lost<'a>(&'a Shared);
+        impl Drop for Lost<'_> {
+            fn drop(&mut self) {
+                if std::thread::panicking() {
+                    self.0.lose();
+                    self.0.close_engine();
+                }
+            }
+        }
+        let _lost = Lost(self);
         let mut stop = None;
         loop {
             let jobs = {
@@ -485,12 +520,11 @@ impl Shared {
                 std::mem::take(&mut queue.jobs)
             };
             let Ok(mut committer) = self.committer.lock() else {
-                // The engine is lost: whatever waits is refused, the jobs' callers told so.
-                self.refuse_waiting();
-                if self.queue().closing {
-                    return;
+                for job in jobs {
+                    job.refuse();
                 }
-                continue;
+                self.lose();
+                return self.close_engine();
             };
             while self.commit_waiting(&mut committer, false) {}
             for job in jobs {
@@ -500,26 +534,32 @@ impl Shared {
                     Job::Stop(done) => stop = Some(done),
                 }
             }
-            let finished = {
-                let queue = self.queue();
-                queue.closing && queue.puts.is_empty()
-            };
-            if finished {
-                let engine = std::mem::replace(&mut committer.engine, Box::new(Closed));
-                drop(committer);
-                drop(engine);
+            drop(committer);
+            let mut queue = self.queue();
+            // Closing, with nothing left (no put or job is queued once it is): the end.
+            if queue.closing && queue.puts.is_empty() && queue.jobs.is_empty() {
+                drop(queue);
+                self.close_engine();
                 if let Some(done) = stop {
                     let _ = done.send(());
                 }
                 return;
             }
-            drop(committer);
-            // A record queued while the writer held the engine found it held: it is the
-            // writer's to commit.
-            let mut queue = self.queue();
-            if !queue.puts.is_empty() || queue.closing {
+            // A record queued while the writer held the engine found it held, and a job or a
+            // stop may have come meanwhile: the writer's, in another round.
+            if !queue.puts.is_empty() || !queue.jobs.is_empty() || queue.closing {
                 queue.called = true;
             }
+        }
+    }
+}
+
+impl Job {
+    /// Answers that the store has stopped.
+    fn refuse(self) {
+        match self {
+            Job::Check(done) | Job::Reopen(done) => drop(done.send(Err(stopped()))),
+            Job::Stop(done) => drop(done.send(())),
         }
     }
 }
@@ -608,6 +648,8 @@ mod tests {
         delay: Arc<AtomicU64>,
         /// Held by a test to keep a commit from ending.
         hold: Arc<Mutex<()>>,
+        /// A key whose commit panics.
+        panics_on: Option<&'static str>,
         inline: bool,
     }
 
@@ -615,6 +657,12 @@ mod tests {
         fn commit(&mut self, batch: &[&Record]) -> Result<Vec<Stored>, StoreError> {
             std::thread::sleep(Duration::from_micros(self.delay.load(Ordering::Relaxed)));
             drop(self.hold.lock());
+            if batch
+                .iter()
+                .any(|r| Some(r.dedup_key.as_str()) == self.panics_on)
+            {
+                panic!("a commit that panics");
+            }
             let thread = std::thread::current().name().map(str::to_owned);
             self.commits.lock().unwrap().push((batch.len(), thread));
             Ok(batch
@@ -703,16 +751,21 @@ mod tests {
         };
         let (commits, delay) = (Arc::clone(&engine.commits), Arc::clone(&engine.delay));
         let store = store(engine);
-        assert_eq!(on_writer(&store, &commits, 3), [false; 3]);
+        assert_eq!(
+            on_writer(&store, &commits, 1),
+            [false],
+            "requests commit first"
+        );
+        // A quick commit may still overrun the budget on a loaded machine, and move commits.
+        let inline = store.shared.inline.load(Ordering::Relaxed);
         delay.store(2 * INLINE_BUDGET.as_micros() as u64, Ordering::Relaxed);
         assert_eq!(
             on_writer(&store, &commits, 3),
-            [false, true, true],
+            [!inline, true, true],
             "the first slow commit is the request's, the next the writer's"
         );
         delay.store(0, Ordering::Relaxed);
-        // A quick commit can still overrun the budget on a loaded machine: that restarts the
-        // streak, so the way back is looked for over many commits.
+        // An overrun restarts the streak, so the way back is looked for over many commits.
         let placed = on_writer(&store, &commits, 50 * QUICK_STREAK as usize);
         let back = placed.iter().position(|writer| !writer);
         assert!(
@@ -825,6 +878,86 @@ mod tests {
             if let Some(mut checked) = checked {
                 assert_eq!(checked.try_recv(), Ok(Ok(())));
             }
+        }
+    }
+
+    /// A store closed while its writer commits waits for the commit, then stops; and so does
+    /// one whose close comes while a check waits.
+    #[test]
+    fn closing_during_a_commit_ends() {
+        let engine = Counting::default();
+        let hold = Arc::clone(&engine.hold);
+        let store = Arc::new(store(engine));
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_time()
+            .build()
+            .unwrap();
+        let held = hold.lock().unwrap();
+        let put = runtime.spawn({
+            let store = Arc::clone(&store);
+            async move { store.put(record("a")).await }
+        });
+        // The writer has taken the record and waits in its commit.
+        while store.shared.committer.try_lock().is_ok() {
+            std::thread::yield_now();
+        }
+        let closing = runtime.spawn({
+            let store = Arc::clone(&store);
+            async move { store.close().await }
+        });
+        while !store.shared.queue().closing {
+            std::thread::yield_now();
+        }
+        drop(held);
+        let ends = async {
+            let within = Duration::from_secs(10);
+            let stats = tokio::time::timeout(within, closing).await;
+            (tokio::time::timeout(within, put).await, stats)
+        };
+        let (put, stats) = runtime.block_on(ends);
+        assert_eq!(put.expect("the put ends").unwrap(), Ok(Stored::New));
+        assert_eq!(stats.expect("close ends").unwrap().stored, 1);
+    }
+
+    /// A commit that panics stops the store: its records are refused, and so is what comes,
+    /// at once; a check says so and close returns. Whether a request or the writer committed.
+    #[test]
+    fn a_commit_that_panics_stops_the_store() {
+        for inline in [false, true] {
+            let engine = Counting {
+                inline,
+                panics_on: Some("boom"),
+                ..Counting::default()
+            };
+            let store = store(engine);
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_time()
+                .build()
+                .unwrap();
+            let within = Duration::from_secs(10);
+            runtime.block_on(async {
+                assert_eq!(store.put(record("fine")).await, Ok(Stored::New));
+                // A request that commits itself panics with the engine; it runs in a task.
+                let store = Arc::new(store);
+                let boom = tokio::spawn({
+                    let store = Arc::clone(&store);
+                    async move { store.put(record("boom")).await }
+                });
+                let boom = tokio::time::timeout(within, boom).await.expect("answered");
+                match boom {
+                    Ok(outcome) => assert_eq!(outcome, Err(stopped()), "inline: {inline}"),
+                    Err(error) => assert!(inline && error.is_panic(), "{error}"),
+                }
+                let after = tokio::time::timeout(within, store.put(record("after"))).await;
+                assert_eq!(after, Ok(Err(stopped())), "inline: {inline}");
+                let checked = tokio::time::timeout(within, store.check()).await;
+                assert_eq!(checked, Ok(Err(stopped())), "inline: {inline}");
+                tokio::time::timeout(within, store.close())
+                    .await
+                    .expect("close returns");
+            });
         }
     }
 
