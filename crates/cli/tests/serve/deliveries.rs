@@ -21,6 +21,17 @@ fn start(out: &Path, extra: &[&str]) -> Serve {
     start_logging("debug", out, extra)
 }
 
+/// The server's metrics, as text.
+fn metrics(server: &Serve) -> String {
+    agent()
+        .get(format!("{}/metrics", server.base()))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap()
+}
+
 /// [`start`], logging what `rust_log` selects.
 fn start_logging(rust_log: &str, out: &Path, extra: &[&str]) -> Serve {
     let mut command = Command::new(env!("CARGO_BIN_EXE_hookschema"));
@@ -333,13 +344,7 @@ fn a_delivery_that_cannot_be_written_gets_500_and_its_retry_is_handled() {
         answer.to_ascii_lowercase().contains("retry-after: 5"),
         "{answer}"
     );
-    let metrics = agent()
-        .get(format!("{}/metrics", server.base()))
-        .call()
-        .unwrap()
-        .body_mut()
-        .read_to_string()
-        .unwrap();
+    let metrics = metrics(&server);
     let failed = r#"hookschema_deliveries_total{vendor="kaizen",webhook="kaizen/webhook-event",outcome="5xx"} 3"#;
     assert!(metrics.contains(failed), "{metrics}");
     let log = server.stop();
@@ -373,13 +378,7 @@ fn a_stalled_body_times_out() {
     let mut answer = String::new();
     let _ = stream.read_to_string(&mut answer);
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
-    let metrics = agent()
-        .get(format!("{}/metrics", server.base()))
-        .call()
-        .unwrap()
-        .body_mut()
-        .read_to_string()
-        .unwrap();
+    let metrics = metrics(&server);
     let timed_out = r#"outcome="408"} 1"#;
     assert!(
         metrics
