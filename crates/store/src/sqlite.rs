@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags, params};
 
 use crate::error::StoreError;
 use crate::record::Record;
@@ -86,46 +86,43 @@ impl Engine for Sqlite {
     }
 }
 
-/// Inserts `batch` in one transaction: for each record, whether it was new.
+/// Inserts `batch` in one transaction: for each record, whether it was new, that is whether its
+/// insert changed a row (a retry's `ON CONFLICT DO NOTHING` changes none). `RETURNING id` would
+/// say the same through a temporary table of the returned rows, which SQLite builds for every
+/// statement.
 fn insert(connection: &mut Connection, batch: &[&Record]) -> Result<Vec<Stored>, StoreError> {
+    let failed = |error: rusqlite::Error| StoreError::failed(format!("sqlite: {error}"));
+    let transaction = connection.transaction().map_err(failed)?;
+    let mut stored = Vec::with_capacity(batch.len());
     {
-        let failed = |error: rusqlite::Error| StoreError::failed(format!("sqlite: {error}"));
-        let transaction = connection.transaction().map_err(failed)?;
-        let mut stored = Vec::with_capacity(batch.len());
-        {
-            let mut insert = transaction
-                .prepare_cached(
-                    "INSERT INTO deliveries \
-                     (vendor, delivery_id, dedup_key, received_at, body, violations) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
-                     ON CONFLICT (vendor, dedup_key) DO NOTHING RETURNING id",
-                )
+        let mut insert = transaction
+            .prepare_cached(
+                "INSERT INTO deliveries \
+                 (vendor, delivery_id, dedup_key, received_at, body, violations) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+                 ON CONFLICT (vendor, dedup_key) DO NOTHING",
+            )
+            .map_err(failed)?;
+        for record in batch {
+            let changed = insert
+                .execute(params![
+                    record.vendor,
+                    record.delivery_id,
+                    record.dedup_key,
+                    record.received_at,
+                    record.body,
+                    record.violations
+                ])
                 .map_err(failed)?;
-            for record in batch {
-                let id: Option<i64> = insert
-                    .query_row(
-                        params![
-                            record.vendor,
-                            record.delivery_id,
-                            record.dedup_key,
-                            record.received_at,
-                            record.body,
-                            record.violations
-                        ],
-                        |row| row.get(0),
-                    )
-                    .optional()
-                    .map_err(failed)?;
-                stored.push(if id.is_some() {
-                    Stored::New
-                } else {
-                    Stored::Duplicate
-                });
-            }
+            stored.push(if changed == 1 {
+                Stored::New
+            } else {
+                Stored::Duplicate
+            });
         }
-        transaction.commit().map_err(failed)?;
-        Ok(stored)
     }
+    transaction.commit().map_err(failed)?;
+    Ok(stored)
 }
 
 /// A connection that only reads, for exports while a receiver writes.
