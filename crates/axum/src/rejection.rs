@@ -1,11 +1,13 @@
 //! Why an extractor refused a request, as the HTTP answer.
 
+use std::borrow::Cow;
+
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use hookschema_catalog::RejectionFormat;
 use hookschema_validate::Invalid;
-use serde_json::json;
+use serde::Serialize;
 
 /// A refused delivery. Every variant is answered with a JSON body and logged at the `debug`
 /// level (status and reason, never a secret): a refusal is the sender's problem, one line per
@@ -75,26 +77,19 @@ impl WebhookRejection {
 impl IntoResponse for WebhookRejection {
     fn into_response(self) -> Response {
         let status = self.status();
-        let body = match &self {
-            WebhookRejection::Unauthorized { reason } => json!({ "error": reason }),
-            WebhookRejection::PayloadTooLarge { limit } => {
-                json!({ "error": format!("the body is larger than {limit} bytes") })
-            }
-            WebhookRejection::UnsupportedMediaType { content_type } => {
-                let shown = match content_type.as_deref() {
-                    None => "missing".to_owned(),
-                    Some(text) => text.chars().take(100).collect(),
-                };
-                json!({ "error": format!("the Content-Type is {shown}, not application/json") })
-            }
-            WebhookRejection::BadRequest { reason } => json!({ "error": reason }),
-            WebhookRejection::Busy { reason } => {
-                json!({ "error": format!("{reason}; retry later") })
-            }
-            WebhookRejection::Unprocessable { format, invalid } => format.body(invalid),
-        };
         tracing::debug!(status = status.as_u16(), reason = %self.summary(), "webhook refused");
-        let mut response = (status, Json(body)).into_response();
+        let mut response = match &self {
+            WebhookRejection::Unprocessable { format, invalid } => {
+                (status, Json(format.body(invalid))).into_response()
+            }
+            other => (
+                status,
+                Json(Error {
+                    error: other.message(),
+                }),
+            )
+                .into_response(),
+        };
         if matches!(self, WebhookRejection::Busy { .. }) {
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
@@ -102,5 +97,34 @@ impl IntoResponse for WebhookRejection {
             );
         }
         response
+    }
+}
+
+/// The body of every refusal but a 422: `{"error": "..."}`.
+#[derive(Serialize)]
+struct Error<'a> {
+    error: Cow<'a, str>,
+}
+
+impl WebhookRejection {
+    /// What the sender is told, for every refusal but a 422 (answered in the webhook's format).
+    fn message(&self) -> Cow<'_, str> {
+        match self {
+            WebhookRejection::Unauthorized { reason } | WebhookRejection::BadRequest { reason } => {
+                Cow::Borrowed(reason)
+            }
+            WebhookRejection::PayloadTooLarge { limit } => {
+                Cow::Owned(format!("the body is larger than {limit} bytes"))
+            }
+            WebhookRejection::UnsupportedMediaType { content_type } => {
+                let shown = match content_type.as_deref() {
+                    None => "missing".to_owned(),
+                    Some(text) => text.chars().take(100).collect(),
+                };
+                Cow::Owned(format!("the Content-Type is {shown}, not application/json"))
+            }
+            WebhookRejection::Busy { reason } => Cow::Owned(format!("{reason}; retry later")),
+            WebhookRejection::Unprocessable { .. } => Cow::Borrowed("the payload is invalid"),
+        }
     }
 }

@@ -27,5 +27,5 @@ mod webhook;
 
 pub use catalog::{Catalog, CatalogError, VENDOR_FILE, Vendor};
 pub use credentials::{CredentialError, Credentials};
-pub use rejection::RejectionFormat;
+pub use rejection::{RejectionBody, RejectionFormat};
 pub use webhook::{Auth, CredentialKind, Success, Webhook};

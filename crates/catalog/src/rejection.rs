@@ -7,9 +7,8 @@ pub use fastapi::{HttpValidationError, LocationItem, ValidationError, http_valid
 
 use std::fmt;
 
-use hookschema_validate::Invalid;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use hookschema_validate::{Invalid, Violation};
+use serde::{Deserialize, Serialize};
 
 /// How a 422 answer's body is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -39,16 +38,30 @@ impl RejectionFormat {
         Self::ALL.into_iter().find(|format| format.name() == name)
     }
 
-    /// The 422 body for `invalid`.
-    pub fn body(self, invalid: &Invalid) -> Value {
+    /// The 422 body for `invalid`, serialised straight to the answer's bytes.
+    pub fn body(self, invalid: &Invalid) -> RejectionBody<'_> {
         match self {
-            RejectionFormat::Fastapi => {
-                let body = http_validation_error(&invalid.violations, invalid.document.as_ref());
-                serde_json::to_value(body).expect("a FastAPI body serialises")
-            }
-            RejectionFormat::Errors => json!({ "errors": invalid.violations }),
+            RejectionFormat::Fastapi => RejectionBody::Fastapi(http_validation_error(
+                &invalid.violations,
+                invalid.document.as_ref(),
+            )),
+            RejectionFormat::Errors => RejectionBody::Errors {
+                errors: &invalid.violations,
+            },
         }
     }
+}
+
+/// A 422 body in one of the [`RejectionFormat`]s. It serialises as the JSON the format
+/// describes, without a `serde_json::Value` in between: a receiver writes one for every
+/// invalid delivery.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum RejectionBody<'a> {
+    /// `{"detail": [...]}`
+    Fastapi(HttpValidationError),
+    /// `{"errors": [...]}`
+    Errors { errors: &'a [Violation] },
 }
 
 impl fmt::Display for RejectionFormat {

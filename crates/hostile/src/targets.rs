@@ -22,7 +22,7 @@ pub fn check_validate(data: &[u8]) {
         if let Err(invalid) = &verdict {
             let _ = invalid.to_string();
             for format in RejectionFormat::ALL {
-                let _ = format.body(invalid);
+                let _ = serde_json::to_vec(&format.body(invalid));
             }
         }
         match (&parsed, &verdict) {
