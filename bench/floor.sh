@@ -25,7 +25,12 @@ one() {
   local label=$1
   shift
   local out
-  out=$(target/release/load --deliveries "$deliveries" "$@")
+  # A wrong answer or a wrong store fails the run: its report says what, and nothing is timed.
+  if ! out=$(target/release/load --deliveries "$deliveries" "$@"); then
+    echo "$label failed:"
+    echo "$out"
+    exit 1
+  fi
   # "46000 requests in 0.95 s: 48410 requests/s; …", "  server CPU: 1.02 s, 22.2 µs per request"
   local rate server client
   rate=$(grep -oE '[0-9.]+ requests/s' <<<"$out" | head -1 | cut -d' ' -f1)

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use hookschema_catalog::RejectionFormat;
+use hookschema_catalog::{RejectionBody, RejectionFormat};
 use hookschema_validate::Invalid;
 use serde::Serialize;
 
@@ -78,18 +78,7 @@ impl IntoResponse for WebhookRejection {
     fn into_response(self) -> Response {
         let status = self.status();
         tracing::debug!(status = status.as_u16(), reason = %self.summary(), "webhook refused");
-        let mut response = match &self {
-            WebhookRejection::Unprocessable { format, invalid } => {
-                (status, Json(format.body(invalid))).into_response()
-            }
-            other => (
-                status,
-                Json(Error {
-                    error: other.message(),
-                }),
-            )
-                .into_response(),
-        };
+        let mut response = (status, Json(self.body())).into_response();
         if matches!(self, WebhookRejection::Busy { .. }) {
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
@@ -100,18 +89,25 @@ impl IntoResponse for WebhookRejection {
     }
 }
 
-/// The body of every refusal but a 422: `{"error": "..."}`.
+/// A refusal's JSON body, serialised straight to the answer's bytes.
 #[derive(Serialize)]
-struct Error<'a> {
-    error: Cow<'a, str>,
+#[serde(untagged)]
+enum Body<'a> {
+    /// Every refusal but a 422: `{"error": "..."}`.
+    Error { error: Cow<'a, str> },
+    /// A 422, in the webhook's rejection format.
+    Unprocessable(RejectionBody<'a>),
 }
 
 impl WebhookRejection {
-    /// What the sender is told, for every refusal but a 422 (answered in the webhook's format).
-    fn message(&self) -> Cow<'_, str> {
-        match self {
+    /// What the sender is told.
+    fn body(&self) -> Body<'_> {
+        let error = match self {
+            WebhookRejection::Unprocessable { format, invalid } => {
+                return Body::Unprocessable(format.body(invalid));
+            }
             WebhookRejection::Unauthorized { reason } | WebhookRejection::BadRequest { reason } => {
-                Cow::Borrowed(reason)
+                Cow::Borrowed(reason.as_str())
             }
             WebhookRejection::PayloadTooLarge { limit } => {
                 Cow::Owned(format!("the body is larger than {limit} bytes"))
@@ -124,7 +120,7 @@ impl WebhookRejection {
                 Cow::Owned(format!("the Content-Type is {shown}, not application/json"))
             }
             WebhookRejection::Busy { reason } => Cow::Owned(format!("{reason}; retry later")),
-            WebhookRejection::Unprocessable { .. } => Cow::Borrowed("the payload is invalid"),
-        }
+        };
+        Body::Error { error }
     }
 }

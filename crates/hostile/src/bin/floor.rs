@@ -3,8 +3,8 @@
 //! answers 200; with `--parse`, it also runs `hookschema_validate::parse_verdict` on the body for
 //! the webhook its path names, and answers 200 or 422. No authentication, no store, no logs:
 //! what is left is the cost of HTTP and of parsing alone. `load --floor` drives it with the same
-//! deliveries as the receiver (`bench/floor.sh` runs the two in turn). It allocates with mimalloc, as the receiver
-//! does, so that the allocator is not what the comparison measures.
+//! deliveries as the receiver (`bench/floor.sh` runs the two in turn). It allocates with
+//! mimalloc, as the receiver does, so that the allocator is not what the comparison measures.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
