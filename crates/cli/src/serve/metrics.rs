@@ -5,9 +5,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use hookschema_axum::BodyBudget;
 use hookschema_catalog::Webhook;
@@ -54,8 +53,7 @@ const OUTCOMES: [&str; 10] = [
     "5xx",
 ];
 
-/// What the layer around one webhook's route counts into, and how long its requests may take;
-/// cloned per request, so shared.
+/// What one webhook's route counts into, and how long its requests may take.
 #[derive(Clone)]
 pub struct Tracked(Arc<Counts>);
 
@@ -251,21 +249,20 @@ impl Metrics {
     }
 }
 
-/// The layer around a webhook's route: answers 408 to a request that takes longer than its
+/// Around a webhook's request being `handled`: answers 408 if it takes longer than the route's
 /// timeout, counts the route's requests by outcome, times them, and names the webhook in what
 /// they log. The deadline's timer is set only if the request has to wait: most complete in the
 /// first poll (the body came with the head, the commit was made on the spot), and a timer set
 /// and cancelled for each of them would cost as much as the metrics.
-pub async fn track(State(tracked): State<Tracked>, request: Request, next: Next) -> Response {
+pub async fn track(tracked: &Tracked, handled: impl Future<Output = Response>) -> Response {
     let started = Instant::now();
     // Every event logged while handling the request names its webhook: the debug events by
     // this span, which costs nothing when RUST_LOG leaves debug out; the warnings and errors
     // by a field of their own.
     let span = tracing::debug_span!("delivery", webhook = tracked.0.route.webhook.as_str());
-    let handled = next.run(request).instrument(span);
     // `timeout` polls the request before its timer, which it registers only when the request
     // is not done.
-    let response = match tokio::time::timeout(tracked.0.timeout, handled).await {
+    let response = match tokio::time::timeout(tracked.0.timeout, handled.instrument(span)).await {
         Ok(response) => response,
         Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
     };

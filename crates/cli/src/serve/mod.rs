@@ -13,6 +13,7 @@
 
 mod logs;
 mod metrics;
+mod routes;
 mod server;
 
 use std::collections::HashMap;
@@ -21,21 +22,21 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{FromRef, State};
+use axum::extract::State;
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodFilter, get, on};
-use axum::{Json, Router, middleware};
+use axum::routing::get;
+use axum::{Json, Router};
 use clap::Args;
-use hookschema_axum::{BodyBudget, DEFAULT_MAX_BODY_BYTES, Delivery, Receiver};
+use hookschema_axum::{BodyBudget, DEFAULT_MAX_BODY_BYTES, Receiver};
 use hookschema_catalog::{Catalog, CredentialKind, Credentials, Webhook};
-use hookschema_store::{Location, Options, Store, Stored};
-use serde::de::IgnoredAny;
+use hookschema_store::{Location, Options, Store};
 use serde_json::json;
 
 use crate::outcome::Outcome;
 use logs::LogFormat;
-use metrics::{Duplicate, Metrics};
+use metrics::Metrics;
+use routes::{Endpoint, Routes};
 
 /// The routes a receiver serves for operations, which no webhook may take.
 const OPERATIONS_ROUTES: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
@@ -167,7 +168,7 @@ fn start(catalog: &Catalog, args: &ServeArgs) -> Result<(), String> {
     let store = Store::open(&args.store, options)
         .map(Arc::new)
         .map_err(|error| format!("cannot open the store {}: {error}", args.store))?;
-    let (router, routes, tracked) = build(catalog, args, &store, &metrics, budget)?;
+    let (served, routes, tracked) = build(catalog, args, &store, &metrics, budget)?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     if args.check {
         let addrs: Vec<String> = resolved.iter().map(ToString::to_string).collect();
@@ -197,7 +198,7 @@ fn start(catalog: &Catalog, args: &ServeArgs) -> Result<(), String> {
             let every = Duration::from_secs(args.log_summary);
             tokio::spawn(metrics::summarize(tracked, every));
         }
-        server::serve(listener, router, args.max_connections, tls).await;
+        server::serve(listener, served, args.max_connections, tls).await;
         // Every delivery in flight has been answered: what it stored is on disk.
         let stats = store.close().await;
         tracing::info!(
@@ -231,7 +232,7 @@ async fn reopen_on_hangup(store: Arc<Store>) {
     drop(store);
 }
 
-/// The router for every webhook whose credentials are given and for the operations routes, the
+/// The routes of every webhook whose credentials are given and of the operations, the
 /// line that says which webhooks are on and which off, and why, and each route's counters; or
 /// why there is nothing to serve.
 fn build(
@@ -240,10 +241,10 @@ fn build(
     store: &Arc<Store>,
     metrics: &Arc<Metrics>,
     budget: BodyBudget,
-) -> Result<(Router, String, Vec<metrics::Tracked>), String> {
+) -> Result<(Routes, String, Vec<metrics::Tracked>), String> {
     let given = Given::parse(catalog, args)?;
     let timeout = Duration::from_secs(args.request_timeout.max(1));
-    let mut router = Router::new();
+    let mut webhooks = HashMap::new();
     let mut counted = Vec::new();
     let (mut on_routes, mut off_routes) = (Vec::new(), Vec::new());
     let mut off = HashMap::new();
@@ -273,19 +274,10 @@ fn build(
         if let Some(tolerance) = args.tolerance {
             receiver = receiver.with_tolerance(tolerance);
         }
-        let state = Route {
-            receiver,
-            store: Arc::clone(store),
-        };
-        let methods = methods(webhook)?;
         let tracked = metrics::Tracked::new(metrics, webhook, timeout);
         counted.push(tracked.clone());
-        router = router.merge(
-            Router::new()
-                .route(&webhook.route, on(methods, receive))
-                .with_state(state)
-                .route_layer(middleware::from_fn_with_state(tracked, metrics::track)),
-        );
+        let endpoint = Endpoint::new(webhook, receiver, Arc::clone(store), tracked)?;
+        webhooks.insert(webhook.route.clone(), endpoint);
         let unauthenticated = if webhook.credential_kind() == CredentialKind::None {
             ", no authentication"
         } else {
@@ -309,7 +301,7 @@ fn build(
     if !off_routes.is_empty() {
         routes.push_str(&format!("; off: {}", off_routes.join(", ")));
     }
-    let router = router
+    let others = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz).with_state(Arc::clone(store)))
         .route(
@@ -318,7 +310,7 @@ fn build(
         )
         .fallback(not_found)
         .with_state(Arc::new(off));
-    Ok((router, routes, counted))
+    Ok((Routes::new(webhooks, others), routes, counted))
 }
 
 /// The credentials given on the command line, by vendor.
@@ -370,59 +362,6 @@ impl<'a> Given<'a> {
         };
         found.map_err(|error| error.to_string())
     }
-}
-
-/// The methods a webhook's deliveries come with.
-fn methods(webhook: &Webhook) -> Result<MethodFilter, String> {
-    webhook
-        .methods
-        .iter()
-        .map(|method| {
-            MethodFilter::try_from(
-                method
-                    .parse::<axum::http::Method>()
-                    .map_err(|error| error.to_string())?,
-            )
-            .map_err(|error| format!("{}: method {method}: {error}", webhook.name()))
-        })
-        .reduce(|a, b| Ok(a?.or(b?)))
-        .unwrap_or(Ok(MethodFilter::POST))
-}
-
-/// What one route's handler holds.
-#[derive(Clone)]
-struct Route {
-    receiver: Receiver<IgnoredAny>,
-    store: Arc<Store>,
-}
-
-impl FromRef<Route> for Receiver<IgnoredAny> {
-    fn from_ref(route: &Route) -> Self {
-        route.receiver.clone()
-    }
-}
-
-/// Stores the delivery and answers once it is on disk: 200 with the vendor's answer, or its
-/// duplicate answer for a retry of a delivery stored before; 503 or 500 with Retry-After when
-/// the store cannot take it, so the vendor retries. Once handed to the store, a delivery is
-/// written or refused whole even if its request times out or its client hangs up: a retry then
-/// finds it stored, never written twice.
-async fn receive(State(route): State<Route>, delivery: Delivery<IgnoredAny>) -> Response {
-    let (stored, mut response) = delivery.store(&route.store).await;
-    // A vendor without delivery ids logs none.
-    let id = delivery.id.as_deref();
-    match stored {
-        Ok(Stored::New) => {
-            let drift = delivery.violations.len();
-            tracing::debug!(id, drift, "accepted");
-        }
-        Ok(Stored::Duplicate) => {
-            tracing::debug!(id, "retry of a delivery already stored; acknowledged");
-            response.extensions_mut().insert(Duplicate);
-        }
-        Err(_) => {}
-    }
-    response
 }
 
 /// `GET /healthz`: 200 while the process serves.

@@ -2,21 +2,23 @@
 //! request head (and the TLS handshake), a bounded number of connections, and a bounded wait for
 //! requests in flight at shutdown.
 
+use std::convert::Infallible;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use hyper::server::conn::http1;
+use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::{GracefulShutdown, Watcher};
-use hyper_util::service::TowerToHyperService;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_rustls::TlsAcceptor;
+
+use super::routes::Routes;
 
 /// How long a client has to send a request's head, and to finish a TLS handshake.
 const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
@@ -48,17 +50,18 @@ pub fn tls(cert: &Path, key: &Path) -> Result<TlsAcceptor, String> {
     Ok(TlsAcceptor::from(Arc::new(config)))
 }
 
-/// Accepts connections until Ctrl-C or SIGTERM, serving each with `router` (over TLS when
-/// `tls` is given); at most `max_connections` at once (further ones wait in the listen backlog).
+/// Accepts connections until Ctrl-C or SIGTERM, answering their requests by `routes` (over TLS
+/// when `tls` is given); at most `max_connections` at once (further ones wait in the listen
+/// backlog).
 pub async fn serve(
     listener: TcpListener,
-    router: Router,
+    routes: Routes,
     max_connections: usize,
     tls: Option<TlsAcceptor>,
 ) {
     let slots = Arc::new(Semaphore::new(max_connections.max(1)));
     let graceful = GracefulShutdown::new();
-    let service = TowerToHyperService::new(router);
+    let routes = Arc::new(routes);
     let stop = shutdown_signal();
     tokio::pin!(stop);
     loop {
@@ -78,12 +81,12 @@ pub async fn serve(
             },
             () = &mut stop => break,
         };
-        let (service, watcher, tls) = (service.clone(), graceful.watcher(), tls.clone());
+        let (routes, watcher, tls) = (Arc::clone(&routes), graceful.watcher(), tls.clone());
         tokio::spawn(async move {
             match tls {
-                None => serve_connection(stream, service, watcher).await,
+                None => serve_connection(stream, routes, watcher).await,
                 Some(tls) => match tokio::time::timeout(HEAD_TIMEOUT, tls.accept(stream)).await {
-                    Ok(Ok(stream)) => serve_connection(stream, service, watcher).await,
+                    Ok(Ok(stream)) => serve_connection(stream, routes, watcher).await,
                     Ok(Err(error)) => tracing::debug!(%error, "TLS handshake failed"),
                     Err(_) => tracing::debug!("TLS handshake timed out"),
                 },
@@ -100,10 +103,14 @@ pub async fn serve(
 }
 
 /// Serves one connection until it closes, or until shutdown lets its last request finish.
-async fn serve_connection<I>(io: I, service: TowerToHyperService<Router>, watcher: Watcher)
+async fn serve_connection<I>(io: I, routes: Arc<Routes>, watcher: Watcher)
 where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
+    let service = service_fn(move |request| {
+        let routes = Arc::clone(&routes);
+        async move { Ok::<_, Infallible>(routes.answer(request).await) }
+    });
     let connection = http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(HEAD_TIMEOUT)

@@ -96,6 +96,14 @@ fn health_readiness_and_metrics_count_every_outcome() {
         .0,
     ];
     assert_eq!(statuses, [200, 200, 401, 422, 415, 413, 200]);
+    // A method the webhook is not sent with: 405, naming the one it is.
+    let route = webhook("kaizen/webhook-event").route.clone();
+    let wrong = agent()
+        .get(format!("{}{route}", server.base()))
+        .call()
+        .unwrap();
+    assert_eq!(wrong.status(), 405);
+    assert_eq!(wrong.headers()["allow"], "POST");
 
     let mut response = agent()
         .get(format!("{}/metrics", server.base()))
@@ -115,6 +123,7 @@ fn health_readiness_and_metrics_count_every_outcome() {
         ("422", 1.0),
         ("415", 1.0),
         ("413", 1.0),
+        ("405", 1.0),
     ] {
         let name = format!(r#"hookschema_deliveries_total{{{kaizen},outcome="{outcome}"}}"#);
         assert_eq!(samples.get(&name), Some(&count), "{name} in\n{text}");
@@ -127,7 +136,7 @@ fn health_readiness_and_metrics_count_every_outcome() {
     );
     assert_eq!(
         samples[&format!("hookschema_request_duration_seconds_count{{{kaizen}}}")],
-        6.0
+        7.0
     );
     // The new Kaizen delivery, its retry (the store says duplicate) and the ComfyDeploy one,
     // each its own commit since they came one after another.

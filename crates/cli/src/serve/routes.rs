@@ -1,0 +1,153 @@
+//! What the receiver answers each request with: a webhook's deliveries by its endpoint, found
+//! by the request's path in a map; everything else (the operations routes, unknown paths) by
+//! axum's router.
+//!
+//! The webhooks are dispatched outside the router because they are what a receiver serves at
+//! load: the router clones a boxed service and boxes a future or two per request, and its
+//! middleware as many again, where a look-up in a map and one future do.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{FromRef, FromRequest, Request};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use hookschema_axum::{Delivery, Receiver};
+use hookschema_catalog::Webhook;
+use hookschema_store::{Store, Stored};
+use hyper::body::Incoming;
+use hyper::service::Service;
+use hyper_util::service::TowerToHyperService;
+use serde::de::IgnoredAny;
+
+use super::metrics::{self, Duplicate, Tracked};
+
+/// Every route the receiver serves.
+pub struct Routes {
+    /// Each webhook's endpoint, by its path.
+    webhooks: HashMap<String, Endpoint>,
+    /// The operations routes, and the answer to any other path.
+    others: TowerToHyperService<Router>,
+}
+
+impl Routes {
+    pub fn new(webhooks: HashMap<String, Endpoint>, others: Router) -> Routes {
+        Routes {
+            webhooks,
+            others: TowerToHyperService::new(others),
+        }
+    }
+
+    /// The answer to `request`.
+    pub async fn answer(&self, request: hyper::Request<Incoming>) -> Response {
+        match self.webhooks.get(request.uri().path()) {
+            Some(endpoint) => endpoint.answer(request.map(Body::new)).await,
+            None => match self.others.call(request).await {
+                Ok(response) => response,
+                Err(never) => match never {},
+            },
+        }
+    }
+}
+
+/// One webhook's route: the methods its deliveries come with, what its handler holds, and what
+/// it counts into.
+pub struct Endpoint {
+    methods: Vec<Method>,
+    /// `methods`, as a 405 names them.
+    allow: HeaderValue,
+    route: Route,
+    tracked: Tracked,
+}
+
+impl Endpoint {
+    /// The endpoint of `webhook`, authenticating and checking deliveries with `receiver` and
+    /// storing them in `store`; or why its methods cannot be served.
+    pub fn new(
+        webhook: &Webhook,
+        receiver: Receiver<IgnoredAny>,
+        store: Arc<Store>,
+        tracked: Tracked,
+    ) -> Result<Endpoint, String> {
+        let methods = webhook
+            .methods
+            .iter()
+            .map(|method| {
+                method
+                    .parse::<Method>()
+                    .map_err(|error| format!("{}: method {method}: {error}", webhook.name()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let methods = if methods.is_empty() {
+            vec![Method::POST]
+        } else {
+            methods
+        };
+        let allow = methods
+            .iter()
+            .map(Method::as_str)
+            .collect::<Vec<_>>()
+            .join(",");
+        let allow = HeaderValue::from_str(&allow)
+            .map_err(|error| format!("{}: methods {allow}: {error}", webhook.name()))?;
+        Ok(Endpoint {
+            methods,
+            allow,
+            route: Route { receiver, store },
+            tracked,
+        })
+    }
+
+    /// The answer to a request on the webhook's path: 405 for a method it is not sent with,
+    /// else the extractor's refusal or what storing the delivery gave; counted and timed.
+    async fn answer(&self, request: Request) -> Response {
+        let handled = async {
+            if !self.methods.contains(request.method()) {
+                let allow = [(header::ALLOW, self.allow.clone())];
+                return (StatusCode::METHOD_NOT_ALLOWED, allow).into_response();
+            }
+            match Delivery::<IgnoredAny>::from_request(request, &self.route).await {
+                Ok(delivery) => receive(&self.route.store, delivery).await,
+                Err(rejection) => rejection.into_response(),
+            }
+        };
+        metrics::track(&self.tracked, handled).await
+    }
+}
+
+/// What the extractor reads a webhook's deliveries with.
+struct Route {
+    receiver: Receiver<IgnoredAny>,
+    store: Arc<Store>,
+}
+
+impl FromRef<Route> for Receiver<IgnoredAny> {
+    fn from_ref(route: &Route) -> Self {
+        route.receiver.clone()
+    }
+}
+
+/// Stores the delivery and answers once it is on disk: 200 with the vendor's answer, or its
+/// duplicate answer for a retry of a delivery stored before; 503 or 500 with Retry-After when
+/// the store cannot take it, so the vendor retries. Once handed to the store, a delivery is
+/// written or refused whole even if its request times out or its client hangs up: a retry then
+/// finds it stored, never written twice.
+async fn receive(store: &Arc<Store>, delivery: Delivery<IgnoredAny>) -> Response {
+    let (stored, mut response) = delivery.store(store).await;
+    // A vendor without delivery ids logs none.
+    let id = delivery.id.as_deref();
+    match stored {
+        Ok(Stored::New) => {
+            let drift = delivery.violations.len();
+            tracing::debug!(id, drift, "accepted");
+        }
+        Ok(Stored::Duplicate) => {
+            tracing::debug!(id, "retry of a delivery already stored; acknowledged");
+            response.extensions_mut().insert(Duplicate);
+        }
+        Err(_) => {}
+    }
+    response
+}
