@@ -5,7 +5,8 @@
 # timed; the three interleaved, round after round, since this machine's speed drifts between
 # runs. Prints each run, then per server the range and median of requests/s and of the server's
 # and the client's CPU per request, and the receiver's medians as multiples of the floor's, in
-# throughput and in CPU (server's and client's together: they share the cores).
+# throughput and in CPU (server's and client's together: they share the cores); then each
+# round's ratio in throughput, and their median.
 # Usage: bench/floor.sh [rounds] [deliveries per run]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -72,4 +73,10 @@ for label in ("jsonl", "sqlite"):
     rate = median("floor", 0) / median(label, 0)
     cpu = (median(label, 1) + median(label, 2)) / floor_cpu
     print(f"{label}: {rate:.2f}× the floor in throughput, {cpu:.2f}× in CPU per request (medians)")
+# Each round's ratio, against the floor run just before it: the machine's drift between rounds
+# (a quarter or more on a shared machine) moves both runs of a round alike.
+for label in ("jsonl", "sqlite"):
+    ratios = sorted(f[0] / r[0] for f, r in zip(runs["floor"], runs[label]))
+    shown = " ".join(f"{ratio:.2f}" for ratio in ratios)
+    print(f"{label}: round by round {shown}×; median {statistics.median(ratios):.2f}×")
 PY

@@ -42,9 +42,11 @@ fn export_here(
 ) -> Result<u64, StoreError> {
     let mut written = 0;
     let mut emit = |id: i64, record: &Record| -> Result<(), StoreError> {
-        let mut text = String::new();
+        let mut text = Vec::new();
         push_line(Some(id), record, &mut text);
-        writeln!(out, "{text}").map_err(|error| StoreError::failed(format!("writing: {error}")))?;
+        text.push(b'\n');
+        out.write_all(&text)
+            .map_err(|error| StoreError::failed(format!("writing: {error}")))?;
         written += 1;
         Ok(())
     };

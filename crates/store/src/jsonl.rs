@@ -5,7 +5,7 @@
 //! read back from the file's tail at start) to write a retry once. A rotated file is let go
 //! when asked ([`crate::Store::reopen`], on SIGHUP in `hookschema serve`).
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -29,14 +29,18 @@ pub(crate) struct Jsonl {
     /// line, so the next line starts on a new one.
     broken: bool,
     recent: Recent,
+    /// What the last commit wrote: its allocation is the next one's.
+    text: Vec<u8>,
 }
 
 /// The keys of the last records written, oldest forgotten first.
 struct Recent {
     capacity: usize,
     /// By vendor, so that a look-up borrows the record's strings instead of copying them; each
-    /// key is allocated once, shared with `order`.
-    keys: HashMap<Arc<str>, HashSet<Arc<str>>>,
+    /// key is allocated once, shared with `order`. Hashed with foldhash, seeded per process:
+    /// keys are signed delivery ids or body digests, which no forger chooses, and every commit
+    /// looks them up.
+    keys: foldhash::HashMap<Arc<str>, foldhash::HashSet<Arc<str>>>,
     order: VecDeque<(Arc<str>, Arc<str>)>,
 }
 
@@ -44,7 +48,7 @@ impl Recent {
     fn new(capacity: usize) -> Self {
         Recent {
             capacity: capacity.max(1),
-            keys: HashMap::new(),
+            keys: foldhash::HashMap::default(),
             order: VecDeque::new(),
         }
     }
@@ -84,6 +88,7 @@ impl Jsonl {
             len: 0,
             broken: false,
             recent: Recent::new(remember),
+            text: Vec::new(),
         };
         if path.is_some() {
             jsonl.open_file()?;
@@ -159,49 +164,57 @@ impl Jsonl {
 
 impl Engine for Jsonl {
     fn commit(&mut self, batch: &[&Record]) -> Result<Vec<Stored>, StoreError> {
-        let fresh: Vec<bool> = batch
+        let stored: Vec<Stored> = batch
             .iter()
-            .map(|r| !self.recent.contains(&r.vendor, &r.dedup_key))
-            .collect();
-        let mut text = String::new();
-        if self.broken {
-            text.push('\n');
-        }
-        for (record, _) in batch.iter().zip(&fresh).filter(|(_, fresh)| **fresh) {
-            push_line(None, record, &mut text);
-            text.push('\n');
-        }
-        if fresh.iter().any(|f| *f) {
-            let written = match &mut self.file {
-                Some(file) => file
-                    .write_all(text.as_bytes())
-                    .and_then(|()| file.sync_data()),
-                // A pipe or a terminal has no disk to sync: flushed is all there is.
-                None => {
-                    let mut out = io::stdout().lock();
-                    out.write_all(text.as_bytes()).and_then(|()| out.flush())
+            .map(|r| {
+                if self.recent.contains(&r.vendor, &r.dedup_key) {
+                    Stored::Duplicate
+                } else {
+                    Stored::New
                 }
-            };
-            if let Err(error) = written {
-                self.cut_back();
-                return Err(StoreError::failed(format!(
-                    "cannot write {}: {error}",
-                    self.shown()
-                )));
-            }
-            self.len += text.len() as u64;
-            self.broken = false;
+            })
+            .collect();
+        let fresh = || {
+            batch
+                .iter()
+                .zip(&stored)
+                .filter(|(_, stored)| **stored == Stored::New)
+                .map(|(record, _)| *record)
+        };
+        if fresh().next().is_none() {
+            return Ok(stored);
         }
-        let mut stored = Vec::with_capacity(batch.len());
-        for (record, fresh) in batch.iter().zip(fresh) {
-            if fresh {
-                self.recent.insert(&record.vendor, &record.dedup_key);
+        // The lines are written with one `write`, from a buffer kept between commits.
+        let mut text = std::mem::take(&mut self.text);
+        text.clear();
+        if self.broken {
+            text.push(b'\n');
+        }
+        for record in fresh() {
+            push_line(None, record, &mut text);
+            text.push(b'\n');
+        }
+        let written = match &mut self.file {
+            Some(file) => file.write_all(&text).and_then(|()| file.sync_data()),
+            // A pipe or a terminal has no disk to sync: flushed is all there is.
+            None => {
+                let mut out = io::stdout().lock();
+                out.write_all(&text).and_then(|()| out.flush())
             }
-            stored.push(if fresh {
-                Stored::New
-            } else {
-                Stored::Duplicate
-            });
+        };
+        let len = text.len() as u64;
+        self.text = text;
+        if let Err(error) = written {
+            self.cut_back();
+            return Err(StoreError::failed(format!(
+                "cannot write {}: {error}",
+                self.shown()
+            )));
+        }
+        self.len += len;
+        self.broken = false;
+        for record in fresh() {
+            self.recent.insert(&record.vendor, &record.dedup_key);
         }
         Ok(stored)
     }

@@ -57,9 +57,9 @@ impl Record {
     /// The record as one JSON line, without its newline:
     /// `{"vendor", "delivery_id", "received_at", "body", "errors"}`, the body as stored.
     pub fn line(&self) -> String {
-        let mut line = String::new();
+        let mut line = Vec::new();
         push_line(None, self, &mut line);
-        line
+        String::from_utf8(line).expect("a record's fields are UTF-8")
     }
 }
 
@@ -67,31 +67,31 @@ impl Record {
 /// writes it). The body and the violations are JSON already ([`Record::new`] made them so, and
 /// a store gives back what it was given): they are copied as they are, not parsed again, which
 /// for a receiver's every delivery would cost as much as its validation.
-pub(crate) fn push_line(id: Option<i64>, record: &Record, out: &mut String) {
+pub(crate) fn push_line(id: Option<i64>, record: &Record, out: &mut Vec<u8>) {
     out.reserve(record.body.len() + record.violations.len() + 160);
-    out.push('{');
+    out.push(b'{');
     if let Some(id) = id {
-        out.push_str(&format!("\"id\":{id},"));
+        out.extend_from_slice(format!("\"id\":{id},").as_bytes());
     }
-    out.push_str("\"vendor\":");
+    out.extend_from_slice(b"\"vendor\":");
     push_string(&record.vendor, out);
-    out.push_str(",\"delivery_id\":");
+    out.extend_from_slice(b",\"delivery_id\":");
     match &record.delivery_id {
         Some(id) => push_string(id, out),
-        None => out.push_str("null"),
+        None => out.extend_from_slice(b"null"),
     }
-    out.push_str(",\"received_at\":");
+    out.extend_from_slice(b",\"received_at\":");
     push_string(&record.received_at, out);
-    out.push_str(",\"body\":");
-    out.push_str(&record.body);
-    out.push_str(",\"errors\":");
-    out.push_str(&record.violations);
-    out.push('}');
+    out.extend_from_slice(b",\"body\":");
+    out.extend_from_slice(record.body.as_bytes());
+    out.extend_from_slice(b",\"errors\":");
+    out.extend_from_slice(record.violations.as_bytes());
+    out.push(b'}');
 }
 
-/// `text` as a JSON string, escaped as serde_json escapes it.
-fn push_string(text: &str, out: &mut String) {
-    out.push_str(&serde_json::to_string(text).expect("a str serialises"));
+/// `text` as a JSON string, escaped as serde_json escapes it, written in place.
+fn push_string(text: &str, out: &mut Vec<u8>) {
+    serde_json::to_writer(out, text).expect("a str serialises into a Vec");
 }
 
 /// `json` without the whitespace outside its strings. The receiver has validated it, so a

@@ -15,6 +15,7 @@
 //! reads), always commits on the writer thread.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, TryLockError};
 use std::thread::JoinHandle;
@@ -583,19 +584,25 @@ fn commit(engine: &mut dyn Engine, puts: Vec<Put>, shared: &Shared) -> Duration 
     let counts = &shared.counts;
     let started = Instant::now();
     let (slots, outcome, took) = {
+        // A group of one, the usual one when requests commit themselves, has nothing to look up.
         let mut first_of: HashMap<(&str, &str), usize> = HashMap::new();
-        let mut unique: Vec<&Record> = Vec::new();
+        let mut unique: Vec<&Record> = Vec::with_capacity(puts.len());
         let mut slots: Vec<(usize, bool)> = Vec::with_capacity(puts.len());
         for Put { record, .. } in &puts {
-            let key = (record.vendor.as_str(), record.dedup_key.as_str());
-            match first_of.get(&key) {
-                Some(&at) => slots.push((at, true)),
-                None => {
-                    first_of.insert(key, unique.len());
-                    slots.push((unique.len(), false));
-                    unique.push(record);
+            if puts.len() > 1 {
+                let key = (record.vendor.as_str(), record.dedup_key.as_str());
+                match first_of.entry(key) {
+                    Entry::Occupied(first) => {
+                        slots.push((*first.get(), true));
+                        continue;
+                    }
+                    Entry::Vacant(first) => {
+                        first.insert(unique.len());
+                    }
                 }
             }
+            slots.push((unique.len(), false));
+            unique.push(record);
         }
         let outcome = engine.commit(&unique);
         let took = started.elapsed();
