@@ -3,13 +3,13 @@
 
 use std::borrow::Cow;
 
-use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use hookschema_signature::{Headers, HmacScheme, SignatureError, Verifier, check_id};
+use axum::http::{HeaderMap, HeaderName};
+use hookschema_signature::{Headers, SignatureError, check_id};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::receiver::{Authenticator, Inner, UrlToken};
+use crate::receiver::{Authenticator, Inner, Signed, UrlToken};
 use crate::rejection::WebhookRejection;
 
 impl Authenticator {
@@ -18,9 +18,12 @@ impl Authenticator {
     /// missing or wrong.
     pub(crate) fn precheck(&self, parts: &Parts) -> Result<(), WebhookRejection> {
         match self {
-            Authenticator::Hmac(verifier) => {
-                let values = HeaderValues::read(&parts.headers, verifier.scheme())?;
-                verifier.precheck(&values.headers()).map_err(unauthorized)
+            Authenticator::Hmac(signed) => {
+                let values = HeaderValues::read(&parts.headers, signed)?;
+                signed
+                    .verifier
+                    .precheck(&values.headers())
+                    .map_err(unauthorized)
             }
             Authenticator::UrlToken(token) => token.check(parts),
             Authenticator::None => Ok(()),
@@ -34,7 +37,7 @@ impl Authenticator {
         body: &[u8],
     ) -> Result<Option<String>, WebhookRejection> {
         match self {
-            Authenticator::Hmac(verifier) => verify(verifier, parts, body),
+            Authenticator::Hmac(signed) => verify(signed, parts, body),
             Authenticator::UrlToken(_) | Authenticator::None => Ok(None),
         }
     }
@@ -48,13 +51,13 @@ impl Inner {
         parts: &Parts,
         signed: Option<String>,
     ) -> Result<Option<String>, WebhookRejection> {
-        let Some(header) = &self.webhook.delivery_id else {
+        let (Some(key), Some(header)) = (&self.id_header, &self.webhook.delivery_id) else {
             return Ok(None);
         };
         if signed.is_some() {
             return Ok(signed);
         }
-        let Some(value) = parts.headers.get(header.as_str()) else {
+        let Some(value) = parts.headers.get(key) else {
             return Ok(None);
         };
         check_id(value.as_bytes()).map_err(|reason| WebhookRejection::BadRequest {
@@ -64,13 +67,10 @@ impl Inner {
     }
 }
 
-fn verify(
-    verifier: &Verifier,
-    parts: &Parts,
-    body: &[u8],
-) -> Result<Option<String>, WebhookRejection> {
-    let values = HeaderValues::read(&parts.headers, verifier.scheme())?;
-    let verified = verifier
+fn verify(signed: &Signed, parts: &Parts, body: &[u8]) -> Result<Option<String>, WebhookRejection> {
+    let values = HeaderValues::read(&parts.headers, signed)?;
+    let verified = signed
+        .verifier
         .verify(&values.headers(), body)
         .map_err(unauthorized)?;
     Ok(verified.id)
@@ -91,23 +91,25 @@ struct HeaderValues<'a> {
 }
 
 impl<'a> HeaderValues<'a> {
-    fn read(headers: &'a HeaderMap, scheme: &HmacScheme) -> Result<Self, WebhookRejection> {
-        let single = |name: &Option<String>| {
-            let Some(name) = name else {
+    fn read(headers: &'a HeaderMap, signed: &Signed) -> Result<Self, WebhookRejection> {
+        // Errors name a header as the vendor file spells it.
+        let single = |key: &Option<HeaderName>, name: &Option<String>| {
+            let Some(key) = key else {
                 return Ok(None);
             };
-            let mut values = headers.get_all(name.as_str()).iter();
+            let mut values = headers.get_all(key).iter();
             let first = values.next().map(|v| v.as_bytes());
             match values.next() {
                 None => Ok(first),
                 Some(_) => Err(unauthorized(SignatureError::MalformedHeader {
-                    header: name.clone(),
+                    header: name.clone().unwrap_or_else(|| key.to_string()),
                     reason: "sent more than once".to_owned(),
                 })),
             }
         };
+        let scheme = signed.verifier.scheme();
         let signatures: Vec<&[u8]> = headers
-            .get_all(scheme.signature_header.as_str())
+            .get_all(&signed.signature)
             .iter()
             .map(|v| v.as_bytes())
             .collect();
@@ -117,8 +119,8 @@ impl<'a> HeaderValues<'a> {
             several => Some(Cow::Owned(several.join(&b' '))),
         };
         Ok(HeaderValues {
-            id: single(&scheme.id_header)?,
-            timestamp: single(&scheme.timestamp_header)?,
+            id: single(&signed.id, &scheme.id_header)?,
+            timestamp: single(&signed.timestamp, &scheme.timestamp_header)?,
             signature,
         })
     }

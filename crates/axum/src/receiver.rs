@@ -5,6 +5,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
+use axum::http::HeaderName;
 use bytes::Bytes;
 use hookschema_catalog::{Auth, Credentials, Webhook};
 use hookschema_signature::Verifier;
@@ -32,6 +33,8 @@ pub(crate) struct Inner {
     /// The webhook's answers, written once: answering is then handing out a reference.
     pub answers: Answers,
     pub auth: Authenticator,
+    /// The header of the vendor file's `delivery_id`, parsed once.
+    pub id_header: Option<HeaderName>,
     pub max_body_bytes: usize,
     pub budget: Option<BodyBudget>,
     pub strict: bool,
@@ -54,9 +57,38 @@ fn json_bytes(value: &Value) -> Bytes {
 /// A webhook's authentication, ready to run.
 #[derive(Clone)]
 pub(crate) enum Authenticator {
-    Hmac(Verifier),
+    Hmac(Box<Signed>),
     UrlToken(UrlToken),
     None,
+}
+
+/// A signature scheme's verifier, and the names of the headers it reads, parsed once: a header
+/// looked up by a `HeaderName` is found without its name being parsed again for every request.
+#[derive(Clone)]
+pub(crate) struct Signed {
+    pub verifier: Verifier,
+    pub id: Option<HeaderName>,
+    pub timestamp: Option<HeaderName>,
+    pub signature: HeaderName,
+}
+
+impl Signed {
+    fn new(name: &str, verifier: Verifier) -> Result<Self, ConfigError> {
+        let scheme = verifier.scheme();
+        let parse = |header: &str| header_name(name, header);
+        Ok(Signed {
+            id: scheme.id_header.as_deref().map(parse).transpose()?,
+            timestamp: scheme.timestamp_header.as_deref().map(parse).transpose()?,
+            signature: parse(&scheme.signature_header)?,
+            verifier,
+        })
+    }
+}
+
+/// `header` as a header's name, for the webhook `name`'s vendor file.
+fn header_name(name: &str, header: &str) -> Result<HeaderName, ConfigError> {
+    HeaderName::from_bytes(header.as_bytes())
+        .map_err(|_| ConfigError(format!("{name}: `{header}` is not a header name")))
 }
 
 /// A secret the sender puts in the webhook URL's query string, compared by digest. The URL must
@@ -135,9 +167,9 @@ impl<T> Receiver<T> {
                     "{name}: no signing secret: every delivery would be refused"
                 )));
             }
-            (Auth::HmacSha256(scheme), Credentials::Secrets(secrets)) => {
-                Authenticator::Hmac(Verifier::new(scheme.clone(), secrets))
-            }
+            (Auth::HmacSha256(scheme), Credentials::Secrets(secrets)) => Authenticator::Hmac(
+                Box::new(Signed::new(name, Verifier::new(scheme.clone(), secrets))?),
+            ),
             (Auth::UrlToken { .. }, Credentials::Token(token)) if token.is_empty() => {
                 return Err(ConfigError(format!(
                     "{name}: the URL token is empty: any request would authenticate"
@@ -159,6 +191,11 @@ impl<T> Receiver<T> {
                 return Err(ConfigError(format!("{name} takes {wanted}")));
             }
         };
+        let id_header = webhook
+            .delivery_id
+            .as_deref()
+            .map(|header| header_name(name, header))
+            .transpose()?;
         Ok(Receiver {
             inner: Arc::new(Inner {
                 webhook: webhook.clone(),
@@ -167,6 +204,7 @@ impl<T> Receiver<T> {
                     duplicate: json_bytes(&webhook.success.duplicate),
                 },
                 auth,
+                id_header,
                 max_body_bytes: DEFAULT_MAX_BODY_BYTES,
                 budget: None,
                 strict: false,
@@ -200,8 +238,8 @@ impl<T> Receiver<T> {
     /// Accept signature timestamps up to `seconds` from now, either way, whatever the vendor
     /// file says; nothing changes for a webhook that is not signed.
     pub fn with_tolerance(mut self, seconds: u64) -> Self {
-        if let Authenticator::Hmac(verifier) = &mut Arc::make_mut(&mut self.inner).auth {
-            *verifier = verifier.clone().with_tolerance(seconds);
+        if let Authenticator::Hmac(signed) = &mut Arc::make_mut(&mut self.inner).auth {
+            signed.verifier = signed.verifier.clone().with_tolerance(seconds);
         }
         self
     }
