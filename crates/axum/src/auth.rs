@@ -94,7 +94,7 @@ impl<'a> HeaderValues<'a> {
     fn read(headers: &'a HeaderMap, signed: &Signed) -> Result<Self, WebhookRejection> {
         // Errors name a header as the vendor file spells it.
         let single = |key: &Option<HeaderName>, name: &Option<String>| {
-            let Some(key) = key else {
+            let (Some(key), Some(name)) = (key, name) else {
                 return Ok(None);
             };
             let mut values = headers.get_all(key).iter();
@@ -102,7 +102,7 @@ impl<'a> HeaderValues<'a> {
             match values.next() {
                 None => Ok(first),
                 Some(_) => Err(unauthorized(SignatureError::MalformedHeader {
-                    header: name.clone().unwrap_or_else(|| key.to_string()),
+                    header: name.clone(),
                     reason: "sent more than once".to_owned(),
                 })),
             }

@@ -71,7 +71,8 @@ impl Endpoint {
         store: Arc<Store>,
         tracked: Tracked,
     ) -> Result<Endpoint, String> {
-        let methods = webhook
+        // The vendor schema gives every webhook one method at least (POST by default).
+        let methods: Vec<Method> = webhook
             .methods
             .iter()
             .map(|method| {
@@ -79,12 +80,7 @@ impl Endpoint {
                     .parse::<Method>()
                     .map_err(|error| format!("{}: method {method}: {error}", webhook.name()))
             })
-            .collect::<Result<Vec<_>, _>>()?;
-        let methods = if methods.is_empty() {
-            vec![Method::POST]
-        } else {
-            methods
-        };
+            .collect::<Result<_, _>>()?;
         let allow = methods
             .iter()
             .map(Method::as_str)
