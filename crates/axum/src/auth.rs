@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName};
-use hookschema_signature::{Headers, SignatureError, check_id};
+use hookschema_signature::{Headers, Prechecked, SignatureError, check_id};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -13,32 +13,50 @@ use crate::receiver::{Authenticator, Inner, Signed, UrlToken};
 use crate::rejection::WebhookRejection;
 
 impl Authenticator {
-    /// What the request head alone can refuse, before the body is read, so that a plain forgery
-    /// costs the receiver no body: signature headers missing, malformed or stale; a URL token
-    /// missing or wrong.
-    pub(crate) fn precheck(&self, parts: &Parts) -> Result<(), WebhookRejection> {
+    /// The values of the signature headers a signed webhook reads; `None` for another.
+    pub(crate) fn header_values<'h>(
+        &self,
+        headers: &'h HeaderMap,
+    ) -> Result<Option<HeaderValues<'h>>, WebhookRejection> {
         match self {
-            Authenticator::Hmac(signed) => {
-                let values = HeaderValues::read(&parts.headers, signed)?;
-                signed
-                    .verifier
-                    .precheck(&values.headers())
-                    .map_err(unauthorized)
-            }
-            Authenticator::UrlToken(token) => token.check(parts),
-            Authenticator::None => Ok(()),
+            Authenticator::Hmac(signed) => HeaderValues::read(headers, signed).map(Some),
+            Authenticator::UrlToken(_) | Authenticator::None => Ok(None),
+        }
+    }
+
+    /// What the request head alone can refuse, before the body is read, so that a plain forgery
+    /// costs the receiver no body: signature headers (their `values`) missing, malformed or
+    /// stale; a URL token missing or wrong. A signature's check is kept for
+    /// [`authenticate`](Self::authenticate) to finish on the body.
+    pub(crate) fn precheck<'v>(
+        &'v self,
+        parts: &Parts,
+        values: Option<&'v HeaderValues<'_>>,
+    ) -> Result<Option<Prechecked<'v, 'v>>, WebhookRejection> {
+        match (self, values) {
+            (Authenticator::Hmac(signed), Some(values)) => signed
+                .verifier
+                .precheck(&values.headers())
+                .map(Some)
+                .map_err(unauthorized),
+            (Authenticator::Hmac(_), None) => Err(unread()),
+            (Authenticator::UrlToken(token), _) => token.check(parts).map(|()| None),
+            (Authenticator::None, _) => Ok(None),
         }
     }
 
     /// The rest, on the raw body: `Ok` with the signed delivery id, when the scheme signs one.
     pub(crate) fn authenticate(
         &self,
-        parts: &Parts,
+        prechecked: Option<&Prechecked<'_, '_>>,
         body: &[u8],
     ) -> Result<Option<String>, WebhookRejection> {
-        match self {
-            Authenticator::Hmac(signed) => verify(signed, parts, body),
-            Authenticator::UrlToken(_) | Authenticator::None => Ok(None),
+        match (self, prechecked) {
+            (Authenticator::Hmac(_), Some(prechecked)) => {
+                Ok(prechecked.verify(body).map_err(unauthorized)?.id)
+            }
+            (Authenticator::Hmac(_), None) => Err(unread()),
+            (Authenticator::UrlToken(_) | Authenticator::None, _) => Ok(None),
         }
     }
 }
@@ -67,13 +85,11 @@ impl Inner {
     }
 }
 
-fn verify(signed: &Signed, parts: &Parts, body: &[u8]) -> Result<Option<String>, WebhookRejection> {
-    let values = HeaderValues::read(&parts.headers, signed)?;
-    let verified = signed
-        .verifier
-        .verify(&values.headers(), body)
-        .map_err(unauthorized)?;
-    Ok(verified.id)
+/// A signed webhook's request whose signature headers were not read: refused, never let in.
+fn unread() -> WebhookRejection {
+    WebhookRejection::Unauthorized {
+        reason: "the signature headers were not read".to_owned(),
+    }
 }
 
 fn unauthorized(error: SignatureError) -> WebhookRejection {
@@ -82,9 +98,9 @@ fn unauthorized(error: SignatureError) -> WebhookRejection {
     }
 }
 
-/// The signature headers' values. A repeated id or timestamp is refused, since either would be
+/// The signature headers' values, read once for both checks. A repeated id or timestamp is refused, since either would be
 /// ambiguous; repeated signature headers are read as one list, as a proxy would join them.
-struct HeaderValues<'a> {
+pub(crate) struct HeaderValues<'a> {
     id: Option<&'a [u8]>,
     timestamp: Option<&'a [u8]>,
     signature: Option<Cow<'a, [u8]>>,

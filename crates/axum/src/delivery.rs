@@ -82,7 +82,8 @@ where
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let receiver = Receiver::<T>::from_ref(state).inner;
         let (parts, body) = request.into_parts();
-        receiver.auth.precheck(&parts)?;
+        let values = receiver.auth.header_values(&parts.headers)?;
+        let prechecked = receiver.auth.precheck(&parts, values.as_ref())?;
         let budget = match &receiver.budget {
             Some(budget) => {
                 let declared = parts
@@ -100,7 +101,7 @@ where
             None => None,
         };
         let body = read_json_body(&parts.headers, body, receiver.max_body_bytes).await?;
-        let signed = receiver.auth.authenticate(&parts, &body)?;
+        let signed = receiver.auth.authenticate(prechecked.as_ref(), &body)?;
         let id = receiver.delivery_id(&parts, signed)?;
         let checked = if body.len() <= INLINE_BYTES {
             validate_and_decode(&receiver, body)
@@ -148,10 +149,6 @@ fn json(body: Bytes) -> Response {
 /// Bodies up to this size are validated where they are read; larger ones on a blocking thread.
 const INLINE_BYTES: usize = 64 * 1024;
 
-/// The violations kept per delivery: enough to say what is wrong, bounded however broken the
-/// payload.
-const MAX_VIOLATIONS: usize = 100;
-
 /// Validates `body` strictly and decodes it. A payload that decodes is kept, with its
 /// violations, unless the receiver is strict or it is malformed (nested too deep, a key
 /// repeated: what it says depends on who reads it); one that does not decode is refused with
@@ -160,11 +157,7 @@ fn validate_and_decode<T: DeserializeOwned + 'static>(
     receiver: &Inner,
     body: Bytes,
 ) -> Result<(T, Bytes, Vec<Violation>), Invalid> {
-    let schema = receiver
-        .webhook
-        .schema
-        .clone()
-        .limit_violations(MAX_VIOLATIONS);
+    let schema = &receiver.schema;
     // With the models, valid bytes are read once: they decode from the tape validation walked.
     // Invalid ones are decoded only if they may be kept: a strict receiver refuses them anyway.
     let (validated, models) = if receiver.models {

@@ -9,8 +9,13 @@ use axum::http::HeaderName;
 use bytes::Bytes;
 use hookschema_catalog::{Auth, Credentials, Webhook};
 use hookschema_signature::Verifier;
+use hookschema_validate::Schema;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+
+/// The violations kept per delivery: enough to say what is wrong, bounded however broken the
+/// payload.
+const MAX_VIOLATIONS: usize = 100;
 
 /// The largest body read by default: 2 MiB, as axum's own default.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
@@ -30,6 +35,9 @@ pub struct Receiver<T> {
 #[derive(Clone)]
 pub(crate) struct Inner {
     pub webhook: Webhook,
+    /// The webhook's schema as deliveries are checked with it: violations bounded, and the
+    /// payload kept beside them only when the webhook's rejection format reads it.
+    pub schema: Schema,
     /// The webhook's answers, written once: answering is then handing out a reference.
     pub answers: Answers,
     pub auth: Authenticator,
@@ -196,9 +204,16 @@ impl<T> Receiver<T> {
             .as_deref()
             .map(|header| header_name(name, header))
             .transpose()?;
+        let schema = webhook.schema.clone().limit_violations(MAX_VIOLATIONS);
+        let schema = if webhook.rejection.reads_document() {
+            schema
+        } else {
+            schema.without_documents()
+        };
         Ok(Receiver {
             inner: Arc::new(Inner {
                 webhook: webhook.clone(),
+                schema,
                 answers: Answers {
                     success: json_bytes(&webhook.success.body),
                     duplicate: json_bytes(&webhook.success.duplicate),

@@ -38,6 +38,16 @@ impl RejectionFormat {
         Self::ALL.into_iter().find(|format| format.name() == name)
     }
 
+    /// Whether its body reads [`Invalid::document`], the payload as parsed: FastAPI's tells an
+    /// array's index from an object's key, and names the type of the value given, by it. A
+    /// receiver answering in another format spares itself building it.
+    pub fn reads_document(self) -> bool {
+        match self {
+            RejectionFormat::Fastapi => true,
+            RejectionFormat::Errors => false,
+        }
+    }
+
     /// The 422 body for `invalid`, serialised straight to the answer's bytes.
     pub fn body(self, invalid: &Invalid) -> RejectionBody<'_> {
         match self {

@@ -50,4 +50,4 @@ pub use scheme::{
     DEFAULT_TOLERANCE_SECS, DigestEncoding, HmacScheme, SchemeError, SecretEncoding, SignedContent,
 };
 pub use secret::{Secret, SecretError};
-pub use verifier::{Verified, Verifier, unix_now};
+pub use verifier::{Prechecked, Verified, Verifier, unix_now};

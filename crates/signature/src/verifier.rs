@@ -52,9 +52,18 @@ impl Verifier {
 
     /// Everything but the signature itself, against the system clock: the headers are present
     /// and well formed, and the timestamp within the tolerance. A receiver can refuse a forgery
-    /// this plain before reading its body.
-    pub fn precheck(&self, headers: &Headers<'_>) -> Result<(), SignatureError> {
-        self.check_timestamp(&headers.parse(&self.scheme)?, unix_now())
+    /// this plain before reading its body, then finish with [`Prechecked::verify`] on the body
+    /// without reading the headers again.
+    pub fn precheck<'a>(
+        &self,
+        headers: &Headers<'a>,
+    ) -> Result<Prechecked<'_, 'a>, SignatureError> {
+        let parsed = headers.parse(&self.scheme)?;
+        self.check_timestamp(&parsed, unix_now())?;
+        Ok(Prechecked {
+            verifier: self,
+            parsed,
+        })
     }
 
     /// Verifies the delivery as if the time were `now` (Unix seconds): the headers are present
@@ -68,6 +77,11 @@ impl Verifier {
     ) -> Result<Verified, SignatureError> {
         let parsed = headers.parse(&self.scheme)?;
         self.check_timestamp(&parsed, now)?;
+        self.signed(&parsed, body)
+    }
+
+    /// Whether a signature of `parsed` matches `body` under one of the secrets.
+    fn signed(&self, parsed: &Parsed<'_>, body: &[u8]) -> Result<Verified, SignatureError> {
         let id = parsed.id.unwrap_or_default();
         let matched = self.secrets.iter().any(|secret| {
             let expected = mac(&self.scheme, secret, id, parsed.timestamp_text, body);
@@ -111,6 +125,22 @@ impl Verifier {
             });
         }
         Ok(())
+    }
+}
+
+/// A delivery's signature headers, found well formed and timely by [`Verifier::precheck`]
+/// before its body was read.
+pub struct Prechecked<'v, 'a> {
+    verifier: &'v Verifier,
+    parsed: Parsed<'a>,
+}
+
+impl Prechecked<'_, '_> {
+    /// Verifies the delivery on its raw `body`: the timestamp against the clock again (reading
+    /// the body took time), and a signature against the secrets.
+    pub fn verify(&self, body: &[u8]) -> Result<Verified, SignatureError> {
+        self.verifier.check_timestamp(&self.parsed, unix_now())?;
+        self.verifier.signed(&self.parsed, body)
     }
 }
 

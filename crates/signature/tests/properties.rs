@@ -76,3 +76,49 @@ proptest! {
         prop_assert!(verify(scheme, &secret, id.as_bytes(), &other_time, &signature, &body).is_err());
     }
 }
+
+proptest! {
+    /// A receiver checks the headers before the body comes ([`Verifier::precheck`]), then the
+    /// body against what that check kept: together they decide as [`Verifier::verify`] does, for
+    /// authentic, tampered and malformed deliveries alike.
+    #[test]
+    fn a_precheck_then_its_verify_decide_as_verify_does(
+        key in proptest::collection::vec(any::<u8>(), 1..64),
+        id in ids(),
+        age in 0u64..=60,
+        body in proptest::collection::vec(any::<u8>(), 1..512),
+        at in any::<prop::sample::Index>(),
+        flip in 1u8..=255,
+        which in any::<prop::sample::Index>(),
+    ) {
+        let scheme = &SCHEMES[which.index(SCHEMES.len())];
+        let secret = Secret::from_bytes(key).unwrap();
+        let verifier = Verifier::new(scheme.clone(), vec![secret.clone()]);
+        let timestamp = hookschema_signature::unix_now() - age;
+        let text = timestamp.to_string();
+        let signature = scheme.sign(&secret, &id, timestamp, &body);
+        let mut tampered = body.clone();
+        tampered[at.index(body.len())] ^= flip;
+        let mut other_time = text.clone().into_bytes();
+        let i = at.index(other_time.len());
+        other_time[i] ^= flip;
+        for (timestamp, body) in [
+            (text.as_bytes(), &body),
+            (text.as_bytes(), &tampered),
+            (&other_time[..], &body),
+        ] {
+            let headers = Headers {
+                id: Some(id.as_bytes()),
+                timestamp: Some(timestamp),
+                signature: Some(signature.as_bytes()),
+            };
+            let in_two = verifier.precheck(&headers).and_then(|checked| checked.verify(body));
+            let in_one = verifier.verify(&headers, body);
+            // Errors alike but for the clock's reading, which may have moved on between them.
+            let kind = |result: &Result<_, SignatureError>| {
+                result.as_ref().map_err(std::mem::discriminant).cloned()
+            };
+            prop_assert_eq!(kind(&in_two), kind(&in_one));
+        }
+    }
+}

@@ -5,11 +5,12 @@
 use std::convert::Infallible;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
@@ -20,7 +21,9 @@ use tokio_rustls::TlsAcceptor;
 
 use super::routes::Routes;
 
-/// How long a client has to send a request's head, and to finish a TLS handshake.
+/// How long a client has to send a request's head, and to finish a TLS handshake. A connection
+/// waiting for a head (idle between requests, or sent one slowly) is closed after this long at
+/// least, twice this long at most: see [`head_deadline`].
 const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long requests in flight may take to finish once shutdown starts.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -102,21 +105,69 @@ pub async fn serve(
     }
 }
 
-/// Serves one connection until it closes, or until shutdown lets its last request finish.
+/// Serves one connection until it closes, until it waits too long for a request's head, or
+/// until shutdown lets its last request finish.
 async fn serve_connection<I>(io: I, routes: Arc<Routes>, watcher: Watcher)
 where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let service = service_fn(move |request| {
-        let routes = Arc::clone(&routes);
-        async move { Ok::<_, Infallible>(routes.answer(request).await) }
+    let activity = Arc::new(Activity::default());
+    let service = service_fn({
+        let activity = Arc::clone(&activity);
+        move |request| {
+            // Called once the head is read; the future ends once the answer is ready.
+            let (routes, activity) = (Arc::clone(&routes), Arc::clone(&activity));
+            activity.heads.fetch_add(1, Ordering::Relaxed);
+            async move {
+                let response = routes.answer(request).await;
+                activity.answered.fetch_add(1, Ordering::Relaxed);
+                Ok::<_, Infallible>(response)
+            }
+        }
     });
-    let connection = http1::Builder::new()
-        .timer(TokioTimer::new())
-        .header_read_timeout(HEAD_TIMEOUT)
-        .serve_connection(TokioIo::new(io), service);
-    if let Err(error) = watcher.watch(connection).await {
-        tracing::debug!(%error, "connection ended with an error");
+    let connection = http1::Builder::new().serve_connection(TokioIo::new(io), service);
+    tokio::select! {
+        biased;
+        served = watcher.watch(connection) => {
+            if let Err(error) = served {
+                tracing::debug!(%error, "connection ended with an error");
+            }
+        }
+        () = head_deadline(&activity) => {
+            tracing::debug!("no request head in {HEAD_TIMEOUT:?}: closing the connection");
+        }
+    }
+}
+
+/// What a connection's requests have done: heads read and answers made, counted as they come.
+#[derive(Default)]
+struct Activity {
+    heads: AtomicU64,
+    answered: AtomicU64,
+}
+
+/// Ends once a connection has waited a whole [`HEAD_TIMEOUT`] for a request's head: no head
+/// read, no answer made, and no request in flight since the last look. It looks every
+/// `HEAD_TIMEOUT`, so a connection that waits is closed between one and two of them after its
+/// last answer (or its opening), a slow request's head among them.
+///
+/// hyper's own `header_read_timeout` would close it at exactly one, but arms a timer for each
+/// request (allocated, set, and cancelled once the head is read: a few hundred nanoseconds of
+/// the receiver's every request, and a lock on the runtime's timer wheel); this sets one timer
+/// per connection and `HEAD_TIMEOUT`, and adds two counts to each request.
+async fn head_deadline(activity: &Activity) {
+    let mut seen = (0, 0);
+    loop {
+        tokio::time::sleep(HEAD_TIMEOUT).await;
+        let now = (
+            activity.heads.load(Ordering::Relaxed),
+            activity.answered.load(Ordering::Relaxed),
+        );
+        let (heads, answered) = now;
+        if now == seen && heads == answered {
+            return;
+        }
+        seen = now;
     }
 }
 
@@ -135,4 +186,72 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let _ = interrupt.await;
     tracing::info!("stopping: finishing the requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use axum::Router;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
+    use tokio::time::Instant;
+
+    use super::*;
+
+    /// A connection served as the receiver serves one, its client's end, and the task serving
+    /// it, on a paused clock: waiting for the deadline takes no time.
+    fn connection() -> (DuplexStream, tokio::task::JoinHandle<()>, GracefulShutdown) {
+        let (client, server) = tokio::io::duplex(4096);
+        let routes = Arc::new(Routes::new(HashMap::new(), Router::new()));
+        let graceful = GracefulShutdown::new();
+        let served = tokio::spawn(serve_connection(server, routes, graceful.watcher()));
+        (client, served, graceful)
+    }
+
+    /// Reads until the server closes the connection; what it answered.
+    async fn until_closed(client: &mut DuplexStream) -> String {
+        let mut answered = Vec::new();
+        client.read_to_end(&mut answered).await.unwrap();
+        String::from_utf8(answered).unwrap()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_head_sent_too_slowly_closes_the_connection() {
+        let (mut client, served, _graceful) = connection();
+        let start = Instant::now();
+        client
+            .write_all(b"GET /nowhere HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .unwrap();
+        let answered = until_closed(&mut client).await;
+        let waited = start.elapsed();
+        assert_eq!(answered, "", "nothing is answered to half a head");
+        assert!(
+            (HEAD_TIMEOUT..=HEAD_TIMEOUT * 2).contains(&waited),
+            "closed after {waited:?}"
+        );
+        served.await.unwrap();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_connection_in_use_stays_open_and_an_idle_one_is_closed() {
+        let (mut client, served, _graceful) = connection();
+        let request = b"GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n";
+        let mut answer = [0; 512];
+        // Requests a little over half a deadline apart, for three deadlines and more.
+        for _ in 0..6 {
+            client.write_all(request).await.unwrap();
+            let read = client.read(&mut answer).await.unwrap();
+            assert!(answer[..read].starts_with(b"HTTP/1.1 404"), "answered");
+            tokio::time::sleep(HEAD_TIMEOUT * 6 / 10).await;
+        }
+        let last = Instant::now() - HEAD_TIMEOUT * 6 / 10;
+        assert_eq!(until_closed(&mut client).await, "");
+        let idle = last.elapsed();
+        assert!(
+            (HEAD_TIMEOUT..=HEAD_TIMEOUT * 2).contains(&idle),
+            "closed {idle:?} after its last answer"
+        );
+        served.await.unwrap();
+    }
 }
