@@ -98,8 +98,9 @@ fn unauthorized(error: SignatureError) -> WebhookRejection {
     }
 }
 
-/// The signature headers' values, read once for both checks. A repeated id or timestamp is refused, since either would be
-/// ambiguous; repeated signature headers are read as one list, as a proxy would join them.
+/// The signature headers' values, read once for both checks. A repeated id or timestamp is
+/// refused, since either would be ambiguous; repeated signature headers are read as one list, as
+/// a proxy would join them.
 pub(crate) struct HeaderValues<'a> {
     id: Option<&'a [u8]>,
     timestamp: Option<&'a [u8]>,

@@ -37,6 +37,10 @@
 //! let verified = Verifier::new(scheme, vec![secret]).verify_at(&headers, body, 1614265360);
 //! assert_eq!(verified.unwrap().id.as_deref(), Some("msg_p5jXN8AQM9LWM0D4loKWxJek"));
 //! ```
+//!
+//! A receiver can refuse a plain forgery before reading its body: [`Verifier::precheck`] checks
+//! the headers and the timestamp, and the [`Prechecked`] it returns verifies the body once it
+//! has come, without reading the headers again.
 
 mod error;
 mod headers;
