@@ -202,7 +202,12 @@ mod tests {
     /// it, on a paused clock: waiting for the deadline takes no time.
     fn connection() -> (DuplexStream, tokio::task::JoinHandle<()>, GracefulShutdown) {
         let (client, server) = tokio::io::duplex(4096);
-        let routes = Arc::new(Routes::new(HashMap::new(), Router::new()));
+        // A route that answers once it has read the whole body, as a webhook's does.
+        let read_all = axum::routing::post(|body: axum::body::Bytes| async move {
+            format!("read {} bytes", body.len())
+        });
+        let others = Router::new().route("/read", read_all);
+        let routes = Arc::new(Routes::new(HashMap::new(), others));
         let graceful = GracefulShutdown::new();
         let served = tokio::spawn(serve_connection(server, routes, graceful.watcher()));
         (client, served, graceful)
@@ -253,5 +258,24 @@ mod tests {
             "closed {idle:?} after its last answer"
         );
         served.await.unwrap();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_in_flight_is_not_cut_by_the_head_deadline() {
+        let (mut client, _served, _graceful) = connection();
+        client
+            .write_all(b"POST /read HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n")
+            .await
+            .unwrap();
+        // The body a byte at a time, the whole of it taking over two deadlines.
+        for byte in b"abcd" {
+            tokio::time::sleep(HEAD_TIMEOUT * 6 / 10).await;
+            client.write_all(&[*byte]).await.unwrap();
+        }
+        let mut answer = [0; 512];
+        let read = client.read(&mut answer).await.unwrap();
+        let answer = String::from_utf8_lossy(&answer[..read]);
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert!(answer.ends_with("read 4 bytes"), "{answer}");
     }
 }
