@@ -16,6 +16,7 @@ deliveries=${2:-40000}
 
 cargo build --release --locked --quiet -p hookschema-cli -p hookschema-hostile \
   --bin hookschema --bin load --bin floor
+release=${CARGO_TARGET_DIR:-target}/release
 
 shm=$(mktemp -d -p /dev/shm)
 trap 'rm -rf "$shm"' EXIT
@@ -27,7 +28,7 @@ one() {
   shift
   local out
   # A wrong answer or a wrong store fails the run: its report says what, and nothing is timed.
-  if ! out=$(target/release/load --deliveries "$deliveries" "$@"); then
+  if ! out=$("$release"/load --deliveries "$deliveries" "$@"); then
     echo "$label failed:"
     echo "$out"
     exit 1
@@ -43,11 +44,11 @@ one() {
 
 for round in $(seq "$rounds"); do
   echo "== round $round"
-  one floor --floor target/release/floor --parse
+  one floor --floor "$release"/floor --parse
   rm -rf "$shm/store" && mkdir "$shm/store"
-  one jsonl --hookschema target/release/hookschema --store "jsonl:$shm/store/deliveries.jsonl"
+  one jsonl --hookschema "$release"/hookschema --store "jsonl:$shm/store/deliveries.jsonl"
   rm -rf "$shm/store" && mkdir "$shm/store"
-  one sqlite --hookschema target/release/hookschema --store "sqlite:$shm/store/deliveries.db"
+  one sqlite --hookschema "$release"/hookschema --store "sqlite:$shm/store/deliveries.db"
 done
 
 python3 - "$runs" <<'PY'

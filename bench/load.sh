@@ -15,6 +15,7 @@ shift || true
 if [ $# -gt 0 ]; then connections=("$@"); else connections=(4 32 256); fi
 
 cargo build --release --locked --quiet -p hookschema-cli -p hookschema-hostile --bin hookschema --bin load
+release=${CARGO_TARGET_DIR:-target}/release
 
 disk=$(mktemp -d -p "$PWD/target")
 shm=$(mktemp -d -p /dev/shm)
@@ -45,7 +46,7 @@ PY
 run() {
   local label=$1 store=$2 n=$3
   echo "== $label, $n connections"
-  target/release/load --hookschema target/release/hookschema --store "$store" \
+  "$release"/load --hookschema "$release"/hookschema --store "$store" \
     --deliveries "$deliveries" --connections "$n"
 }
 

@@ -39,8 +39,8 @@ enum Command {
     /// Classify every schema change since a git revision as compatible or breaking, and fail if
     /// a schema's `$id` version does not say so.
     SchemaDiff {
-        /// The revision to compare with, e.g. the last release tag.
-        rev: String,
+        /// The revision to compare with; by default the last release `RELEASES` names.
+        rev: Option<String>,
     },
     /// Generate the Markdown reference pages in `docs/schemas/` from `schemas/`.
     Docs {
@@ -62,7 +62,10 @@ fn main() -> ExitCode {
             };
             codegen::run(&project, sync::Mode::from_check_flag(check), scope)
         }
-        Command::SchemaDiff { rev } => schema_diff::run(&project, &rev),
+        Command::SchemaDiff { rev } => match rev.map_or_else(|| project.last_release(), Ok) {
+            Ok(rev) => schema_diff::run(&project, &rev),
+            Err(error) => Err(error),
+        },
         Command::Docs { check } => docs::run(&project, sync::Mode::from_check_flag(check)),
     };
     match result {

@@ -60,6 +60,19 @@ impl Project {
         self.root.join("tools")
     }
 
+    /// The commit of the last release `RELEASES` names (one line per release, oldest first:
+    /// version, commit, day; `#` starts a comment): what git tags would say, were they part of
+    /// a clone.
+    pub fn last_release(&self) -> crate::Result<String> {
+        let text = std::fs::read_to_string(self.root.join("RELEASES"))?;
+        text.lines()
+            .filter(|line| !line.starts_with('#'))
+            .filter_map(|line| line.split_whitespace().nth(1))
+            .next_back()
+            .map(str::to_owned)
+            .ok_or_else(|| "RELEASES names no release".into())
+    }
+
     /// `path` relative to the repository root, for messages (never an absolute path).
     pub fn display(&self, path: &Path) -> String {
         path.strip_prefix(&self.root)
