@@ -28,10 +28,16 @@ class Rejected extends Error {
 // The key: the text without surrounding whitespace or the scheme's prefix, decoded.
 // Buffer.from(…, "base64url") skips characters it does not know; refuse an invalid secret
 // instead of guessing. Both alphabets are accepted, padding optional.
+// A secret that would sign with a key the sender does not use is refused too: spaces or a line
+// break around it, and on a base64 secret a prefix other senders write theirs with (Standard
+// Webhooks' `whsec_`) that the scheme does not declare, which base64url would read as key bytes.
+const FOREIGN_SECRET_PREFIXES = ["whsec_"];
 function decodeSecret(scheme, text) {
-  let secret = text.trim();
+  if (text.trim() !== text) throw new Error("the secret has a space or a line break before or after it");
+  let secret = text;
   if (scheme.secret_prefix && secret.startsWith(scheme.secret_prefix)) secret = secret.slice(scheme.secret_prefix.length);
   if (scheme.secret_encoding === "utf8") return Buffer.from(secret, "utf8");
+  if (FOREIGN_SECRET_PREFIXES.some((prefix) => secret.startsWith(prefix))) throw new Error("the secret starts with a prefix this scheme does not declare");
   if (!/^[A-Za-z0-9_+/-]+={0,2}$/.test(secret)) throw new Error("the secret is not base64url or base64");
   return Buffer.from(secret, "base64url");
 }
@@ -88,7 +94,20 @@ function verify(scheme, { secrets, id, timestamp, signature, body, now, toleranc
 let total = 0;
 let failed = 0;
 for (const file of files) {
-  const { scheme, vectors } = JSON.parse(readFileSync(file, "utf8"));
+  const { scheme, vectors, refused_secrets: refusedSecrets = [] } = JSON.parse(readFileSync(file, "utf8"));
+  for (const refused of refusedSecrets) {
+    total += 1;
+    let taken = true;
+    try {
+      decodeSecret(scheme, refused.secret);
+    } catch {
+      taken = false;
+    }
+    if (taken) {
+      failed += 1;
+      console.log(`FAIL ${file.slice(root.length)}: ${refused.name}: the secret was taken`);
+    }
+  }
   for (const vector of vectors) {
     total += 1;
     let got;

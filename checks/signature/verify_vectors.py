@@ -24,16 +24,25 @@ class Rejected(Exception):
         self.code, self.header = code, header
 
 
+# Prefixes senders write their secrets with (Standard Webhooks'), which base64 would read as
+# key bytes when a scheme does not declare them.
+FOREIGN_SECRET_PREFIXES = ("whsec_",)
+
+
 def decode_secret(scheme, text):
-    """The key: the text without surrounding whitespace or the scheme's prefix, decoded. base64
-    in either alphabet, padding optional, strictly: an invalid secret is refused, not guessed
-    at (base64's decoders skip bad characters by default)."""
-    text = text.strip()
+    """The key: the text without the scheme's prefix, decoded. base64 in either alphabet,
+    padding optional, strictly: an invalid secret is refused, not guessed at (base64's decoders
+    skip bad characters by default), and so is one that would sign with a key the sender does
+    not use: spaces or a line break around it, a foreign prefix on a base64 secret."""
+    if text.strip() != text:
+        raise ValueError("the secret has a space or a line break before or after it")
     prefix = scheme.get("secret_prefix")
     if prefix and text.startswith(prefix):
         text = text[len(prefix):]
     if scheme["secret_encoding"] == "utf8":
         return text.encode()
+    if text.startswith(FOREIGN_SECRET_PREFIXES):
+        raise ValueError("the secret starts with a prefix this scheme does not declare")
     padded = text + "=" * (-len(text) % 4)
     if "+" in text or "/" in text:
         return base64.b64decode(padded, validate=True)
@@ -118,6 +127,14 @@ def main():
             if got != want:
                 failed += 1
                 print(f"FAIL {path.relative_to(ROOT)}: {v['name']}: expected {want}, got {got}")
+        for refused in document.get("refused_secrets", []):
+            total += 1
+            try:
+                decode_secret(scheme, refused["secret"])
+            except (ValueError, binascii.Error):
+                continue
+            failed += 1
+            print(f"FAIL {path.relative_to(ROOT)}: {refused['name']}: the secret was taken")
     print(f"{total - failed} passed, {failed} failed")
     return 1 if failed or total == 0 else 0
 

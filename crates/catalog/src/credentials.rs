@@ -32,39 +32,74 @@ impl fmt::Display for CredentialError {
 impl std::error::Error for CredentialError {}
 
 impl Webhook {
-    /// The credentials in `text`, as written where they are given: for a signed webhook, one or
-    /// more secrets separated by commas, each decoded as the scheme writes it; for a URL token,
-    /// the token. `source` names where the text came from, for the error.
-    pub fn credentials(&self, text: &str, source: &str) -> Result<Credentials, CredentialError> {
+    /// The credentials `given`, each with where it came from (an environment variable's name, a
+    /// command line's flag) for its errors: for a signed webhook, one secret or more (while a
+    /// secret is rotated), each decoded as the scheme writes it, never split on a character it
+    /// may hold; for a URL token, one token.
+    pub fn credentials(&self, given: &[(&str, &str)]) -> Result<Credentials, CredentialError> {
         match &self.auth {
-            Auth::HmacSha256(scheme) => text
-                .split(',')
-                .enumerate()
-                .map(|(i, secret)| {
-                    scheme.secret(secret).map_err(|error| {
-                        CredentialError(format!("{source}: secret #{}: {error}", i + 1))
-                    })
+            Auth::HmacSha256(scheme) => given
+                .iter()
+                .map(|(source, text)| {
+                    scheme
+                        .secret(text)
+                        .map_err(|error| CredentialError(format!("{source}: {error}")))
                 })
                 .collect::<Result<Vec<_>, _>>()
                 .map(Credentials::Secrets),
-            Auth::UrlToken { .. } => Ok(Credentials::Token(text.to_owned())),
+            Auth::UrlToken { .. } => match given {
+                [(_, token)] => Ok(Credentials::Token((*token).to_owned())),
+                _ => {
+                    let sources: Vec<&str> = given.iter().map(|(source, _)| *source).collect();
+                    Err(CredentialError(format!(
+                        "{} takes one URL token; given {}: {}",
+                        self.name(),
+                        given.len(),
+                        sources.join(", ")
+                    )))
+                }
+            },
             Auth::None => Ok(Credentials::None),
         }
     }
 
-    /// The credentials in the webhook's environment variable
-    /// ([`Webhook::credential_variable`]); `None` when it is not set. A webhook that takes none
-    /// has them always.
+    /// The credentials in the webhook's environment variables; `None` when none is set. A
+    /// webhook that takes none has them always. A URL token is in its variable
+    /// ([`Webhook::credential_variable`]); signing secrets are in it and, while a secret is
+    /// rotated, in the same name followed by `_` and a number (`HOOKSCHEMA_ACME_SECRET_2`), one
+    /// secret a variable.
     pub fn credentials_from_env(&self) -> Result<Option<Credentials>, CredentialError> {
         let Some(variable) = self.credential_variable() else {
             return Ok(Some(Credentials::None));
         };
-        match std::env::var(&variable) {
-            Ok(text) => self.credentials(&text, &variable).map(Some),
-            Err(std::env::VarError::NotPresent) => Ok(None),
-            Err(std::env::VarError::NotUnicode(_)) => {
-                Err(CredentialError(format!("{variable} is not UTF-8")))
+        let rotation = |name: &str| {
+            name.strip_prefix(variable.as_str())
+                .and_then(|rest| rest.strip_prefix('_'))
+                .and_then(|number| number.parse::<u32>().ok())
+        };
+        let mut names: Vec<(u32, String)> = std::env::vars_os()
+            .filter_map(|(name, _)| name.into_string().ok())
+            .filter_map(|name| match (name == variable, &self.auth) {
+                (true, _) => Some((0, name)),
+                (false, Auth::HmacSha256(_)) => rotation(&name).map(|number| (number, name)),
+                (false, _) => None,
+            })
+            .collect();
+        names.sort();
+        let mut given = Vec::with_capacity(names.len());
+        for (_, name) in &names {
+            match std::env::var(name) {
+                Ok(text) => given.push((name.as_str(), text)),
+                Err(_) => return Err(CredentialError(format!("{name} is not UTF-8"))),
             }
         }
+        if given.is_empty() {
+            return Ok(None);
+        }
+        let given: Vec<(&str, &str)> = given
+            .iter()
+            .map(|(name, text)| (*name, text.as_str()))
+            .collect();
+        self.credentials(&given).map(Some)
     }
 }

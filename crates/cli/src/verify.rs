@@ -21,10 +21,10 @@ pub struct Signer {
     /// The webhook, `<vendor>/<name>`, when the vendor signs more than one.
     #[arg(long)]
     webhook: Option<String>,
-    /// The signing secret, as the vendor shows it; repeat, or separate with commas, to accept
-    /// an old and a new one while rotating. Default: `HOOKSCHEMA_<VENDOR>_SECRET`, which is
-    /// better: a command line is visible to other users of the machine.
-    #[arg(long = "secret", value_delimiter = ',')]
+    /// The signing secret, as the vendor shows it; repeat to accept an old and a new one while
+    /// rotating. Default: `HOOKSCHEMA_<VENDOR>_SECRET` (and `_SECRET_2`, … while rotating),
+    /// which is better: a command line is visible to other users of the machine.
+    #[arg(long = "secret")]
     secrets: Vec<String>,
 }
 
@@ -163,9 +163,15 @@ fn prepare(
             })
         })
     } else {
-        webhook
-            .credentials(&signer.secrets.join(","), "--secret")
-            .map(Some)
+        let sources: Vec<String> = (1..=signer.secrets.len())
+            .map(|n| format!("--secret #{n}"))
+            .collect();
+        let given: Vec<(&str, &str)> = sources
+            .iter()
+            .zip(&signer.secrets)
+            .map(|(source, secret)| (source.as_str(), secret.as_str()))
+            .collect();
+        webhook.credentials(&given).map(Some)
     };
     let secrets = match credentials {
         Ok(Some(Credentials::Secrets(secrets))) => secrets,

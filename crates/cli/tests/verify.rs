@@ -135,7 +135,7 @@ fn usage_errors_exit_2_and_never_repeat_the_secret() {
     assert_eq!(bad_secret.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&bad_secret.stderr);
     assert!(
-        stderr.contains("secret #1") && !stderr.contains("not*base64*secret"),
+        stderr.contains("--secret #1") && !stderr.contains("not*base64*secret"),
         "{stderr}"
     );
 
@@ -198,4 +198,54 @@ fn sign_refuses_an_id_that_would_break_the_header_lines() {
     );
     assert_eq!(output.status.code(), Some(2));
     assert!(stdout(&output).is_empty());
+}
+
+/// While a secret is rotated, each secret is given apart, in its own variable or flag, and never
+/// split: a comma is a character of a secret like any other.
+#[test]
+fn rotated_secrets_are_given_apart_and_never_split() {
+    let args = [
+        "verify",
+        "kaizen",
+        "--id",
+        "msg_2f1c9a7e",
+        "--timestamp",
+        "1767225600",
+        "--signature",
+        SIGNATURE,
+        "--now",
+        "1767225650",
+    ];
+    let old = "b2xkLXNpZ25pbmcta2V5";
+    let with_body = |secrets: &[&str]| {
+        let mut all: Vec<&str> = args.to_vec();
+        for secret in secrets {
+            all.extend(["--secret", secret]);
+        }
+        hookschema(&all, BODY, None)
+    };
+    assert_eq!(with_body(&[old, SECRET]).status.code(), Some(0));
+    assert_eq!(with_body(&[old]).status.code(), Some(1));
+    let joined = format!("{old},{SECRET}");
+    let refused = with_body(&[&joined]);
+    assert_eq!(refused.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("one by one") && !said.contains(old), "{said}");
+    // In the environment: the old one in the variable, the new one in `_2`.
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hookschema"));
+    let mut child = command
+        .args(args)
+        .env("HOOKSCHEMA_KAIZEN_SECRET", old)
+        .env("HOOKSCHEMA_KAIZEN_SECRET_2", SECRET)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(BODY.as_bytes())
+        .unwrap();
+    assert_eq!(child.wait_with_output().unwrap().status.code(), Some(0));
 }

@@ -50,7 +50,7 @@ pub fn credentials(webhook: &Webhook) -> Credentials {
         Auth::None => "",
     };
     webhook
-        .credentials(text, "the harness")
+        .credentials(&[("the harness", text)])
         .expect("the harness's credentials decode under every scheme")
 }
 

@@ -51,7 +51,8 @@ mod verifier;
 pub use error::SignatureError;
 pub use headers::{Headers, MAX_ID_LEN, check_id};
 pub use scheme::{
-    DEFAULT_TOLERANCE_SECS, DigestEncoding, HmacScheme, SchemeError, SecretEncoding, SignedContent,
+    DEFAULT_TOLERANCE_SECS, DigestEncoding, FOREIGN_SECRET_PREFIXES, HmacScheme, SchemeError,
+    SecretEncoding, SignedContent,
 };
 pub use secret::{Secret, SecretError};
 pub use verifier::{Prechecked, Verified, Verifier, unix_now};

@@ -224,20 +224,47 @@ impl HmacScheme {
         Ok(())
     }
 
-    /// Decodes a secret as this scheme writes it: surrounding whitespace (a newline from a file
-    /// or an environment variable) and [`Self::secret_prefix`] taken off, then decoded.
+    /// Decodes a secret as this scheme writes it: [`Self::secret_prefix`] taken off, when
+    /// present, then decoded.
+    ///
+    /// A secret that would decode into a key no sender signs with is refused rather than taken
+    /// silently (every delivery would then fail with `no_matching_signature`): one with spaces
+    /// or a line break around it, and a base64 secret that starts with a prefix other senders
+    /// write their secrets with ([`FOREIGN_SECRET_PREFIXES`]) which this scheme does not declare,
+    /// since base64 would read the prefix as key bytes.
     pub fn secret(&self, text: &str) -> Result<Secret, SecretError> {
-        let text = text.trim();
-        let text = match &self.secret_prefix {
+        if text.trim() != text {
+            return Err(SecretError::new(
+                "the secret has a space or a line break before or after it",
+            ));
+        }
+        let key = match &self.secret_prefix {
             Some(prefix) => text.strip_prefix(prefix.as_str()).unwrap_or(text),
             None => text,
         };
         match self.secret_encoding {
-            SecretEncoding::Base64 => Secret::from_base64(text),
-            SecretEncoding::Utf8 => Secret::from_bytes(text.as_bytes().to_vec()),
+            SecretEncoding::Base64 => {
+                let foreign = FOREIGN_SECRET_PREFIXES
+                    .iter()
+                    .find(|foreign| key.starts_with(**foreign));
+                if let Some(foreign) = foreign {
+                    return Err(SecretError::new(format!(
+                        "the secret starts with `{foreign}`, a prefix this vendor's secrets are \
+                         not written with: give the secret without it, or declare it as the \
+                         scheme's secret_prefix if the vendor writes them so"
+                    )));
+                }
+                Secret::from_base64(key)
+            }
+            SecretEncoding::Utf8 => Secret::from_bytes(key.as_bytes().to_vec()),
         }
     }
 }
+
+/// Prefixes senders write their secrets with, which a base64 secret of a scheme that does not
+/// declare them must not start with: `whsec_`, the Standard Webhooks specification's (Svix,
+/// Stripe and the senders that follow them write every secret so).
+pub const FOREIGN_SECRET_PREFIXES: &[&str] = &["whsec_"];
 
 /// An HTTP header name: one or more token characters (RFC 9110 §5.6.2).
 fn is_header_name(name: &str) -> bool {
@@ -273,5 +300,52 @@ mod tests {
             .unwrap()
             .feed(b"i", b"7", b"{}", |part| signed.extend_from_slice(part));
         assert_eq!(signed, b"t=7|i|{}");
+    }
+
+    fn scheme(encoding: SecretEncoding, prefix: Option<&str>) -> HmacScheme {
+        HmacScheme {
+            id_header: None,
+            timestamp_header: None,
+            signature_header: "signature".into(),
+            signature_prefix: "v1=".into(),
+            digest_encoding: DigestEncoding::Hex,
+            signed_content: content("{body}").unwrap(),
+            secret_encoding: encoding,
+            secret_prefix: prefix.map(str::to_owned),
+            tolerance_seconds: DEFAULT_TOLERANCE_SECS,
+        }
+    }
+
+    #[test]
+    fn secrets_that_would_sign_with_the_wrong_key_are_refused() {
+        let base64 = scheme(SecretEncoding::Base64, None);
+        assert_eq!(base64.secret("dGVzdA").unwrap().key(), b"test");
+        for stray in [" dGVzdA", "dGVzdA\n", "dGVzdA ", "\tdGVzdA"] {
+            let error = base64.secret(stray).unwrap_err().to_string();
+            assert!(
+                error.contains("space or a line break"),
+                "{stray:?}: {error}"
+            );
+        }
+        // base64url reads `whsec_` as key bytes: a secret of another scheme, or one copied with
+        // its prefix, is refused.
+        let error = base64.secret("whsec_dGVzdA").unwrap_err().to_string();
+        assert!(error.contains("`whsec_`"), "{error}");
+        assert!(
+            !error.contains("dGVzdA"),
+            "the secret is never repeated: {error}"
+        );
+        let error = base64.secret("dGVzdA,b3RoZXI").unwrap_err().to_string();
+        assert!(error.contains("one by one"), "{error}");
+        // Declared, the prefix is taken off, and optional.
+        let declared = scheme(SecretEncoding::Base64, Some("whsec_"));
+        assert_eq!(declared.secret("whsec_dGVzdA").unwrap().key(), b"test");
+        assert_eq!(declared.secret("dGVzdA").unwrap().key(), b"test");
+        // Text secrets are key material whatever they start with (Stripe signs with the whole
+        // `whsec_…` text); spaces inside one are its own.
+        let text = scheme(SecretEncoding::Utf8, None);
+        assert_eq!(text.secret("whsec_abc").unwrap().key(), b"whsec_abc");
+        assert_eq!(text.secret("a b,c").unwrap().key(), b"a b,c");
+        assert!(text.secret("abc\n").is_err());
     }
 }

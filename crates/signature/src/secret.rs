@@ -31,6 +31,12 @@ impl fmt::Display for SecretError {
 
 impl std::error::Error for SecretError {}
 
+impl SecretError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        SecretError(message.into())
+    }
+}
+
 /// Padding optional and stray bits in the last symbol ignored, as Node's `base64url` and
 /// Python's `urlsafe_b64decode` read secrets.
 const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
@@ -42,7 +48,7 @@ const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIEN
 impl Secret {
     /// Decodes a base64 secret, in either alphabet: standard when it holds `+` or `/`,
     /// URL-safe otherwise, padding optional. The whole text is key material: the caller takes
-    /// off any prefix and surrounding whitespace first.
+    /// off any prefix first.
     pub fn from_base64(text: &str) -> Result<Secret, SecretError> {
         if text.is_empty() {
             return Err(SecretError("the secret is empty".to_owned()));
@@ -53,9 +59,14 @@ impl Secret {
             &URL_SAFE
         };
         // The decoder's error names the offending character: part of the secret, so not shown.
-        let key = engine
-            .decode(text)
-            .map_err(|_| SecretError("the secret is not base64url or base64".to_owned()))?;
+        let key = engine.decode(text).map_err(|_| {
+            let hint = if text.contains(',') {
+                " (several secrets are given one by one, never joined with commas)"
+            } else {
+                ""
+            };
+            SecretError(format!("the secret is not base64url or base64{hint}"))
+        })?;
         if key.is_empty() {
             return Err(SecretError("the secret decodes to no bytes".to_owned()));
         }

@@ -14,6 +14,15 @@ use common::{scheme, vector_files};
 struct File {
     scheme: Value,
     vectors: Vec<Vector>,
+    /// Secrets to refuse when they are configured.
+    #[serde(default)]
+    refused_secrets: Vec<RefusedSecret>,
+}
+
+#[derive(Deserialize)]
+struct RefusedSecret {
+    name: String,
+    secret: String,
 }
 
 #[derive(Deserialize)]
@@ -72,7 +81,7 @@ fn every_shared_vector_gets_its_verdict() {
             }
         }
     }
-    assert!(count >= 50, "{count} vectors");
+    assert!(count >= 49, "{count} vectors");
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
@@ -113,4 +122,20 @@ fn sign_writes_what_the_vectors_verify() {
         }
         assert!(checked >= 2, "{}: {checked} vectors signed", path.display());
     }
+}
+
+/// A secret that would sign with a key the sender does not use is refused when configured.
+#[test]
+fn refused_secrets_are_refused() {
+    let mut refused = 0;
+    for path in vector_files() {
+        let file: File = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let scheme = scheme(file.scheme);
+        for case in &file.refused_secrets {
+            let error = scheme.secret(&case.secret).err();
+            assert!(error.is_some(), "{}: {}: taken", path.display(), case.name);
+            refused += 1;
+        }
+    }
+    assert!(refused >= 4, "{refused} refused secrets");
 }

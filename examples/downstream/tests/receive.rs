@@ -22,7 +22,7 @@ fn now() -> u64 {
 async fn deliver(body: &[u8], signed: &[u8]) -> (StatusCode, Value) {
     let catalog = catalog().unwrap();
     let webhook = catalog.webhook("acme/order-paid").unwrap();
-    let credentials = webhook.credentials(SECRET, "the test").unwrap();
+    let credentials = webhook.credentials(&[("the test", SECRET)]).unwrap();
     let Auth::HmacSha256(scheme) = &webhook.auth else {
         panic!("acme signs its payments");
     };

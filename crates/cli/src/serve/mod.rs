@@ -75,9 +75,10 @@ pub struct ServeArgs {
     /// `jsonl:PATH` (one JSON line each; `jsonl:-` is standard output, flushed but not synced).
     #[arg(long, default_value = "sqlite:deliveries.db", value_name = "URL")]
     store: Location,
-    /// A vendor's signing secret, as `VENDOR=SECRET` (several secrets separated by commas while
-    /// rotating); repeat for several vendors. Default: `HOOKSCHEMA_<VENDOR>_SECRET`, which is
-    /// better: a command line is visible to other users of the machine.
+    /// A vendor's signing secret, as `VENDOR=SECRET`; repeat for several vendors, and for one
+    /// vendor's old and new secrets while rotating. Default: `HOOKSCHEMA_<VENDOR>_SECRET` (and
+    /// `HOOKSCHEMA_<VENDOR>_SECRET_2`, … while rotating), which is better: a command line is
+    /// visible to other users of the machine.
     #[arg(long = "secret", value_name = "VENDOR=SECRET")]
     secrets: Vec<String>,
     /// A vendor's URL token, as `VENDOR=TOKEN`; repeat for several vendors. Default:
@@ -349,16 +350,16 @@ impl<'a> Given<'a> {
             CredentialKind::Token => ("--token", &self.tokens),
             CredentialKind::None => return Ok(Some(Credentials::None)),
         };
-        let texts: Vec<&str> = given
+        let source = format!("{flag} {}=…", webhook.vendor);
+        let texts: Vec<(&str, &str)> = given
             .iter()
             .filter(|(vendor, _)| *vendor == webhook.vendor)
-            .map(|(_, text)| *text)
+            .map(|(_, text)| (source.as_str(), *text))
             .collect();
         let found = if texts.is_empty() {
             webhook.credentials_from_env()
         } else {
-            let source = format!("{flag} {}=…", webhook.vendor);
-            webhook.credentials(&texts.join(","), &source).map(Some)
+            webhook.credentials(&texts).map(Some)
         };
         found.map_err(|error| error.to_string())
     }

@@ -471,3 +471,37 @@ fn help_explains_every_flag() {
         }
     }
 }
+
+/// A secret that would sign with a key the vendor does not use stops the receiver at start, and
+/// `--check`, naming the variable it came from, never the secret.
+#[test]
+fn a_secret_in_the_wrong_form_stops_the_receiver_naming_its_variable() {
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    for check in [true, false] {
+        for (variable, text) in [
+            ("HOOKSCHEMA_KAIZEN_SECRET", secret),
+            ("HOOKSCHEMA_KAIZEN_SECRET", " c2VjcmV0"),
+            ("HOOKSCHEMA_KAIZEN_SECRET_2", "c2VjcmV0\n"),
+            ("HOOKSCHEMA_KAIZEN_SECRET", "not*base64"),
+        ] {
+            let mut command = hookschema();
+            command.args(["--addr", "127.0.0.1:0", "--store", "jsonl:-"]);
+            if check {
+                command.arg("--check");
+            }
+            let output = command
+                .env("HOOKSCHEMA_KAIZEN_SECRET", "c2VjcmV0")
+                .env(variable, text)
+                .env_remove("HOOKSCHEMA_COMFYDEPLOY_TOKEN")
+                .output()
+                .unwrap();
+            let said = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{variable}={text:?}: {said}");
+            assert!(said.contains(variable), "{said}");
+            assert!(
+                !said.contains(text.trim()),
+                "the secret is never repeated: {said}"
+            );
+        }
+    }
+}
