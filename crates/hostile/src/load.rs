@@ -148,6 +148,15 @@ impl Plan {
         Plan { shots }
     }
 
+    /// `count` valid deliveries and nothing else, the webhooks in turn, ids (and bodies'
+    /// `x-load`) `<prefix>_<n>` as in [`Plan::named`].
+    pub fn valid(prefix: &str, count: usize, now: u64) -> Plan {
+        let mut plan = Plan::named(prefix, count * 10 / 6 + 10, now);
+        plan.shots.retain(|shot| shot.kind == Kind::Valid);
+        plan.shots.truncate(count);
+        plan
+    }
+
     /// How many requests the plan sends, retries included.
     pub fn len(&self) -> usize {
         self.shots.len()

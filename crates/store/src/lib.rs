@@ -37,6 +37,7 @@ mod jsonl;
 mod location;
 #[cfg(feature = "postgres")]
 mod postgres;
+mod private;
 mod record;
 #[cfg(feature = "sqlite")]
 mod sqlite;

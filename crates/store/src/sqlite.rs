@@ -29,6 +29,14 @@ impl Sqlite {
     /// Opens `path`, creating it, and brings its table to the current version.
     pub(crate) fn open(path: &Path) -> Result<Sqlite, StoreError> {
         let shown = path.display();
+        // SQLite would create the database 0644, and gives its `-wal` and `-shm` files the
+        // database's mode: created here first, readable by its owner only, all three are.
+        crate::private::options()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .map_err(|error| StoreError::failed(format!("cannot create {shown}: {error}")))?;
         let mut connection = Connection::open(path)
             .map_err(|error| StoreError::failed(format!("cannot open {shown}: {error}")))?;
         configure(&connection).map_err(|error| StoreError::failed(format!("{shown}: {error}")))?;

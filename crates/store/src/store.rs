@@ -46,9 +46,6 @@ pub struct Options {
     /// [`ErrorKind::Unavailable`](crate::ErrorKind::Unavailable) at once rather than queue
     /// more behind a stalled disk.
     pub max_pending_bytes: usize,
-    /// For JSON lines, which have no index: how many recent keys are remembered (and read back
-    /// from the file's tail at start) to write a retry once.
-    pub remember: usize,
     /// Told of every commit, by the writer, after it.
     pub on_commit: Option<CommitObserver>,
 }
@@ -57,7 +54,6 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             max_pending_bytes: 64 * 1024 * 1024,
-            remember: 10_000,
             on_commit: None,
         }
     }
@@ -67,7 +63,6 @@ impl std::fmt::Debug for Options {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Options")
             .field("max_pending_bytes", &self.max_pending_bytes)
-            .field("remember", &self.remember)
             .field("on_commit", &self.on_commit.is_some())
             .finish()
     }
@@ -96,16 +91,13 @@ pub(crate) trait Engine: Send + 'static {
 }
 
 /// The engine of `location`, opened.
-fn engine(location: &Location, options: &Options) -> Result<Box<dyn Engine>, StoreError> {
+fn engine(location: &Location) -> Result<Box<dyn Engine>, StoreError> {
     Ok(match location {
         #[cfg(feature = "sqlite")]
         Location::Sqlite(path) => Box::new(crate::sqlite::Sqlite::open(path)?),
         #[cfg(feature = "postgres")]
         Location::Postgres(url) => Box::new(crate::postgres::Postgres::open(url)?),
-        Location::Jsonl(path) => Box::new(crate::jsonl::Jsonl::open(
-            path.as_deref(),
-            options.remember,
-        )?),
+        Location::Jsonl(path) => Box::new(crate::jsonl::Jsonl::open(path.as_deref())?),
         #[allow(unreachable_patterns, reason = "an engine left out by its feature")]
         other => {
             return Err(StoreError::invalid(format!(
@@ -230,7 +222,7 @@ impl Store {
     pub fn open(location: &Location, options: Options) -> Result<Store, StoreError> {
         let opened = std::thread::scope(|scope| {
             scope
-                .spawn(|| engine(location, &options))
+                .spawn(|| engine(location))
                 .join()
                 .unwrap_or_else(|_| Err(StoreError::failed("opening the store panicked")))
         })?;

@@ -215,3 +215,85 @@ async fn an_unreachable_postgres_is_unavailable_not_a_crash() {
     assert_eq!(refused.kind, hookschema_store::ErrorKind::Unavailable);
     assert!(refused.message.contains("cannot connect"), "{refused}");
 }
+
+/// A JSON-lines store knows every delivery of its file, however many came since: a retry after
+/// 100,000 other deliveries is a duplicate, in the same process, after a restart that reads the
+/// index, and after one that rebuilds a lost index from the lines.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_json_lines_retry_after_100_000_other_deliveries_is_a_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deliveries.jsonl");
+    let location = Location::Jsonl(Some(path.clone()));
+    let first = || record("acme", Some("msg_first"), r#"{"n": 0}"#);
+    let store = std::sync::Arc::new(Store::open(&location, Options::default()).unwrap());
+    assert_eq!(store.put(first()).await, Ok(Stored::New));
+    let mut others = tokio::task::JoinSet::new();
+    for n in 1..=100_000 {
+        let store = std::sync::Arc::clone(&store);
+        others.spawn(async move {
+            store
+                .put(record("acme", Some(&format!("msg_{n}")), r#"{"n": 1}"#))
+                .await
+        });
+    }
+    let stored = others.join_all().await;
+    assert!(stored.iter().all(|s| *s == Ok(Stored::New)));
+    assert_eq!(store.put(first()).await, Ok(Stored::Duplicate));
+    store.close().await;
+    let index = dir.path().join("deliveries.jsonl.index");
+    for restart in ["with its index", "with its index lost"] {
+        if restart.ends_with("lost") {
+            std::fs::remove_file(&index).unwrap();
+        }
+        let store = Store::open(&location, Options::default()).unwrap();
+        assert_eq!(store.put(first()).await, Ok(Stored::Duplicate), "{restart}");
+        let middle = record("acme", Some("msg_50000"), r#"{"n": 1}"#);
+        assert_eq!(store.put(middle).await, Ok(Stored::Duplicate), "{restart}");
+        store.close().await;
+        assert!(index.exists(), "{restart}: the index is written again");
+    }
+    let lines = std::fs::read_to_string(&path).unwrap().lines().count();
+    assert_eq!(lines, 100_001);
+}
+
+/// Every file a store creates holds deliveries' bodies: readable by its owner only.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn store_files_are_created_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let folder_mode = std::fs::metadata(dir.path()).unwrap().permissions().mode();
+    let mut seen = Vec::new();
+    for location in [
+        Location::Sqlite(dir.path().join("deliveries.db")),
+        Location::Jsonl(Some(dir.path().join("deliveries.jsonl"))),
+    ] {
+        let store = Store::open(&location, Options::default()).unwrap();
+        store
+            .put(record("acme", Some("msg_1"), "{}"))
+            .await
+            .unwrap();
+        // SQLite's -wal and -shm exist while it is open.
+        for entry in std::fs::read_dir(dir.path()).unwrap() {
+            let entry = entry.unwrap();
+            let mode = entry.metadata().unwrap().permissions().mode() & 0o777;
+            let name = entry.file_name().into_string().unwrap();
+            assert_eq!(mode, 0o600, "{name}: {mode:o}");
+            seen.push(name);
+        }
+        store.close().await;
+    }
+    seen.sort();
+    seen.dedup();
+    for name in [
+        "deliveries.db",
+        "deliveries.db-shm",
+        "deliveries.db-wal",
+        "deliveries.jsonl",
+        "deliveries.jsonl.index",
+    ] {
+        assert!(seen.iter().any(|seen| seen == name), "{name}: {seen:?}");
+    }
+    let after = std::fs::metadata(dir.path()).unwrap().permissions().mode();
+    assert_eq!(after, folder_mode, "the folder's mode is left alone");
+}

@@ -96,10 +96,6 @@ pub struct ServeArgs {
     /// with their errors.
     #[arg(long)]
     strict: bool,
-    /// For a `jsonl:` store, which has no index: how many recent deliveries to remember (and
-    /// read back from the file at start) to write a retry once.
-    #[arg(long, default_value_t = 10_000)]
-    remember_ids: usize,
     /// Seconds a request may take, body included, before it gets 408.
     #[arg(long, default_value_t = 30)]
     request_timeout: u64,
@@ -161,7 +157,6 @@ fn start(catalog: &Catalog, args: &ServeArgs) -> Result<(), String> {
     let observer = Arc::clone(&metrics);
     let options = Options {
         max_pending_bytes: args.max_pending_bytes,
-        remember: args.remember_ids,
         on_commit: Some(Arc::new(move |deliveries, took| {
             observer.commit(deliveries, took)
         })),

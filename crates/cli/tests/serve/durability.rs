@@ -544,3 +544,33 @@ fn sighup_reopens_a_rotated_file() {
             .is_empty()
     );
 }
+
+/// A JSON-lines store knows every delivery in its file: retries of the first deliveries, sent
+/// after 100,000 others, are duplicates, and still are after a restart, which reads the index
+/// beside the file. Both files are readable by their owner only.
+#[test]
+fn a_json_lines_retry_after_100_000_other_deliveries_is_a_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deliveries.jsonl");
+    let store = format!("jsonl:{}", path.display());
+    let first = Plan::valid("first", 20, now());
+    let server = serve(&store, &[]);
+    let sent = send_while(&first, &server, 4, |_| {});
+    assert!(sent.wrong.is_empty(), "{sent}");
+    let others = Plan::valid("others", 100_000, now());
+    let report = send_while(&others, &server, 16, |_| {});
+    assert!(report.wrong.is_empty(), "{report}");
+    retries_are_duplicates(&first, &sent, &server, &store);
+    server.shut_down();
+    let server = serve(&store, &[]);
+    retries_are_duplicates(&first, &sent, &server, &store);
+    server.shut_down();
+    let written = std::fs::read_to_string(&path).unwrap().lines().count();
+    assert_eq!(written, first.len() + others.len(), "every delivery once");
+    #[cfg(unix)]
+    for file in [path.clone(), dir.path().join("deliveries.jsonl.index")] {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", file.display());
+    }
+}

@@ -63,8 +63,6 @@ fn main() -> ExitCode {
             "--store",
             store,
         ])
-        // Remember every id, so each retry finds its first delivery however long the run.
-        .args(["--remember-ids", &plan.len().to_string()])
         .stdout(Stdio::null());
     let mut server = Serve::launch(command);
     let before = Cpu::now(&server);
