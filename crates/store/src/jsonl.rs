@@ -180,6 +180,22 @@ impl Engine for Jsonl {
         }
     }
 
+    /// A block of spaces written past the last line and synced, then cut off again: whether the
+    /// disk takes a write. A crash in between leaves no line: a start cuts what follows the
+    /// last newline.
+    fn probe(&mut self) -> Result<(), StoreError> {
+        let Some(file) = &mut self.file else {
+            return Ok(());
+        };
+        let written = file
+            .write_all(&[b' '; 4096])
+            .and_then(|()| file.sync_data());
+        let cut = file.set_len(self.len).and_then(|()| file.sync_data());
+        written
+            .and(cut)
+            .map_err(|error| StoreError::failed(format!("cannot write {}: {error}", self.shown())))
+    }
+
     /// Lets go of the file (log rotation renamed or removed it) and opens the path again; the
     /// keys of the file let go are still known.
     fn reopen(&mut self) -> Result<(), StoreError> {

@@ -20,6 +20,10 @@ pub(crate) struct Sqlite {
     /// closed, and the next commit opens a new one: a connection that failed mid-transaction
     /// may not recover by itself, and a new one does once the disk has room again.
     connection: Option<Connection>,
+    /// A commit failed: once writes succeed again, the WAL is checkpointed and truncated. Left
+    /// as it is, it would keep the size it grew to while it could not be checkpointed, and
+    /// take back the room just freed.
+    truncate_wal: bool,
 }
 
 /// How long a statement waits for another process holding the database (an export reading it).
@@ -46,6 +50,7 @@ impl Sqlite {
         Ok(Sqlite {
             path: path.to_path_buf(),
             connection: Some(connection),
+            truncate_wal: false,
         })
     }
 
@@ -60,6 +65,32 @@ impl Sqlite {
         }
         Ok(self.connection.as_mut().expect("opened above"))
     }
+
+    /// Notes how a write went: after a failure, the connection is let go (the next write opens
+    /// another), and once writes succeed again the WAL is truncated.
+    fn wrote<T>(&mut self, outcome: Result<T, StoreError>) -> Result<T, StoreError> {
+        if outcome.is_err() {
+            self.connection = None;
+            self.truncate_wal = true;
+        } else if self.truncate_wal
+            && let Some(connection) = &self.connection
+        {
+            // (busy, frames in the WAL, frames checkpointed): busy while a reader holds an
+            // older snapshot, in which case the next write tries again.
+            let checkpoint = connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+                row.get::<_, i64>(0)
+            });
+            match checkpoint {
+                Ok(0) => {
+                    self.truncate_wal = false;
+                    tracing::info!(file = %self.path.display(), "WAL checkpointed and truncated");
+                }
+                Ok(_) => tracing::debug!("WAL not truncated yet: a reader holds it"),
+                Err(error) => tracing::warn!(%error, "cannot truncate the WAL"),
+            }
+        }
+        outcome
+    }
 }
 
 /// WAL, so that readers never block the writer; every commit synced to disk before it returns.
@@ -72,11 +103,10 @@ fn configure(connection: &Connection) -> rusqlite::Result<()> {
 
 impl Engine for Sqlite {
     fn commit(&mut self, batch: &[&Record]) -> Result<Vec<Stored>, StoreError> {
-        let outcome = insert(self.connection()?, batch);
-        if outcome.is_err() {
-            self.connection = None;
-        }
-        outcome
+        let outcome = self
+            .connection()
+            .and_then(|connection| insert(connection, batch));
+        self.wrote(outcome)
     }
 
     /// A transaction has a fixed cost (the WAL's frames, their sync, its locks) that a larger
@@ -91,6 +121,22 @@ impl Engine for Sqlite {
         self.connection()?
             .query_row("SELECT count(*) FROM deliveries WHERE 0", [], |_| Ok(()))
             .map_err(|error| StoreError::unavailable(format!("sqlite: {error}")))
+    }
+
+    /// The probe table's one row written again: a commit of a page, as a delivery's would be.
+    fn probe(&mut self) -> Result<(), StoreError> {
+        let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).to_rfc3339();
+        let outcome = self.connection().and_then(|connection| {
+            connection
+                .execute(
+                    "INSERT INTO probe (id, at) VALUES (1, ?1) \
+                     ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+                    [now],
+                )
+                .map(drop)
+                .map_err(|error| StoreError::failed(format!("sqlite: {error}")))
+        });
+        self.wrote(outcome)
     }
 }
 

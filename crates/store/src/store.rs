@@ -77,6 +77,12 @@ pub(crate) trait Engine: Send + 'static {
     /// Whether the store answers (a readiness probe).
     fn check(&mut self) -> Result<(), StoreError>;
 
+    /// After a commit failed: whether a write succeeds again, by a write that stores no
+    /// delivery (a full disk lets a read succeed but not a write). By default, a check.
+    fn probe(&mut self) -> Result<(), StoreError> {
+        self.check()
+    }
+
     /// Opens the file again, for log rotation; nothing for a database.
     fn reopen(&mut self) -> Result<(), StoreError> {
         Ok(())
@@ -158,6 +164,9 @@ struct Shared {
     committer: Mutex<Committer>,
     /// Whether requests commit themselves when the engine is free, rather than call the writer.
     inline: AtomicBool,
+    /// Whether the last commit (or probe) succeeded: after one that failed, the store is not
+    /// ready until a write succeeds again.
+    writing: AtomicBool,
     counts: Counts,
     on_commit: Option<CommitObserver>,
 }
@@ -239,6 +248,7 @@ impl Store {
             queue: Mutex::new(Queue::default()),
             wake: Condvar::new(),
             inline: AtomicBool::new(engine.inline()),
+            writing: AtomicBool::new(true),
             committer: Mutex::new(Committer { engine, quick: 0 }),
             counts: Counts::default(),
             on_commit: options.on_commit,
@@ -273,7 +283,8 @@ impl Store {
         answer.await.map_err(|_| stopped())?
     }
 
-    /// Whether the store answers now.
+    /// Whether the store answers now, and takes writes: after a commit that failed, not until a
+    /// write succeeds again (a probe that stores nothing, or the next commit).
     pub async fn check(&self) -> Result<(), StoreError> {
         let (done, answer) = oneshot::channel();
         self.shared.job(Job::Check(done))?;
@@ -522,7 +533,7 @@ impl Shared {
             while self.commit_waiting(&mut committer, false) {}
             for job in jobs {
                 match job {
-                    Job::Check(done) => drop(done.send(committer.engine.check())),
+                    Job::Check(done) => drop(done.send(self.check(&mut committer))),
                     Job::Reopen(done) => drop(done.send(committer.engine.reopen())),
                     Job::Stop(done) => stop = Some(done),
                 }
@@ -542,6 +553,31 @@ impl Shared {
             // stop may have come meanwhile: the writer's, in another round.
             if !queue.puts.is_empty() || !queue.jobs.is_empty() || queue.closing {
                 queue.called = true;
+            }
+        }
+    }
+}
+
+impl Shared {
+    /// Whether the engine answers; after a failed commit, whether a write succeeds again.
+    fn check(&self, committer: &mut Committer) -> Result<(), StoreError> {
+        if self.writing.load(Ordering::Relaxed) {
+            return committer.engine.check();
+        }
+        committer.engine.probe().map_err(|error| {
+            StoreError::unavailable(format!("a commit failed, and a write still does: {error}"))
+        })?;
+        self.wrote(true);
+        Ok(())
+    }
+
+    /// Notes whether a write succeeded, saying so when that changes.
+    fn wrote(&self, succeeded: bool) {
+        if self.writing.swap(succeeded, Ordering::Relaxed) != succeeded {
+            if succeeded {
+                tracing::info!("writes succeed again: ready");
+            } else {
+                tracing::warn!("a commit failed: not ready until a write succeeds");
             }
         }
     }
@@ -604,6 +640,12 @@ fn commit(engine: &mut dyn Engine, puts: Vec<Put>, shared: &Shared) -> Duration 
         (slots, outcome, took)
     };
     counts.commits.fetch_add(1, Ordering::Relaxed);
+    // A commit of retries only may have written nothing: it says nothing of the disk.
+    match &outcome {
+        Ok(results) if results.contains(&Stored::New) => shared.wrote(true),
+        Ok(_) => {}
+        Err(_) => shared.wrote(false),
+    }
     match &outcome {
         Ok(results) => {
             let new = results.iter().filter(|r| **r == Stored::New).count() as u64;
@@ -977,5 +1019,78 @@ mod tests {
             assert_eq!(store.put(record("b")).await, Err(stopped()));
             assert_eq!(store.check().await, Err(stopped()));
         });
+    }
+
+    /// An engine whose disk is full while its flag is up: commits and probes fail, reads work.
+    struct Full {
+        full: Arc<AtomicBool>,
+        keys: std::collections::HashSet<String>,
+        probes: Arc<AtomicU64>,
+    }
+
+    impl Engine for Full {
+        fn commit(&mut self, batch: &[&Record]) -> Result<Vec<Stored>, StoreError> {
+            if self.full.load(Ordering::Relaxed) {
+                return Err(StoreError::failed("no space left"));
+            }
+            Ok(batch
+                .iter()
+                .map(|r| match self.keys.insert(r.dedup_key.clone()) {
+                    true => Stored::New,
+                    false => Stored::Duplicate,
+                })
+                .collect())
+        }
+
+        fn check(&mut self) -> Result<(), StoreError> {
+            Ok(())
+        }
+
+        fn probe(&mut self) -> Result<(), StoreError> {
+            self.probes.fetch_add(1, Ordering::Relaxed);
+            self.commit(&[]).map(drop)
+        }
+    }
+
+    /// After a failed commit the store is not ready, though it answers, until a probe's write
+    /// succeeds; a commit of retries only, which writes nothing, does not make it ready.
+    #[tokio::test]
+    async fn a_failed_commit_makes_it_unready_until_a_write_succeeds() {
+        let full = Arc::new(AtomicBool::new(false));
+        let probes = Arc::new(AtomicU64::new(0));
+        let engine = Full {
+            full: Arc::clone(&full),
+            keys: Default::default(),
+            probes: Arc::clone(&probes),
+        };
+        let store = Store::with_engine(Location::Jsonl(None), Box::new(engine), Options::default())
+            .unwrap();
+        assert_eq!(store.put(record("a")).await, Ok(Stored::New));
+        store.check().await.unwrap();
+        assert_eq!(
+            probes.load(Ordering::Relaxed),
+            0,
+            "no probe while writes succeed"
+        );
+        full.store(true, Ordering::Relaxed);
+        assert!(store.put(record("b")).await.is_err());
+        let unready = store.check().await.unwrap_err();
+        assert!(unready.message.contains("no space left"), "{unready}");
+        // A retry commits nothing new.
+        assert_eq!(
+            store.put(record("a")).await.unwrap_err().kind,
+            crate::ErrorKind::Failed
+        );
+        full.store(false, Ordering::Relaxed);
+        assert_eq!(store.put(record("a")).await, Ok(Stored::Duplicate));
+        assert!(store.check().await.is_ok(), "the probe's write succeeds");
+        assert_eq!(probes.load(Ordering::Relaxed), 2);
+        full.store(true, Ordering::Relaxed);
+        assert!(store.put(record("c")).await.is_err());
+        full.store(false, Ordering::Relaxed);
+        assert_eq!(store.put(record("c")).await, Ok(Stored::New));
+        assert!(store.check().await.is_ok(), "ready again after a commit");
+        assert_eq!(probes.load(Ordering::Relaxed), 2, "no probe needed");
+        store.close().await;
     }
 }

@@ -9,7 +9,7 @@
 //! 503, in the vendor's format.
 //!
 //! Beside the webhooks, for operations: `GET /healthz` (the process serves), `GET /readyz` (the
-//! store answers) and `GET /metrics` (Prometheus' text format).
+//! store answers and takes writes) and `GET /metrics` (Prometheus' text format).
 
 mod logs;
 mod metrics;
@@ -48,7 +48,8 @@ const READY_TIMEOUT: Duration = Duration::from_secs(2);
     long_about = "Receive webhooks: one route per webhook of the catalog whose credentials are \
                   given, each delivery authenticated, validated and stored durably before it is \
                   answered 200.\n\nBeside the webhooks: GET /healthz (200 while the process \
-                  serves), GET /readyz (200 while the store answers, else 503) and GET /metrics \
+                  serves), GET /readyz (200 while the store answers and takes writes, else 503) \
+                  and GET /metrics \
                   (Prometheus' text format). Stops on SIGTERM or Ctrl-C once the deliveries in \
                   flight are stored; SIGHUP reopens a jsonl: store's file.",
     after_help = "Credentials come from HOOKSCHEMA_<VENDOR>_SECRET and HOOKSCHEMA_<VENDOR>_TOKEN \
@@ -365,7 +366,8 @@ async fn healthz() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// `GET /readyz`: 200 while the store answers, 503 (which takes the replica out of a load
+/// `GET /readyz`: 200 while the store answers and takes writes (after a failed commit, not
+/// until a write succeeds again), 503 (which takes the replica out of a load
 /// balancer's rotation) while it does not.
 /// A store stalled behind a commit that does not end (a full pipe, a locked table) is not
 /// ready either: it gets [`READY_TIMEOUT`] to answer.

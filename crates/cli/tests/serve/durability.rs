@@ -340,7 +340,8 @@ fn a_full_disk_gets_retries_and_recovers_without_a_restart() {
 }
 
 /// A tmpfs of 8 MiB, mounted for the test: a disk that fills up. `None` (skipped) where
-/// mounting takes privileges the test does not have.
+/// mounting takes privileges the test does not have; under `CI=true`, where the run is root, a
+/// failure.
 struct SmallDisk {
     path: std::path::PathBuf,
     _dir: tempfile::TempDir,
@@ -358,6 +359,10 @@ impl SmallDisk {
         match mounted {
             Ok(output) if output.status.success() => Some(SmallDisk { path, _dir: dir }),
             _ => {
+                assert!(
+                    std::env::var("CI").as_deref() != Ok("true"),
+                    "cannot mount a tmpfs under CI=true: {mounted:?}"
+                );
                 eprintln!("skipped: cannot mount a tmpfs here (it takes root)");
                 None
             }
@@ -572,5 +577,82 @@ fn a_json_lines_retry_after_100_000_other_deliveries_is_a_duplicate() {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "{}", file.display());
+    }
+}
+
+/// `GET /readyz`: its status, and the reason it gives when it is not ready.
+fn readiness(server: &Serve) -> (u16, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into();
+    let mut response = agent
+        .get(format!("{}/readyz", server.base()))
+        .call()
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.body_mut().read_to_string().unwrap())
+}
+
+/// Readiness follows the disk: after a commit fails on a full disk the receiver is not ready
+/// (a load balancer stops sending there), though it still answers; once space is freed it is
+/// ready again without a restart, and SQLite's WAL, grown while the disk filled, is truncated.
+#[test]
+fn readiness_goes_503_on_a_full_disk_and_back_once_it_frees() {
+    let Some(disk) = SmallDisk::mount() else {
+        return;
+    };
+    for (kind, file) in [("jsonl", "deliveries.jsonl"), ("sqlite", "deliveries.db")] {
+        let store = format!("{kind}:{}", disk.path.join(file).display());
+        let filler = disk.path.join("filler");
+        let server = serve(&store, &[]);
+        let before = Plan::valid(&format!("{kind}_before"), 300, now());
+        let sent = send_while(&before, &server, 4, |_| {});
+        assert!(sent.wrong.is_empty(), "{store}: {sent}");
+        assert_eq!(readiness(&server).0, 200, "{store}");
+        fill(&filler, 0);
+        let during = Plan::valid(&format!("{kind}_during"), 40, now());
+        let refused = send_while(&during, &server, 1, |_| {});
+        assert!(
+            refused
+                .statuses
+                .iter()
+                .any(|s| matches!(s, Some(500 | 503))),
+            "{store}: the disk never filled: {refused}"
+        );
+        let (status, reason) = readiness(&server);
+        assert_eq!(status, 503, "{store}: {reason}");
+        assert!(reason.contains("a write still does"), "{store}: {reason}");
+        // Still not ready while the disk stays full: the probe writes, it does not only read.
+        assert_eq!(readiness(&server).0, 503, "{store}");
+        let wal = disk.path.join(format!("{file}-wal"));
+        let wal_full = std::fs::metadata(&wal).map_or(0, |m| m.len());
+        std::fs::remove_file(&filler).unwrap();
+        assert_eq!(
+            readiness(&server),
+            (200, r#"{"status":"ok"}"#.to_owned()),
+            "{store}"
+        );
+        if kind == "sqlite" {
+            // The probe's write, and nothing of what the WAL held before.
+            let wal_now = std::fs::metadata(&wal).unwrap().len();
+            assert!(
+                wal_now < 64 * 1024 && wal_full > 1024 * 1024,
+                "{store}: the WAL kept {wal_now} bytes (it had {wal_full} when the disk filled)"
+            );
+        }
+        let after = Plan::valid(&format!("{kind}_after"), 20, now());
+        let stored = send_while(&after, &server, 1, |_| {});
+        assert!(stored.wrong.is_empty(), "{store}: {stored}");
+        server.stop();
+        for name in [
+            file.to_owned(),
+            format!("{file}-wal"),
+            format!("{file}-shm"),
+        ] {
+            let _ = std::fs::remove_file(disk.path.join(name));
+        }
+        let _ = std::fs::remove_file(disk.path.join(format!("{file}.index")));
     }
 }

@@ -154,8 +154,8 @@ impl Keys {
             read_again += 1;
         }
         index.flush();
-        // Debug: a receiver's first line says where it listens.
-        tracing::debug!(
+        // At the trace level: a receiver's first line, even at debug, says where it listens.
+        tracing::trace!(
             file = %path.display(),
             keys = self.current.len(),
             from_index,
