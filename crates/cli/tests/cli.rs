@@ -281,6 +281,45 @@ fn parse_keeps_the_output_id_of_media_items_on_both_paths() {
     }
 }
 
+/// `parse` reads only what the validator would: a key repeated at any depth, even in a
+/// free-form object where serde_json would keep the last copy, is refused where it repeats.
+/// And what it prints keeps every number as it was sent.
+#[test]
+fn parse_refuses_repeated_keys_and_prints_numbers_as_sent() {
+    let event = |response: &str| {
+        format!(
+            r#"{{"type": "execution.complete", "data": {{"id": "exec_1", "workflow": {{"id": "w", "name": "n"}}, "startTime": "2025-11-03T02:00:04Z", "status": "Completed", "response": {response}}}}}"#
+        )
+    };
+    let repeated = event(r#"{"rows": 1, "deep": [{"a": 1, "a": 2}]}"#);
+    let output = hookschema_with_stdin(
+        &["parse", "--schema", "kaizen/webhook-event"],
+        Some(repeated.as_bytes()),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains(r#"/data/response/deep/0: the key "a" appears more than once"#),
+        "{said}"
+    );
+
+    let numbers = event(r#"{"big": 18446744073709551616, "tiny": 1e-400, "price": 10.50}"#);
+    let output = hookschema_with_stdin(
+        &["parse", "--schema", "kaizen/webhook-event"],
+        Some(numbers.as_bytes()),
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let printed = stdout(&output);
+    for sent in [
+        r#""big": 18446744073709551616"#,
+        r#""tiny": 1e-400"#,
+        r#""price": 10.50"#,
+    ] {
+        assert!(printed.contains(sent), "{sent} in {printed}");
+    }
+}
+
 #[test]
 fn parse_keeps_drifted_values_as_sent() {
     let output = hookschema(&[

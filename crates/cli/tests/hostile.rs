@@ -121,10 +121,16 @@ fn validated(case: &HostileCase, file: &str) -> Result<(), String> {
 }
 
 /// What `hookschema parse` made of the case: the decoded payload on stdout, or the corpus's
-/// pointer and message on stderr.
+/// pointer and message on stderr: the models', or strict validation's for a malformed payload,
+/// which `parse` refuses as the validator does.
 fn parsed(case: &HostileCase, file: &str) -> Result<(), String> {
     let ended = run_within_limits(&["parse", "--schema", &case.schema, file])?;
-    match (&case.parse, ended.code) {
+    let verdict = if case.malformed() {
+        &case.validate
+    } else {
+        &case.parse
+    };
+    match (verdict, ended.code) {
         (Verdict::Valid, 0) if serde_json::from_str::<Value>(&ended.stdout).is_ok() => Ok(()),
         (Verdict::Invalid { at, says }, 1) => {
             let pointer = match at.as_slice() {

@@ -27,3 +27,4 @@ mod wellformed;
 pub use parse::{Invalid, parse, parse_verdict};
 pub use schema::{Schema, SchemaError, UnknownSchema};
 pub use violation::{Branch, Violation, ViolationKind};
+pub use wellformed::wellformed;

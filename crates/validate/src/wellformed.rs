@@ -17,6 +17,26 @@ use crate::tape::{Tape, size};
 use crate::violation::{Violation, ViolationKind};
 use hookschema_models::MAX_DEPTH;
 
+/// Whether `bytes` are one unambiguous JSON document, as the validator asks of a payload before
+/// it judges any value: JSON, read as strictly as [`crate::Schema::validate_bytes`] reads it,
+/// nested at most [`MAX_DEPTH`] levels deep, and with no key repeated in an object at any
+/// depth. The first way they are not, with its JSON Pointer (or line and column). For a reader
+/// that keeps the last copy of a repeated key (serde_json's `Value` does), so that it never
+/// reads what a validator refuses.
+pub fn wellformed(bytes: &[u8]) -> Result<(), Violation> {
+    let mut buffers = crate::parser::Buffers::default();
+    let mut tape = Vec::new();
+    match crate::parser::parse(bytes, &mut buffers, &mut tape) {
+        Ok(false) => Ok(()),
+        Ok(true) => check(&tape),
+        // The strict parser only says that bytes are not JSON; serde_json says what and where
+        // (and, should the two ever part, decides, as it does for the validator).
+        Err(crate::parser::NotJson) => serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
+            .map(drop)
+            .map_err(|error| Violation::not_json(&error, bytes)),
+    }
+}
+
 /// The first way the parsed `tape` breaks the rules above, in document order.
 pub(crate) fn check(tape: &[Tape<'_>]) -> Result<(), Violation> {
     // Where each open array or object ends: one past its last node.
