@@ -3,7 +3,9 @@
 use std::any::TypeId;
 use std::sync::Arc;
 
-use axum::extract::{FromRef, FromRequest, Request};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRef, FromRequest, Request};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
@@ -13,6 +15,7 @@ use serde::de::value::UnitDeserializer;
 use serde::de::{DeserializeOwned, IgnoredAny, IntoDeserializer};
 
 use crate::body::read_json_body;
+use crate::budget::{Held, Peer};
 use crate::receiver::{Inner, Receiver};
 use crate::rejection::WebhookRejection;
 
@@ -32,8 +35,9 @@ pub struct Delivery<T> {
     /// file's `delivery_id`); the key to deduplicate on.
     pub id: Option<String>,
     receiver: Arc<Inner>,
-    /// The body's share of the receiver's body budget, given back when the delivery is dropped.
-    _budget: Option<Arc<tokio::sync::OwnedSemaphorePermit>>,
+    /// The body's bytes held against the receiver's body budget, given back when the delivery
+    /// is dropped.
+    _budget: Option<Arc<Held>>,
 }
 
 impl<T> Delivery<T> {
@@ -84,23 +88,20 @@ where
         let (parts, body) = request.into_parts();
         let values = receiver.auth.header_values(&parts.headers)?;
         let prechecked = receiver.auth.precheck(&parts, values.as_ref())?;
-        let budget = match &receiver.budget {
-            Some(budget) => {
-                let declared = parts
-                    .headers
-                    .get(axum::http::header::CONTENT_LENGTH)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.parse::<usize>().ok());
-                let bytes =
-                    declared.map_or(receiver.max_body_bytes, |n| n.min(receiver.max_body_bytes));
-                let permit = budget.take(bytes).ok_or(WebhookRejection::Busy {
-                    reason: "too many request bodies are being read at once".to_owned(),
-                })?;
-                Some(Arc::new(permit))
-            }
-            None => None,
-        };
-        let body = read_json_body(&parts.headers, body, receiver.max_body_bytes).await?;
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| Peer::of(addr.ip()));
+        let mut held = receiver.budget.as_ref().map(|budget| budget.hold(peer));
+        let body = read_json_body(
+            &parts.headers,
+            body,
+            receiver.max_body_bytes,
+            receiver.min_rate,
+            &mut held,
+        )
+        .await?;
+        let budget = held.map(Arc::new);
         let signed = receiver.auth.authenticate(prechecked.as_ref(), &body)?;
         let id = receiver.delivery_id(&parts, signed)?;
         let checked = if body.len() <= INLINE_BYTES {

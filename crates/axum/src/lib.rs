@@ -61,6 +61,7 @@
 
 mod auth;
 mod body;
+mod budget;
 mod delivery;
 mod receiver;
 mod recent;
@@ -68,8 +69,11 @@ mod rejection;
 #[cfg(feature = "store")]
 mod stored;
 
+pub use budget::BodyBudget;
 pub use delivery::Delivery;
-pub use receiver::{BodyBudget, ConfigError, DEFAULT_MAX_BODY_BYTES, Receiver};
+pub use receiver::{
+    ConfigError, DEFAULT_BODY_GRACE, DEFAULT_MAX_BODY_BYTES, DEFAULT_MIN_BODY_RATE, Receiver,
+};
 pub use recent::{Admission, Claim, RecentIds};
 pub use rejection::WebhookRejection;
 

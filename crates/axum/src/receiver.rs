@@ -4,12 +4,16 @@
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::http::HeaderName;
 use bytes::Bytes;
 use hookschema_catalog::{Auth, Credentials, Webhook};
 use hookschema_signature::Verifier;
 use hookschema_validate::Schema;
+
+use crate::body::MinRate;
+use crate::budget::BodyBudget;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -19,6 +23,14 @@ const MAX_VIOLATIONS: usize = 100;
 
 /// The largest body read by default: 2 MiB, as axum's own default.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// The slowest a body may come by default, on average, once [`DEFAULT_BODY_GRACE`] has passed:
+/// 16 KiB a second. Senders of webhooks are servers on good networks, which send a body of
+/// any size allowed within seconds; one that stalls or trickles is holding the receiver.
+pub const DEFAULT_MIN_BODY_RATE: u64 = 16 * 1024;
+
+/// How long a body may take to start coming, and pause once it has, by default.
+pub const DEFAULT_BODY_GRACE: Duration = Duration::from_secs(2);
 
 /// How one webhook's deliveries are received into a `T`: its catalog entry (schema, route,
 /// authentication, delivery id, answers, rejection format), the credentials, how large a body
@@ -44,6 +56,8 @@ pub(crate) struct Inner {
     /// The header of the vendor file's `delivery_id`, parsed once.
     pub id_header: Option<HeaderName>,
     pub max_body_bytes: usize,
+    /// The slowest a body may come; `None`: as slowly as the sender likes.
+    pub min_rate: Option<MinRate>,
     pub budget: Option<BodyBudget>,
     pub strict: bool,
     /// Whether the models generated from the webhook's schema must decode a delivery, besides
@@ -107,38 +121,6 @@ pub(crate) struct UrlToken {
     /// The token's SHA-256: comparing digests takes the same time whatever the lengths.
     pub digest: [u8; 32],
     pub parameter: String,
-}
-
-/// How many bytes of request bodies may be held at once, across every receiver that shares it:
-/// a bound on memory however many requests with large bodies arrive together. A body is counted
-/// at its declared `Content-Length`, or at the receiver's body limit when it declares none.
-#[derive(Clone, Debug)]
-pub struct BodyBudget {
-    bytes: Arc<tokio::sync::Semaphore>,
-    total: usize,
-}
-
-impl BodyBudget {
-    /// A budget of `bytes`.
-    pub fn new(bytes: usize) -> Self {
-        let total = bytes.clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
-        BodyBudget {
-            bytes: Arc::new(tokio::sync::Semaphore::new(total)),
-            total,
-        }
-    }
-
-    /// Bytes held now.
-    pub fn in_use(&self) -> usize {
-        self.total - self.bytes.available_permits()
-    }
-
-    /// Room for `bytes`, held until the permit is dropped; `None` when there is not that much
-    /// left. A body larger than the whole budget takes all of it.
-    pub(crate) fn take(&self, bytes: usize) -> Option<tokio::sync::OwnedSemaphorePermit> {
-        let permits = u32::try_from(bytes.clamp(1, self.total)).unwrap_or(u32::MAX);
-        Arc::clone(&self.bytes).try_acquire_many_owned(permits).ok()
-    }
 }
 
 /// A configuration that would refuse every delivery, or let any request in.
@@ -221,6 +203,10 @@ impl<T> Receiver<T> {
                 auth,
                 id_header,
                 max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+                min_rate: Some(MinRate {
+                    bytes_per_second: DEFAULT_MIN_BODY_RATE,
+                    grace: DEFAULT_BODY_GRACE,
+                }),
                 budget: None,
                 strict: false,
                 models: false,
@@ -235,9 +221,22 @@ impl<T> Receiver<T> {
         self
     }
 
-    /// Read a body only within `budget`, shared by every receiver given it: past it, a request
-    /// gets 503 with Retry-After before its body is read. The bytes are held until the
-    /// [`Delivery`](crate::Delivery) is dropped.
+    /// Refuse (408) a body that comes slower than `bytes_per_second` on average once `grace`
+    /// has passed since its head was read, or that pauses for longer than `grace` (by default
+    /// [`DEFAULT_MIN_BODY_RATE`] and [`DEFAULT_BODY_GRACE`]); 0 lets a body come as slowly as
+    /// its sender likes.
+    pub fn with_min_body_rate(mut self, bytes_per_second: u64, grace: Duration) -> Self {
+        Arc::make_mut(&mut self.inner).min_rate = (bytes_per_second > 0).then_some(MinRate {
+            bytes_per_second,
+            grace,
+        });
+        self
+    }
+
+    /// Read bodies only within `budget`, shared by every receiver given it, each byte charged as
+    /// it arrives: past the budget, or past the peer's share of it (the peer is the request's
+    /// `ConnectInfo<SocketAddr>`, when the server gives one), a request gets 503 with
+    /// Retry-After. The bytes are held until the [`Delivery`](crate::Delivery) is dropped.
     pub fn with_body_budget(mut self, budget: BodyBudget) -> Self {
         Arc::make_mut(&mut self.inner).budget = Some(budget);
         self

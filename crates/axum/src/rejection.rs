@@ -24,6 +24,8 @@ pub enum WebhookRejection {
     UnsupportedMediaType { content_type: Option<String> },
     /// 400: the body could not be read, or a header is malformed.
     BadRequest { reason: String },
+    /// 408: the body came too slowly (see `Receiver::with_min_body_rate`).
+    TooSlow { reason: String },
     /// 503, with Retry-After: the receiver holds as many bodies as its budget allows.
     Busy { reason: String },
     /// 422: the payload cannot be kept; answered in the webhook's rejection format.
@@ -40,6 +42,7 @@ impl WebhookRejection {
             WebhookRejection::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             WebhookRejection::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             WebhookRejection::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            WebhookRejection::TooSlow { .. } => StatusCode::REQUEST_TIMEOUT,
             WebhookRejection::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             WebhookRejection::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         }
@@ -52,6 +55,7 @@ impl WebhookRejection {
         match self {
             WebhookRejection::Unauthorized { reason }
             | WebhookRejection::BadRequest { reason }
+            | WebhookRejection::TooSlow { reason }
             | WebhookRejection::Busy { reason } => reason.clone(),
             WebhookRejection::PayloadTooLarge { limit } => format!("body over {limit} bytes"),
             WebhookRejection::UnsupportedMediaType { .. } => {
@@ -106,9 +110,9 @@ impl WebhookRejection {
             WebhookRejection::Unprocessable { format, invalid } => {
                 return Body::Unprocessable(format.body(invalid));
             }
-            WebhookRejection::Unauthorized { reason } | WebhookRejection::BadRequest { reason } => {
-                Cow::Borrowed(reason.as_str())
-            }
+            WebhookRejection::Unauthorized { reason }
+            | WebhookRejection::BadRequest { reason }
+            | WebhookRejection::TooSlow { reason } => Cow::Borrowed(reason.as_str()),
             WebhookRejection::PayloadTooLarge { limit } => {
                 Cow::Owned(format!("the body is larger than {limit} bytes"))
             }

@@ -119,7 +119,19 @@ fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
 }
 
+/// Runs the command on a thread whose stack decodes the deepest generated model, which a main
+/// thread's 8 MiB may not.
 fn main() -> ExitCode {
+    std::thread::Builder::new()
+        .name("hookschema".to_owned())
+        .stack_size(hookschema_models::DECODE_STACK_BYTES)
+        .spawn(command)
+        .expect("the command's thread starts")
+        .join()
+        .unwrap_or_else(|_| Outcome::Error.exit_code())
+}
+
+fn command() -> ExitCode {
     let cli = Cli::parse();
     let catalog = match &cli.schemas {
         Some(dir) => match Catalog::load(dir) {

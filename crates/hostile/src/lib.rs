@@ -12,6 +12,7 @@
 //! For the tests that talk to `hookschema serve` over real sockets, [`Serve`] runs it as a child
 //! process and [`load`] sends it a mixed load and audits what it wrote.
 
+pub mod attack;
 pub mod load;
 mod postgres;
 mod process;

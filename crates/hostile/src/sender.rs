@@ -30,6 +30,11 @@ pub struct Request {
 impl Request {
     /// The request as raw HTTP/1.1 bytes, as it comes off a socket.
     pub fn raw(&self) -> Vec<u8> {
+        [self.head(self.body.len()).as_slice(), &self.body].concat()
+    }
+
+    /// The request's head as raw HTTP/1.1 bytes, declaring a body of `length` bytes.
+    pub fn head(&self, length: usize) -> Vec<u8> {
         let mut head = format!(
             "{} {} HTTP/1.1\r\nHost: receiver\r\nContent-Type: application/json\r\n",
             self.method, self.target
@@ -37,8 +42,8 @@ impl Request {
         for (name, value) in &self.headers {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
-        head.push_str(&format!("Content-Length: {}\r\n\r\n", self.body.len()));
-        [head.as_bytes(), &self.body].concat()
+        head.push_str(&format!("Content-Length: {length}\r\n\r\n"));
+        head.into_bytes()
     }
 }
 

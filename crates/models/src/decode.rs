@@ -12,6 +12,14 @@ use serde_json::Value;
 /// strict validator refuses deeper payloads too, so both read the same ones.
 pub const MAX_DEPTH: usize = 127;
 
+/// The stack a thread that decodes the generated models is given: serde's derived code keeps a
+/// struct's fields in each decoding frame, so a large model nested a few levels deep needs far
+/// more than the 2 MiB a thread gets by default. `crates/models/tests/stack.rs` holds every
+/// model's examples to a quarter of it, in the debug and the release build; what each takes is
+/// measured by `cargo run -p hookschema-hostile --bin stack`. Only the pages a decoding
+/// touches are ever backed by memory.
+pub const DECODE_STACK_BYTES: usize = 16 * 1024 * 1024;
+
 /// Why bytes did not decode into a model type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {

@@ -34,7 +34,9 @@ mod quirks;
 mod text;
 mod timestamp;
 
-pub use decode::{DecodeError, MAX_DEPTH, decodes, from_slice, reason, reserialize};
+pub use decode::{
+    DECODE_STACK_BYTES, DecodeError, MAX_DEPTH, decodes, from_slice, reason, reserialize,
+};
 pub use envelope::UnknownEvent;
 /// One module per vendor, and the embedded schemas and vendor files: everything the generator
 /// writes is public as it is, so a vendor added under `schemas/` needs no edit here.

@@ -344,17 +344,17 @@ impl Receive<'_> {
                 "description": "Stored durably; or a retry of a delivery already stored, acknowledged and not written again.",
                 "content": { "application/json": { "schema": answered } }
             },
-            "400": error("The request cannot be read: a malformed header, or a body cut short."),
+            "400": error("The request cannot be read: a malformed header, a body cut short, or both `Content-Length` and `Transfer-Encoding` (the connection is closed after it)."),
             "401": error("Not authenticated: the signature or token does not match, or a header it needs is missing or stale."),
-            "408": { "description": "The request was not received within the receiver's `--request-timeout`." },
+            "408": error("The request was not received within the receiver's `--request-timeout`, or its body came slower than `--min-body-rate` (or paused for over 2 s)."),
             "413": error("The body is larger than the receiver's `--max-body-bytes`."),
             "415": error("The `Content-Type` is not JSON."),
             "422": {
                 "description": "The payload cannot be kept: not one JSON document, or not decodable as the schema's type (or, with `--strict`, breaking the schema).",
                 "content": { "application/json": { "schema": rejected } }
             },
-            "500": retry("The store refused the write (a full disk): send it again later."),
-            "503": retry("The receiver cannot take the delivery now (its store unreachable, or too many bytes waiting): send it again later."),
+            "500": retry("The store refused the write (a full disk), or the receiver failed on this request: send it again later."),
+            "503": retry("The receiver cannot take the delivery now (its store unreachable, too many bytes waiting to be stored, or too many bodies being read, from everyone or from this sender): send it again later."),
         })
     }
 }

@@ -43,7 +43,9 @@ pub(super) fn spawn<'scope, W: Write + Send>(
     let workers = (0..jobs)
         .map(|_| {
             let blocks = Arc::clone(&blocks);
-            scope.spawn(move || check_blocks(&blocks, checker, in_order))
+            super::worker()
+                .spawn_scoped(scope, move || check_blocks(&blocks, checker, in_order))
+                .expect("a worker thread starts")
         })
         .collect();
     Threads {

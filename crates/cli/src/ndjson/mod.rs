@@ -246,3 +246,8 @@ fn report_after_line(out: &mut Vec<u8>, format: Format, invalid: &Invalid) -> io
         _ => text_verdict(out, &Report::of(Some(invalid))),
     }
 }
+
+/// A worker thread's settings: a stack that decodes the deepest model.
+fn worker() -> thread::Builder {
+    thread::Builder::new().stack_size(hookschema_models::DECODE_STACK_BYTES)
+}

@@ -35,7 +35,11 @@ pub(super) fn spawn<'scope, W: Write + Send>(
     let workers = (0..jobs)
         .map(|_| {
             let (chunk_queue, spent) = (Arc::clone(&chunk_queue), spent.clone());
-            scope.spawn(move || check_chunks(checker, &chunk_queue, in_order, &spent))
+            super::worker()
+                .spawn_scoped(scope, move || {
+                    check_chunks(checker, &chunk_queue, in_order, &spent)
+                })
+                .expect("a worker thread starts")
         })
         .collect();
     Threads {

@@ -52,3 +52,25 @@ pub fn listening(format: LogFormat, url: &str, routes: &str, store: &Location) {
         ),
     }
 }
+
+/// Logs a panic as an error event, in the log's own format, instead of the default hook's
+/// lines: a request that panics is answered 500 and the receiver goes on, and the log says
+/// where and why it panicked.
+pub fn panics() {
+    std::panic::set_hook(Box::new(|panic| {
+        let location = panic.location().map(ToString::to_string);
+        let message = panic
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|text| (*text).to_owned())
+            .or_else(|| panic.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let thread = std::thread::current();
+        tracing::error!(
+            thread = thread.name().unwrap_or_default(),
+            location,
+            message,
+            "panicked: answered 500 if a request was being handled"
+        );
+    }));
+}

@@ -173,6 +173,8 @@ pub struct Metrics {
     commit_size: Histogram,
     bodies_in_flight: Gauge,
     budget: BodyBudget,
+    shed: Counter,
+    panicked: Counter,
 }
 
 impl Metrics {
@@ -210,6 +212,19 @@ impl Metrics {
             "Bytes of request bodies being read or held now, within --max-inflight-body-bytes",
             bodies_in_flight.clone(),
         );
+        let shed = Counter::default();
+        registry.register(
+            "connections_shed",
+            "Connections closed to make room for a new one at --max-connections: each had \
+             waited longer on its client than any other",
+            shed.clone(),
+        );
+        let panicked = Counter::default();
+        registry.register(
+            "requests_panicked",
+            "Requests whose handling panicked, answered 500 (a bug: the log has the panic)",
+            panicked.clone(),
+        );
         Arc::new(Metrics {
             registry,
             deliveries,
@@ -218,6 +233,8 @@ impl Metrics {
             commit_size,
             bodies_in_flight,
             budget,
+            shed,
+            panicked,
         })
     }
 
@@ -230,6 +247,16 @@ impl Metrics {
                 outcome: outcome.to_owned(),
             })
             .clone()
+    }
+
+    /// Counts a connection closed to make room.
+    pub fn shed(&self) {
+        self.shed.inc();
+    }
+
+    /// Counts a request that panicked.
+    pub fn panicked(&self) {
+        self.panicked.inc();
     }
 
     /// Counts a store commit: for the store's observer.
@@ -262,9 +289,14 @@ pub async fn track(tracked: &Tracked, handled: impl Future<Output = Response>) -
     let span = tracing::debug_span!("delivery", webhook = tracked.0.route.webhook.as_str());
     // `timeout` polls the request before its timer, which it registers only when the request
     // is not done.
-    let response = match tokio::time::timeout(tracked.0.timeout, handled.instrument(span)).await {
+    let timeout = tracked.0.timeout;
+    let response = match tokio::time::timeout(timeout, handled.instrument(span)).await {
         Ok(response) => response,
-        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+        Err(_) => {
+            let error = format!("the request did not come within {} s", timeout.as_secs());
+            let body = axum::Json(serde_json::json!({ "error": error }));
+            (StatusCode::REQUEST_TIMEOUT, body).into_response()
+        }
     };
     let status = response.status();
     let outcome = match status {

@@ -11,6 +11,8 @@
 //! Beside the webhooks, for operations: `GET /healthz` (the process serves), `GET /readyz` (the
 //! store answers and takes writes) and `GET /metrics` (Prometheus' text format).
 
+mod connections;
+mod framing;
 mod logs;
 mod metrics;
 mod routes;
@@ -107,11 +109,21 @@ pub struct ServeArgs {
     /// are retried, rather than piling up in memory behind a stalled store.
     #[arg(long, default_value_t = 64 * 1024 * 1024)]
     max_pending_bytes: usize,
-    /// Bytes of request bodies being read at once, across all connections; past this, a
-    /// request gets 503 with Retry-After before its body is read, so memory stays bounded
-    /// however many senders (or forgers) send large bodies at once.
+    /// Bytes of request bodies held at once, across all connections, each byte charged as it
+    /// arrives; past this, a request gets 503 with Retry-After, so memory stays bounded however
+    /// many senders (or forgers) send large bodies at once.
     #[arg(long, default_value_t = 64 * 1024 * 1024)]
     max_inflight_body_bytes: usize,
+    /// Bytes of request bodies any one peer (an IPv4 address, an IPv6 /64) may hold at once
+    /// (default: a quarter of --max-inflight-body-bytes); past this, its requests get 503, so
+    /// bodies from one place cannot take the room every other sender needs.
+    #[arg(long, value_name = "BYTES")]
+    max_inflight_body_bytes_per_peer: Option<usize>,
+    /// The slowest a body may come, in bytes a second on average, once 2 s have passed since
+    /// its head; slower, or a pause of over 2 s, gets 408 (0: as slowly as the sender likes,
+    /// until --request-timeout).
+    #[arg(long, default_value_t = hookschema_axum::DEFAULT_MIN_BODY_RATE, value_name = "BYTES")]
+    min_body_rate: u64,
     /// How logs are written to standard error: `text` for people, `json` (one object a line)
     /// for a log collector. Which events are written is `RUST_LOG`'s (default `info`;
     /// `debug` adds a line per request, each connection's errors and TLS handshakes).
@@ -153,7 +165,10 @@ fn start(catalog: &Catalog, args: &ServeArgs) -> Result<(), String> {
         (Some(cert), Some(key)) => Some(server::tls(cert, key)?),
         _ => None,
     };
-    let budget = BodyBudget::new(args.max_inflight_body_bytes);
+    let mut budget = BodyBudget::new(args.max_inflight_body_bytes);
+    if let Some(share) = args.max_inflight_body_bytes_per_peer {
+        budget = budget.with_peer_share(share);
+    }
     let metrics = Metrics::new(budget.clone());
     let observer = Arc::clone(&metrics);
     let options = Options {
@@ -178,11 +193,13 @@ fn start(catalog: &Catalog, args: &ServeArgs) -> Result<(), String> {
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // Deliveries decode on these threads: the deepest generated model fits this stack.
+        .thread_stack_size(hookschema_models::DECODE_STACK_BYTES)
         .build()
         .map_err(|error| format!("cannot start: {error}"))?;
+    logs::panics();
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(resolved.as_slice())
-            .await
+        let listener = server::listen(&resolved)
             .map_err(|error| format!("cannot listen on {}: {error}", args.addr))?;
         let url = format!(
             "{scheme}://{}",
@@ -195,7 +212,7 @@ fn start(catalog: &Catalog, args: &ServeArgs) -> Result<(), String> {
             let every = Duration::from_secs(args.log_summary);
             tokio::spawn(metrics::summarize(tracked, every));
         }
-        server::serve(listener, served, args.max_connections, tls).await;
+        server::serve(listener, served, args.max_connections, tls, metrics).await;
         // Every delivery in flight has been answered: what it stored is on disk.
         let stats = store.close().await;
         tracing::info!(
@@ -267,6 +284,7 @@ fn build(
             .with_models()
             .with_max_body_bytes(args.max_body_bytes)
             .with_body_budget(budget.clone())
+            .with_min_body_rate(args.min_body_rate, hookschema_axum::DEFAULT_BODY_GRACE)
             .strict(args.strict);
         if let Some(tolerance) = args.tolerance {
             receiver = receiver.with_tolerance(tolerance);

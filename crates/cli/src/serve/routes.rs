@@ -10,14 +10,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::{FromRef, FromRequest, Request};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hookschema_axum::{Delivery, Receiver};
 use hookschema_catalog::Webhook;
 use hookschema_store::{Store, Stored};
-use hyper::body::Incoming;
 use hyper::service::Service;
 use hyper_util::service::TowerToHyperService;
 use serde::de::IgnoredAny;
@@ -41,9 +39,9 @@ impl Routes {
     }
 
     /// The answer to `request`.
-    pub async fn answer(&self, request: hyper::Request<Incoming>) -> Response {
+    pub async fn answer(&self, request: Request) -> Response {
         match self.webhooks.get(request.uri().path()) {
-            Some(endpoint) => endpoint.answer(request.map(Body::new)).await,
+            Some(endpoint) => endpoint.answer(request).await,
             None => match self.others.call(request).await {
                 Ok(response) => response,
                 Err(never) => match never {},

@@ -10,7 +10,7 @@ use hookschema_hostile::sender::authentic;
 use hookschema_hostile::{SECRET, Serve, TOKEN};
 use serde_json::{Value, json};
 
-use crate::{agent, answer_of, comfydeploy, deliver, kaizen, now, webhook, written};
+use crate::{agent, answer_of, comfydeploy, deliver, kaizen, metrics, now, webhook, written};
 
 /// The largest body these servers take, small so that a test can go past it.
 const MAX_BODY: usize = 8192;
@@ -19,17 +19,6 @@ const MAX_BODY: usize = 8192;
 /// logging each request (`RUST_LOG=debug`).
 fn start(out: &Path, extra: &[&str]) -> Serve {
     start_logging("debug", out, extra)
-}
-
-/// The server's metrics, as text.
-fn metrics(server: &Serve) -> String {
-    agent()
-        .get(format!("{}/metrics", server.base()))
-        .call()
-        .unwrap()
-        .body_mut()
-        .read_to_string()
-        .unwrap()
 }
 
 /// [`start`], logging what `rust_log` selects.

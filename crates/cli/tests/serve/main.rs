@@ -3,6 +3,7 @@
 //! hostile-input corpus (`hostile`), a bounded mixed load (`load`), and what operators use:
 //! health, metrics, logs, TLS (`operations`).
 
+mod attacks;
 mod deliveries;
 mod durability;
 mod hostile;
@@ -39,6 +40,17 @@ fn answer_of(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) ->
     let status = response.status().as_u16();
     let text = response.body_mut().read_to_string().unwrap();
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// The server's metrics, as text.
+fn metrics(server: &Serve) -> String {
+    agent()
+        .get(format!("{}/metrics", server.base()))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap()
 }
 
 /// The embedded catalog's webhook called `name`.
