@@ -369,4 +369,74 @@ mod tests {
             assert!(heads <= 1, "{stream}");
         }
     }
+
+    /// A request of the stream: its framing, and a body of text made of `pieces`, which may
+    /// look like heads, chunk sizes or line breaks.
+    #[derive(Debug, Clone)]
+    enum Sent {
+        Fixed(Vec<String>),
+        Chunked(Vec<String>),
+        NoBody,
+    }
+
+    fn sent() -> impl proptest::strategy::Strategy<Value = Sent> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            Just(DECOY.to_owned()),
+            Just("\r\n".to_owned()),
+            Just("0\r\n\r\n".to_owned()),
+            Just("\n\n".to_owned()),
+            "[a-f0-9 {}\":,]{0,40}",
+        ];
+        let pieces = proptest::collection::vec(piece, 0..6);
+        prop_oneof![
+            pieces.clone().prop_map(Sent::Fixed),
+            pieces.prop_map(Sent::Chunked),
+            Just(Sent::NoBody),
+        ]
+    }
+
+    impl Sent {
+        fn text(&self) -> String {
+            match self {
+                Sent::Fixed(pieces) => fixed(&pieces.concat()),
+                Sent::Chunked(pieces) => {
+                    let pieces: Vec<&str> = pieces
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|p| !p.is_empty())
+                        .collect();
+                    chunked(&pieces)
+                }
+                Sent::NoBody => "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".to_owned(),
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Any stream of well-framed requests, whatever their bodies hold and however it is
+        /// read, is followed head by head; a request with both lengths put anywhere in it is
+        /// named by its number.
+        #[test]
+        fn every_head_is_followed_and_only_the_one_with_two_lengths_is_named(
+            requests in proptest::collection::vec(sent(), 0..8),
+            piece in 1usize..300,
+            at in 0usize..8,
+        ) {
+            let stream: String = requests.iter().map(Sent::text).collect();
+            proptest::prop_assert_eq!(
+                followed(stream.as_bytes(), piece),
+                (None, requests.len() as u64)
+            );
+            let at = at.min(requests.len());
+            let both = "POST /kaizen HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
+            let before: String = requests[..at].iter().map(Sent::text).collect();
+            let after: String = requests[at..].iter().map(Sent::text).collect();
+            let stream = format!("{before}{both}{after}");
+            proptest::prop_assert_eq!(
+                followed(stream.as_bytes(), piece),
+                (Some(at as u64), requests.len() as u64 + 1)
+            );
+        }
+    }
 }
