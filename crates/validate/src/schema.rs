@@ -396,6 +396,13 @@ impl Schema {
     /// parsers ever part on valid JSON, serde_json's reading decides, as the models decode
     /// with it.
     fn validate_with_serde(&self, bytes: &[u8]) -> Result<(), Invalid> {
+        // Bytes the strict parser refuses are not JSON to serde_json either: it says where and
+        // why without building a document (a tree of allocations) it would throw away.
+        serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map_err(|error| Invalid {
+            violations: vec![Violation::not_json(&error, bytes)],
+            more: false,
+            document: None,
+        })?;
         let document: Value = serde_json::from_slice(bytes).map_err(|error| Invalid {
             violations: vec![Violation::not_json(&error, bytes)],
             more: false,
