@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every fuzz target for RUNS executions (default 10,000,000, one sitting: about half an hour
-# on two cores), one after another, from the seeds (`hookschema-hostile --bin seeds`) and the
+# `fuzz/run.sh [RUNS [TARGET…]]`: every fuzz target (or those named) for RUNS executions
+# (default 10,000,000, one sitting: about half an hour on two cores), one after another, from the seeds (`hookschema-hostile --bin seeds`) and the
 # corpus earlier runs grew in fuzz/corpus/; prints each target's executions a second and time,
 # and exits 1 if any target found a crash (written to fuzz/artifacts/<target>/: turn it into a
 # regression under fuzz/regressions/<target>/, which `cargo test` replays).
@@ -13,6 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runs=${1:-10000000}
+shift || true
+targets=("${@:-parse validate verify receive}")
 command -v cargo-fuzz > /dev/null || cargo install --locked cargo-fuzz --version 0.13.2
 cargo run -q --locked -p hookschema-hostile --bin seeds > /dev/null
 export RUSTC_BOOTSTRAP=1
@@ -20,7 +22,7 @@ cd fuzz
 cargo fuzz build -O -s none
 failed=0
 printf '%-10s %12s %10s %8s\n' target executions "exec/s" seconds
-for target in parse validate verify receive; do
+for target in ${targets[*]}; do
   log=$(mktemp)
   started=$(date +%s.%N)
   if cargo fuzz run -O -s none "$target" -- -runs="$runs" -print_final_stats=1 > "$log" 2>&1; then

@@ -56,8 +56,13 @@
 //! reason only, never with the payload.
 //!
 //! The body limit is the receiver's (`with_max_body_bytes`); axum's `DefaultBodyLimit` layer
-//! does not apply, since the extractor reads the raw body itself. Serving on the open internet
-//! also wants timeouts and a bound on connections, which `hookschema serve` shows.
+//! does not apply, since the extractor reads the raw body itself. A body must also come at a
+//! minimum rate (`with_min_body_rate`, 408 otherwise). A [`BodyBudget`] shared by the
+//! receivers (`with_body_budget`) bounds the bytes of bodies held at once, charged as they
+//! arrive, and any one peer's share of them: serve the router with
+//! `into_make_service_with_connect_info::<SocketAddr>()` so that requests carry their peer.
+//! Serving on the open internet also wants timeouts and a bound on connections that idle ones
+//! cannot fill, which `hookschema serve` shows.
 
 mod auth;
 mod body;

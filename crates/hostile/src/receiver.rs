@@ -82,11 +82,31 @@ pub(crate) fn serve(request: &[u8]) -> Vec<u16> {
     })
 }
 
-/// The status codes of the responses in `bytes`.
+/// The status codes of the responses in `bytes`, read one after another: each a status line and
+/// a head, then as many bytes of body as its `Content-Length` says. A body may quote what the
+/// request sent (a `Content-Type` refused), status lines included, so bodies are skipped, never
+/// searched.
 fn statuses(bytes: &[u8]) -> Vec<u16> {
-    let text = String::from_utf8_lossy(bytes);
-    text.split("HTTP/1.1 ")
-        .skip(1)
-        .filter_map(|response| response.get(..3)?.parse().ok())
-        .collect()
+    let mut statuses = Vec::new();
+    let mut rest = bytes;
+    while let Some(after) = rest.strip_prefix(b"HTTP/1.1 ") {
+        let Some(status) = after
+            .get(..3)
+            .and_then(|code| std::str::from_utf8(code).ok()?.parse().ok())
+        else {
+            break;
+        };
+        statuses.push(status);
+        let Some(end) = after.windows(4).position(|w| w == b"\r\n\r\n") else {
+            break;
+        };
+        let head = String::from_utf8_lossy(&after[..end]).to_ascii_lowercase();
+        let length: usize = head
+            .lines()
+            .find_map(|line| line.strip_prefix("content-length:"))
+            .and_then(|value| value.trim().parse().ok())
+            .unwrap_or(0);
+        rest = after.get(end + 4 + length..).unwrap_or_default();
+    }
+    statuses
 }

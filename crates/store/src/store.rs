@@ -1021,10 +1021,11 @@ mod tests {
         });
     }
 
-    /// An engine whose disk is full while its flag is up: commits and probes fail, reads work.
+    /// A [`Counting`] engine whose disk is full while its flag is up: commits and probes
+    /// fail, reads work.
     struct Full {
         full: Arc<AtomicBool>,
-        keys: std::collections::HashSet<String>,
+        counting: Counting,
         probes: Arc<AtomicU64>,
     }
 
@@ -1033,13 +1034,7 @@ mod tests {
             if self.full.load(Ordering::Relaxed) {
                 return Err(StoreError::failed("no space left"));
             }
-            Ok(batch
-                .iter()
-                .map(|r| match self.keys.insert(r.dedup_key.clone()) {
-                    true => Stored::New,
-                    false => Stored::Duplicate,
-                })
-                .collect())
+            self.counting.commit(batch)
         }
 
         fn check(&mut self) -> Result<(), StoreError> {
@@ -1060,7 +1055,7 @@ mod tests {
         let probes = Arc::new(AtomicU64::new(0));
         let engine = Full {
             full: Arc::clone(&full),
-            keys: Default::default(),
+            counting: Counting::default(),
             probes: Arc::clone(&probes),
         };
         let store = Store::with_engine(Location::Jsonl(None), Box::new(engine), Options::default())

@@ -10,15 +10,13 @@
 //! request may be waiting to be read already.
 
 use std::collections::HashMap;
-use std::io;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{Context, Poll};
 use std::time::Instant;
 
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::Notify;
+
+use super::tap::Listen;
 
 /// Every open connection, by a number of its own.
 #[derive(Default)]
@@ -119,67 +117,18 @@ fn now() -> u64 {
     u64::try_from(epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
-/// A connection's socket, noting in its [`Connection`] when its client sends and whether it
+/// A connection's socket notes in its [`Connection`] when its client sends, and whether it
 /// waits on it.
-pub struct Watched<I> {
-    inner: I,
-    connection: Arc<Connection>,
-}
-
-impl<I> Watched<I> {
-    pub fn new(inner: I, connection: Arc<Connection>) -> Self {
-        Watched { inner, connection }
-    }
-}
-
-impl<I: AsyncRead + Unpin> AsyncRead for Watched<I> {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        let before = buf.filled().len();
-        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
-        let connection = &self.connection;
-        match &polled {
-            Poll::Pending => connection.waiting.store(true, Ordering::Relaxed),
-            Poll::Ready(Ok(())) if buf.filled().len() > before => {
-                connection.waiting.store(false, Ordering::Relaxed);
-                connection.last_read.store(now(), Ordering::Relaxed);
+impl Listen for Arc<Connection> {
+    fn read(&mut self, read: Option<&[u8]>) {
+        match read {
+            None => self.waiting.store(true, Ordering::Relaxed),
+            Some(bytes) if !bytes.is_empty() => {
+                self.waiting.store(false, Ordering::Relaxed);
+                self.last_read.store(now(), Ordering::Relaxed);
             }
-            Poll::Ready(_) => {}
+            Some(_) => {}
         }
-        polled
-    }
-}
-
-impl<I: AsyncWrite + Unpin> AsyncWrite for Watched<I> {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        self.inner.is_write_vectored()
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_shutdown(cx)
     }
 }
 

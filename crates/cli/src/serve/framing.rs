@@ -8,16 +8,14 @@
 //! takes `Content-Length` out of the head it hands on, so the request alone cannot tell. The
 //! connection's bytes are therefore followed as hyper reads them ([`HeadCheck`]): each head's
 //! header names are looked at, and each body skipped by its own framing, so that the next head
-//! is found where hyper finds it. The first head that carries both headers is noted by its
-//! number on the connection ([`Smuggled`]), which the request with that number is refused by.
+//! is found where hyper finds it ([`Framing`], told of every read). The first head that carries
+//! both headers is noted by its number on the connection ([`Smuggled`]), which the request with
+//! that number is refused by.
 
-use std::io;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::task::{Context, Poll};
 
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use super::tap::Listen;
 
 /// The number (from 0) of a connection's first request head carrying both `Content-Length` and
 /// `Transfer-Encoding`, if one came.
@@ -220,64 +218,12 @@ fn parse_number(digits: &[u8], radix: u32) -> Option<u64> {
     u64::from_str_radix(text, radix).ok()
 }
 
-/// A connection's (plaintext) stream, its framing followed as it is read.
-pub struct HeadCheck<I> {
-    inner: I,
-    framing: Framing,
-}
-
-impl<I> HeadCheck<I> {
-    pub fn new(inner: I, smuggled: Arc<Smuggled>) -> Self {
-        HeadCheck {
-            inner,
-            framing: Framing::new(smuggled),
+/// A connection's (plaintext) stream has its framing followed as it is read.
+impl Listen for Framing {
+    fn read(&mut self, read: Option<&[u8]>) {
+        if let Some(bytes) = read {
+            self.feed(bytes);
         }
-    }
-}
-
-impl<I: AsyncRead + Unpin> AsyncRead for HeadCheck<I> {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        let before = buf.filled().len();
-        let this = &mut *self;
-        let polled = Pin::new(&mut this.inner).poll_read(cx, buf);
-        if let Poll::Ready(Ok(())) = polled {
-            this.framing.feed(&buf.filled()[before..]);
-        }
-        polled
-    }
-}
-
-impl<I: AsyncWrite + Unpin> AsyncWrite for HeadCheck<I> {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        self.inner.is_write_vectored()
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_shutdown(cx)
     }
 }
 

@@ -17,6 +17,7 @@ mod logs;
 mod metrics;
 mod routes;
 mod server;
+mod tap;
 
 use std::collections::HashMap;
 use std::net::ToSocketAddrs;

@@ -35,10 +35,11 @@ use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_rustls::TlsAcceptor;
 
-use super::connections::{Connection, Connections, Watched};
-use super::framing::{HeadCheck, Smuggled};
+use super::connections::{Connection, Connections};
+use super::framing::{Framing, Smuggled};
 use super::metrics::Metrics;
 use super::routes::Routes;
+use super::tap::Tapped;
 
 /// How long a new connection has to send its first request head, and to finish a TLS
 /// handshake before it: a sender that connects to deliver sends its request at once.
@@ -140,7 +141,7 @@ pub async fn serve(
         };
         let registration = connections.register();
         let connection = Arc::clone(&registration.connection);
-        let stream = Watched::new(stream, Arc::clone(&connection));
+        let stream = Tapped::new(stream, Arc::clone(&connection));
         let (routes, watcher, tls) = (Arc::clone(&routes), graceful.watcher(), tls.clone());
         let metrics = Arc::clone(&metrics);
         tokio::spawn(async move {
@@ -162,7 +163,10 @@ pub async fn serve(
                     }
                 }
             };
+            // The connection's own work first: an answer being written goes out before a
+            // request to close is heeded.
             tokio::select! {
+                biased;
                 () = served => {}
                 () = connection.shed() => {
                     tracing::debug!(%peer, "closed, to make room: the connection limit is reached");
@@ -217,7 +221,7 @@ where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let smuggled = Arc::new(Smuggled::default());
-    let io = HeadCheck::new(io, Arc::clone(&smuggled));
+    let io = Tapped::new(io, Framing::new(Arc::clone(&smuggled)));
     let activity = Arc::new(Activity::default());
     let setting = Arc::new(setting);
     let service = service_fn({
