@@ -117,7 +117,8 @@ pub struct ServeArgs {
     max_inflight_body_bytes: usize,
     /// Bytes of request bodies any one peer (an IPv4 address, an IPv6 /64) may hold at once
     /// (default: a quarter of --max-inflight-body-bytes); past this, its requests get 503, so
-    /// bodies from one place cannot take the room every other sender needs.
+    /// bodies from one place cannot take the room every other sender needs. Behind a proxy,
+    /// every request comes from the proxy's address: give it the whole budget.
     #[arg(long, value_name = "BYTES")]
     max_inflight_body_bytes_per_peer: Option<usize>,
     /// The slowest a body may come, in bytes a second on average, once 2 s have passed since
