@@ -5,11 +5,11 @@ use std::borrow::Cow;
 
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName};
-use hookschema_signature::{Headers, Prechecked, SignatureError, check_id};
+use hookschema_signature::{Headers, Prechecked, SignatureError};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::receiver::{Authenticator, Inner, Signed, UrlToken};
+use crate::receiver::{Authenticator, Signed, UrlToken};
 use crate::rejection::WebhookRejection;
 
 impl Authenticator {
@@ -58,30 +58,6 @@ impl Authenticator {
             (Authenticator::Hmac(_), None) => Err(unread()),
             (Authenticator::UrlToken(_) | Authenticator::None, _) => Ok(None),
         }
-    }
-}
-
-impl Inner {
-    /// The delivery's id: the signed one, or the vendor file's header, which must then be a
-    /// valid id when present.
-    pub(crate) fn delivery_id(
-        &self,
-        parts: &Parts,
-        signed: Option<String>,
-    ) -> Result<Option<String>, WebhookRejection> {
-        let (Some(key), Some(header)) = (&self.id_header, &self.webhook.delivery_id) else {
-            return Ok(None);
-        };
-        if signed.is_some() {
-            return Ok(signed);
-        }
-        let Some(value) = parts.headers.get(key) else {
-            return Ok(None);
-        };
-        check_id(value.as_bytes()).map_err(|reason| WebhookRejection::BadRequest {
-            reason: format!("malformed header {header}: {reason}"),
-        })?;
-        Ok(value.to_str().ok().map(str::to_owned))
     }
 }
 

@@ -103,7 +103,10 @@ where
         .await?;
         let budget = held.map(Arc::new);
         let signed = receiver.auth.authenticate(prechecked.as_ref(), &body)?;
-        let id = receiver.delivery_id(&parts, signed)?;
+        let id = match &receiver.id {
+            Some(source) => source.read(&parts, signed, &body)?,
+            None => None,
+        };
         let checked = if body.len() <= INLINE_BYTES {
             validate_and_decode(&receiver, body)
         } else {

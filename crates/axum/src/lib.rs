@@ -68,6 +68,7 @@ mod auth;
 mod body;
 mod budget;
 mod delivery;
+mod delivery_id;
 mod receiver;
 mod recent;
 mod rejection;

@@ -14,6 +14,7 @@ use hookschema_validate::Schema;
 
 use crate::body::MinRate;
 use crate::budget::BodyBudget;
+use crate::delivery_id::IdSource;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -53,8 +54,8 @@ pub(crate) struct Inner {
     /// The webhook's answers, written once: answering is then handing out a reference.
     pub answers: Answers,
     pub auth: Authenticator,
-    /// The header of the vendor file's `delivery_id`, parsed once.
-    pub id_header: Option<HeaderName>,
+    /// Where the vendor file's `delivery_id` is, ready to read.
+    pub id: Option<IdSource>,
     pub max_body_bytes: usize,
     /// The slowest a body may come; `None`: as slowly as the sender likes.
     pub min_rate: Option<MinRate>,
@@ -152,14 +153,14 @@ impl<T> Receiver<T> {
     pub fn new(webhook: &Webhook, credentials: Credentials) -> Result<Self, ConfigError> {
         let name = webhook.name();
         let auth = match (&webhook.auth, credentials) {
-            (Auth::HmacSha256(_), Credentials::Secrets(secrets)) if secrets.is_empty() => {
+            (Auth::Signed(_), Credentials::Secrets(secrets)) if secrets.is_empty() => {
                 return Err(ConfigError(format!(
                     "{name}: no signing secret: every delivery would be refused"
                 )));
             }
-            (Auth::HmacSha256(scheme), Credentials::Secrets(secrets)) => Authenticator::Hmac(
-                Box::new(Signed::new(name, Verifier::new(scheme.clone(), secrets))?),
-            ),
+            (Auth::Signed(scheme), Credentials::Secrets(secrets)) => Authenticator::Hmac(Box::new(
+                Signed::new(name, Verifier::new(scheme.as_ref().clone(), secrets))?,
+            )),
             (Auth::UrlToken { .. }, Credentials::Token(token)) if token.is_empty() => {
                 return Err(ConfigError(format!(
                     "{name}: the URL token is empty: any request would authenticate"
@@ -174,18 +175,23 @@ impl<T> Receiver<T> {
             (Auth::None, Credentials::None) => Authenticator::None,
             (auth, _) => {
                 let wanted = match auth {
-                    Auth::HmacSha256(_) => "signing secrets",
+                    Auth::Signed(_) => "signing secrets",
                     Auth::UrlToken { .. } => "a URL token",
                     Auth::None => "no credentials",
                 };
                 return Err(ConfigError(format!("{name} takes {wanted}")));
             }
         };
-        let id_header = webhook
+        let signed_id = match &webhook.auth {
+            Auth::Signed(scheme) => scheme.id_header.as_deref(),
+            Auth::UrlToken { .. } | Auth::None => None,
+        };
+        let id = webhook
             .delivery_id
-            .as_deref()
-            .map(|header| header_name(name, header))
-            .transpose()?;
+            .as_ref()
+            .map(|id| IdSource::new(id, signed_id))
+            .transpose()
+            .map_err(|reason| ConfigError(format!("{name}: delivery_id: {reason}")))?;
         let schema = webhook.schema.clone().limit_violations(MAX_VIOLATIONS);
         let schema = if webhook.rejection.reads_document() {
             schema
@@ -201,7 +207,7 @@ impl<T> Receiver<T> {
                     duplicate: json_bytes(&webhook.success.duplicate),
                 },
                 auth,
-                id_header,
+                id,
                 max_body_bytes: DEFAULT_MAX_BODY_BYTES,
                 min_rate: Some(MinRate {
                     bytes_per_second: DEFAULT_MIN_BODY_RATE,

@@ -10,7 +10,7 @@ use hookschema_axum::{Catalog, ConfigError, Credentials, Delivery, Receiver, Web
 use hookschema_catalog::Auth;
 use hookschema_models::comfydeploy::WorkflowRunWebhookBody;
 use hookschema_models::kaizen::KaizenWebhookEvent;
-use hookschema_signature::HmacScheme;
+use hookschema_signature::SignatureScheme;
 use hookschema_validate::Schema;
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -25,9 +25,9 @@ fn webhook(name: &str) -> &'static Webhook {
     Catalog::embedded().webhook(name).unwrap()
 }
 
-fn kaizen_scheme() -> &'static HmacScheme {
+fn kaizen_scheme() -> &'static SignatureScheme {
     match &webhook("kaizen/webhook-event").auth {
-        Auth::HmacSha256(scheme) => scheme,
+        Auth::Signed(scheme) => scheme,
         other => panic!("{other:?}"),
     }
 }
@@ -72,7 +72,9 @@ fn now() -> u64 {
 
 fn sign(id: &str, timestamp: u64, body: &[u8]) -> String {
     let scheme = kaizen_scheme();
-    scheme.sign(&scheme.secret(SECRET).unwrap(), id, timestamp, body)
+    scheme
+        .sign(&scheme.secret(SECRET).unwrap(), id, timestamp, body)
+        .unwrap()
 }
 
 fn signed_request(body: &str, timestamp: u64) -> axum::http::request::Builder {

@@ -8,8 +8,8 @@ use std::sync::LazyLock;
 
 use hookschema_validate::{Schema, SchemaError};
 
-use crate::vendor_file::{AuthEntry, VendorFile, WebhookEntry};
-use crate::webhook::{Auth, Success, Webhook};
+use crate::vendor_file::{AuthEntry, DeliveryIdEntry, OtherAuth, VendorFile, WebhookEntry};
+use crate::webhook::{Auth, DeliveryId, Success, Webhook};
 
 /// The file a vendor's folder declares its webhooks in.
 pub const VENDOR_FILE: &str = "vendor.json";
@@ -269,27 +269,19 @@ fn webhook(
     own: &dyn Fn(&str, &str) -> Result<Schema, String>,
 ) -> Result<Webhook, String> {
     let auth = match entry.auth {
-        AuthEntry::HmacSha256(scheme) => {
+        AuthEntry::Signed(scheme) => {
             scheme
                 .check()
                 .map_err(|error| format!("{at}/auth: {error}"))?;
-            Auth::HmacSha256(scheme)
+            Auth::Signed(scheme)
         }
-        AuthEntry::UrlToken { parameter } => Auth::UrlToken { parameter },
-        AuthEntry::None => Auth::None,
+        AuthEntry::Other(OtherAuth::UrlToken { parameter }) => Auth::UrlToken { parameter },
+        AuthEntry::Other(OtherAuth::None) => Auth::None,
     };
-    let delivery_id = entry.delivery_id.map(|id| id.header);
-    if let (Auth::HmacSha256(scheme), Some(header)) = (&auth, &delivery_id)
-        && !scheme
-            .id_header
-            .as_deref()
-            .is_some_and(|signed| signed.eq_ignore_ascii_case(header))
-    {
-        return Err(format!(
-            "{at}/delivery_id: a signed delivery's id is the one it signs: the auth's id_header, \
-             not {header}"
-        ));
-    }
+    let delivery_id = entry.delivery_id.map(|id| match id {
+        DeliveryIdEntry::Header(header) => DeliveryId::Header(header),
+        DeliveryIdEntry::Pointer(pointer) => DeliveryId::Pointer(pointer),
+    });
     let success_schema = match &entry.success.schema {
         Some(stem) => Some(own(stem, &format!("{at}/success/schema"))?),
         None => None,

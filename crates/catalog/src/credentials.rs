@@ -38,7 +38,7 @@ impl Webhook {
     /// may hold; for a URL token, one token.
     pub fn credentials(&self, given: &[(&str, &str)]) -> Result<Credentials, CredentialError> {
         match &self.auth {
-            Auth::HmacSha256(scheme) => given
+            Auth::Signed(scheme) => given
                 .iter()
                 .map(|(source, text)| {
                     scheme
@@ -69,8 +69,26 @@ impl Webhook {
     /// rotated, in the same name followed by `_` and a number (`HOOKSCHEMA_ACME_SECRET_2`), one
     /// secret a variable.
     pub fn credentials_from_env(&self) -> Result<Option<Credentials>, CredentialError> {
-        let Some(variable) = self.credential_variable() else {
+        if self.credential_variable().is_none() {
             return Ok(Some(Credentials::None));
+        }
+        let given = self.credential_texts_from_env()?;
+        if given.is_empty() {
+            return Ok(None);
+        }
+        let given: Vec<(&str, &str)> = given
+            .iter()
+            .map(|(name, text)| (name.as_str(), text.as_str()))
+            .collect();
+        self.credentials(&given).map(Some)
+    }
+
+    /// The texts of the webhook's credential variables, each with the variable's name, as
+    /// [`Webhook::credentials_from_env`] reads them, undecoded: for a sender's side, whose keys
+    /// a scheme decodes otherwise (an ed25519 private key). Empty when none is set.
+    pub fn credential_texts_from_env(&self) -> Result<Vec<(String, String)>, CredentialError> {
+        let Some(variable) = self.credential_variable() else {
+            return Ok(Vec::new());
         };
         let rotation = |name: &str| {
             name.strip_prefix(variable.as_str())
@@ -81,25 +99,17 @@ impl Webhook {
             .filter_map(|(name, _)| name.into_string().ok())
             .filter_map(|name| match (name == variable, &self.auth) {
                 (true, _) => Some((0, name)),
-                (false, Auth::HmacSha256(_)) => rotation(&name).map(|number| (number, name)),
+                (false, Auth::Signed(_)) => rotation(&name).map(|number| (number, name)),
                 (false, _) => None,
             })
             .collect();
         names.sort();
-        let mut given = Vec::with_capacity(names.len());
-        for (_, name) in &names {
-            match std::env::var(name) {
-                Ok(text) => given.push((name.as_str(), text)),
-                Err(_) => return Err(CredentialError(format!("{name} is not UTF-8"))),
-            }
-        }
-        if given.is_empty() {
-            return Ok(None);
-        }
-        let given: Vec<(&str, &str)> = given
-            .iter()
-            .map(|(name, text)| (*name, text.as_str()))
-            .collect();
-        self.credentials(&given).map(Some)
+        names
+            .into_iter()
+            .map(|(_, name)| match std::env::var(&name) {
+                Ok(text) => Ok((name, text)),
+                Err(_) => Err(CredentialError(format!("{name} is not UTF-8"))),
+            })
+            .collect()
     }
 }

@@ -10,7 +10,7 @@
 //!
 //! let catalog = Catalog::embedded();
 //! for webhook in catalog.webhooks() {
-//!     let signed = matches!(webhook.auth, Auth::HmacSha256(_));
+//!     let signed = matches!(webhook.auth, Auth::Signed(_));
 //!     println!("{} on {} (signed: {signed})", webhook.name(), webhook.route);
 //! }
 //! ```
@@ -28,4 +28,4 @@ mod webhook;
 pub use catalog::{Catalog, CatalogError, VENDOR_FILE, Vendor};
 pub use credentials::{CredentialError, Credentials};
 pub use rejection::{RejectionBody, RejectionFormat};
-pub use webhook::{Auth, CredentialKind, Success, Webhook};
+pub use webhook::{Auth, CredentialKind, DeliveryId, Success, Webhook};

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use hookschema_signature::HmacScheme;
+use hookschema_signature::SignatureScheme;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -38,11 +38,30 @@ fn post_only() -> Vec<String> {
     vec!["POST".to_owned()]
 }
 
+/// A webhook's `auth`: a signature scheme (its `scheme` the algorithm), or another way.
+pub(crate) enum AuthEntry {
+    Signed(Box<SignatureScheme>),
+    Other(OtherAuth),
+}
+
+/// By its `scheme`, so that a mistake in a signature scheme's settings is named as serde finds
+/// it, not as "no variant matched".
+impl<'de> Deserialize<'de> for AuthEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let auth = Value::deserialize(deserializer)?;
+        let signed = matches!(auth["scheme"].as_str(), Some("hmac-sha256" | "ed25519"));
+        let entry = if signed {
+            SignatureScheme::deserialize(auth).map(|scheme| AuthEntry::Signed(Box::new(scheme)))
+        } else {
+            OtherAuth::deserialize(auth).map(AuthEntry::Other)
+        };
+        entry.map_err(serde::de::Error::custom)
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(tag = "scheme")]
-pub(crate) enum AuthEntry {
-    #[serde(rename = "hmac-sha256")]
-    HmacSha256(HmacScheme),
+pub(crate) enum OtherAuth {
     #[serde(rename = "url-token")]
     UrlToken {
         #[serde(default = "token")]
@@ -57,8 +76,10 @@ fn token() -> String {
 }
 
 #[derive(Deserialize)]
-pub(crate) struct DeliveryIdEntry {
-    pub header: String,
+#[serde(rename_all = "lowercase")]
+pub(crate) enum DeliveryIdEntry {
+    Header(String),
+    Pointer(String),
 }
 
 #[derive(Deserialize)]

@@ -1,7 +1,7 @@
 //! One webhook, as a receiver needs it: its schema, route, authentication, delivery id, answers
 //! and rejection format.
 
-use hookschema_signature::HmacScheme;
+use hookschema_signature::SignatureScheme;
 use hookschema_validate::Schema;
 use serde_json::Value;
 
@@ -20,18 +20,40 @@ pub struct Webhook {
     /// The HTTP methods a delivery comes with, upper case.
     pub methods: Vec<String>,
     pub auth: Auth,
-    /// The header whose value is the delivery's id, the same on every retry; `None` when the
-    /// sender sends no id.
-    pub delivery_id: Option<String>,
+    /// Where the delivery's id is, the same on every retry; `None` when the sender sends no
+    /// id.
+    pub delivery_id: Option<DeliveryId>,
     pub success: Success,
     pub rejection: RejectionFormat,
+}
+
+/// Where a delivery's id is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryId {
+    /// A header's value: the scheme's signed `id_header`, or another header the sender sends
+    /// unsigned (GitHub's `X-GitHub-Delivery`).
+    Header(String),
+    /// The value at this JSON Pointer in the body, a string or an integer (Stripe's `/id`),
+    /// signed with the body.
+    Pointer(String),
+}
+
+impl DeliveryId {
+    /// The header it is read from, if it is one.
+    pub fn header(&self) -> Option<&str> {
+        match self {
+            DeliveryId::Header(header) => Some(header),
+            DeliveryId::Pointer(_) => None,
+        }
+    }
 }
 
 /// How a delivery is authenticated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Auth {
-    /// Signed by the sender (see [`HmacScheme`]); the receiver holds the secret.
-    HmacSha256(HmacScheme),
+    /// Signed by the sender (see [`SignatureScheme`]): with HMAC-SHA256, the receiver holds the
+    /// secret; with ed25519, the sender's public key.
+    Signed(Box<SignatureScheme>),
     /// The receiver's URL carries a secret token in this query parameter.
     UrlToken { parameter: String },
     /// Anyone who reaches the route is trusted: trusted networks and tests only.
@@ -69,7 +91,7 @@ impl Webhook {
     /// What authenticating its deliveries takes.
     pub fn credential_kind(&self) -> CredentialKind {
         match self.auth {
-            Auth::HmacSha256(_) => CredentialKind::Secret,
+            Auth::Signed(_) => CredentialKind::Secret,
             Auth::UrlToken { .. } => CredentialKind::Token,
             Auth::None => CredentialKind::None,
         }

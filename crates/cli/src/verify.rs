@@ -7,8 +7,8 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use hookschema_catalog::{Auth, Catalog, Credentials, Webhook};
-use hookschema_signature::{Headers, HmacScheme, Secret, Verifier, check_id, unix_now};
+use hookschema_catalog::{Auth, Catalog, Webhook};
+use hookschema_signature::{Headers, Secret, SignatureScheme, Verifier, check_id, unix_now};
 
 use crate::input::read;
 use crate::outcome::Outcome;
@@ -72,7 +72,9 @@ pub fn run_verify(
     catalog: &Catalog,
     args: &VerifyArgs,
 ) -> io::Result<Outcome> {
-    let Some((scheme, secrets, body)) = prepare(catalog, &args.signer, args.file.as_deref()) else {
+    let Some((scheme, secrets, body)) =
+        prepare(catalog, &args.signer, args.file.as_deref(), Side::Receiver)
+    else {
         return Ok(Outcome::Error);
     };
     // Header texts as bytes, whatever they are: one that is not even text is a rejection.
@@ -109,9 +111,11 @@ pub fn run_verify(
 }
 
 /// Prints the headers the vendor would send with the body, one `Name: value` per line, ready
-/// for `curl -H`. With several secrets the signature header lists a signature per secret.
+/// for `curl -H`. With several keys the signature header lists a signature per key.
 pub fn run_sign(out: &mut impl Write, catalog: &Catalog, args: &SignArgs) -> io::Result<Outcome> {
-    let Some((scheme, secrets, body)) = prepare(catalog, &args.signer, args.file.as_deref()) else {
+    let Some((scheme, keys, body)) =
+        prepare(catalog, &args.signer, args.file.as_deref(), Side::Sender)
+    else {
         return Ok(Outcome::Error);
     };
     let id = match (&scheme.id_header, &args.id) {
@@ -130,52 +134,70 @@ pub fn run_sign(out: &mut impl Write, catalog: &Catalog, args: &SignArgs) -> io:
         (None, _) => "",
     };
     let timestamp = args.timestamp.unwrap_or_else(unix_now);
-    let signatures: Vec<String> = secrets
-        .iter()
-        .map(|secret| scheme.sign(secret, id, timestamp, &body))
-        .collect();
-    if let Some(header) = &scheme.id_header {
-        writeln!(out, "{header}: {id}")?;
+    match scheme.headers(&keys, id, timestamp, &body) {
+        Ok(headers) => {
+            for (name, value) in headers {
+                writeln!(out, "{name}: {value}")?;
+            }
+            Ok(Outcome::Valid)
+        }
+        Err(error) => {
+            eprintln!("hookschema: {error}");
+            Ok(Outcome::Error)
+        }
     }
-    if let Some(header) = &scheme.timestamp_header {
-        writeln!(out, "{header}: {timestamp}")?;
-    }
-    writeln!(out, "{}: {}", scheme.signature_header, signatures.join(" "))?;
-    Ok(Outcome::Valid)
 }
 
-/// The scheme, the decoded secrets and the body, or `None` after saying why not on standard
-/// error.
+/// Whose keys a command takes: the receiver's, which verify (an HMAC secret, an ed25519
+/// public key), or the sender's, which sign (the same secret, an ed25519 private key).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Receiver,
+    Sender,
+}
+
+/// The scheme, the decoded keys of `side` and the body, or `None` after saying why not on
+/// standard error. Keys come from `--secret`, else the webhook's environment variables.
 fn prepare(
     catalog: &Catalog,
     signer: &Signer,
     file: Option<&Path>,
-) -> Option<(HmacScheme, Vec<Secret>, Vec<u8>)> {
+    side: Side,
+) -> Option<(SignatureScheme, Vec<Secret>, Vec<u8>)> {
     let (webhook, scheme) = signed_webhook(catalog, signer)
         .map_err(|usage| eprintln!("hookschema: {usage}"))
         .ok()?;
-    let credentials = if signer.secrets.is_empty() {
-        webhook.credentials_from_env().map(|found| {
-            found.or_else(|| {
-                let variable = webhook.credential_variable().unwrap_or_default();
-                eprintln!("hookschema: no secret: give --secret, or set {variable}");
-                None
-            })
-        })
+    let given: Vec<(String, String)> = if signer.secrets.is_empty() {
+        match webhook.credential_texts_from_env() {
+            Ok(given) => given,
+            Err(error) => {
+                eprintln!("hookschema: {error}");
+                return None;
+            }
+        }
     } else {
-        let sources: Vec<String> = (1..=signer.secrets.len())
+        (1..=signer.secrets.len())
             .map(|n| format!("--secret #{n}"))
-            .collect();
-        let given: Vec<(&str, &str)> = sources
-            .iter()
-            .zip(&signer.secrets)
-            .map(|(source, secret)| (source.as_str(), secret.as_str()))
-            .collect();
-        webhook.credentials(&given).map(Some)
+            .zip(signer.secrets.iter().cloned())
+            .collect()
     };
-    let secrets = match credentials {
-        Ok(Some(Credentials::Secrets(secrets))) => secrets,
-        Ok(_) => return None,
+    if given.is_empty() {
+        let variable = webhook.credential_variable().unwrap_or_default();
+        eprintln!("hookschema: no secret: give --secret, or set {variable}");
+        return None;
+    }
+    let keys = given
+        .iter()
+        .map(|(source, text)| {
+            let key = match side {
+                Side::Receiver => scheme.secret(text),
+                Side::Sender => scheme.signing_key(text),
+            };
+            key.map_err(|error| format!("{source}: {error}"))
+        })
+        .collect::<Result<Vec<_>, _>>();
+    let keys = match keys {
+        Ok(keys) => keys,
         Err(error) => {
             eprintln!("hookschema: {error}");
             return None;
@@ -184,14 +206,14 @@ fn prepare(
     let input = read(file.unwrap_or(Path::new("-")))
         .map_err(|unreadable| eprintln!("hookschema: {}", unreadable.message()))
         .ok()?;
-    Some((scheme.clone(), secrets, input.bytes))
+    Some((scheme.clone(), keys, input.bytes))
 }
 
 /// The vendor's signed webhook: the one `--webhook` names, or its only one.
 fn signed_webhook<'c>(
     catalog: &'c Catalog,
     signer: &Signer,
-) -> Result<(&'c Webhook, &'c HmacScheme), String> {
+) -> Result<(&'c Webhook, &'c SignatureScheme), String> {
     let vendor = catalog.vendor(&signer.vendor).ok_or_else(|| {
         let known: Vec<&str> = catalog.vendors().iter().map(|v| v.name.as_str()).collect();
         format!(
@@ -200,7 +222,7 @@ fn signed_webhook<'c>(
             known.join(", ")
         )
     })?;
-    let signed: Vec<(&Webhook, &HmacScheme)> = vendor
+    let signed: Vec<(&Webhook, &SignatureScheme)> = vendor
         .webhooks
         .iter()
         .filter(|w| {
@@ -210,7 +232,7 @@ fn signed_webhook<'c>(
                 .is_none_or(|name| w.name() == name)
         })
         .filter_map(|w| match &w.auth {
-            Auth::HmacSha256(scheme) => Some((w, scheme)),
+            Auth::Signed(scheme) => Some((w, scheme.as_ref())),
             _ => None,
         })
         .collect();

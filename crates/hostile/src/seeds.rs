@@ -60,7 +60,9 @@ pub fn seeds(target: Target) -> Vec<(String, Vec<u8>)> {
                 let id = format!("msg_{}", fixture.name);
                 signing_schemes().into_iter().map(move |scheme| {
                     let secret = scheme.secret(SECRET).expect("the harness secret decodes");
-                    let signature = scheme.sign(&secret, &id, NOW, &fixture.bytes);
+                    let signature = scheme
+                        .sign(&secret, &id, NOW, &fixture.bytes)
+                        .expect("the harness secret signs");
                     let lines = format!("{id}\n{NOW}\n{signature}\n");
                     let name = format!("{}-{}", named(fixture), scheme.signature_header);
                     (name, [lines.as_bytes(), &fixture.bytes].concat())
@@ -81,13 +83,13 @@ pub fn seeds(target: Target) -> Vec<(String, Vec<u8>)> {
 }
 
 /// The signing schemes of the embedded catalog.
-pub(crate) fn signing_schemes() -> Vec<&'static hookschema_signature::HmacScheme> {
+pub(crate) fn signing_schemes() -> Vec<&'static hookschema_signature::SignatureScheme> {
     let mut schemes = Vec::new();
     for webhook in Catalog::embedded().webhooks() {
-        if let Auth::HmacSha256(scheme) = &webhook.auth
-            && !schemes.contains(&scheme)
+        if let Auth::Signed(scheme) = &webhook.auth
+            && !schemes.contains(&scheme.as_ref())
         {
-            schemes.push(scheme);
+            schemes.push(scheme.as_ref());
         }
     }
     schemes

@@ -6,7 +6,7 @@
 use std::process::Command;
 
 use bytes::Bytes;
-use hookschema_catalog::{Auth, Catalog, Credentials, Webhook};
+use hookschema_catalog::{Auth, Catalog, Credentials, DeliveryId, Webhook};
 
 /// The signing secret the harness gives every signed webhook (base64, as most senders write
 /// secrets; a scheme of text secrets takes it as text).
@@ -49,13 +49,9 @@ impl Request {
 
 /// The credentials the harness gives `webhook`'s receiver.
 pub fn credentials(webhook: &Webhook) -> Credentials {
-    let text = match webhook.auth {
-        Auth::HmacSha256(_) => SECRET,
-        Auth::UrlToken { .. } => TOKEN,
-        Auth::None => "",
-    };
+    let text = credential_text(webhook).unwrap_or_default();
     webhook
-        .credentials(&[("the harness", text)])
+        .credentials(&[("the harness", &text)])
         .expect("the harness's credentials decode under every scheme")
 }
 
@@ -63,14 +59,28 @@ pub fn credentials(webhook: &Webhook) -> Credentials {
 /// `catalog`, in the environment variables it reads.
 pub fn give_credentials(command: &mut Command, catalog: &Catalog) {
     for webhook in catalog.webhooks() {
-        let value = match webhook.auth {
-            Auth::HmacSha256(_) => SECRET,
-            Auth::UrlToken { .. } => TOKEN,
-            Auth::None => continue,
-        };
-        if let Some(variable) = webhook.credential_variable() {
-            command.env(variable, value);
+        if let (Some(text), Some(variable)) =
+            (credential_text(webhook), webhook.credential_variable())
+        {
+            command.env(variable, text);
         }
+    }
+}
+
+/// The text of the harness's credential for `webhook`'s receiver: the harness secret (for
+/// ed25519, its public key, written as the scheme writes keys), or the token; `None` for a
+/// webhook that takes none.
+fn credential_text(webhook: &Webhook) -> Option<String> {
+    match &webhook.auth {
+        Auth::Signed(scheme) => {
+            let signing = scheme
+                .signing_key(SECRET)
+                .expect("the harness secret is a key of every scheme");
+            let public = scheme.public_key_text(&signing).expect("a private key");
+            Some(public.unwrap_or_else(|| SECRET.to_owned()))
+        }
+        Auth::UrlToken { .. } => Some(TOKEN.to_owned()),
+        Auth::None => None,
     }
 }
 
@@ -107,24 +117,27 @@ fn request(
     let mut target = webhook.route.clone();
     let mut headers = Vec::new();
     match &webhook.auth {
-        Auth::HmacSha256(scheme) => {
-            let secret = scheme.secret(SECRET).expect("the harness secret decodes");
-            if let Some(header) = &scheme.id_header {
-                headers.push((header.clone(), id.to_owned()));
-            }
-            if let Some(header) = &scheme.timestamp_header {
-                headers.push((header.clone(), timestamp.to_string()));
-            }
-            let signature = scheme.sign(&secret, id, timestamp, signed);
-            headers.push((scheme.signature_header.clone(), signature));
+        Auth::Signed(scheme) => {
+            let key = scheme
+                .signing_key(SECRET)
+                .expect("the harness secret is a key of every scheme");
+            headers = scheme
+                .headers(&[key], id, timestamp, signed)
+                .expect("the harness key signs");
         }
         Auth::UrlToken { parameter } => target.push_str(&format!("?{parameter}={token}")),
         Auth::None => {}
     }
-    if let (Some(header), Auth::UrlToken { .. } | Auth::None) =
-        (&webhook.delivery_id, &webhook.auth)
+    // An id in a header the signature does not write (a body's id travels in the body).
+    let written = |header: &str| {
+        headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case(header))
+    };
+    if let Some(header) = webhook.delivery_id.as_ref().and_then(DeliveryId::header)
+        && !written(header)
     {
-        headers.push((header.clone(), id.to_owned()));
+        headers.push((header.to_owned(), id.to_owned()));
     }
     Request {
         method: webhook

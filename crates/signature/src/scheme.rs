@@ -1,7 +1,8 @@
-//! How a sender signs: one HMAC-SHA256 scheme, set by the headers it uses, the text it signs,
-//! and how the digest and the secret are written. Kaizen Automation's webhooks and the Standard
-//! Webhooks specification (Svix and the senders that follow it) are two settings of it; a
-//! vendor file under `schemas/` gives a vendor's.
+//! How a sender signs: one scheme, set by its algorithm (HMAC-SHA256 with a shared secret, or
+//! ed25519 with a key pair), the headers it uses, the text it signs, and how the signature and
+//! the key are written. GitHub, Stripe, Slack, Shopify, Kaizen Automation and the Standard
+//! Webhooks specification (Svix and the senders that follow it) are settings of it; a vendor
+//! file under `schemas/` gives a vendor's.
 
 use std::fmt;
 
@@ -13,16 +14,19 @@ use crate::secret::{Secret, SecretError};
 /// the common choice (Standard Webhooks, Stripe).
 pub const DEFAULT_TOLERANCE_SECS: u64 = 300;
 
-/// An HMAC-SHA256 signing scheme.
+/// A signing scheme.
 ///
-/// The sender computes HMAC-SHA256, keyed with the decoded secret, of [`Self::signed_content`]
-/// (the delivery id, the timestamp and the raw body, as the template places them) and sends
-/// `<signature_prefix><digest>` in [`Self::signature_header`]: several such entries, separated
-/// by spaces, while a secret is rotated.
+/// The sender signs [`Self::signed_content`] (the delivery id, the timestamp and the raw body,
+/// as the template places them) with its key, and sends `<signature_prefix><signature>` in
+/// [`Self::signature_header`]: several such entries, separated by spaces or commas, while a key
+/// is rotated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HmacScheme {
-    /// The header carrying the delivery's id, when the sender sends one: required then, and 1
+pub struct SignatureScheme {
+    /// How the signature is made, as a vendor file's `auth.scheme` names it.
+    #[serde(rename = "scheme")]
+    pub algorithm: Algorithm,
+    /// The header carrying the delivery's id, when the sender signs one: required then, and 1
     /// to [`MAX_ID_LEN`](crate::MAX_ID_LEN) bytes of printable ASCII.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_header: Option<String>,
@@ -30,39 +34,70 @@ pub struct HmacScheme {
     /// one: required then, and within [`Self::tolerance_seconds`] of now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp_header: Option<String>,
+    /// When the timestamp is one entry among others of its header, such as `t=` in Stripe's
+    /// `Stripe-Signature: t=…,v1=…`: what that entry starts with. Required when the timestamp
+    /// travels in the signature header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp_prefix: Option<String>,
     /// The header carrying the signatures.
     pub signature_header: String,
-    /// What stands before each digest: its version and a separator, such as `v1=` or `v1,`.
-    /// Entries with another prefix (another version) are skipped.
+    /// What stands before each signature: its version and a separator, such as `v1=` or `v1,`,
+    /// or nothing. Entries with another prefix (another version) are skipped.
     pub signature_prefix: String,
     pub digest_encoding: DigestEncoding,
     /// What is signed, such as `{id}.{timestamp}.{body}`.
     pub signed_content: SignedContent,
     pub secret_encoding: SecretEncoding,
-    /// A prefix the secret may be written with, such as `whsec_`: taken off before decoding,
-    /// when present.
+    /// A prefix the receiver's key may be written with, such as `whsec_` (an HMAC secret) or
+    /// `whpk_` (an ed25519 public key): taken off before decoding, when present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_prefix: Option<String>,
+    /// ed25519 only: a prefix the sender's private key may be written with, such as `whsk_`,
+    /// for signing (tests, and `hookschema sign`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_key_prefix: Option<String>,
     /// How far, in seconds, a timestamp may be from now, either way.
     #[serde(default = "default_tolerance")]
     pub tolerance_seconds: u64,
+}
+
+/// How a signature is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Algorithm {
+    /// HMAC-SHA256 keyed with a secret both sides hold: a 32-byte signature.
+    #[serde(rename = "hmac-sha256")]
+    HmacSha256,
+    /// ed25519 (RFC 8032): the sender signs with its private key, the receiver holds only the
+    /// public key: a 64-byte signature.
+    #[serde(rename = "ed25519")]
+    Ed25519,
+}
+
+impl Algorithm {
+    /// How many bytes a signature is.
+    pub(crate) fn signature_len(self) -> usize {
+        match self {
+            Algorithm::HmacSha256 => 32,
+            Algorithm::Ed25519 => 64,
+        }
+    }
 }
 
 fn default_tolerance() -> u64 {
     DEFAULT_TOLERANCE_SECS
 }
 
-/// How a digest is written in the signature header.
+/// How a signature is written in the signature header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DigestEncoding {
-    /// 64 lowercase hex digits.
+    /// Lowercase hex digits: 64 for HMAC-SHA256.
     Hex,
-    /// Standard base64 with padding: 44 characters.
+    /// Standard base64 with padding: 44 characters for HMAC-SHA256, 88 for ed25519.
     Base64,
 }
 
-/// How a secret is written where the receiver is given it.
+/// How a key is written where the receiver (or, for signing, the sender) is given it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SecretEncoding {
@@ -181,9 +216,10 @@ impl SignedContent {
     }
 }
 
-impl HmacScheme {
+impl SignatureScheme {
     /// Whether the scheme can work: the headers it signs are ones it reads, its names are
-    /// header names, and its prefix separates entries unambiguously.
+    /// header names, each header plays one part unless the scheme says how it is split, its
+    /// prefixes separate entries unambiguously, and its encodings fit its algorithm.
     pub fn check(&self) -> Result<(), SchemeError> {
         let headers = [
             ("id_header", self.id_header.as_deref()),
@@ -196,6 +232,35 @@ impl HmacScheme {
             {
                 return Err(SchemeError(format!(
                     "{field} `{name}` is not a header name"
+                )));
+            }
+        }
+        let same =
+            |a: &Option<String>, b: &str| a.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(b));
+        if let Some(id) = &self.id_header
+            && (same(&self.timestamp_header, id) || id.eq_ignore_ascii_case(&self.signature_header))
+        {
+            return Err(SchemeError(format!(
+                "`{id}` is the id_header and also carries the timestamp or the signatures: one \
+                 header cannot play two parts"
+            )));
+        }
+        if same(&self.timestamp_header, &self.signature_header) && self.timestamp_prefix.is_none() {
+            return Err(SchemeError(format!(
+                "`{}` carries the timestamp and the signatures: say which entry is the \
+                 timestamp with timestamp_prefix (Stripe's is `t=`)",
+                self.signature_header
+            )));
+        }
+        if let Some(prefix) = &self.timestamp_prefix {
+            if self.timestamp_header.is_none() {
+                return Err(SchemeError(
+                    "timestamp_prefix without a timestamp_header".to_owned(),
+                ));
+            }
+            if prefix.is_empty() || prefix.starts_with(&self.signature_prefix) {
+                return Err(SchemeError(format!(
+                    "timestamp_prefix `{prefix}` would take signature entries for the timestamp"
                 )));
             }
         }
@@ -221,25 +286,94 @@ impl HmacScheme {
                 "signature_prefix must not hold spaces, which separate signatures".to_owned(),
             ));
         }
-        Ok(())
+        match self.algorithm {
+            Algorithm::HmacSha256 if self.signing_key_prefix.is_some() => Err(SchemeError(
+                "signing_key_prefix is for ed25519's private keys: an HMAC secret is the \
+                 secret_prefix's"
+                    .to_owned(),
+            )),
+            Algorithm::Ed25519
+                if self.digest_encoding != DigestEncoding::Base64
+                    || self.secret_encoding != SecretEncoding::Base64 =>
+            {
+                Err(SchemeError(
+                    "ed25519 signatures and keys are written in base64".to_owned(),
+                ))
+            }
+            _ => Ok(()),
+        }
     }
 
-    /// Decodes a secret as this scheme writes it: [`Self::secret_prefix`] taken off, when
-    /// present, then decoded.
+    /// Decodes the receiver's key as this scheme writes it: an HMAC secret, or an ed25519
+    /// public key; [`Self::secret_prefix`] taken off, when present, then decoded.
     ///
-    /// A secret that would decode into a key no sender signs with is refused rather than taken
+    /// A key that would never verify a sender's signature is refused rather than taken
     /// silently (every delivery would then fail with `no_matching_signature`): one with spaces
-    /// or a line break around it, and a base64 secret that starts with a prefix other senders
-    /// write their secrets with ([`FOREIGN_SECRET_PREFIXES`]) which this scheme does not declare,
-    /// since base64 would read the prefix as key bytes.
+    /// or a line break around it, a base64 one that starts with a prefix other senders write
+    /// their secrets with ([`FOREIGN_SECRET_PREFIXES`]) which this scheme does not declare,
+    /// since base64 would read the prefix as key bytes, and an ed25519 public key that is not
+    /// 32 bytes.
     pub fn secret(&self, text: &str) -> Result<Secret, SecretError> {
+        let key = self.decode(text, self.secret_prefix.as_deref())?;
+        if self.algorithm == Algorithm::Ed25519 && key.key().len() != 32 {
+            return Err(SecretError::new(
+                "an ed25519 public key is 32 bytes (written `whpk_` and base64 by Standard \
+                 Webhooks)",
+            ));
+        }
+        Ok(key)
+    }
+
+    /// Decodes the sender's key, for signing: the same secret for HMAC; for ed25519 the
+    /// private key, written after [`Self::signing_key_prefix`], as its 32-byte seed or the 64
+    /// bytes of seed and public key that libsodium writes.
+    pub fn signing_key(&self, text: &str) -> Result<Secret, SecretError> {
+        match self.algorithm {
+            Algorithm::HmacSha256 => self.secret(text),
+            Algorithm::Ed25519 => {
+                let key = self.decode(text, self.signing_key_prefix.as_deref())?;
+                crate::ed25519::signing_seed(key.key())
+                    .map(|seed| Secret::from_bytes(seed.to_vec()))?
+            }
+        }
+    }
+
+    /// The receiver's key for the sender's `signing_key`: the same secret for HMAC, the public
+    /// key for ed25519.
+    pub fn verifying_key(&self, signing_key: &Secret) -> Result<Secret, SecretError> {
+        match self.algorithm {
+            Algorithm::HmacSha256 => Ok(signing_key.clone()),
+            Algorithm::Ed25519 => {
+                let public = crate::ed25519::public_key(signing_key.key())?;
+                Secret::from_bytes(public.to_vec())
+            }
+        }
+    }
+
+    /// For ed25519, the public key of the private key `signing_key`, written as the receiver is
+    /// given it (after [`Self::secret_prefix`], in base64); `None` for HMAC, whose sender and
+    /// receiver hold the same secret.
+    pub fn public_key_text(&self, signing_key: &Secret) -> Result<Option<String>, SecretError> {
+        if self.algorithm != Algorithm::Ed25519 {
+            return Ok(None);
+        }
+        use base64::Engine;
+        let public = crate::ed25519::public_key(signing_key.key())?;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(public);
+        let prefix = self.secret_prefix.as_deref().unwrap_or("");
+        Ok(Some(format!("{prefix}{encoded}")))
+    }
+
+    /// `text` without stray spaces or a foreign prefix, `prefix` taken off when present,
+    /// decoded as the scheme writes keys.
+    fn decode(&self, text: &str, prefix: Option<&str>) -> Result<Secret, SecretError> {
         if text.trim() != text {
             return Err(SecretError::new(
                 "the secret has a space or a line break before or after it",
             ));
         }
-        let key = match &self.secret_prefix {
-            Some(prefix) => text.strip_prefix(prefix.as_str()).unwrap_or(text),
+        let key = match prefix {
+            Some(prefix) => text.strip_prefix(prefix).unwrap_or(text),
             None => text,
         };
         match self.secret_encoding {
@@ -261,10 +395,11 @@ impl HmacScheme {
     }
 }
 
-/// Prefixes senders write their secrets with, which a base64 secret of a scheme that does not
-/// declare them must not start with: `whsec_`, the Standard Webhooks specification's (Svix,
-/// Stripe and the senders that follow them write every secret so).
-pub const FOREIGN_SECRET_PREFIXES: &[&str] = &["whsec_"];
+/// Prefixes senders write their keys with, which a base64 key of a scheme that does not declare
+/// them must not start with: the Standard Webhooks specification's `whsec_` (an HMAC secret:
+/// Svix, Stripe and the senders that follow them write every secret so), `whsk_` and `whpk_`
+/// (an ed25519 private and public key).
+pub const FOREIGN_SECRET_PREFIXES: &[&str] = &["whsec_", "whsk_", "whpk_"];
 
 /// An HTTP header name: one or more token characters (RFC 9110 §5.6.2).
 fn is_header_name(name: &str) -> bool {
@@ -302,8 +437,9 @@ mod tests {
         assert_eq!(signed, b"t=7|i|{}");
     }
 
-    fn scheme(encoding: SecretEncoding, prefix: Option<&str>) -> HmacScheme {
-        HmacScheme {
+    fn scheme(encoding: SecretEncoding, prefix: Option<&str>) -> SignatureScheme {
+        SignatureScheme {
+            algorithm: Algorithm::HmacSha256,
             id_header: None,
             timestamp_header: None,
             signature_header: "signature".into(),
@@ -312,7 +448,9 @@ mod tests {
             signed_content: content("{body}").unwrap(),
             secret_encoding: encoding,
             secret_prefix: prefix.map(str::to_owned),
+            signing_key_prefix: None,
             tolerance_seconds: DEFAULT_TOLERANCE_SECS,
+            timestamp_prefix: None,
         }
     }
 
@@ -347,5 +485,51 @@ mod tests {
         assert_eq!(text.secret("whsec_abc").unwrap().key(), b"whsec_abc");
         assert_eq!(text.secret("a b,c").unwrap().key(), b"a b,c");
         assert!(text.secret("abc\n").is_err());
+    }
+
+    #[test]
+    fn one_header_plays_one_part_unless_the_scheme_says_how_it_is_split() {
+        let mut stripe = scheme(SecretEncoding::Utf8, None);
+        stripe.signed_content = content("{timestamp}.{body}").unwrap();
+        stripe.timestamp_header = Some("Stripe-Signature".into());
+        stripe.signature_header = "stripe-signature".into();
+        let error = stripe.check().unwrap_err().to_string();
+        assert!(error.contains("timestamp_prefix"), "{error}");
+        stripe.timestamp_prefix = Some("t=".into());
+        stripe.check().unwrap();
+        // A timestamp prefix that signature entries start with would read them as timestamps.
+        stripe.timestamp_prefix = Some("v1=x".into());
+        assert!(stripe.check().is_err());
+
+        let mut id_twice = scheme(SecretEncoding::Utf8, None);
+        id_twice.signed_content = content("{id}.{body}").unwrap();
+        id_twice.id_header = Some("Signature".into());
+        let error = id_twice.check().unwrap_err().to_string();
+        assert!(error.contains("two parts"), "{error}");
+    }
+
+    #[test]
+    fn ed25519_keys_and_signatures_are_base64_and_its_private_keys_sign() {
+        let mut ed = scheme(SecretEncoding::Base64, Some("whpk_"));
+        ed.algorithm = Algorithm::Ed25519;
+        ed.digest_encoding = DigestEncoding::Hex;
+        assert!(ed.check().is_err());
+        ed.digest_encoding = DigestEncoding::Base64;
+        ed.signing_key_prefix = Some("whsk_".into());
+        ed.check().unwrap();
+        let mut hmac = scheme(SecretEncoding::Base64, None);
+        hmac.signing_key_prefix = Some("whsk_".into());
+        assert!(hmac.check().is_err(), "a private key's prefix is ed25519's");
+        // A public key is 32 bytes; a private key is not taken where the public one is due.
+        assert!(ed.secret("whpk_dGVzdA").is_err());
+        let private = "whsk_xaqN9D+fg3vtt0QvMdy3sWbThTUHbwlLhc46LgtEWPc=";
+        assert!(ed.secret(private).is_err());
+        let signing = ed.signing_key(private).unwrap();
+        let public = ed.public_key_text(&signing).unwrap().unwrap();
+        assert!(public.starts_with("whpk_"));
+        assert_eq!(
+            ed.secret(&public).unwrap().key(),
+            ed.verifying_key(&signing).unwrap().key()
+        );
     }
 }

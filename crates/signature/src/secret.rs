@@ -7,8 +7,9 @@ use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use zeroize::Zeroize;
 
-/// A signing secret, decoded to the HMAC key ([`HmacScheme::secret`](crate::HmacScheme::secret)
-/// decodes one as a scheme writes it). Its `Debug` shows only its length, so a
+/// A key, decoded: an HMAC secret, or an ed25519 key
+/// ([`SignatureScheme::secret`](crate::SignatureScheme::secret) decodes one as a scheme writes
+/// it). Its `Debug` shows only its length, so a
 /// secret never reaches a log by accident, and its memory is wiped when it is dropped.
 #[derive(Clone)]
 pub struct Secret(Vec<u8>);

@@ -8,14 +8,15 @@ use subtle::ConstantTimeEq;
 
 use crate::error::SignatureError;
 use crate::headers::{Headers, Parsed};
-use crate::scheme::{DigestEncoding, HmacScheme};
-use crate::secret::Secret;
+use crate::scheme::{Algorithm, DigestEncoding, SignatureScheme};
+use crate::secret::{Secret, SecretError};
 
-/// Checks deliveries signed under one scheme against one or more secrets. More than one lets a
-/// receiver accept both the old and the new secret while it is rotated.
+/// Checks deliveries signed under one scheme against one or more keys (HMAC secrets, or
+/// ed25519 public keys). More than one lets a receiver accept both the old and the new key
+/// while it is rotated.
 #[derive(Debug, Clone)]
 pub struct Verifier {
-    scheme: HmacScheme,
+    scheme: SignatureScheme,
     secrets: Vec<Secret>,
 }
 
@@ -31,7 +32,7 @@ pub struct Verified {
 impl Verifier {
     /// A verifier of `scheme` accepting signatures made with any of `secrets`. With none, no
     /// delivery verifies.
-    pub fn new(scheme: HmacScheme, secrets: Vec<Secret>) -> Self {
+    pub fn new(scheme: SignatureScheme, secrets: Vec<Secret>) -> Self {
         Verifier { scheme, secrets }
     }
 
@@ -41,7 +42,7 @@ impl Verifier {
         self
     }
 
-    pub fn scheme(&self) -> &HmacScheme {
+    pub fn scheme(&self) -> &SignatureScheme {
         &self.scheme
     }
 
@@ -80,16 +81,26 @@ impl Verifier {
         self.signed(&parsed, body)
     }
 
-    /// Whether a signature of `parsed` matches `body` under one of the secrets.
+    /// Whether a signature of `parsed` matches `body` under one of the keys.
     fn signed(&self, parsed: &Parsed<'_>, body: &[u8]) -> Result<Verified, SignatureError> {
         let id = parsed.id.unwrap_or_default();
-        let matched = self.secrets.iter().any(|secret| {
-            let expected = mac(&self.scheme, secret, id, parsed.timestamp_text, body);
-            parsed
-                .digests
-                .iter()
-                .any(|digest| bool::from(digest.ct_eq(&expected)))
-        });
+        let matched = match self.scheme.algorithm {
+            Algorithm::HmacSha256 => self.secrets.iter().any(|secret| {
+                let expected = mac(&self.scheme, secret, id, parsed.timestamp_text, body);
+                parsed
+                    .signatures
+                    .iter()
+                    .any(|signature| bool::from(signature.as_bytes().ct_eq(&expected)))
+            }),
+            Algorithm::Ed25519 => {
+                let content = self.scheme.content(id, parsed.timestamp_text, body);
+                self.secrets.iter().any(|public| {
+                    parsed.signatures.iter().any(|signature| {
+                        crate::ed25519::verify(public.key(), &content, signature.as_bytes())
+                    })
+                })
+            }
+        };
         if !matched {
             return Err(SignatureError::NoMatchingSignature {
                 header: self.scheme.signature_header.clone(),
@@ -102,6 +113,8 @@ impl Verifier {
     }
 
     fn check_timestamp(&self, parsed: &Parsed<'_>, now: u64) -> Result<(), SignatureError> {
+        // A scheme without a timestamp cannot tell a replay; one with a timestamp must be
+        // within the tolerance.
         let (Some(timestamp), Some(header)) = (parsed.timestamp, &self.scheme.timestamp_header)
         else {
             return Ok(());
@@ -144,21 +157,84 @@ impl Prechecked<'_, '_> {
     }
 }
 
-impl HmacScheme {
+impl SignatureScheme {
     /// The signature header's entry a sender of this scheme writes for `body` sent with `id`
-    /// at `timestamp` (those the scheme does not sign are ignored): for tests, and for tools
-    /// that send signed deliveries to a receiver.
-    pub fn sign(&self, secret: &Secret, id: &str, timestamp: u64, body: &[u8]) -> String {
+    /// at `timestamp` (those the scheme does not sign are ignored), with `key` (see
+    /// [`SignatureScheme::signing_key`]): for tests, and for tools that send signed deliveries
+    /// to a receiver.
+    pub fn sign(
+        &self,
+        key: &Secret,
+        id: &str,
+        timestamp: u64,
+        body: &[u8],
+    ) -> Result<String, SecretError> {
         let timestamp = timestamp.to_string();
-        let digest = mac(self, secret, id.as_bytes(), timestamp.as_bytes(), body);
-        let encoded = match self.digest_encoding {
-            DigestEncoding::Hex => hex::encode(digest),
-            DigestEncoding::Base64 => {
-                use base64::Engine;
-                base64::engine::general_purpose::STANDARD.encode(digest)
+        let signature = match self.algorithm {
+            Algorithm::HmacSha256 => {
+                mac(self, key, id.as_bytes(), timestamp.as_bytes(), body).to_vec()
+            }
+            Algorithm::Ed25519 => {
+                let content = self.content(id.as_bytes(), timestamp.as_bytes(), body);
+                crate::ed25519::sign(key.key(), &content)?.to_vec()
             }
         };
-        format!("{}{encoded}", self.signature_prefix)
+        let encoded = match self.digest_encoding {
+            DigestEncoding::Hex => hex::encode(signature),
+            DigestEncoding::Base64 => {
+                use base64::Engine;
+                base64::engine::general_purpose::STANDARD.encode(signature)
+            }
+        };
+        Ok(format!("{}{encoded}", self.signature_prefix))
+    }
+
+    /// The headers a sender of this scheme sends with `body`, signed with each of `keys`, as
+    /// (name, value) pairs: the id and the timestamp when the scheme has them, and the
+    /// signatures, one entry per key. A timestamp carried in the signature header
+    /// ([`SignatureScheme::timestamp_prefix`]) is its first entry, the entries then separated
+    /// by commas, as Stripe writes them; otherwise by spaces.
+    pub fn headers(
+        &self,
+        keys: &[Secret],
+        id: &str,
+        timestamp: u64,
+        body: &[u8],
+    ) -> Result<Vec<(String, String)>, SecretError> {
+        let mut signatures = keys
+            .iter()
+            .map(|key| self.sign(key, id, timestamp, body))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut headers = Vec::new();
+        if let Some(header) = &self.id_header {
+            headers.push((header.clone(), id.to_owned()));
+        }
+        let timestamp_entry = format!(
+            "{}{timestamp}",
+            self.timestamp_prefix.as_deref().unwrap_or("")
+        );
+        let shared = self
+            .timestamp_header
+            .as_deref()
+            .is_some_and(|header| header.eq_ignore_ascii_case(&self.signature_header));
+        if shared {
+            signatures.insert(0, timestamp_entry);
+            headers.push((self.signature_header.clone(), signatures.join(",")));
+        } else {
+            if let Some(header) = &self.timestamp_header {
+                headers.push((header.clone(), timestamp_entry));
+            }
+            headers.push((self.signature_header.clone(), signatures.join(" ")));
+        }
+        Ok(headers)
+    }
+
+    /// The signed content, whole: what ed25519 signs (HMAC takes it piece by piece).
+    fn content(&self, id: &[u8], timestamp: &[u8], body: &[u8]) -> Vec<u8> {
+        let mut content = Vec::with_capacity(body.len() + id.len() + timestamp.len() + 16);
+        self.signed_content
+            .feed(id, timestamp, body, |part| content.extend_from_slice(part));
+        content
     }
 }
 
@@ -170,7 +246,13 @@ pub fn unix_now() -> u64 {
 }
 
 /// HMAC-SHA256 of the scheme's signed content.
-fn mac(scheme: &HmacScheme, secret: &Secret, id: &[u8], timestamp: &[u8], body: &[u8]) -> [u8; 32] {
+fn mac(
+    scheme: &SignatureScheme,
+    secret: &Secret,
+    id: &[u8],
+    timestamp: &[u8],
+    body: &[u8],
+) -> [u8; 32] {
     let mut mac =
         Hmac::<Sha256>::new_from_slice(secret.key()).expect("HMAC takes keys of any length");
     scheme

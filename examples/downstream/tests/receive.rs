@@ -23,14 +23,16 @@ async fn deliver(body: &[u8], signed: &[u8]) -> (StatusCode, Value) {
     let catalog = catalog().unwrap();
     let webhook = catalog.webhook("acme/order-paid").unwrap();
     let credentials = webhook.credentials(&[("the test", SECRET)]).unwrap();
-    let Auth::HmacSha256(scheme) = &webhook.auth else {
+    let Auth::Signed(scheme) = &webhook.auth else {
         panic!("acme signs its payments");
     };
     let Credentials::Secrets(secrets) = &credentials else {
         panic!("a signed webhook takes secrets");
     };
     let timestamp = now();
-    let signature = scheme.sign(&secrets[0], "msg_1", timestamp, signed);
+    let signature = scheme
+        .sign(&secrets[0], "msg_1", timestamp, signed)
+        .unwrap();
     let request = Request::post(webhook.route.as_str())
         .header("content-type", "application/json")
         .header("webhook-id", "msg_1")

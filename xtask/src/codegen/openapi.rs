@@ -300,13 +300,15 @@ impl Receive<'_> {
                 parameters.push(header(name, &description, true));
             }
         }
-        if let Some(id) = &self.webhook.delivery_id
-            && !parameters
-                .iter()
-                .any(|parameter| parameter["name"] == id.header)
+        if let Some(id) = self
+            .webhook
+            .delivery_id
+            .as_ref()
+            .and_then(|id| id.header.as_ref())
+            && !parameters.iter().any(|parameter| parameter["name"] == *id)
         {
             parameters.push(header(
-                &id.header,
+                id,
                 "The delivery's id, the same on every retry: a retry of a delivery stored is written once.",
                 false,
             ));

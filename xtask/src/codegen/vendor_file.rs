@@ -54,7 +54,8 @@ fn post() -> Vec<String> {
 
 #[derive(Deserialize)]
 pub struct DeliveryId {
-    pub header: String,
+    /// The header it is read from, when it is not a JSON Pointer into the body.
+    pub header: Option<String>,
 }
 
 #[derive(Deserialize)]

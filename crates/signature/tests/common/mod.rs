@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use hookschema_signature::HmacScheme;
+use hookschema_signature::SignatureScheme;
 use serde_json::Value;
 
 /// Every vector file in the repository: `schemas/<vendor>/signature-vectors.json`, and the
@@ -22,17 +22,15 @@ pub fn vector_files() -> Vec<PathBuf> {
 }
 
 /// The scheme a vector file states, as a vendor file's `auth` writes it.
-pub fn scheme(mut auth: Value) -> HmacScheme {
-    let object = auth.as_object_mut().expect("the scheme is an object");
-    assert_eq!(object.remove("scheme"), Some(Value::from("hmac-sha256")));
-    let scheme: HmacScheme = serde_json::from_value(auth).unwrap();
+pub fn scheme(auth: Value) -> SignatureScheme {
+    let scheme: SignatureScheme = serde_json::from_value(auth).unwrap();
     scheme.check().unwrap();
     scheme
 }
 
 /// The scheme of every vector file.
 #[allow(dead_code)] // Not every test file uses every helper.
-pub fn schemes() -> Vec<HmacScheme> {
+pub fn schemes() -> Vec<SignatureScheme> {
     vector_files()
         .iter()
         .map(|path| {
