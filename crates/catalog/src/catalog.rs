@@ -6,7 +6,7 @@ use std::fs;
 use std::path::Path;
 use std::sync::LazyLock;
 
-use hookschema_validate::{Schema, SchemaError};
+use hookschema_validate::{Folder as SchemaFolder, Schema, SchemaError};
 
 use crate::vendor_file::{AuthEntry, DeliveryIdEntry, OtherAuth, VendorFile, WebhookEntry};
 use crate::webhook::{Auth, DeliveryId, Success, Webhook};
@@ -150,7 +150,11 @@ impl Catalog {
     }
 
     /// Checks and compiles every folder. `shown` is how errors name the catalog's folder.
+    /// Schemas may `$ref` each other's files, by their place in the catalog
+    /// (`hookschema://schemas/<vendor>/<name>.schema.json`, so `other.schema.json` beside one,
+    /// or `../<vendor>/<name>.schema.json`) or by their absolute `$id`.
     fn build(folders: Vec<Folder>, shown: &str) -> Result<Catalog, CatalogError> {
+        let files = referable(&folders);
         let mut schemas = Vec::new();
         let mut vendors = Vec::new();
         for folder in folders {
@@ -178,13 +182,13 @@ impl Catalog {
                     });
                 }
                 let name = format!("{}/{stem}", folder.name);
-                let schema =
-                    Schema::compile(&name, text).map_err(|SchemaError { message, .. }| {
-                        CatalogError {
-                            message,
-                            ..at(&file)
-                        }
-                    })?;
+                let uri = uri_of(&folder.name, stem);
+                let schema = Schema::compile_in(&name, text, Some((&uri, &files))).map_err(
+                    |SchemaError { message, .. }| CatalogError {
+                        message,
+                        ..at(&file)
+                    },
+                )?;
                 own.push(schema);
             }
             if let Some(text) = &folder.vendor_file {
@@ -315,6 +319,30 @@ fn webhook(
         },
         rejection: entry.rejection,
     })
+}
+
+/// Where a schema of the catalog is found, as its references resolve: a URI of its own scheme,
+/// so that nothing is ever fetched.
+fn uri_of(vendor: &str, stem: &str) -> String {
+    format!("hookschema://schemas/{vendor}/{stem}{SCHEMA_SUFFIX}")
+}
+
+/// Every schema of the catalog that is JSON, by its place and by its absolute `$id`: what a
+/// schema may `$ref`. (One that is not JSON is reported when it is compiled.)
+fn referable(folders: &[Folder]) -> SchemaFolder {
+    let mut files = Vec::new();
+    for folder in folders {
+        for (stem, text) in &folder.schemas {
+            let Ok(json) = serde_json::from_str::<serde_json::Value>(text) else {
+                continue;
+            };
+            if let Some(id) = json["$id"].as_str().filter(|id| id.contains("://")) {
+                files.push((id.trim_end_matches('#').to_owned(), json.clone()));
+            }
+            files.push((uri_of(&folder.name, stem), json));
+        }
+    }
+    SchemaFolder::new(files)
 }
 
 /// The embedded schemas and vendor files, as folders.

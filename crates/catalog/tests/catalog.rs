@@ -191,3 +191,62 @@ fn a_folder_that_is_not_a_catalog_is_refused() {
     assert!(error.file.ends_with("acme/order.schema.json"), "{error}");
     assert!(error.message.contains("not JSON"), "{error}");
 }
+
+/// A folder whose schemas `$ref` each other's files: by name beside one, by a path into another
+/// vendor's folder, or by an absolute `$id`; a format the validator does not know is an
+/// annotation; a reference to a file the folder does not hold is refused at load, naming it,
+/// never fetched.
+#[test]
+fn schemas_of_a_folder_refer_to_each_others_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, schema: Value| {
+        let path = dir.path().join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, schema.to_string()).unwrap();
+    };
+    let schema = |properties: Value| json!({"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "properties": properties});
+    write(
+        "shop/order.schema.json",
+        schema(json!({
+            "customer": {"$ref": "customer.schema.json"},
+            "money": {"$ref": "../common/money.schema.json#/$defs/amount"},
+            "placed": {"type": "integer", "format": "unix-time"},
+            "tax": {"$ref": "https://example.com/tax.json"}
+        })),
+    );
+    write(
+        "shop/customer.schema.json",
+        schema(json!({"email": {"type": "string", "format": "email"}})),
+    );
+    write(
+        "common/money.schema.json",
+        json!({"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": {"amount": {"type": "integer", "minimum": 0}}}),
+    );
+    write(
+        "common/tax.schema.json",
+        json!({"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://example.com/tax.json", "type": "number"}),
+    );
+    let catalog = Catalog::load(dir.path()).unwrap();
+    let order = catalog.schema("shop/order").unwrap();
+    let valid = json!({"customer": {"email": "a@example.com"}, "money": 5, "placed": 1767225600, "tax": 0.2});
+    assert!(order.validate(&valid).is_empty());
+    let invalid = json!({"customer": {"email": "not an email"}, "money": -1, "tax": "x"});
+    let mut paths: Vec<String> = order
+        .validate(&invalid)
+        .into_iter()
+        .map(|v| v.instance_path)
+        .collect();
+    paths.sort();
+    assert_eq!(paths, ["/customer/email", "/money", "/tax"]);
+
+    write(
+        "shop/broken.schema.json",
+        schema(json!({"x": {"$ref": "https://example.com/elsewhere.json"}})),
+    );
+    let error = Catalog::load(dir.path()).unwrap_err().to_string();
+    assert!(error.contains("shop/broken.schema.json"), "{error}");
+    assert!(
+        error.contains("https://example.com/elsewhere.json"),
+        "{error}"
+    );
+}

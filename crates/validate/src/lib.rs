@@ -25,6 +25,6 @@ mod violation;
 mod wellformed;
 
 pub use parse::{Invalid, parse, parse_verdict};
-pub use schema::{Schema, SchemaError, UnknownSchema};
+pub use schema::{Folder, Schema, SchemaError, UnknownSchema};
 pub use violation::{Branch, Violation, ViolationKind};
 pub use wellformed::wellformed;

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, LazyLock, OnceLock};
 
@@ -137,8 +138,20 @@ impl Schema {
     }
 
     /// A schema read at run time, called `name`, compiled now. When its text is the embedded
-    /// schema of that name, the embedded one is returned, validators shared.
+    /// schema of that name, the embedded one is returned, validators shared. It may `$ref` no
+    /// other file; [`Schema::compile_in`] lets it.
     pub fn compile(name: &str, text: &str) -> Result<Schema, SchemaError> {
+        Schema::compile_in(name, text, None)
+    }
+
+    /// [`Schema::compile`], for a schema of a folder whose files `$ref` each other: found at
+    /// `uri`, its relative references are resolved against that (or against its `$id`, as JSON
+    /// Schema says), and what they name is looked up in `folder`, never fetched.
+    pub fn compile_in(
+        name: &str,
+        text: &str,
+        folder: Option<(&str, &Folder)>,
+    ) -> Result<Schema, SchemaError> {
         if let Ok(embedded) = Schema::named(name)
             && embedded.text() == text
         {
@@ -150,12 +163,24 @@ impl Schema {
         };
         let json: Value =
             serde_json::from_str(text).map_err(|e| error(format!("not JSON: {e}")))?;
-        let document = options::<jsonschema::json::SerdeJson>()
-            .build(&json)
-            .map_err(|e| error(e.to_string()))?;
-        let bytes = options::<JsonTape>()
-            .build(&json)
-            .map_err(|e| error(e.to_string()))?;
+        let (document, bytes) = match folder {
+            None => (
+                options::<jsonschema::json::SerdeJson>().build(&json),
+                options::<JsonTape>().build(&json),
+            ),
+            Some((uri, folder)) => (
+                options::<jsonschema::json::SerdeJson>()
+                    .with_base_uri(uri)
+                    .with_retriever(folder.clone())
+                    .build(&json),
+                options::<JsonTape>()
+                    .with_base_uri(uri)
+                    .with_retriever(folder.clone())
+                    .build(&json),
+            ),
+        };
+        let document = document.map_err(|e| error(e.to_string()))?;
+        let bytes = bytes.map_err(|e| error(e.to_string()))?;
         Ok(Schema {
             compiled: Arc::new(Compiled {
                 name: Cow::Owned(name.to_owned()),
@@ -475,14 +500,45 @@ fn reuse<'b>(mut nodes: Vec<Tape<'_>>) -> Vec<Tape<'b>> {
     nodes.into_iter().map(|_| Tape::Null).collect()
 }
 
-/// The options every validator is built with: draft 2020-12, formats asserted (hookschema's
-/// schemas mean them as assertions), unknown formats refused.
+/// The options every validator is built with: draft 2020-12, the formats it knows asserted
+/// (hookschema's schemas mean them as assertions), the others annotations, as draft 2020-12
+/// says of formats a validator does not know (a vendor's `unix-time` or `decimal`).
 fn options<F: jsonschema::json::Json>()
 -> jsonschema::ValidationOptions<'static, std::sync::Arc<dyn jsonschema::Retrieve>, F> {
     jsonschema::options_for::<F>()
         .with_draft(jsonschema::Draft::Draft202012)
         .should_validate_formats(true)
-        .should_ignore_unknown_formats(false)
+        .should_ignore_unknown_formats(true)
+}
+
+/// The files of a folder of schemas, by the URIs they are found at: what a schema of the folder
+/// may `$ref`. A reference to anything else is an error, never a fetch.
+#[derive(Clone, Default)]
+pub struct Folder {
+    files: Arc<HashMap<String, Value>>,
+}
+
+impl Folder {
+    /// The folder of `files`: each schema with the URIs it is found at (its file's, and its
+    /// `$id` when that is absolute).
+    pub fn new(files: impl IntoIterator<Item = (String, Value)>) -> Folder {
+        Folder {
+            files: Arc::new(files.into_iter().collect()),
+        }
+    }
+}
+
+impl jsonschema::Retrieve for Folder {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let uri = uri.as_str();
+        let file = uri.split_once('#').map_or(uri, |(file, _)| file);
+        self.files.get(file).cloned().ok_or_else(|| {
+            format!("`{file}` is no schema of this folder: references are not fetched").into()
+        })
+    }
 }
 
 impl fmt::Debug for Schema {
