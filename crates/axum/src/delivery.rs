@@ -1,16 +1,17 @@
 //! The extractor: raw body, authentication, strict validation, forgiving decoding.
 
 use std::any::TypeId;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRef, FromRequest, Request};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
+use hookschema_catalog::{Bodies, UnknownEvent};
 use hookschema_models::DecodeError;
-use hookschema_validate::{Invalid, Violation};
+use hookschema_validate::{Invalid, Schema, Violation, ViolationKind};
 use serde::de::value::UnitDeserializer;
 use serde::de::{DeserializeOwned, IgnoredAny, IntoDeserializer};
 
@@ -107,18 +108,20 @@ where
             Some(source) => source.read(&parts, signed, &body)?,
             None => None,
         };
+        let format = receiver.webhook.rejection;
+        let chosen = choose(&receiver, &parts.headers, &body)
+            .map_err(|invalid| WebhookRejection::Unprocessable { format, invalid })?;
         let checked = if body.len() <= INLINE_BYTES {
-            validate_and_decode(&receiver, body)
+            validate_and_decode(&receiver, chosen, body)
         } else {
             // Long enough to hold up other requests: off the async workers.
             let receiver = Arc::clone(&receiver);
-            tokio::task::spawn_blocking(move || validate_and_decode(&receiver, body))
+            tokio::task::spawn_blocking(move || validate_and_decode(&receiver, chosen, body))
                 .await
                 .map_err(|error| WebhookRejection::BadRequest {
                     reason: format!("the delivery could not be checked: {error}"),
                 })?
         };
-        let format = receiver.webhook.rejection;
         let (event, body, violations) =
             checked.map_err(|invalid| WebhookRejection::Unprocessable { format, invalid })?;
         Ok(Delivery {
@@ -153,26 +156,92 @@ fn json(body: Bytes) -> Response {
 /// Bodies up to this size are validated where they are read; larger ones on a blocking thread.
 const INLINE_BYTES: usize = 64 * 1024;
 
-/// Validates `body` strictly and decodes it. A payload that decodes is kept, with its
-/// violations, unless the receiver is strict or it is malformed (nested too deep, a key
-/// repeated: what it says depends on who reads it); one that does not decode is refused with
-/// every violation found (the decoder's, when the schema found none).
+/// The schema a delivery keeps: the webhook's one, or the one its event is dispatched to.
+#[derive(Clone)]
+enum Chosen {
+    Schema(Schema),
+    /// One of several, named in its violations' schema paths (`github/push-event#/…`).
+    Dispatched(Schema),
+    /// None: the event has no schema, and the vendor file says to keep it; the note says so.
+    Unknown(Violation),
+}
+
+/// Which schema `body` keeps, or why it keeps none: an event the webhook has no schema for,
+/// which its vendor file says to refuse.
+fn choose(receiver: &Inner, headers: &HeaderMap, body: &[u8]) -> Result<Chosen, Invalid> {
+    let dispatch = match &receiver.bodies {
+        Bodies::One(schema) => return Ok(Chosen::Schema(schema.clone())),
+        Bodies::Dispatch(dispatch) => dispatch,
+    };
+    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    let event = dispatch.event(header, body);
+    if let Some(schema) = event.as_deref().and_then(|event| dispatch.schema(event)) {
+        return Ok(Chosen::Dispatched(schema.clone()));
+    }
+    let message = match &event {
+        Some(event) => format!(
+            "{}: no schema for the event `{event}`",
+            receiver.webhook.name()
+        ),
+        None => format!(
+            "{}: the delivery names no event (in {})",
+            receiver.webhook.name(),
+            dispatch.shown()
+        ),
+    };
+    let note = Violation {
+        instance_path: String::new(),
+        schema_path: String::new(),
+        message,
+        kind: ViolationKind::Other {
+            keyword: "dispatch".to_owned(),
+        },
+    };
+    match dispatch.unknown {
+        UnknownEvent::Keep => Ok(Chosen::Unknown(note)),
+        UnknownEvent::Refuse => Err(Invalid {
+            violations: vec![note],
+            more: false,
+            document: None,
+        }),
+    }
+}
+
+/// What a delivery of an event without a schema is checked against: that it is one JSON
+/// document, which anything kept must be.
+static ANY_JSON: LazyLock<Schema> =
+    LazyLock::new(|| Schema::compile("any-json", "{}").expect("`{}` is a schema"));
+
+/// Validates `body` strictly against the schema `chosen` and decodes it. A payload that
+/// decodes is kept, with its violations, unless the receiver is strict or it is malformed
+/// (nested too deep, a key repeated: what it says depends on who reads it); one that does not
+/// decode is refused with every violation found (the decoder's, when the schema found none).
 fn validate_and_decode<T: DeserializeOwned + 'static>(
     receiver: &Inner,
+    chosen: Chosen,
     body: Bytes,
 ) -> Result<(T, Bytes, Vec<Violation>), Invalid> {
-    let schema = &receiver.schema;
+    let (schema, dispatched, note) = match chosen {
+        Chosen::Schema(schema) => (schema, false, None),
+        Chosen::Dispatched(schema) => (schema, true, None),
+        Chosen::Unknown(note) => (ANY_JSON.clone(), false, Some(note)),
+    };
     // With the models, valid bytes are read once: they decode from the tape validation walked.
     // Invalid ones are decoded only if they may be kept: a strict receiver refuses them anyway.
-    let (validated, models) = if receiver.models {
+    let (validated, models) = if receiver.models && schema.embedded().is_some() {
         schema.validate_with_models(&body, !receiver.strict)
     } else {
         (schema.validate_bytes(&body), Ok(()))
     };
-    let invalid = validated.err();
+    let mut invalid = validated.err();
+    if let (true, Some(invalid)) = (dispatched, &mut invalid) {
+        for violation in &mut invalid.violations {
+            violation.schema_path = format!("{}#{}", schema.name(), violation.schema_path);
+        }
+    }
     let decoded = decode::<T>(&body).and_then(|event| models.map(|()| event));
     match (decoded, invalid) {
-        (Ok(event), None) => Ok((event, body, Vec::new())),
+        (Ok(event), None) => Ok((event, body, note.into_iter().collect())),
         (Ok(event), Some(invalid)) if !receiver.strict && !invalid.is_malformed() => {
             Ok((event, body, invalid.violations))
         }

@@ -8,9 +8,8 @@ use std::time::Duration;
 
 use axum::http::HeaderName;
 use bytes::Bytes;
-use hookschema_catalog::{Auth, Credentials, Webhook};
+use hookschema_catalog::{Auth, Bodies, Credentials, Webhook};
 use hookschema_signature::Verifier;
-use hookschema_validate::Schema;
 
 use crate::body::MinRate;
 use crate::budget::BodyBudget;
@@ -48,9 +47,9 @@ pub struct Receiver<T> {
 #[derive(Clone)]
 pub(crate) struct Inner {
     pub webhook: Webhook,
-    /// The webhook's schema as deliveries are checked with it: violations bounded, and the
+    /// The webhook's schemas as deliveries are checked with them: violations bounded, and the
     /// payload kept beside them only when the webhook's rejection format reads it.
-    pub schema: Schema,
+    pub bodies: Bodies,
     /// The webhook's answers, written once: answering is then handing out a reference.
     pub answers: Answers,
     pub auth: Authenticator,
@@ -192,16 +191,19 @@ impl<T> Receiver<T> {
             .map(|id| IdSource::new(id, signed_id))
             .transpose()
             .map_err(|reason| ConfigError(format!("{name}: delivery_id: {reason}")))?;
-        let schema = webhook.schema.clone().limit_violations(MAX_VIOLATIONS);
-        let schema = if webhook.rejection.reads_document() {
-            schema
-        } else {
-            schema.without_documents()
-        };
+        let documents = webhook.rejection.reads_document();
+        let bodies = webhook.bodies.map(|schema| {
+            let schema = schema.limit_violations(MAX_VIOLATIONS);
+            if documents {
+                schema
+            } else {
+                schema.without_documents()
+            }
+        });
         Ok(Receiver {
             inner: Arc::new(Inner {
                 webhook: webhook.clone(),
-                schema,
+                bodies,
                 answers: Answers {
                     success: json_bytes(&webhook.success.body),
                     duplicate: json_bytes(&webhook.success.duplicate),
@@ -264,12 +266,12 @@ impl<T> Receiver<T> {
         self
     }
 
-    /// Keep only deliveries hookschema's generated models decode, when the webhook's schema is
-    /// one they were generated from: for a receiver that keeps the raw body without a type of
-    /// its own (`Delivery<serde::de::IgnoredAny>`), the models still decide what is kept.
+    /// Keep only deliveries hookschema's generated models decode, where the schema a delivery
+    /// keeps is one they were generated from: for a receiver that keeps the raw body without a
+    /// type of its own (`Delivery<serde::de::IgnoredAny>`), the models still decide what is
+    /// kept.
     pub fn with_models(mut self) -> Self {
-        let embedded = self.inner.webhook.schema.embedded().is_some();
-        Arc::make_mut(&mut self.inner).models = embedded;
+        Arc::make_mut(&mut self.inner).models = true;
         self
     }
 

@@ -8,8 +8,12 @@ use std::sync::LazyLock;
 
 use hookschema_validate::{Folder as SchemaFolder, Schema, SchemaError};
 
-use crate::vendor_file::{AuthEntry, DeliveryIdEntry, OtherAuth, VendorFile, WebhookEntry};
-use crate::webhook::{Auth, DeliveryId, Success, Webhook};
+use crate::dispatch::{Dispatch, EventPart, UnknownEvent};
+use crate::vendor_file::{
+    AuthEntry, DeliveryIdEntry, DispatchEntry, OtherAuth, PlaceEntry, UnknownEntry, VendorFile,
+    WebhookEntry,
+};
+use crate::webhook::{Auth, Bodies, DeliveryId, Success, Webhook};
 
 /// The file a vendor's folder declares its webhooks in.
 pub const VENDOR_FILE: &str = "vendor.json";
@@ -144,7 +148,8 @@ impl Catalog {
         self.vendors.iter().flat_map(|vendor| &vendor.webhooks)
     }
 
-    /// The webhook whose body is the schema `name`.
+    /// The webhook `name`: `<vendor>/<key>`, the key naming its body's schema unless it
+    /// dispatches to several.
     pub fn webhook(&self, name: &str) -> Option<&Webhook> {
         self.webhooks().find(|webhook| webhook.name() == name)
     }
@@ -252,10 +257,13 @@ fn vendor(folder: &str, text: &str, schemas: &[Schema]) -> Result<Vendor, String
             .ok_or_else(|| format!("{at}: there is no {stem}{SCHEMA_SUFFIX} beside this file"))
     };
     let mut webhooks = Vec::new();
-    for (stem, entry) in file.webhooks {
-        let at = format!("/webhooks/{stem}");
-        let schema = own(&stem, &at)?;
-        webhooks.push(webhook(folder, schema, entry, &at, &own)?);
+    for (key, mut entry) in file.webhooks {
+        let at = format!("/webhooks/{key}");
+        let bodies = match entry.dispatch.take() {
+            Some(dispatch) => Bodies::Dispatch(self::dispatch(dispatch, &at, &own)?),
+            None => Bodies::One(own(&key, &at)?),
+        };
+        webhooks.push(webhook(folder, &key, bodies, entry, &at, &own)?);
     }
     Ok(Vendor {
         name: folder.to_owned(),
@@ -265,9 +273,38 @@ fn vendor(folder: &str, text: &str, schemas: &[Schema]) -> Result<Vendor, String
     })
 }
 
+/// A webhook's `dispatch`, each schema it names found beside the vendor file.
+fn dispatch(
+    entry: DispatchEntry,
+    at: &str,
+    own: &dyn Fn(&str, &str) -> Result<Schema, String>,
+) -> Result<Dispatch, String> {
+    let mut schemas = Vec::new();
+    for (event, stem) in entry.schemas {
+        let schema = own(&stem, &format!("{at}/dispatch/schemas/{event}"))?;
+        schemas.push((event, schema));
+    }
+    Ok(Dispatch {
+        by: entry
+            .by
+            .into_iter()
+            .map(|place| match place {
+                PlaceEntry::Header(name) => EventPart::Header(name),
+                PlaceEntry::Pointer(pointer) => EventPart::Pointer(pointer),
+            })
+            .collect(),
+        schemas,
+        unknown: match entry.unknown {
+            UnknownEntry::Keep => UnknownEvent::Keep,
+            UnknownEntry::Refuse => UnknownEvent::Refuse,
+        },
+    })
+}
+
 fn webhook(
     folder: &str,
-    schema: Schema,
+    key: &str,
+    bodies: Bodies,
     entry: WebhookEntry,
     at: &str,
     own: &dyn Fn(&str, &str) -> Result<Schema, String>,
@@ -306,7 +343,8 @@ fn webhook(
     }
     Ok(Webhook {
         vendor: folder.to_owned(),
-        schema,
+        name: format!("{folder}/{key}"),
+        bodies,
         description: entry.description,
         route: entry.route,
         methods: entry.methods,

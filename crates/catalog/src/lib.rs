@@ -21,11 +21,13 @@
 
 mod catalog;
 mod credentials;
+mod dispatch;
 pub mod rejection;
 mod vendor_file;
 mod webhook;
 
 pub use catalog::{Catalog, CatalogError, VENDOR_FILE, Vendor};
 pub use credentials::{CredentialError, Credentials};
+pub use dispatch::{Dispatch, EventPart, UnknownEvent, string_at};
 pub use rejection::{RejectionBody, RejectionFormat};
-pub use webhook::{Auth, CredentialKind, DeliveryId, Success, Webhook};
+pub use webhook::{Auth, Bodies, CredentialKind, DeliveryId, Success, Webhook};

@@ -29,6 +29,8 @@ pub(crate) struct WebhookEntry {
     #[serde(default)]
     pub delivery_id: Option<DeliveryIdEntry>,
     #[serde(default)]
+    pub dispatch: Option<DispatchEntry>,
+    #[serde(default)]
     pub success: SuccessEntry,
     pub rejection: RejectionFormat,
     // `meanings` is the code generator's: left unread here.
@@ -73,6 +75,32 @@ pub(crate) enum OtherAuth {
 
 fn token() -> String {
     "token".to_owned()
+}
+
+#[derive(Deserialize)]
+pub(crate) struct DispatchEntry {
+    pub by: Vec<PlaceEntry>,
+    pub schemas: BTreeMap<String, String>,
+    #[serde(default = "keep")]
+    pub unknown: UnknownEntry,
+}
+
+fn keep() -> UnknownEntry {
+    UnknownEntry::Keep
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum UnknownEntry {
+    Keep,
+    Refuse,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum PlaceEntry {
+    Header(String),
+    Pointer(String),
 }
 
 #[derive(Deserialize)]

@@ -5,6 +5,7 @@ use hookschema_signature::SignatureScheme;
 use hookschema_validate::Schema;
 use serde_json::Value;
 
+use crate::dispatch::Dispatch;
 use crate::rejection::RejectionFormat;
 
 /// A webhook a vendor sends.
@@ -12,8 +13,11 @@ use crate::rejection::RejectionFormat;
 pub struct Webhook {
     /// The vendor's folder name.
     pub vendor: String,
-    /// The schema of the body, which names the webhook: `<vendor>/<schema>`.
-    pub schema: Schema,
+    /// `<vendor>/<key>`, its key in the vendor file: the name of its body's schema, unless it
+    /// dispatches to several.
+    pub name: String,
+    /// The schema of the body, or the schemas it dispatches to.
+    pub bodies: Bodies,
     pub description: Option<String>,
     /// The path it is received on.
     pub route: String,
@@ -25,6 +29,48 @@ pub struct Webhook {
     pub delivery_id: Option<DeliveryId>,
     pub success: Success,
     pub rejection: RejectionFormat,
+}
+
+/// What a webhook's bodies keep.
+#[derive(Debug, Clone)]
+pub enum Bodies {
+    /// One schema, whatever the delivery.
+    One(Schema),
+    /// A schema per event the delivery names.
+    Dispatch(Dispatch),
+}
+
+impl Bodies {
+    /// Every schema, once.
+    pub fn schemas(&self) -> Vec<&Schema> {
+        match self {
+            Bodies::One(schema) => vec![schema],
+            Bodies::Dispatch(dispatch) => {
+                let mut schemas: Vec<&Schema> = Vec::new();
+                for (_, schema) in &dispatch.schemas {
+                    if !schemas.iter().any(|s| s.name() == schema.name()) {
+                        schemas.push(schema);
+                    }
+                }
+                schemas
+            }
+        }
+    }
+
+    /// The same, each schema made by `f`.
+    pub fn map(&self, f: impl Fn(Schema) -> Schema) -> Bodies {
+        match self {
+            Bodies::One(schema) => Bodies::One(f(schema.clone())),
+            Bodies::Dispatch(dispatch) => Bodies::Dispatch(Dispatch {
+                schemas: dispatch
+                    .schemas
+                    .iter()
+                    .map(|(event, schema)| (event.clone(), f(schema.clone())))
+                    .collect(),
+                ..dispatch.clone()
+            }),
+        }
+    }
 }
 
 /// Where a delivery's id is.
@@ -83,9 +129,9 @@ pub enum CredentialKind {
 }
 
 impl Webhook {
-    /// The webhook's name, its schema's: `<vendor>/<schema>`.
+    /// The webhook's name: `<vendor>/<key>`.
     pub fn name(&self) -> &str {
-        self.schema.name()
+        &self.name
     }
 
     /// What authenticating its deliveries takes.

@@ -170,6 +170,30 @@ fn a_vendor_file_with_a_mistake_is_refused_saying_where() {
             }),
             "/webhooks/workflow-run-webhook-body/success/body breaks comfydeploy/workflow-run-webhook-response",
         ),
+        (
+            "kaizen",
+            Box::new(|f| {
+                let mut hook = f["webhooks"]["webhook-event"].take();
+                hook["dispatch"] = json!({"by": [{"pointer": "/type"}], "schemas": {"execution.*": "webhook-event", "agent.*": "agent-event"}});
+                f["webhooks"] = json!({"events": hook});
+            }),
+            "DIR/kaizen/vendor.json: /webhooks/events/dispatch/schemas/agent.*: there is no agent-event.schema.json beside this file",
+        ),
+        (
+            "kaizen",
+            Box::new(
+                |f| f["webhooks"]["webhook-event"]["dispatch"] = json!({"by": [{"pointer": "/type"}], "schemas": {"execution.*.done": "webhook-event"}}),
+            ),
+            "/webhooks/webhook-event/dispatch/schemas: \"execution.*.done\" does not match",
+        ),
+        (
+            "kaizen",
+            Box::new(|f| {
+                f["webhooks"]["webhook-event"]["dispatch"] =
+                    json!({"by": [], "schemas": {"execution.complete": "webhook-event"}})
+            }),
+            "/webhooks/webhook-event/dispatch/by",
+        ),
     ];
     for (vendor, edit, says) in cases {
         let error = load_with(vendor, edit);

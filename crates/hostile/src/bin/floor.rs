@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use clap::Parser;
-use hookschema_catalog::Catalog;
+use hookschema_catalog::{Bodies, Catalog};
 use hookschema_models::SchemaFile;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
@@ -36,7 +36,10 @@ fn main() {
     // Route → the embedded schema its deliveries are parsed with.
     let schemas: HashMap<String, &'static SchemaFile> = Catalog::embedded()
         .webhooks()
-        .filter_map(|webhook| Some((webhook.route.clone(), webhook.schema.embedded()?)))
+        .filter_map(|webhook| match &webhook.bodies {
+            Bodies::One(schema) => Some((webhook.route.clone(), schema.embedded()?)),
+            Bodies::Dispatch(_) => None,
+        })
         .collect();
     let schemas = Arc::new(args.parse.then_some(schemas));
     let runtime = tokio::runtime::Builder::new_multi_thread()
