@@ -41,6 +41,10 @@ enum Command {
     SchemaDiff {
         /// The revision to compare with; by default the last release `RELEASES` names.
         rev: Option<String>,
+        /// Compare two folders laid out as `schemas/` instead, such as two imports of a
+        /// vendor's published schemas (`hookschema import`), the old one first.
+        #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with = "rev")]
+        folders: Option<Vec<std::path::PathBuf>>,
     },
     /// Generate the Markdown reference pages in `docs/schemas/` from `schemas/`.
     Docs {
@@ -62,7 +66,11 @@ fn main() -> ExitCode {
             };
             codegen::run(&project, sync::Mode::from_check_flag(check), scope)
         }
-        Command::SchemaDiff { rev } => match rev.map_or_else(|| project.last_release(), Ok) {
+        Command::SchemaDiff {
+            folders: Some(folders),
+            ..
+        } => schema_diff::run_folders(&folders[0], &folders[1]),
+        Command::SchemaDiff { rev, .. } => match rev.map_or_else(|| project.last_release(), Ok) {
             Ok(rev) => schema_diff::run(&project, &rev),
             Err(error) => Err(error),
         },

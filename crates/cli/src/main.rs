@@ -6,6 +6,7 @@
 //! 2 on a usage or I/O error.
 
 mod deliveries;
+mod import;
 mod input;
 mod ndjson;
 mod outcome;
@@ -96,6 +97,10 @@ enum Command {
     /// Read back what a receiver stored.
     #[command(subcommand)]
     Deliveries(deliveries::Deliveries),
+    /// Turn a vendor's published schemas (JSON Schema files of any draft, or an OpenAPI
+    /// document) into a vendor folder that `--schemas` reads.
+    #[command(subcommand)]
+    Import(import::Import),
     /// Print a completion script for a shell: `hookschema completions bash > …`.
     Completions {
         /// The shell to complete in.
@@ -199,6 +204,7 @@ fn run(catalog: &Catalog, command: Command, out: &mut (impl Write + Send)) -> io
         Command::Sign(args) => verify::run_sign(out, catalog, &args),
         Command::Serve(args) => Ok(serve::run(catalog, &args)),
         Command::Deliveries(command) => deliveries::run(out, &command),
+        Command::Import(command) => import::run(out, &command),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "hookschema", out);
             Ok(Outcome::Valid)

@@ -1,6 +1,7 @@
-//! README.md's commands, run as written: "Adding a webhook" in a copy of the repository's
-//! `schemas/` and the downstream example's vendor, with the `hookschema` just built on `PATH`;
-//! the systemd unit's `ExecStart`.
+//! README.md's commands, run as written: "Adding a webhook", from a vendor's published schemas
+//! (in a copy of `tests/vendors/`) and by hand (in a copy of the repository's `schemas/` and the
+//! downstream example's vendor), with the `hookschema` just built on `PATH`; the systemd unit's
+//! `ExecStart`.
 
 use std::path::Path;
 use std::process::Command;
@@ -19,9 +20,60 @@ fn shell_block(heading: &str) -> String {
     block.lines().map(str::trim).collect::<Vec<_>>().join("\n")
 }
 
+/// Runs `block` with bash in `dir`, the `hookschema` just built first on `PATH`; what it printed.
+fn run_block(block: &str, dir: &Path) -> String {
+    let binary = Path::new(env!("CARGO_BIN_EXE_hookschema"));
+    let path = format!(
+        "{}:{}",
+        binary.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = Command::new("bash")
+        .args(["-euo", "pipefail", "-c", block])
+        .current_dir(dir)
+        .env("PATH", path)
+        .env_remove("HOOKSCHEMA_SCHEMAS")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{said}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    said
+}
+
 #[test]
-fn adding_a_webhook_works_as_written() {
-    let block = shell_block("## Adding a webhook");
+fn adding_a_webhook_from_published_schemas_works_as_written() {
+    let block = shell_block("### From a vendor's published schemas");
+    let root = hookschema_fixtures::repository_root();
+    let dir = tempfile::tempdir().unwrap();
+    hookschema_fixtures::copy_tree(
+        &root.join("tests/vendors"),
+        &dir.path().join("tests/vendors"),
+    );
+    let said = run_block(&block, dir.path());
+    assert!(
+        said.contains("vendors/github: 53 schemas, 89 examples"),
+        "{said}"
+    );
+    assert!(
+        said.contains("vendors/stripe: 2 schemas, 2 examples"),
+        "{said}"
+    );
+    assert!(said.contains("opened.payload.json: valid"), "{said}");
+    assert!(said.contains("fixture.json: valid"), "{said}");
+    assert!(said.contains("X-Hub-Signature-256: sha256="), "{said}");
+    assert!(
+        said.contains("POST /github (github/events), POST /stripe (stripe/events)"),
+        "{said}"
+    );
+}
+
+#[test]
+fn adding_a_webhook_by_hand_works_as_written() {
+    let block = shell_block("### Written by hand");
     assert!(
         block.contains("hookschema --schemas schemas sign acme"),
         "{block}"
@@ -33,25 +85,7 @@ fn adding_a_webhook_works_as_written() {
         &root.join("examples/downstream/schemas/acme"),
         &dir.path().join("examples/downstream/schemas/acme"),
     );
-    let binary = Path::new(env!("CARGO_BIN_EXE_hookschema"));
-    let path = format!(
-        "{}:{}",
-        binary.parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let output = Command::new("bash")
-        .args(["-euo", "pipefail", "-c", &block])
-        .current_dir(dir.path())
-        .env("PATH", path)
-        .env_remove("HOOKSCHEMA_SCHEMAS")
-        .output()
-        .unwrap();
-    let said = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{said}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let said = run_block(&block, dir.path());
     assert!(said.contains("card.json: valid"), "{said}");
     assert!(said.contains(r#""valid":false"#), "{said}");
     assert!(said.contains("webhook-signature: v1,"), "{said}");

@@ -15,6 +15,7 @@ mod policy;
 mod walk;
 
 use std::fmt;
+use std::path::Path;
 
 use serde_json::Value;
 
@@ -61,10 +62,55 @@ pub fn run(project: &Project, rev: &str) -> Result<()> {
         .into_iter()
         .map(|schema| (schema.name(), schema.json))
         .collect();
+    let (mut problems, worst) = compare(&old, &new);
+    problems.extend(packages::problems(project, rev, worst)?);
+    verdict(problems)
+}
+
+/// Compares two folders laid out as `schemas/` (`<vendor>/<name>.schema.json`), such as the
+/// imports of two versions of a vendor's published schemas: every change, and whether each
+/// schema's `$id` version says as much.
+pub fn run_folders(old: &Path, new: &Path) -> Result<()> {
+    let (problems, _) = compare(&schemas_in(old)?, &schemas_in(new)?);
+    verdict(problems)
+}
+
+/// The schemas of a folder laid out as `schemas/`, by name.
+fn schemas_in(dir: &Path) -> Result<Vec<(String, Value)>> {
+    let mut schemas = Vec::new();
+    for vendor in std::fs::read_dir(dir)? {
+        let vendor = vendor?.path();
+        if !vendor.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&vendor)? {
+            let path = file?.path();
+            let file_name = path.file_name().unwrap_or_default().to_string_lossy();
+            if let Some(stem) = file_name.strip_suffix(".schema.json") {
+                let vendor = vendor.file_name().unwrap_or_default().to_string_lossy();
+                let json = serde_json::from_slice(&std::fs::read(&path)?)?;
+                schemas.push((format!("{vendor}/{stem}"), json));
+            }
+        }
+    }
+    schemas.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(schemas)
+}
+
+fn verdict(problems: Vec<String>) -> Result<()> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n").into())
+    }
+}
+
+/// Prints every change from `old` to `new` (schemas by name); what the versions fail to say,
+/// and the largest change of all.
+fn compare(old: &[(String, Value)], new: &[(String, Value)]) -> (Vec<String>, Option<Severity>) {
     let mut problems = Vec::new();
-    // The largest change of all, for the packages.
     let mut worst = None;
-    for (name, new_schema) in &new {
+    for (name, new_schema) in new {
         let Some((_, old_schema)) = old.iter().find(|(old_name, _)| old_name == name) else {
             println!("{name}: new schema (compatible)");
             worst = worst.max(Some(Severity::Compatible));
@@ -91,12 +137,7 @@ pub fn run(project: &Project, rev: &str) -> Result<()> {
             "{name} was removed; publish its removal as a new major version of the package"
         ));
     }
-    problems.extend(packages::problems(project, rev, worst)?);
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("\n").into())
-    }
+    (problems, worst)
 }
 
 #[cfg(test)]
@@ -109,6 +150,49 @@ mod tests {
     use super::*;
 
     /// The command end to end, against a git history: a release, then a breaking change.
+    /// octokit/webhooks' `ping` schema imported as published, then from a newer source that
+    /// requires one more field: `--folders` calls the re-import breaking until it is imported
+    /// with a new major version.
+    #[test]
+    fn a_re_import_of_a_newer_source_is_judged() {
+        use hookschema_import::{Options, json_schema};
+        let published = hookschema_fixtures::repository_root()
+            .join("tests/vendors/github/payload-schemas/api.github.com");
+        let newer = tempfile::tempdir().unwrap();
+        hookschema_fixtures::copy_tree(&published, newer.path());
+        let ping = newer.path().join("ping/event.schema.json");
+        let mut schema: Value = serde_json::from_slice(&std::fs::read(&ping).unwrap()).unwrap();
+        schema["required"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!("hook_type"));
+        schema["properties"]["hook_type"] = json!({"type": "string"});
+        std::fs::write(&ping, schema.to_string()).unwrap();
+        let import = |root: &Path, version: &str| {
+            let out = tempfile::tempdir().unwrap();
+            let options = Options {
+                version: version.to_owned(),
+                ..Options::new("github")
+            };
+            json_schema(
+                &[root.join("ping/event.schema.json")],
+                Some(root),
+                None,
+                &options,
+            )
+            .unwrap()
+            .write(out.path())
+            .unwrap();
+            out
+        };
+        let old = import(&published, "1.0.0");
+        let same = import(&published, "1.0.0");
+        run_folders(old.path(), same.path()).unwrap();
+        let error = run_folders(old.path(), import(newer.path(), "1.0.0").path()).unwrap_err();
+        assert!(error.to_string().contains("github/ping-event"), "{error}");
+        run_folders(old.path(), import(newer.path(), "2.0.0").path()).unwrap();
+    }
+
     #[test]
     fn a_breaking_change_since_a_tag_fails_until_the_major_version_moves() {
         let mut enum_narrowed = base();

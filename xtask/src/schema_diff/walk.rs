@@ -374,11 +374,13 @@ fn reference(schema: &Value) -> Option<&str> {
     schema.get("$ref").and_then(Value::as_str)
 }
 
-/// The `$defs` entry a local `$ref` names.
+/// What a local `$ref` points at: a `$defs` entry, or any place a JSON Pointer reaches (an
+/// imported schema refers into the `$defs` of a bundled file).
 fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
     reference(schema)
-        .and_then(|r| r.strip_prefix("#/$defs/"))
-        .and_then(|name| root["$defs"].get(name))
+        .and_then(|r| r.strip_prefix('#'))
+        .filter(|pointer| !pointer.is_empty())
+        .and_then(|pointer| root.pointer(pointer))
         .unwrap_or(schema)
 }
 

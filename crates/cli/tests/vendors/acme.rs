@@ -1,18 +1,19 @@
-//! A webhook added as data, with no Rust: a copy of `schemas/` with a made-up third vendor
+//! A webhook written as data, with no Rust: a copy of `schemas/` with a made-up third vendor
 //! (`examples/downstream/schemas/acme`: one webhook signed in the Standard Webhooks setting, one
 //! authenticated by a URL token, each with valid and invalid examples), given to the `hookschema`
 //! binary as it was built, with `--schemas`. Every command takes the new vendor: `validate` and
 //! `--ndjson` judge its examples, `sign` and `verify` round-trip, and `serve` receives it.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use hookschema_catalog::Catalog;
 use hookschema_fixtures::{Expected, Fixture};
 use hookschema_hostile::sender::{authentic, forged};
-use hookschema_hostile::{SECRET, Serve, TOKEN};
+use hookschema_hostile::{SECRET, TOKEN};
 use serde_json::Value;
+
+use super::{now, send};
 
 /// The copy: the repository's schemas and the third vendor beside them.
 struct Folder {
@@ -32,21 +33,9 @@ fn folder() -> Folder {
     Folder { _dir: dir, schemas }
 }
 
-/// `hookschema --schemas <folder> <args>`, with `stdin`, and the third vendor's secret in its
-/// environment variable.
+/// `hookschema --schemas <folder> <args>`, with `stdin`.
 fn hookschema(folder: &Folder, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hookschema"))
-        .arg("--schemas")
-        .arg(&folder.schemas)
-        .args(args)
-        .env("HOOKSCHEMA_ACME_SECRET", SECRET)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let _ = child.stdin.take().unwrap().write_all(stdin);
-    child.wait_with_output().unwrap()
+    super::hookschema(&folder.schemas, args, stdin)
 }
 
 /// The third vendor's examples.
@@ -201,7 +190,7 @@ fn serve_receives_the_new_vendors_deliveries() {
         .args(["serve", "--addr", "127.0.0.1:0", "--strict", "--store"])
         .arg(format!("jsonl:{}", out.display()))
         .stdout(Stdio::null());
-    let server = Serve::launch_with(command, &catalog);
+    let server = hookschema_hostile::Serve::launch_with(command, &catalog);
     assert!(
         server
             .first_line()
@@ -243,32 +232,4 @@ fn serve_receives_the_new_vendors_deliveries() {
         "each valid delivery written once"
     );
     assert!(records.iter().all(|r| r["vendor"] == "acme"));
-}
-
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
-
-/// Sends `request` over HTTP; the answer's status and body.
-fn send(server: &Serve, request: &hookschema_hostile::sender::Request) -> (u16, Value) {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let mut builder = ureq::http::Request::builder()
-        .method(request.method.as_str())
-        .uri(format!("{}{}", server.base(), request.target))
-        .header("Content-Type", "application/json");
-    for (name, value) in &request.headers {
-        builder = builder.header(name.as_str(), value.as_str());
-    }
-    let mut response = agent
-        .run(builder.body(request.body.to_vec()).unwrap())
-        .unwrap();
-    let status = response.status().as_u16();
-    let text = response.body_mut().read_to_string().unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }

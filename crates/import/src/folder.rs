@@ -1,0 +1,106 @@
+//! What an import makes: the vendor folder's files, and writing them.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::text::pretty;
+use crate::{Options, skeleton};
+
+/// One schema an import made.
+pub(crate) struct Imported {
+    /// Its name, the file's stem.
+    pub name: String,
+    /// The event it is, as the sender names it (`pull_request.opened`, `payment_intent.*`): a
+    /// key of the skeleton vendor file's `dispatch`.
+    pub event: String,
+    pub schema: Value,
+    /// Its valid examples, by file name: published bytes kept as they are.
+    pub examples: Vec<(String, Vec<u8>)>,
+}
+
+/// A vendor folder, made: `<vendor>/<name>.schema.json`, `examples/<name>/valid/<file>` and a
+/// skeleton `vendor.json`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folder {
+    pub vendor: String,
+    /// Each file, by its path inside the vendor's folder (`/`-separated), and its bytes.
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+/// What [`Folder::write`] wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    pub schemas: usize,
+    pub examples: usize,
+    /// The folder had a `vendor.json` already: it was left as it was, since the user completes
+    /// it by hand.
+    pub vendor_file_kept: bool,
+}
+
+const VENDOR_FILE: &str = "vendor.json";
+const EXAMPLES: &str = "examples";
+
+impl Folder {
+    pub(crate) fn new(options: &Options, imported: Vec<Imported>, from: &str) -> Folder {
+        let mut files = BTreeMap::new();
+        files.insert(
+            VENDOR_FILE.to_owned(),
+            pretty(&skeleton::vendor_file(options, &imported, from)).into_bytes(),
+        );
+        for schema in imported {
+            let path = format!("{}.schema.json", schema.name);
+            files.insert(path, pretty(&schema.schema).into_bytes());
+            for (file, bytes) in schema.examples {
+                files.insert(format!("{EXAMPLES}/{}/valid/{file}", schema.name), bytes);
+            }
+        }
+        Folder {
+            vendor: options.vendor.clone(),
+            files,
+        }
+    }
+
+    /// Writes the folder as `out/<vendor>/`. What an earlier import wrote there (schemas and
+    /// examples) is replaced, so a schema the source dropped goes too; a `vendor.json` there is
+    /// kept, being the user's.
+    pub fn write(&self, out: &Path) -> io::Result<Written> {
+        let dir = out.join(&self.vendor);
+        let vendor_file_kept = dir.join(VENDOR_FILE).exists();
+        if dir.exists() {
+            for entry in fs::read_dir(&dir)? {
+                let path = entry?.path();
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                if name.ends_with(".schema.json") {
+                    fs::remove_file(&path)?;
+                } else if name == EXAMPLES && path.is_dir() {
+                    fs::remove_dir_all(&path)?;
+                }
+            }
+        }
+        let mut written = Written {
+            schemas: 0,
+            examples: 0,
+            vendor_file_kept,
+        };
+        for (path, bytes) in &self.files {
+            if path == VENDOR_FILE && vendor_file_kept {
+                continue;
+            }
+            let target = dir.join(path);
+            if let Some(parent) = target.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            fs::write(&target, bytes)?;
+            if path.ends_with(".schema.json") {
+                written.schemas += 1;
+            } else if path.starts_with(EXAMPLES) {
+                written.examples += 1;
+            }
+        }
+        Ok(written)
+    }
+}

@@ -1,0 +1,54 @@
+//! The vendor file an import writes: one the catalog loads as it is, so the folder can be
+//! validated at once, with what only the user knows marked `FILL IN` (in descriptions) and
+//! `Fill-In` (in header names), to be completed before it receives real deliveries.
+
+use serde_json::{Map, Value, json};
+
+use crate::Options;
+use crate::folder::Imported;
+
+/// The skeleton: one webhook on `/<vendor>`; with several schemas, one route dispatching to each
+/// by the event's name, whose place (a header, a field of the body) the user fills in.
+pub(crate) fn vendor_file(options: &Options, imported: &[Imported], from: &str) -> Value {
+    let vendor = &options.vendor;
+    let mut webhook = json!({
+        "description": format!(
+            "FILL IN: what the webhook carries. Imported from {from} by `hookschema import`."
+        ),
+        "route": format!("/{vendor}"),
+        "auth": {
+            "scheme": "hmac-sha256",
+            "signature_header": "X-Fill-In-Signature",
+            "signature_prefix": "",
+            "digest_encoding": "hex",
+            "signed_content": "{body}",
+            "secret_encoding": "utf8"
+        },
+        "rejection": "errors"
+    });
+    let name = match imported {
+        [one] => one.name.clone(),
+        _ => {
+            let schemas: Map<String, Value> = imported
+                .iter()
+                .map(|schema| (schema.event.clone(), json!(schema.name)))
+                .collect();
+            webhook["dispatch"] = json!({
+                "by": [{"header": "X-Fill-In-Event"}],
+                "schemas": schemas,
+                "unknown": "keep"
+            });
+            "events".to_owned()
+        }
+    };
+    json!({
+        "title": format!("FILL IN: {vendor}'s name, for people"),
+        "description": format!(
+            "FILL IN: what {vendor} sends and how. Imported from {from}: the signature scheme \
+             (`auth`), where each delivery's id is (`delivery_id`) and, for several schemas, \
+             where the event's name is (`dispatch.by`) are not in the source, and are \
+             placeholders here."
+        ),
+        "webhooks": { name: webhook }
+    })
+}
