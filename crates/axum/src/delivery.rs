@@ -1,78 +1,64 @@
-//! The extractor: raw body, authentication, strict validation, forgiving decoding.
-
-use std::any::TypeId;
-use std::sync::{Arc, LazyLock};
+//! The extractor: a request received by `hookschema-receive`, as axum hands it over.
 
 use std::net::SocketAddr;
+use std::ops::Deref;
 
 use axum::extract::{ConnectInfo, FromRef, FromRequest, Request};
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
-use bytes::Bytes;
-use hookschema_catalog::{Bodies, UnknownEvent};
-use hookschema_models::DecodeError;
-use hookschema_validate::{Invalid, Schema, Violation, ViolationKind};
-use serde::de::value::UnitDeserializer;
-use serde::de::{DeserializeOwned, IgnoredAny, IntoDeserializer};
+use axum::response::Response;
+use hookschema_receive::{Received, Receiver};
+use serde::de::DeserializeOwned;
 
-use crate::body::read_json_body;
-use crate::budget::{Held, Peer};
-use crate::receiver::{Inner, Receiver};
+use crate::answer::response;
 use crate::rejection::WebhookRejection;
 
 /// An authenticated delivery, decoded into `T`: one of hookschema's models, a type of the
-/// caller's own, or `serde::de::IgnoredAny` to keep only the raw body.
-#[derive(Clone)]
-pub struct Delivery<T> {
-    /// The payload, decoded.
-    pub event: T,
-    /// The raw body, exactly as received and authenticated: store or forward this, not `event`
-    /// serialised again.
-    pub body: Bytes,
-    /// How the payload breaks the strict schema: empty unless the vendor has moved on (a new
-    /// status, a new event type), which a receiver may want to report.
-    pub violations: Vec<Violation>,
-    /// The delivery's id, the same on every retry, where the vendor sends one (the vendor
-    /// file's `delivery_id`); the key to deduplicate on.
-    pub id: Option<String>,
-    receiver: Arc<Inner>,
-    /// The body's bytes held against the receiver's body budget, given back when the delivery
-    /// is dropped.
-    _budget: Option<Arc<Held>>,
+/// caller's own, or `serde::de::IgnoredAny` to keep only the raw body. It derefs to the
+/// [`Received`] delivery: `event`, `body` (the raw bytes: store or forward these), `violations`
+/// and `id`.
+#[derive(Clone, Debug)]
+pub struct Delivery<T>(pub Received<T>);
+
+impl<T> Deref for Delivery<T> {
+    type Target = Received<T>;
+
+    fn deref(&self) -> &Received<T> {
+        &self.0
+    }
 }
 
 impl<T> Delivery<T> {
     /// The answer for a delivery handled now: 200 with the body the vendor file declares.
     pub fn success(&self) -> Response {
-        json(self.receiver.answers.success.clone())
+        response(&self.0.success())
     }
 
     /// The answer for a retry of a delivery already handled: 200 with the vendor file's
     /// `duplicate` body.
     pub fn duplicate(&self) -> Response {
-        json(self.receiver.answers.duplicate.clone())
+        response(&self.0.duplicate())
     }
 
-    /// The webhook's name: its schema's, `<vendor>/<schema>`.
-    pub fn webhook(&self) -> &str {
-        self.receiver.webhook.name()
-    }
-
-    /// The vendor's folder name.
-    pub fn vendor(&self) -> &str {
-        &self.receiver.webhook.vendor
+    /// The delivery, for what `hookschema-receive` does with it.
+    pub fn into_inner(self) -> Received<T> {
+        self.0
     }
 }
 
-impl<T: std::fmt::Debug> std::fmt::Debug for Delivery<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Delivery")
-            .field("webhook", &self.webhook())
-            .field("event", &self.event)
-            .field("body", &self.body)
-            .field("violations", &self.violations)
-            .field("id", &self.id)
-            .finish()
+#[cfg(feature = "store")]
+impl<T> Delivery<T> {
+    /// Stores the delivery in `store` and answers once it is on disk: the vendor's success
+    /// answer, or its duplicate answer for a retry of a delivery stored before (by any replica
+    /// sharing the store); 503 or 500 with `Retry-After` when the store cannot take it, so the
+    /// vendor retries. Nothing is acknowledged that is not stored.
+    pub async fn store(
+        &self,
+        store: &hookschema_store::Store,
+    ) -> (
+        Result<hookschema_store::Stored, hookschema_store::StoreError>,
+        Response,
+    ) {
+        let (stored, answer) = self.0.store(store).await;
+        (stored, response(&answer))
     }
 }
 
@@ -85,171 +71,13 @@ where
     type Rejection = WebhookRejection;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let receiver = Receiver::<T>::from_ref(state).inner;
-        let (parts, body) = request.into_parts();
-        let values = receiver.auth.header_values(&parts.headers)?;
-        let prechecked = receiver.auth.precheck(&parts, values.as_ref())?;
-        let peer = parts
+        let receiver = Receiver::<T>::from_ref(state);
+        let (head, body) = request.into_parts();
+        let peer = head
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| Peer::of(addr.ip()));
-        let mut held = receiver.budget.as_ref().map(|budget| budget.hold(peer));
-        let body = read_json_body(
-            &parts.headers,
-            body,
-            receiver.max_body_bytes,
-            receiver.min_rate,
-            &mut held,
-        )
-        .await?;
-        let budget = held.map(Arc::new);
-        let signed = receiver.auth.authenticate(prechecked.as_ref(), &body)?;
-        let id = match &receiver.id {
-            Some(source) => source.read(&parts, signed, &body)?,
-            None => None,
-        };
-        let format = receiver.webhook.rejection;
-        let chosen = choose(&receiver, &parts.headers, &body)
-            .map_err(|invalid| WebhookRejection::Unprocessable { format, invalid })?;
-        let checked = if body.len() <= INLINE_BYTES {
-            validate_and_decode(&receiver, chosen, body)
-        } else {
-            // Long enough to hold up other requests: off the async workers.
-            let receiver = Arc::clone(&receiver);
-            tokio::task::spawn_blocking(move || validate_and_decode(&receiver, chosen, body))
-                .await
-                .map_err(|error| WebhookRejection::BadRequest {
-                    reason: format!("the delivery could not be checked: {error}"),
-                })?
-        };
-        let (event, body, violations) =
-            checked.map_err(|invalid| WebhookRejection::Unprocessable { format, invalid })?;
-        Ok(Delivery {
-            event,
-            body,
-            violations,
-            id,
-            receiver,
-            _budget: budget,
-        })
-    }
-}
-
-/// `body` decoded as a `T`. A receiver that asks for no value (`IgnoredAny`, as one that keeps
-/// the raw body does) gets it without a read of the body: the strict validation read all of it
-/// already and refuses whatever `IgnoredAny` would, and a read that builds nothing would cost
-/// as much as the validation does.
-fn decode<T: DeserializeOwned + 'static>(body: &[u8]) -> Result<T, DecodeError> {
-    if TypeId::of::<T>() == TypeId::of::<IgnoredAny>() {
-        let nothing: UnitDeserializer<serde::de::value::Error> = ().into_deserializer();
-        return Ok(T::deserialize(nothing).expect("IgnoredAny takes a unit"));
-    }
-    hookschema_models::from_slice::<T>(body)
-}
-
-/// 200 with `body`, JSON text.
-fn json(body: Bytes) -> Response {
-    let json = HeaderValue::from_static("application/json");
-    ([(header::CONTENT_TYPE, json)], body).into_response()
-}
-
-/// Bodies up to this size are validated where they are read; larger ones on a blocking thread.
-const INLINE_BYTES: usize = 64 * 1024;
-
-/// The schema a delivery keeps: the webhook's one, or the one its event is dispatched to.
-#[derive(Clone)]
-enum Chosen {
-    Schema(Schema),
-    /// One of several, named in its violations' schema paths (`github/push-event#/…`).
-    Dispatched(Schema),
-    /// None: the event has no schema, and the vendor file says to keep it; the note says so.
-    Unknown(Violation),
-}
-
-/// Which schema `body` keeps, or why it keeps none: an event the webhook has no schema for,
-/// which its vendor file says to refuse.
-fn choose(receiver: &Inner, headers: &HeaderMap, body: &[u8]) -> Result<Chosen, Invalid> {
-    let dispatch = match &receiver.bodies {
-        Bodies::One(schema) => return Ok(Chosen::Schema(schema.clone())),
-        Bodies::Dispatch(dispatch) => dispatch,
-    };
-    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
-    let event = dispatch.event(header, body);
-    if let Some(schema) = event.as_deref().and_then(|event| dispatch.schema(event)) {
-        return Ok(Chosen::Dispatched(schema.clone()));
-    }
-    let message = match &event {
-        Some(event) => format!(
-            "{}: no schema for the event `{event}`",
-            receiver.webhook.name()
-        ),
-        None => format!(
-            "{}: the delivery names no event (in {})",
-            receiver.webhook.name(),
-            dispatch.shown()
-        ),
-    };
-    let note = Violation {
-        instance_path: String::new(),
-        schema_path: String::new(),
-        message,
-        kind: ViolationKind::Other {
-            keyword: "dispatch".to_owned(),
-        },
-    };
-    match dispatch.unknown {
-        UnknownEvent::Keep => Ok(Chosen::Unknown(note)),
-        UnknownEvent::Refuse => Err(Invalid {
-            violations: vec![note],
-            more: false,
-            document: None,
-        }),
-    }
-}
-
-/// What a delivery of an event without a schema is checked against: that it is one JSON
-/// document, which anything kept must be.
-static ANY_JSON: LazyLock<Schema> =
-    LazyLock::new(|| Schema::compile("any-json", "{}").expect("`{}` is a schema"));
-
-/// Validates `body` strictly against the schema `chosen` and decodes it. A payload that
-/// decodes is kept, with its violations, unless the receiver is strict or it is malformed
-/// (nested too deep, a key repeated: what it says depends on who reads it); one that does not
-/// decode is refused with every violation found (the decoder's, when the schema found none).
-fn validate_and_decode<T: DeserializeOwned + 'static>(
-    receiver: &Inner,
-    chosen: Chosen,
-    body: Bytes,
-) -> Result<(T, Bytes, Vec<Violation>), Invalid> {
-    let (schema, dispatched, note) = match chosen {
-        Chosen::Schema(schema) => (schema, false, None),
-        Chosen::Dispatched(schema) => (schema, true, None),
-        Chosen::Unknown(note) => (ANY_JSON.clone(), false, Some(note)),
-    };
-    // With the models, valid bytes are read once: they decode from the tape validation walked.
-    // Invalid ones are decoded only if they may be kept: a strict receiver refuses them anyway.
-    let (validated, models) = if receiver.models && schema.embedded().is_some() {
-        schema.validate_with_models(&body, !receiver.strict)
-    } else {
-        (schema.validate_bytes(&body), Ok(()))
-    };
-    let mut invalid = validated.err();
-    if let (true, Some(invalid)) = (dispatched, &mut invalid) {
-        for violation in &mut invalid.violations {
-            violation.schema_path = format!("{}#{}", schema.name(), violation.schema_path);
-        }
-    }
-    let decoded = decode::<T>(&body).and_then(|event| models.map(|()| event));
-    match (decoded, invalid) {
-        (Ok(event), None) => Ok((event, body, note.into_iter().collect())),
-        (Ok(event), Some(invalid)) if !receiver.strict && !invalid.is_malformed() => {
-            Ok((event, body, invalid.violations))
-        }
-        (Ok(_) | Err(_), Some(invalid)) => Err(invalid),
-        (Err(error), None) => Err(Invalid {
-            violations: vec![Violation::decode(error)],
-            more: false,
-            document: serde_json::from_slice(&body).ok(),
-        }),
+            .map(|ConnectInfo(addr)| addr.ip());
+        let received = receiver.receive(&head, body, peer).await?;
+        Ok(Delivery(received))
     }
 }

@@ -1,6 +1,7 @@
 //! axum extractors that receive webhooks safely, for any webhook a catalog describes
 //! (`hookschema-catalog`): hookschema's own vendors, or a folder of your own schemas and vendor
-//! files.
+//! files. The receiving itself is `hookschema-receive`'s, which any framework can call; this
+//! crate hands it axum's requests and turns its answers into axum's responses.
 //!
 //! Receiving a webhook takes three steps, in order, on the raw bytes: authenticate, validate,
 //! parse. [`Delivery`] does all three, so the right order is the easy path:
@@ -64,26 +65,17 @@
 //! Serving on the open internet also wants timeouts and a bound on connections that idle ones
 //! cannot fill, which `hookschema serve` shows.
 
-mod auth;
-mod body;
-mod budget;
+mod answer;
 mod delivery;
-mod delivery_id;
-mod receiver;
-mod recent;
 mod rejection;
-#[cfg(feature = "store")]
-mod stored;
 
-pub use budget::BodyBudget;
+pub use answer::response;
 pub use delivery::Delivery;
-pub use receiver::{
-    ConfigError, DEFAULT_BODY_GRACE, DEFAULT_MAX_BODY_BYTES, DEFAULT_MIN_BODY_RATE, Receiver,
-};
-pub use recent::{Admission, Claim, RecentIds};
 pub use rejection::WebhookRejection;
 
-/// What configuring a receiver takes besides this crate: the catalog of webhooks and their
-/// credentials, re-exported so that a receiver needs no other hookschema crate.
-pub use hookschema_catalog::{Auth, Catalog, CatalogError, Credentials, Webhook};
-pub use hookschema_signature::Secret;
+/// The framework-neutral receiver this crate extracts with, and what configuring it takes.
+pub use hookschema_receive::{
+    Admission, Answer, Auth, BodyBudget, Catalog, CatalogError, Claim, ConfigError, Credentials,
+    DEFAULT_BODY_GRACE, DEFAULT_MAX_BODY_BYTES, DEFAULT_MIN_BODY_RATE, Received, Receiver,
+    RecentIds, Refusal, Secret, Webhook,
+};

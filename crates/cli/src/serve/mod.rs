@@ -31,8 +31,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use clap::Args;
-use hookschema_axum::{BodyBudget, DEFAULT_MAX_BODY_BYTES, Receiver};
 use hookschema_catalog::{Catalog, CredentialKind, Credentials, Webhook};
+use hookschema_receive::{BodyBudget, DEFAULT_MAX_BODY_BYTES, Receiver};
 use hookschema_store::{Location, Options, Store};
 use serde_json::json;
 
@@ -124,7 +124,7 @@ pub struct ServeArgs {
     /// The slowest a body may come, in bytes a second on average, once 2 s have passed since
     /// its head; slower, or a pause of over 2 s, gets 408 (0: as slowly as the sender likes,
     /// until --request-timeout).
-    #[arg(long, default_value_t = hookschema_axum::DEFAULT_MIN_BODY_RATE, value_name = "BYTES")]
+    #[arg(long, default_value_t = hookschema_receive::DEFAULT_MIN_BODY_RATE, value_name = "BYTES")]
     min_body_rate: u64,
     /// How logs are written to standard error: `text` for people, `json` (one object a line)
     /// for a log collector. Which events are written is `RUST_LOG`'s (default `info`;
@@ -286,7 +286,7 @@ fn build(
             .with_models()
             .with_max_body_bytes(args.max_body_bytes)
             .with_body_budget(budget.clone())
-            .with_min_body_rate(args.min_body_rate, hookschema_axum::DEFAULT_BODY_GRACE)
+            .with_min_body_rate(args.min_body_rate, hookschema_receive::DEFAULT_BODY_GRACE)
             .strict(args.strict);
         if let Some(tolerance) = args.tolerance {
             receiver = receiver.with_tolerance(tolerance);

@@ -1,20 +1,22 @@
 //! What the receiver answers each request with: a webhook's deliveries by its endpoint, found
-//! by the request's path in a map; everything else (the operations routes, unknown paths) by
-//! axum's router.
+//! by the request's path in a map and received by `hookschema-receive`; everything else (the
+//! operations routes, unknown paths) by axum's router.
 //!
 //! The webhooks are dispatched outside the router because they are what a receiver serves at
 //! load: the router clones a boxed service and boxes a future or two per request, and its
 //! middleware as many again, where a look-up in a map and one future do.
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{FromRef, FromRequest, Request};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use hookschema_axum::{Delivery, Receiver};
+use hookschema_axum::WebhookRejection;
 use hookschema_catalog::Webhook;
+use hookschema_receive::{Received, Receiver};
 use hookschema_store::{Store, Stored};
 use hyper::service::Service;
 use hyper_util::service::TowerToHyperService;
@@ -56,7 +58,8 @@ pub struct Endpoint {
     methods: Vec<Method>,
     /// `methods`, as a 405 names them.
     allow: HeaderValue,
-    route: Route,
+    receiver: Receiver<IgnoredAny>,
+    store: Arc<Store>,
     tracked: Tracked,
 }
 
@@ -89,37 +92,31 @@ impl Endpoint {
         Ok(Endpoint {
             methods,
             allow,
-            route: Route { receiver, store },
+            receiver,
+            store,
             tracked,
         })
     }
 
     /// The answer to a request on the webhook's path: 405 for a method it is not sent with,
-    /// else the extractor's refusal or what storing the delivery gave; counted and timed.
+    /// else the receiver's refusal or what storing the delivery gave; counted and timed.
     async fn answer(&self, request: Request) -> Response {
         let handled = async {
             if !self.methods.contains(request.method()) {
                 let allow = [(header::ALLOW, self.allow.clone())];
                 return (StatusCode::METHOD_NOT_ALLOWED, allow).into_response();
             }
-            match Delivery::<IgnoredAny>::from_request(request, &self.route).await {
-                Ok(delivery) => receive(&self.route.store, delivery).await,
-                Err(rejection) => rejection.into_response(),
+            let (head, body) = request.into_parts();
+            let peer = head
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip());
+            match self.receiver.receive(&head, body, peer).await {
+                Ok(received) => receive(&self.store, received).await,
+                Err(refusal) => WebhookRejection(refusal).into_response(),
             }
         };
         metrics::track(&self.tracked, handled).await
-    }
-}
-
-/// What the extractor reads a webhook's deliveries with.
-struct Route {
-    receiver: Receiver<IgnoredAny>,
-    store: Arc<Store>,
-}
-
-impl FromRef<Route> for Receiver<IgnoredAny> {
-    fn from_ref(route: &Route) -> Self {
-        route.receiver.clone()
     }
 }
 
@@ -128,8 +125,9 @@ impl FromRef<Route> for Receiver<IgnoredAny> {
 /// the store cannot take it, so the vendor retries. Once handed to the store, a delivery is
 /// written or refused whole even if its request times out or its client hangs up: a retry then
 /// finds it stored, never written twice.
-async fn receive(store: &Arc<Store>, delivery: Delivery<IgnoredAny>) -> Response {
-    let (stored, mut response) = delivery.store(store).await;
+async fn receive(store: &Arc<Store>, delivery: Received<IgnoredAny>) -> Response {
+    let (stored, answer) = delivery.store(store).await;
+    let mut response = hookschema_axum::response(&answer);
     // A vendor without delivery ids logs none.
     let id = delivery.id.as_deref();
     match stored {

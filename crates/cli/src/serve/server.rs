@@ -418,7 +418,7 @@ mod tests {
             peer: "127.0.0.1:9".parse().unwrap(),
             routes: Arc::new(Routes::new(HashMap::new(), others)),
             connection: Arc::clone(&registration.connection),
-            metrics: Metrics::new(hookschema_axum::BodyBudget::new(1024)),
+            metrics: Metrics::new(hookschema_receive::BodyBudget::new(1024)),
         };
         let graceful = GracefulShutdown::new();
         let watcher = graceful.watcher();

@@ -1,15 +1,15 @@
-//! What an extractor needs to know about one webhook, taken from the router's state with
-//! `FromRef`: the catalog's description of it, and the credentials to authenticate it.
+//! What receiving one webhook takes: the catalog's description of it, the credentials to
+//! authenticate it, and the limits its bodies are read within.
 
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::http::HeaderName;
 use bytes::Bytes;
 use hookschema_catalog::{Auth, Bodies, Credentials, Webhook};
 use hookschema_signature::Verifier;
+use http::HeaderName;
 
 use crate::body::MinRate;
 use crate::budget::BodyBudget;
@@ -36,9 +36,9 @@ pub const DEFAULT_BODY_GRACE: Duration = Duration::from_secs(2);
 /// authentication, delivery id, answers, rejection format), the credentials, how large a body
 /// may be, and whether a delivery that decodes but breaks the strict schema is refused.
 ///
-/// The type parameter lets one router state hold the receivers of several webhooks, each found
-/// by its type through `FromRef`; a type of the caller's own crate works as well as hookschema's
-/// models. Cloning is cheap: the router's state hands the extractor a clone per request.
+/// `T` is what deliveries decode into: a type of the caller's own crate works as well as
+/// hookschema's models, and it lets a framework's state hold the receivers of several webhooks,
+/// each found by its type (axum's `FromRef`). Cloning is cheap.
 pub struct Receiver<T> {
     pub(crate) inner: Arc<Inner>,
     _type: PhantomData<fn() -> T>,
@@ -244,7 +244,7 @@ impl<T> Receiver<T> {
     /// Read bodies only within `budget`, shared by every receiver given it, each byte charged as
     /// it arrives: past the budget, or past the peer's share of it (the peer is the request's
     /// `ConnectInfo<SocketAddr>`, when the server gives one), a request gets 503 with
-    /// Retry-After. The bytes are held until the [`Delivery`](crate::Delivery) is dropped.
+    /// Retry-After. The bytes are held until the [`Received`](crate::Received) is dropped.
     pub fn with_body_budget(mut self, budget: BodyBudget) -> Self {
         Arc::make_mut(&mut self.inner).budget = Some(budget);
         self
@@ -268,7 +268,7 @@ impl<T> Receiver<T> {
 
     /// Keep only deliveries hookschema's generated models decode, where the schema a delivery
     /// keeps is one they were generated from: for a receiver that keeps the raw body without a
-    /// type of its own (`Delivery<serde::de::IgnoredAny>`), the models still decide what is
+    /// type of its own (`Received<serde::de::IgnoredAny>`), the models still decide what is
     /// kept.
     pub fn with_models(mut self) -> Self {
         Arc::make_mut(&mut self.inner).models = true;

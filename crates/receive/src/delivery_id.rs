@@ -1,12 +1,12 @@
 //! A delivery's id, where its vendor file says it is: a header (the signature's own, or one the
 //! sender sends unsigned), or a JSON Pointer into the body.
 
-use axum::http::HeaderName;
-use axum::http::request::Parts;
 use hookschema_catalog::{DeliveryId, string_at};
 use hookschema_signature::check_id;
+use http::HeaderMap;
+use http::HeaderName;
 
-use crate::rejection::WebhookRejection;
+use crate::refusal::Refusal;
 
 /// Where a webhook's deliveries carry their id, ready to read.
 #[derive(Clone, Debug)]
@@ -39,13 +39,13 @@ impl IdSource {
     /// the pointer; `None` when the delivery carries none. A malformed id is a bad request.
     pub(crate) fn read(
         &self,
-        parts: &Parts,
+        headers: &HeaderMap,
         signed: Option<String>,
         body: &[u8],
-    ) -> Result<Option<String>, WebhookRejection> {
+    ) -> Result<Option<String>, Refusal> {
         let (text, at) = match self {
             IdSource::Header { signed: true, .. } => return Ok(signed),
-            IdSource::Header { name, shown, .. } => match parts.headers.get(name) {
+            IdSource::Header { name, shown, .. } => match headers.get(name) {
                 Some(value) => (value.as_bytes().to_vec(), format!("header {shown}")),
                 None => return Ok(None),
             },
@@ -54,7 +54,7 @@ impl IdSource {
                 None => return Ok(None),
             },
         };
-        check_id(&text).map_err(|reason| WebhookRejection::BadRequest {
+        check_id(&text).map_err(|reason| Refusal::BadRequest {
             reason: format!("malformed delivery id in {at}: {reason}"),
         })?;
         Ok(String::from_utf8(text).ok())

@@ -3,15 +3,14 @@
 
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::body::HttpBody as _;
-use axum::http::{HeaderMap, header};
 use bytes::Bytes;
+use http::{HeaderMap, header};
+use http_body::Body;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use tokio::time::Instant;
 
 use crate::budget::{Full, Held};
-use crate::rejection::WebhookRejection;
+use crate::refusal::Refusal;
 
 /// The slowest a body may come: its first bytes within `grace` of its head, then at least
 /// `bytes_per_second` on average since the head, and never a pause longer than `grace`. A
@@ -35,13 +34,17 @@ impl MinRate {
 
 /// The body, whole, if the request says it is JSON, it is at most `limit` bytes, it comes no
 /// slower than `min_rate`, and `held` (when a budget is kept) can take its bytes.
-pub(crate) async fn read_json_body(
+pub(crate) async fn read_json_body<B>(
     headers: &HeaderMap,
-    body: Body,
+    body: B,
     limit: usize,
     min_rate: Option<MinRate>,
     held: &mut Option<Held>,
-) -> Result<Bytes, WebhookRejection> {
+) -> Result<Bytes, Refusal>
+where
+    B: Body<Data = Bytes>,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     // Every value: two `Content-Type` headers leave the body's type in doubt, and are refused.
     let mut types = headers.get_all(header::CONTENT_TYPE).iter();
     let (first, more) = (types.next(), types.next().is_some());
@@ -52,16 +55,16 @@ pub(crate) async fn read_json_body(
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
             .collect();
         let content_type = (!types.is_empty()).then(|| types.join(", "));
-        return Err(WebhookRejection::UnsupportedMediaType { content_type });
+        return Err(Refusal::UnsupportedMediaType { content_type });
     }
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|length| length > limit as u64) {
-        return Err(WebhookRejection::PayloadTooLarge { limit });
+        return Err(Refusal::PayloadTooLarge { limit });
     }
-    let mut body = Limited::new(body, limit);
+    let mut body = std::pin::pin!(Limited::new(body, limit));
     let mut chunks: Vec<Bytes> = Vec::new();
     let (started, mut received) = (Instant::now(), 0);
     let mut last = started;
@@ -76,7 +79,7 @@ pub(crate) async fn read_json_body(
                 let deadline = min_rate.deadline(started, last, received);
                 tokio::time::timeout_at(deadline, body.frame())
                     .await
-                    .map_err(|_| WebhookRejection::TooSlow {
+                    .map_err(|_| Refusal::TooSlow {
                         reason: format!(
                             "the body came slower than {} bytes a second, or paused for {} s \
                              ({received} bytes in {:.1} s)",
@@ -98,24 +101,21 @@ pub(crate) async fn read_json_body(
                     last = Instant::now();
                 }
                 if let Some(held) = held {
-                    held.grow(data.len())
-                        .map_err(|full| WebhookRejection::Busy {
-                            reason: match full {
-                                Full::Budget => "too many request bodies are being read at once",
-                                Full::Share => {
-                                    "this sender's share of the bodies being read is taken"
-                                }
-                            }
-                            .to_owned(),
-                        })?;
+                    held.grow(data.len()).map_err(|full| Refusal::Busy {
+                        reason: match full {
+                            Full::Budget => "too many request bodies are being read at once",
+                            Full::Share => "this sender's share of the bodies being read is taken",
+                        }
+                        .to_owned(),
+                    })?;
                 }
                 chunks.push(data);
             }
             Some(Err(error)) if error.downcast_ref::<LengthLimitError>().is_some() => {
-                return Err(WebhookRejection::PayloadTooLarge { limit });
+                return Err(Refusal::PayloadTooLarge { limit });
             }
             Some(Err(error)) => {
-                return Err(WebhookRejection::BadRequest {
+                return Err(Refusal::BadRequest {
                     reason: format!("the body could not be read: {error}"),
                 });
             }
@@ -170,10 +170,12 @@ mod tests {
             bytes_per_second: 100,
             grace: Duration::from_secs(2),
         };
-        let body = Body::from_stream(stream);
+        let body = http_body_util::StreamBody::new(futures_util::StreamExt::map(stream, |chunk| {
+            chunk.map(http_body::Frame::data)
+        }));
         match read_json_body(&headers, body, 1 << 20, Some(rate), &mut None).await {
             Ok(_) => None,
-            Err(WebhookRejection::TooSlow { .. }) => Some(started.elapsed()),
+            Err(Refusal::TooSlow { .. }) => Some(started.elapsed()),
             Err(other) => panic!("{other:?}"),
         }
     }

@@ -1,14 +1,13 @@
 //! A delivery written once, durably: the answer a receiver gives only when its store says the
 //! delivery is on disk.
 
-use axum::Json;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
 use hookschema_store::{ErrorKind, Record, Store, StoreError, Stored};
+use http::StatusCode;
 
-use crate::delivery::Delivery;
+use crate::answer::Answer;
+use crate::received::Received;
 
-impl<T> Delivery<T> {
+impl<T> Received<T> {
     /// The record of this delivery, to store: vendor, id, the raw body, its violations.
     pub fn record(&self) -> Result<Record, StoreError> {
         Record::new(
@@ -23,22 +22,22 @@ impl<T> Delivery<T> {
     /// answer, or its duplicate answer for a retry of a delivery stored before (by any replica
     /// sharing the store); 503 or 500 with `Retry-After` when the store cannot take it, so the
     /// vendor retries. Nothing is acknowledged that is not stored.
-    pub async fn store(&self, store: &Store) -> (Result<Stored, StoreError>, Response) {
+    pub async fn store(&self, store: &Store) -> (Result<Stored, StoreError>, Answer) {
         let stored = match self.record() {
             Ok(record) => store.put(record).await,
             Err(error) => Err(error),
         };
-        let response = match &stored {
+        let answer = match &stored {
             Ok(Stored::New) => self.success(),
             Ok(Stored::Duplicate) => self.duplicate(),
             Err(error) => not_stored(self.webhook(), error),
         };
-        (stored, response)
+        (stored, answer)
     }
 }
 
 /// The answer to a delivery the store did not take: the vendor must retry it.
-fn not_stored(webhook: &str, error: &StoreError) -> Response {
+fn not_stored(webhook: &str, error: &StoreError) -> Answer {
     let (status, said) = match error.kind {
         ErrorKind::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "the store is unavailable"),
         ErrorKind::Failed | ErrorKind::Invalid => (
@@ -47,13 +46,10 @@ fn not_stored(webhook: &str, error: &StoreError) -> Response {
         ),
     };
     tracing::error!(webhook, %error, status = status.as_u16(), "delivery not stored");
-    let mut response = (
+    let body = serde_json::json!({ "error": format!("{said}; retry later") });
+    Answer {
         status,
-        Json(serde_json::json!({ "error": format!("{said}; retry later") })),
-    )
-        .into_response();
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-    response
+        body: body.to_string().into(),
+        retry_after: Some(Answer::RETRY_AFTER),
+    }
 }

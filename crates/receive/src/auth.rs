@@ -3,21 +3,21 @@
 
 use std::borrow::Cow;
 
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderName};
 use hookschema_signature::{Headers, Prechecked, SignatureError};
+use http::request::Parts;
+use http::{HeaderMap, HeaderName};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::receiver::{Authenticator, Signed, UrlToken};
-use crate::rejection::WebhookRejection;
+use crate::refusal::Refusal;
 
 impl Authenticator {
     /// The values of the signature headers a signed webhook reads; `None` for another.
     pub(crate) fn header_values<'h>(
         &self,
         headers: &'h HeaderMap,
-    ) -> Result<Option<HeaderValues<'h>>, WebhookRejection> {
+    ) -> Result<Option<HeaderValues<'h>>, Refusal> {
         match self {
             Authenticator::Hmac(signed) => HeaderValues::read(headers, signed).map(Some),
             Authenticator::UrlToken(_) | Authenticator::None => Ok(None),
@@ -32,7 +32,7 @@ impl Authenticator {
         &'v self,
         parts: &Parts,
         values: Option<&'v HeaderValues<'_>>,
-    ) -> Result<Option<Prechecked<'v, 'v>>, WebhookRejection> {
+    ) -> Result<Option<Prechecked<'v, 'v>>, Refusal> {
         match (self, values) {
             (Authenticator::Hmac(signed), Some(values)) => signed
                 .verifier
@@ -50,7 +50,7 @@ impl Authenticator {
         &self,
         prechecked: Option<&Prechecked<'_, '_>>,
         body: &[u8],
-    ) -> Result<Option<String>, WebhookRejection> {
+    ) -> Result<Option<String>, Refusal> {
         match (self, prechecked) {
             (Authenticator::Hmac(_), Some(prechecked)) => {
                 Ok(prechecked.verify(body).map_err(unauthorized)?.id)
@@ -62,14 +62,14 @@ impl Authenticator {
 }
 
 /// A signed webhook's request whose signature headers were not read: refused, never let in.
-fn unread() -> WebhookRejection {
-    WebhookRejection::Unauthorized {
+fn unread() -> Refusal {
+    Refusal::Unauthorized {
         reason: "the signature headers were not read".to_owned(),
     }
 }
 
-fn unauthorized(error: SignatureError) -> WebhookRejection {
-    WebhookRejection::Unauthorized {
+fn unauthorized(error: SignatureError) -> Refusal {
+    Refusal::Unauthorized {
         reason: error.to_string(),
     }
 }
@@ -84,7 +84,7 @@ pub(crate) struct HeaderValues<'a> {
 }
 
 impl<'a> HeaderValues<'a> {
-    fn read(headers: &'a HeaderMap, signed: &Signed) -> Result<Self, WebhookRejection> {
+    fn read(headers: &'a HeaderMap, signed: &Signed) -> Result<Self, Refusal> {
         // Errors name a header as the vendor file spells it.
         let single = |key: &Option<HeaderName>, name: &Option<String>| {
             let (Some(key), Some(name)) = (key, name) else {
@@ -131,7 +131,7 @@ impl UrlToken {
     /// The URL's token parameter must be the configured token: all of it is in the head, so the
     /// body of a request without it is never read. Digests of both are compared in constant
     /// time, so neither the token nor its length leaks through timing.
-    fn check(&self, parts: &Parts) -> Result<(), WebhookRejection> {
+    fn check(&self, parts: &Parts) -> Result<(), Refusal> {
         let query = parts.uri.query().unwrap_or_default();
         let given = form_urlencoded::parse(query.as_bytes())
             .find(|(name, _)| *name == self.parameter)
@@ -141,7 +141,7 @@ impl UrlToken {
             Some(_) => "wrong",
             None => "missing",
         };
-        Err(WebhookRejection::Unauthorized {
+        Err(Refusal::Unauthorized {
             reason: format!("the `{}` query parameter is {problem}", self.parameter),
         })
     }
