@@ -1,7 +1,7 @@
 //! The extractor: a request received by `hookschema-receive`, as axum hands it over.
 
 use std::net::SocketAddr;
-use std::ops::Deref;
+use std::ops::{Deref, DerefMut};
 
 use axum::extract::{ConnectInfo, FromRef, FromRequest, Request};
 use axum::response::Response;
@@ -23,6 +23,12 @@ impl<T> Deref for Delivery<T> {
 
     fn deref(&self) -> &Received<T> {
         &self.0
+    }
+}
+
+impl<T> DerefMut for Delivery<T> {
+    fn deref_mut(&mut self) -> &mut Received<T> {
+        &mut self.0
     }
 }
 

@@ -6,13 +6,15 @@
 //! Receiving a webhook takes three steps, in order, on the raw bytes: authenticate, validate,
 //! parse. [`Delivery`] does all three, so the right order is the easy path:
 //!
-//! 1. read the raw body, refusing a body over the size limit (413) or one that is not JSON by
-//!    its `Content-Type` (415);
-//! 2. authenticate it as the vendor file says: an HMAC-SHA256 signature on the raw bytes, or a
-//!    shared token in the webhook URL's query string, compared in constant time (401);
-//! 3. validate it strictly and decode it into `T`. A delivery that decodes but breaks the strict
-//!    schema (a vendor moved on) is accepted with its violations attached, unless the receiver
-//!    is strict; one that cannot be decoded at all gets 422, in the vendor's rejection format.
+//! 1. read the raw body, refusing a body over the size limit (413), one that is not JSON by its
+//!    `Content-Type` (415), one that comes too slowly (408) or past the body budget (503);
+//! 2. authenticate it as the vendor file says: a signature on the raw bytes (HMAC-SHA256 or
+//!    ed25519), or a shared token in the webhook URL's query string, compared in constant time
+//!    (401);
+//! 3. choose its schema (the webhook's, or the one the event it names dispatches to), validate
+//!    it strictly and decode it into `T`. A delivery that decodes but breaks the strict schema
+//!    (a vendor moved on) is accepted with its violations attached, unless the receiver is
+//!    strict; one that cannot be decoded at all gets 422, in the vendor's rejection format.
 //!
 //! The webhook's [`Receiver`] sits in the router's state; with several webhooks in one state,
 //! each `Receiver<T>` is found by its type through `FromRef`, so `T` may be a type of your own

@@ -143,7 +143,7 @@ impl Catalog {
         self.vendors.iter().find(|vendor| vendor.name == name)
     }
 
-    /// Every webhook, ordered by vendor, then schema.
+    /// Every webhook, ordered by vendor, then name.
     pub fn webhooks(&self) -> impl Iterator<Item = &Webhook> {
         self.vendors.iter().flat_map(|vendor| &vendor.webhooks)
     }
@@ -281,7 +281,8 @@ fn dispatch(
 ) -> Result<Dispatch, String> {
     let mut schemas = Vec::new();
     for (event, stem) in entry.schemas {
-        let schema = own(&stem, &format!("{at}/dispatch/schemas/{event}"))?;
+        let place = event.replace('~', "~0").replace('/', "~1");
+        let schema = own(&stem, &format!("{at}/dispatch/schemas/{place}"))?;
         schemas.push((event, schema));
     }
     Ok(Dispatch {

@@ -41,22 +41,6 @@ pub enum Bodies {
 }
 
 impl Bodies {
-    /// Every schema, once.
-    pub fn schemas(&self) -> Vec<&Schema> {
-        match self {
-            Bodies::One(schema) => vec![schema],
-            Bodies::Dispatch(dispatch) => {
-                let mut schemas: Vec<&Schema> = Vec::new();
-                for (_, schema) in &dispatch.schemas {
-                    if !schemas.iter().any(|s| s.name() == schema.name()) {
-                        schemas.push(schema);
-                    }
-                }
-                schemas
-            }
-        }
-    }
-
     /// The same, each schema made by `f`.
     pub fn map(&self, f: impl Fn(Schema) -> Schema) -> Bodies {
         match self {

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use hookschema_import::{Envelope, Folder, ImportError, Options, Selection};
+use hookschema_import::{Envelope, Folder, Options, Selection};
 
 use crate::outcome::Outcome;
 
@@ -44,7 +44,8 @@ pub enum Import {
         #[arg(long, conflicts_with = "components")]
         webhooks: bool,
         /// Deliver each component inside another, at a place of its payload:
-        /// `event:/data/object` (Stripe's events). Each becomes `<component>-event`.
+        /// `event:/data/object` (Stripe's events). Each becomes `<component>-<envelope>`:
+        /// `payment-intent-event`.
         #[arg(long, value_name = "COMPONENT:POINTER", value_parser = envelope, requires = "components")]
         envelope: Option<Envelope>,
         /// A JSON file of example objects by component name (Stripe's `fixtures3.json`).
@@ -148,9 +149,8 @@ pub fn run(out: &mut impl Write, command: &Import) -> io::Result<Outcome> {
     };
     let folder: Folder = match folder {
         Ok(folder) => folder,
-        Err(ImportError { file, at, message }) => {
-            let at = at.map(|at| format!(" at {at}")).unwrap_or_default();
-            eprintln!("hookschema: import: {file}{at}: {message}");
+        Err(error) => {
+            eprintln!("hookschema: import: {error}");
             return Ok(Outcome::Invalid);
         }
     };

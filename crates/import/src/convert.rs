@@ -94,6 +94,28 @@ const ANNOTATIONS: &[&str] = &[
     "$comment",
 ];
 
+/// Whether `key` stays beside a `$ref` that hides its siblings: the `$ref`, what only says
+/// (annotations), and the definitions others may refer to (`{"$ref": "#/definitions/Root",
+/// "definitions": {…}}` is a common root).
+fn kept_beside_ref(key: &str) -> bool {
+    matches!(key, "$ref" | "definitions" | "$defs") || ANNOTATIONS.contains(&key)
+}
+
+/// Whether `schema` is an OpenAPI schema that `nullable` (or `x-nullable`) makes a choice with
+/// `null`, being of no one `type` or `enum`: converted, it is wrapped in `anyOf`.
+fn wrapped_for_null(schema: &Map<String, Value>, dialect: Dialect) -> bool {
+    dialect.openapi()
+        && [schema.get("nullable"), schema.get("x-nullable")]
+            .into_iter()
+            .any(|flag| flag == Some(&Value::Bool(true)))
+        && !(dialect.ref_hides_siblings() && schema.contains_key("$ref"))
+        && !schema.contains_key("type")
+        && !schema.contains_key("enum")
+}
+
+/// What a schema wrapped for `null` keeps on the wrapper, not inside it.
+const ON_WRAPPER: &[&str] = &["title", "description", "$defs"];
+
 /// Keywords whose value is a schema.
 const ONE_SCHEMA: &[&str] = &[
     "not",
@@ -141,7 +163,7 @@ pub fn convert(
     let mut out = Map::new();
     for (key, value) in object {
         let here = format!("{at}/{}", escape(key));
-        if hides && key != "$ref" && !ANNOTATIONS.contains(&key.as_str()) {
+        if hides && !kept_beside_ref(key) {
             continue;
         }
         let sub = |value: &Value, refs: &mut Refs, at: &str| convert(value, dialect, at, refs);
@@ -235,9 +257,10 @@ pub fn convert(
             }
         }
     }
-    let nullable = [object.get("nullable"), object.get("x-nullable")]
-        .into_iter()
-        .any(|flag| flag == Some(&Value::Bool(true)));
+    let nullable = dialect.openapi()
+        && [object.get("nullable"), object.get("x-nullable")]
+            .into_iter()
+            .any(|flag| flag == Some(&Value::Bool(true)));
     Ok(if nullable && !hides {
         with_null(out)
     } else {
@@ -278,9 +301,9 @@ fn with_null(mut schema: Map<String, Value>) -> Value {
         _ if has_enum => Value::Object(schema),
         _ => {
             let mut wrapper = Map::new();
-            for annotation in ["title", "description"] {
-                if let Some(value) = schema.remove(annotation) {
-                    wrapper.insert(annotation.to_owned(), value);
+            for kept in ON_WRAPPER {
+                if let Some(value) = schema.remove(*kept) {
+                    wrapper.insert((*kept).to_owned(), value);
                 }
             }
             wrapper.insert(
@@ -371,7 +394,15 @@ pub fn pointer(schema: &Value, pointer: &str, dialect: Dialect) -> Result<String
         let segment = raw.replace("~1", "/").replace("~0", "~");
         let written = if next == Next::Name {
             next = Next::Keyword;
-            segment.clone()
+            escape(&segment)
+        } else if let Some(map) = node.as_object()
+            && dialect.ref_hides_siblings()
+            && map.contains_key("$ref")
+            && !kept_beside_ref(&segment)
+        {
+            return Err(format!(
+                "{pointer} points into what a `$ref` beside it hides, which is not imported"
+            ));
         } else {
             let tuple = dialect.tuple_items() && node.get("items").is_some_and(Value::is_array);
             let key = segment.as_str();
@@ -384,12 +415,20 @@ pub fn pointer(schema: &Value, pointer: &str, dialect: Dialect) -> Result<String
             } else {
                 Next::Keyword
             };
-            match segment.as_str() {
+            let renamed = match key {
                 "definitions" => "$defs".to_owned(),
                 "dependencies" => "dependentSchemas".to_owned(),
                 "items" if tuple => "prefixItems".to_owned(),
                 "additionalItems" if tuple => "items".to_owned(),
                 _ => segment.clone(),
+            };
+            let wrapped = node
+                .as_object()
+                .is_some_and(|map| wrapped_for_null(map, dialect));
+            if wrapped && !ON_WRAPPER.contains(&renamed.as_str()) {
+                format!("anyOf/0/{}", escape(&renamed))
+            } else {
+                escape(&renamed)
             }
         };
         node = match node {
@@ -399,7 +438,7 @@ pub fn pointer(schema: &Value, pointer: &str, dialect: Dialect) -> Result<String
         }
         .ok_or_else(|| format!("nothing at {pointer}"))?;
         out.push('/');
-        out.push_str(&escape(&written));
+        out.push_str(&written);
     }
     Ok(out)
 }
@@ -489,6 +528,31 @@ mod tests {
             "/$defs/t/properties/items"
         );
         assert!(pointer(&old, "/definitions/u", Dialect::Draft7).is_err());
+        let hiding =
+            json!({"$ref": "#/definitions/a", "definitions": {"a": {}}, "properties": {"b": {}}});
+        assert_eq!(
+            pointer(&hiding, "/definitions/a", Dialect::Draft7).unwrap(),
+            "/$defs/a"
+        );
+        assert!(pointer(&hiding, "/properties/b", Dialect::Draft7).is_err());
+        let wrapped = json!({"nullable": true, "properties": {"b": {}}});
+        assert_eq!(
+            pointer(&wrapped, "/properties/b", Dialect::OpenApi30).unwrap(),
+            "/anyOf/0/properties/b"
+        );
+        assert_eq!(
+            pointer(&wrapped, "/properties/b", Dialect::Draft7).unwrap(),
+            "/properties/b"
+        );
+    }
+
+    #[test]
+    fn a_root_that_is_a_ref_keeps_its_definitions() {
+        let old = json!({"$ref": "#/definitions/root", "definitions": {"root": {"type": "object"}}, "type": "string"});
+        assert_eq!(
+            plain(old, Dialect::Draft7),
+            json!({"$ref": "#/definitions/root", "$defs": {"root": {"type": "object"}}})
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::text::pretty;
-use crate::{Options, skeleton};
+use crate::{ImportError, Options, SOURCE, skeleton};
 
 /// One schema an import made.
 pub(crate) struct Imported {
@@ -45,7 +45,29 @@ const VENDOR_FILE: &str = "vendor.json";
 const EXAMPLES: &str = "examples";
 
 impl Folder {
-    pub(crate) fn new(options: &Options, imported: Vec<Imported>, from: &str) -> Folder {
+    /// The folder of `imported`, which must name their schemas and events apart: two sources
+    /// that would make one file (`order.paid` and `order_paid` are both `order-paid`), or one
+    /// event two schemas, are refused rather than one silently kept.
+    pub(crate) fn new(
+        options: &Options,
+        imported: Vec<Imported>,
+        from: &str,
+    ) -> Result<Folder, ImportError> {
+        for (i, schema) in imported.iter().enumerate() {
+            for earlier in &imported[..i] {
+                let clash = if earlier.name == schema.name {
+                    format!("two sources would both be {}.schema.json", schema.name)
+                } else if earlier.event == schema.event {
+                    format!(
+                        "{} and {} would both be the event `{}`",
+                        earlier.name, schema.name, schema.event
+                    )
+                } else {
+                    continue;
+                };
+                return Err(ImportError::new(from, clash));
+            }
+        }
         let mut files = BTreeMap::new();
         files.insert(
             VENDOR_FILE.to_owned(),
@@ -58,15 +80,15 @@ impl Folder {
                 files.insert(format!("{EXAMPLES}/{}/valid/{file}", schema.name), bytes);
             }
         }
-        Folder {
+        Ok(Folder {
             vendor: options.vendor.clone(),
             files,
-        }
+        })
     }
 
-    /// Writes the folder as `out/<vendor>/`. What an earlier import wrote there (schemas and
-    /// examples) is replaced, so a schema the source dropped goes too; a `vendor.json` there is
-    /// kept, being the user's.
+    /// Writes the folder as `out/<vendor>/`. What an earlier import wrote there (each schema
+    /// recording its source, and its examples) is replaced, so a schema the source dropped goes
+    /// too; a schema written by hand, and a `vendor.json`, are kept, being the user's.
     pub fn write(&self, out: &Path) -> io::Result<Written> {
         let dir = out.join(&self.vendor);
         let vendor_file_kept = dir.join(VENDOR_FILE).exists();
@@ -74,10 +96,18 @@ impl Folder {
             for entry in fs::read_dir(&dir)? {
                 let path = entry?.path();
                 let name = path.file_name().unwrap_or_default().to_string_lossy();
-                if name.ends_with(".schema.json") {
+                let Some(stem) = name.strip_suffix(".schema.json") else {
+                    continue;
+                };
+                let text = fs::read_to_string(&path)?;
+                let recorded = serde_json::from_str::<Value>(&text)
+                    .is_ok_and(|schema| schema.get(SOURCE).is_some());
+                if recorded {
                     fs::remove_file(&path)?;
-                } else if name == EXAMPLES && path.is_dir() {
-                    fs::remove_dir_all(&path)?;
+                    let examples = dir.join(EXAMPLES).join(stem);
+                    if examples.is_dir() {
+                        fs::remove_dir_all(examples)?;
+                    }
                 }
             }
         }

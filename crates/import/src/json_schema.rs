@@ -108,7 +108,7 @@ pub fn json_schema(
         (None, [one]) => one.event.clone(),
         (None, all) => format!("{} schema files", all.len()),
     };
-    Ok(Folder::new(options, imported, &from))
+    Folder::new(options, imported, &from)
 }
 
 /// The event a schema file is, by its place: `pull_request/opened.schema.json` is
@@ -141,14 +141,22 @@ impl Sources {
         if let Some(&index) = self.by_uri.get(uri.as_str()) {
             return Ok(index);
         }
-        let shown = match file.strip_prefix(&self.root) {
-            Ok(relative) => relative
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/"),
-            Err(_) => file.display().to_string(),
+        // Files are named by their place under the root, in errors and in what is written:
+        // never by where the root is on the machine that imported them.
+        let Ok(relative) = file.strip_prefix(&self.root) else {
+            return Err(ImportError::new(
+                file.display().to_string(),
+                format!(
+                    "outside the import's root ({}): give a --root that holds every file",
+                    self.root.display()
+                ),
+            ));
         };
+        let shown = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
         let bytes = fs::read(file).map_err(|error| ImportError::new(&shown, error.to_string()))?;
         let json: Value = serde_json::from_slice(&bytes)
             .map_err(|error| ImportError::new(&shown, format!("not JSON: {error}")))?;
@@ -161,10 +169,9 @@ impl Sources {
         };
         let base = match json.get(id_keyword).and_then(Value::as_str) {
             // A relative `$id` is rooted at the import's root, as the source's tools root it.
-            Some(id) => self
-                .root_uri
-                .join(id)
-                .map_err(|error| ImportError::at(&shown, "/$id", error.to_string()))?,
+            Some(id) => self.root_uri.join(id).map_err(|error| {
+                ImportError::at(&shown, &format!("/{id_keyword}"), error.to_string())
+            })?,
             None => uri.clone(),
         };
         let index = self.documents.len();
@@ -181,14 +188,21 @@ impl Sources {
         Ok(index)
     }
 
-    /// The document `uri` (without fragment) names: one read already, or the file it is.
-    fn find(&mut self, uri: &Url) -> Option<usize> {
+    /// The document `uri` (without fragment) names: one read already, or the file under the
+    /// root it is; `None` when there is none. Nothing outside the root is read, whatever a
+    /// source refers to.
+    fn find(&mut self, uri: &Url) -> Result<Option<usize>, ImportError> {
         let key = without_fragment(uri);
         if let Some(&index) = self.by_uri.get(&key) {
-            return Some(index);
+            return Ok(Some(index));
         }
-        let path = uri.to_file_path().ok().filter(|path| path.is_file())?;
-        self.load(&path).ok()
+        let Some(path) = uri.to_file_path().ok().filter(|path| path.is_file()) else {
+            return Ok(None);
+        };
+        match fs::canonicalize(&path) {
+            Ok(path) if path.starts_with(&self.root) => self.load(&path).map(Some),
+            _ => Ok(None),
+        }
     }
 
     /// The document and JSON Pointer (in the converted document) `reference` names, written in
@@ -201,7 +215,10 @@ impl Sources {
             let target = base
                 .join(reference)
                 .map_err(|error| format!("`$ref` {reference}: {error}"))?;
-            if let Some(index) = self.find(&target) {
+            let found = self.find(&target).map_err(|error| {
+                format!("`$ref` {reference} reaches a file that cannot be imported: {error}")
+            })?;
+            if let Some(index) = found {
                 let fragment = target.fragment().unwrap_or("");
                 let fragment = percent_encoding::percent_decode_str(fragment)
                     .decode_utf8_lossy()

@@ -127,6 +127,9 @@ impl fmt::Display for ImportError {
 
 impl std::error::Error for ImportError {}
 
+/// The keyword each imported schema records its source in.
+const SOURCE: &str = "x-hookschema-source";
+
 /// The draft every imported schema is written in.
 const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
 
@@ -174,7 +177,7 @@ fn finish(
     schema
         .entry("title")
         .or_insert_with(|| json!(names::title(name)));
-    schema.insert("x-hookschema-source".to_owned(), Value::Object(source));
+    schema.insert(SOURCE.to_owned(), Value::Object(source));
     if !defs.is_empty() {
         schema.insert("$defs".to_owned(), Value::Object(defs));
     }

@@ -95,7 +95,7 @@ pub fn openapi(
         .source_url
         .clone()
         .unwrap_or_else(|| document.file.clone());
-    Ok(Folder::new(options, imported, &from))
+    Folder::new(options, imported, &from)
 }
 
 fn read_json(path: &Path) -> Result<Value, ImportError> {
@@ -206,7 +206,7 @@ impl Document {
         // violation inside the component is reported at its place in the payload.
         let mut inner = json!({ "$ref": format!("#/components/schemas/{}", escape(name)) });
         let segments: Vec<&str> = envelope.pointer.split('/').skip(1).collect();
-        if segments.is_empty() {
+        if segments.is_empty() || !envelope.pointer.starts_with('/') {
             return Err(ImportError::new(
                 "--envelope",
                 "the place in the envelope is a JSON Pointer such as /data/object",
@@ -308,7 +308,11 @@ impl Document {
             }
             imported.push(Imported {
                 name: schema_name,
-                event: name.to_owned(),
+                event: if operations.len() == 1 {
+                    name.to_owned()
+                } else {
+                    format!("{name}.{method}")
+                },
                 schema: bundled,
                 examples,
             });
@@ -389,7 +393,8 @@ fn component_ref(
     reference: &str,
     needed: &mut Vec<String>,
 ) -> Result<String, String> {
-    let rest = reference
+    let decoded = percent_encoding::percent_decode_str(reference).decode_utf8_lossy();
+    let rest = decoded
         .strip_prefix("#/components/schemas/")
         .ok_or_else(|| {
             format!("`$ref` {reference}: only references to #/components/schemas are imported")

@@ -177,6 +177,37 @@ fn openapi_3_0_components_with_nullable_and_an_envelope() {
     );
 }
 
+/// Importing again replaces what the last import wrote, a schema the source dropped included,
+/// and keeps what the user wrote: a schema of their own, the completed vendor file.
+#[test]
+fn an_import_over_an_earlier_one_keeps_the_users_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let pets = |names: &[&str]| {
+        openapi(
+            &source("pets.json"),
+            &Selection::Components {
+                names: names.iter().map(|n| n.to_string()).collect(),
+                envelope: None,
+            },
+            None,
+            &Options::new("pets"),
+        )
+        .unwrap()
+    };
+    pets(&["pet", "owner"]).write(dir.path()).unwrap();
+    let folder = dir.path().join("pets");
+    std::fs::write(folder.join("mine.schema.json"), "{}").unwrap();
+    std::fs::write(folder.join("vendor.json"), "completed").unwrap();
+    let written = pets(&["pet"]).write(dir.path()).unwrap();
+    assert!(written.vendor_file_kept);
+    assert!(!folder.join("owner.schema.json").exists());
+    assert!(folder.join("pet.schema.json").exists() && folder.join("mine.schema.json").exists());
+    assert_eq!(
+        std::fs::read_to_string(folder.join("vendor.json")).unwrap(),
+        "completed"
+    );
+}
+
 #[test]
 fn what_cannot_be_imported_is_refused_saying_which_file_and_where() {
     let dir = tempfile::tempdir().unwrap();

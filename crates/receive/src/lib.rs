@@ -50,5 +50,7 @@ pub use refusal::Refusal;
 
 /// What configuring a receiver takes besides this crate: the catalog of webhooks and their
 /// credentials, re-exported so that a receiver needs no other hookschema crate.
-pub use hookschema_catalog::{Auth, Catalog, CatalogError, Credentials, Webhook};
+pub use hookschema_catalog::{Auth, Catalog, CatalogError, Credentials, RejectionFormat, Webhook};
 pub use hookschema_signature::Secret;
+/// What a delivery's violations, and a 422's, are made of.
+pub use hookschema_validate::{Invalid, Violation};

@@ -116,14 +116,13 @@ impl<T: DeserializeOwned + Send + 'static> Receiver<T> {
             None => None,
         };
         let format = receiver.webhook.rejection;
-        let chosen = choose(&receiver, &head.headers, &body)
-            .map_err(|invalid| Refusal::Unprocessable { format, invalid })?;
         let checked = if body.len() <= INLINE_BYTES {
-            validate_and_decode(&receiver, chosen, body)
+            check(&receiver, &head.headers, body)
         } else {
             // Long enough to hold up other requests: off the async workers.
             let receiver = Arc::clone(&receiver);
-            tokio::task::spawn_blocking(move || validate_and_decode(&receiver, chosen, body))
+            let headers = head.headers.clone();
+            tokio::task::spawn_blocking(move || check(&receiver, &headers, body))
                 .await
                 .map_err(|error| Refusal::BadRequest {
                     reason: format!("the delivery could not be checked: {error}"),
@@ -165,19 +164,31 @@ enum Chosen {
     Dispatched(Schema),
     /// None: the event has no schema, and the vendor file says to keep it; the note says so.
     Unknown(Violation),
+    /// None, and the delivery is refused (the vendor file says so, or the receiver is strict)
+    /// once it is known to be JSON: one that is not is refused for that.
+    Refused(Violation),
 }
 
-/// Which schema `body` keeps, or why it keeps none: an event the webhook has no schema for,
-/// which its vendor file says to refuse.
-fn choose(receiver: &Inner, headers: &HeaderMap, body: &[u8]) -> Result<Chosen, Invalid> {
+/// The delivery `body`, sent with `headers`, checked against the schema it keeps and decoded.
+fn check<T: DeserializeOwned + 'static>(
+    receiver: &Inner,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> Result<(T, Bytes, Vec<Violation>), Invalid> {
+    let chosen = choose(receiver, headers, &body);
+    validate_and_decode(receiver, chosen, body)
+}
+
+/// Which schema `body` keeps, or why it keeps none: an event the webhook has no schema for.
+fn choose(receiver: &Inner, headers: &HeaderMap, body: &[u8]) -> Chosen {
     let dispatch = match &receiver.bodies {
-        Bodies::One(schema) => return Ok(Chosen::Schema(schema.clone())),
+        Bodies::One(schema) => return Chosen::Schema(schema.clone()),
         Bodies::Dispatch(dispatch) => dispatch,
     };
     let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
     let event = dispatch.event(header, body);
     if let Some(schema) = event.as_deref().and_then(|event| dispatch.schema(event)) {
-        return Ok(Chosen::Dispatched(schema.clone()));
+        return Chosen::Dispatched(schema.clone());
     }
     let message = match &event {
         Some(event) => format!(
@@ -198,13 +209,10 @@ fn choose(receiver: &Inner, headers: &HeaderMap, body: &[u8]) -> Result<Chosen, 
             keyword: "dispatch".to_owned(),
         },
     };
+    // A strict receiver keeps nothing it could not check.
     match dispatch.unknown {
-        UnknownEvent::Keep => Ok(Chosen::Unknown(note)),
-        UnknownEvent::Refuse => Err(Invalid {
-            violations: vec![note],
-            more: false,
-            document: None,
-        }),
+        UnknownEvent::Keep if !receiver.strict => Chosen::Unknown(note),
+        UnknownEvent::Keep | UnknownEvent::Refuse => Chosen::Refused(note),
     }
 }
 
@@ -226,6 +234,14 @@ fn validate_and_decode<T: DeserializeOwned + 'static>(
         Chosen::Schema(schema) => (schema, false, None),
         Chosen::Dispatched(schema) => (schema, true, None),
         Chosen::Unknown(note) => (ANY_JSON.clone(), false, Some(note)),
+        Chosen::Refused(note) => {
+            ANY_JSON.validate_bytes(&body)?;
+            return Err(Invalid {
+                violations: vec![note],
+                more: false,
+                document: None,
+            });
+        }
     };
     // With the models, valid bytes are read once: they decode from the tape validation walked.
     // Invalid ones are decoded only if they may be kept: a strict receiver refuses them anyway.
@@ -234,11 +250,15 @@ fn validate_and_decode<T: DeserializeOwned + 'static>(
     } else {
         (schema.validate_bytes(&body), Ok(()))
     };
-    let mut invalid = validated.err();
-    if let (true, Some(invalid)) = (dispatched, &mut invalid) {
-        for violation in &mut invalid.violations {
+    // Of several schemas, the one chosen is named in each violation's schema path.
+    let named = |violation: &mut Violation| {
+        if dispatched {
             violation.schema_path = format!("{}#{}", schema.name(), violation.schema_path);
         }
+    };
+    let mut invalid = validated.err();
+    if let Some(invalid) = &mut invalid {
+        invalid.violations.iter_mut().for_each(named);
     }
     let decoded = decode::<T>(&body).and_then(|event| models.map(|()| event));
     match (decoded, invalid) {
@@ -247,10 +267,14 @@ fn validate_and_decode<T: DeserializeOwned + 'static>(
             Ok((event, body, invalid.violations))
         }
         (Ok(_) | Err(_), Some(invalid)) => Err(invalid),
-        (Err(error), None) => Err(Invalid {
-            violations: vec![Violation::decode(error)],
-            more: false,
-            document: serde_json::from_slice(&body).ok(),
-        }),
+        (Err(error), None) => {
+            let mut violation = Violation::decode(error);
+            named(&mut violation);
+            Err(Invalid {
+                violations: vec![violation],
+                more: false,
+                document: serde_json::from_slice(&body).ok(),
+            })
+        }
     }
 }

@@ -242,9 +242,9 @@ impl<T> Receiver<T> {
     }
 
     /// Read bodies only within `budget`, shared by every receiver given it, each byte charged as
-    /// it arrives: past the budget, or past the peer's share of it (the peer is the request's
-    /// `ConnectInfo<SocketAddr>`, when the server gives one), a request gets 503 with
-    /// Retry-After. The bytes are held until the [`Received`](crate::Received) is dropped.
+    /// it arrives: past the budget, or past the peer's share of it (the peer is the address
+    /// given to [`receive`](Receiver::receive), when the server knows it), a request gets 503
+    /// with Retry-After. The bytes are held until the [`Received`](crate::Received) is dropped.
     pub fn with_body_budget(mut self, budget: BodyBudget) -> Self {
         Arc::make_mut(&mut self.inner).budget = Some(budget);
         self

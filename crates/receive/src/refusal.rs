@@ -9,10 +9,11 @@ use serde::Serialize;
 
 use crate::answer::Answer;
 
-/// A refused delivery. Every variant is answered ([`Refusal::answer`]) with a JSON body, and is
-/// for the log at the `debug` level only (status and reason, never a secret): a refusal is the
-/// sender's problem, one line per request of a forger or a broken sender would flood the log,
-/// and a receiver counts them in its metrics.
+/// A refused delivery. Every variant is answered ([`Refusal::answer`]) with a JSON body. This
+/// crate logs none: a caller that logs one should log it at the `debug` level, and only its
+/// [`summary`](Refusal::summary) (status and reason, never a secret or the payload), since a
+/// refusal is the sender's problem and one line per request of a forger or a broken sender
+/// would flood the log; a receiver counts them in its metrics.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Refusal {

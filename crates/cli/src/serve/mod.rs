@@ -5,8 +5,8 @@
 //! says (a signature, a URL token). Deliveries go to a store (`--store`: SQLite by default,
 //! PostgreSQL, or JSON lines), committed in groups; a retry of a delivery already stored (the
 //! same delivery id, or for a sender without ids the same body) is acknowledged and not written
-//! again. Everything else the extractor of `hookschema-axum` refuses with 401, 413, 415, 422 or
-//! 503, in the vendor's format.
+//! again. Everything else `hookschema-receive` refuses with 401, 408, 413, 415, 422 or 503,
+//! in the vendor's format.
 //!
 //! Beside the webhooks, for operations: `GET /healthz` (the process serves), `GET /readyz` (the
 //! store answers and takes writes) and `GET /metrics` (Prometheus' text format).
