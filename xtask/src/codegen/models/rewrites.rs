@@ -10,7 +10,10 @@
 //! - a key that is required but may be null (typify's `Option` read with `Option::deserialize`)
 //!   stays required in the schema schemars derives, which otherwise takes every `Option` for
 //!   optional (see `crate::nullable` in the models);
-//! - the wire quirks in [`QUIRKS`] decode with their hand-written decoders.
+//! - the wire quirks in [`QUIRKS`] decode with their hand-written decoders;
+//! - no struct denies unknown fields, whatever the schema's `additionalProperties`: strictness
+//!   is validation's, and a model that refused a key the vendor adds tomorrow would make a
+//!   receiver with models compiled in refuse what the schema-only receiver keeps.
 
 use std::collections::BTreeSet;
 
@@ -110,6 +113,7 @@ impl Rewrites {
 impl VisitMut for Rewrites {
     fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
         self.current = item.ident.to_string();
+        item.attrs.retain(|attr| !denies_unknown_fields(attr));
         visit_mut::visit_item_struct_mut(self, item);
     }
 
@@ -240,4 +244,9 @@ fn drop_skip_serializing_if(field: &mut syn::Field) {
     if !kept.is_empty() {
         field.attrs.push(syn::parse_quote!(#[serde(#(#kept),*)]));
     }
+}
+
+/// `#[serde(deny_unknown_fields)]`, which typify writes for `additionalProperties: false`.
+fn denies_unknown_fields(attr: &syn::Attribute) -> bool {
+    attr.path().is_ident("serde") && quote!(#attr).to_string().contains("deny_unknown_fields")
 }
