@@ -26,6 +26,8 @@ mod generated;
 mod buffered;
 mod decode;
 mod envelope;
+#[cfg(test)]
+mod features;
 mod integer;
 mod nullable;
 mod open_enum;

@@ -21,8 +21,9 @@ pub struct OpenEnum {
     values: Vec<String>,
 }
 
-/// The variant that keeps values the schema does not list.
-const CATCH_ALL: &str = "Unknown";
+/// The names the variant that keeps values the schema does not list takes: the first that no
+/// listed value's variant has.
+const CATCH_ALLS: &[&str] = &["Unknown", "Unlisted", "Other"];
 
 impl OpenEnum {
     /// Every string enum in `schema`. They must live in `$defs`, where they have a name; an
@@ -62,18 +63,20 @@ impl OpenEnum {
     /// meaning.
     pub fn tokens(&self, meanings: &[Meaning]) -> Result<TokenStream> {
         let name = format_ident!("{}", self.name);
-        let variants = self.variants()?;
+        let (variants, catch_all) = self.variants();
         let meanings = meanings
             .iter()
             .map(|meaning| self.meaning(meaning, &variants))
             .collect::<Result<Vec<_>>>()?;
         let idents: Vec<_> = variants.iter().map(|v| format_ident!("{v}")).collect();
         let values = &self.values;
-        let catch_all = format_ident!("{CATCH_ALL}");
+        let open_doc = format!(
+            "Open: a value this version does not know decodes to `{catch_all}` with the string \
+             kept, and encodes back unchanged; strict validation still reports it."
+        );
+        let catch_all = format_ident!("{catch_all}");
         let value_docs = values.iter().map(|v| format!("`{v}`"));
         let description = &self.description;
-        let open_doc = "Open: a value this version does not know decodes to `Unknown` with the \
-                        string kept, and encodes back unchanged; strict validation still reports it.";
         let name_text = &self.name;
         Ok(quote! {
             #[doc = #description]
@@ -205,22 +208,42 @@ impl OpenEnum {
         })
     }
 
-    fn variants(&self) -> Result<Vec<String>> {
-        let variants: Vec<String> = self
-            .values
-            .iter()
-            .map(|v| v.to_upper_camel_case())
-            .collect();
-        for (i, variant) in variants.iter().enumerate() {
-            if variant == CATCH_ALL || variant.is_empty() || variants[..i].contains(variant) {
-                return Err(format!(
-                    "enum {}: value `{}` gives the variant name `{variant}`, which is taken",
-                    self.name, self.values[i]
-                )
-                .into());
+    /// A variant name for each value, and the catch-all's. Any string is a value: one that
+    /// starts with a digit (`"0"`, `"1.0.2"`) is `V` and its characters (`V0`, `V1_0_2`), one
+    /// with no letter or digit is `Value` and its place, and two values that would share a
+    /// name (`in-progress`, `in_progress`) are told apart by a number; the value on the wire is
+    /// always the string itself.
+    fn variants(&self) -> (Vec<String>, String) {
+        let mut variants: Vec<String> = Vec::new();
+        for (i, value) in self.values.iter().enumerate() {
+            let camel = value.to_upper_camel_case();
+            let base = if camel.starts_with(|c: char| c.is_ascii_digit()) {
+                let digits: String = value
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                    .collect();
+                format!("V{}", digits.trim_matches('_'))
+            } else if camel.is_empty() || !camel.chars().all(|c| c.is_ascii_alphanumeric()) {
+                format!("Value{}", i + 1)
+            } else {
+                camel
+            };
+            let mut variant = base.clone();
+            let mut n = 2;
+            while variants.contains(&variant) {
+                variant = format!("{base}{n}");
+                n += 1;
             }
+            variants.push(variant);
         }
-        Ok(variants)
+        let catch_all = CATCH_ALLS
+            .iter()
+            .find(|name| !variants.iter().any(|v| v == *name))
+            .map_or_else(
+                || format!("Unlisted{}", variants.len() + 1),
+                |name| (*name).to_owned(),
+            );
+        (variants, catch_all)
     }
 }
 
@@ -280,17 +303,44 @@ mod tests {
         assert_eq!(found[0].values, ["done"]);
     }
 
+    /// Any string is a value: digits (GitHub's `insecure_ssl` is `"0"` or `"1"`), `unknown`
+    /// (one of Stripe's), punctuation, nothing, or two spellings of one name.
     #[test]
-    fn values_that_would_share_a_variant_name_are_refused() {
-        for values in [
-            json!(["in-progress", "in_progress"]),
-            json!(["unknown"]),
-            json!([""]),
+    fn every_string_is_a_variant_and_the_catch_all_clashes_with_none() {
+        for (values, variants, catch_all) in [
+            (
+                json!(["0", "1", "1.0.2"]),
+                vec!["V0", "V1", "V1_0_2"],
+                "Unknown",
+            ),
+            (
+                json!(["unknown", "known"]),
+                vec!["Unknown", "Known"],
+                "Unlisted",
+            ),
+            (
+                json!(["in-progress", "in_progress"]),
+                vec!["InProgress", "InProgress2"],
+                "Unknown",
+            ),
+            (
+                json!(["", "+", "a"]),
+                vec!["Value1", "Value2", "A"],
+                "Unknown",
+            ),
         ] {
             let schema = json!({"$defs": {"Status": {"type": "string", "enum": values}}});
             let open = &OpenEnum::find_all(&schema).unwrap()[0];
-            let error = open.tokens(&[]).err().unwrap().to_string();
-            assert!(error.contains("is taken"), "{values}: {error}");
+            assert_eq!(
+                open.variants(),
+                (
+                    variants.iter().map(|v| v.to_string()).collect(),
+                    catch_all.to_owned()
+                ),
+                "{values}"
+            );
+            let generated = open.tokens(&[]).unwrap();
+            syn::parse2::<syn::File>(generated).unwrap();
         }
     }
 

@@ -1,0 +1,40 @@
+//! The generator's feature modules (`xtask/features/<feature>.rs`, one small schema each),
+//! compiled here, where the `crate::` paths they name resolve, and held to what they promise.
+//! The generator's own test holds each module to what it writes; this one, to what it does.
+
+#[allow(dead_code)]
+#[path = "../../../xtask/features/closed-object.rs"]
+mod closed_object;
+#[allow(dead_code)]
+#[path = "../../../xtask/features/enum-values.rs"]
+mod enum_values;
+
+use serde_json::json;
+
+/// A closed object (`additionalProperties: false`) decodes a key its schema does not declare:
+/// refusing it is validation's.
+#[test]
+fn a_closed_object_decodes_a_key_added_later() {
+    let hook: closed_object::Hook =
+        crate::from_slice(br#"{"id": 1, "config": {"url": "u", "added": true}, "added": 2}"#)
+            .unwrap();
+    assert_eq!(hook.id, 1);
+}
+
+/// Digits, a version and `unknown` are values like any other; the catch-all, here `Unlisted`,
+/// keeps what the schema does not list.
+#[test]
+fn any_string_is_an_enum_value() {
+    use enum_values::{ApiVersion, HookConfig, InsecureSsl, Risk};
+    let config: HookConfig =
+        crate::from_slice(br#"{"insecure_ssl": "1", "api": "1.0.2", "risk": "unknown"}"#).unwrap();
+    assert_eq!(config.insecure_ssl, Some(InsecureSsl::V1));
+    assert_eq!(config.api, Some(ApiVersion::V1_0_2));
+    assert_eq!(config.risk, Some(Risk::Unknown));
+    assert_eq!(
+        serde_json::to_value(&config).unwrap(),
+        json!({"insecure_ssl": "1", "api": "1.0.2", "risk": "unknown"})
+    );
+    assert_eq!(Risk::from("highest"), Risk::Unlisted("highest".to_owned()));
+    assert_eq!(Risk::from("highest").as_str(), "highest");
+}
