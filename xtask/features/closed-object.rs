@@ -10,7 +10,7 @@
     Clone,
     Debug,
     Default,
-    PartialEq,
+    PartialEq
 )]
 #[non_exhaustive]
 pub struct Config {
@@ -25,7 +25,12 @@ impl Config {
 }
 ///An object its vendor closes (`additionalProperties: false`, as 106 of GitHub's are): validation refuses a key it does not declare, the model ignores it, so a field the vendor adds tomorrow is drift to report, not a delivery lost.
 #[derive(
-    ::schemars::JsonSchema, ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq,
+    ::schemars::JsonSchema,
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq
 )]
 #[non_exhaustive]
 pub struct Hook {
@@ -45,12 +50,18 @@ pub mod error {
     pub struct ConversionError(::std::borrow::Cow<'static, str>);
     impl ::std::error::Error for ConversionError {}
     impl ::std::fmt::Display for ConversionError {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
             ::std::fmt::Display::fmt(&self.0, f)
         }
     }
     impl ::std::fmt::Debug for ConversionError {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
             ::std::fmt::Debug::fmt(&self.0, f)
         }
     }
@@ -95,7 +106,9 @@ pub mod builder {
     }
     impl ::std::convert::TryFrom<Config> for super::Config {
         type Error = super::error::ConversionError;
-        fn try_from(value: Config) -> ::std::result::Result<Self, super::error::ConversionError> {
+        fn try_from(
+            value: Config,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
             Ok(Self { url: value.url? })
         }
     }
@@ -106,7 +119,10 @@ pub mod builder {
     }
     #[derive(Clone, Debug)]
     pub struct Hook {
-        config: ::std::result::Result<::std::option::Option<super::Config>, ::std::string::String>,
+        config: ::std::result::Result<
+            ::std::option::Option<super::Config>,
+            ::std::string::String,
+        >,
         id: ::std::result::Result<i64, ::std::string::String>,
     }
     impl ::std::default::Default for Hook {
@@ -141,7 +157,9 @@ pub mod builder {
     }
     impl ::std::convert::TryFrom<Hook> for super::Hook {
         type Error = super::error::ConversionError;
-        fn try_from(value: Hook) -> ::std::result::Result<Self, super::error::ConversionError> {
+        fn try_from(
+            value: Hook,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
             Ok(Self {
                 config: value.config?,
                 id: value.id?,

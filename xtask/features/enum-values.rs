@@ -10,7 +10,7 @@
     Clone,
     Debug,
     Default,
-    PartialEq,
+    PartialEq
 )]
 #[non_exhaustive]
 pub struct HookConfig {
@@ -32,12 +32,18 @@ pub mod error {
     pub struct ConversionError(::std::borrow::Cow<'static, str>);
     impl ::std::error::Error for ConversionError {}
     impl ::std::fmt::Display for ConversionError {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
             ::std::fmt::Display::fmt(&self.0, f)
         }
     }
     impl ::std::fmt::Debug for ConversionError {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
             ::std::fmt::Debug::fmt(&self.0, f)
         }
     }
@@ -56,10 +62,18 @@ pub mod error {
 pub mod builder {
     #[derive(Clone, Debug)]
     pub struct HookConfig {
-        api: ::std::result::Result<::std::option::Option<super::ApiVersion>, ::std::string::String>,
-        insecure_ssl:
-            ::std::result::Result<::std::option::Option<super::InsecureSsl>, ::std::string::String>,
-        risk: ::std::result::Result<::std::option::Option<super::Risk>, ::std::string::String>,
+        api: ::std::result::Result<
+            ::std::option::Option<super::ApiVersion>,
+            ::std::string::String,
+        >,
+        insecure_ssl: ::std::result::Result<
+            ::std::option::Option<super::InsecureSsl>,
+            ::std::string::String,
+        >,
+        risk: ::std::result::Result<
+            ::std::option::Option<super::Risk>,
+            ::std::string::String,
+        >,
     }
     impl ::std::default::Default for HookConfig {
         fn default() -> Self {
@@ -88,7 +102,9 @@ pub mod builder {
         {
             self.insecure_ssl = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for insecure_ssl: {e}"));
+                .map_err(|e| {
+                    format!("error converting supplied value for insecure_ssl: {e}")
+                });
             self
         }
         pub fn risk<T>(mut self, value: T) -> Self

@@ -2,12 +2,19 @@
 //! compiled here, where the `crate::` paths they name resolve, and held to what they promise.
 //! The generator's own test holds each module to what it writes; this one, to what it does.
 
+// Generated files, formatted as the generator writes them.
 #[allow(dead_code)]
+#[rustfmt::skip]
 #[path = "../../../xtask/features/closed-object.rs"]
 mod closed_object;
 #[allow(dead_code)]
+#[rustfmt::skip]
 #[path = "../../../xtask/features/enum-values.rs"]
 mod enum_values;
+#[allow(dead_code)]
+#[rustfmt::skip]
+#[path = "../../../xtask/features/inline-enum.rs"]
+mod inline_enum;
 
 use serde_json::json;
 
@@ -37,4 +44,33 @@ fn any_string_is_an_enum_value() {
     );
     assert_eq!(Risk::from("highest"), Risk::Unlisted("highest".to_owned()));
     assert_eq!(Risk::from("highest").as_str(), "highest");
+}
+
+/// Enums written inline are open enums of their own, named after where they are or their
+/// title; a nullable one decodes `null`, and a value added later is kept.
+#[test]
+fn inline_enums_are_open_enums() {
+    use inline_enum::{
+        CheckRun, CheckRunConclusion, CheckRunEventsItem, CheckRunStatus, SuiteStatus,
+    };
+    let sent = json!({
+        "status": "completed",
+        "conclusion": "neutral",
+        "events": ["push"],
+        "suite": {"status": "queued"}
+    });
+    let run: CheckRun = crate::from_slice(sent.to_string().as_bytes()).unwrap();
+    assert_eq!(run.status, CheckRunStatus::Completed);
+    assert_eq!(
+        run.conclusion,
+        Some(CheckRunConclusion::Unknown("neutral".to_owned()))
+    );
+    assert_eq!(run.events, [CheckRunEventsItem::Push]);
+    assert_eq!(run.suite.unwrap().status, Some(SuiteStatus::Queued));
+    let open: CheckRun = crate::from_slice(br#"{"status": "queued", "conclusion": null}"#).unwrap();
+    assert_eq!(open.conclusion, None);
+    assert_eq!(
+        serde_json::to_value(&open).unwrap(),
+        json!({"status": "queued", "conclusion": null})
+    );
 }

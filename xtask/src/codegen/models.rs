@@ -10,6 +10,7 @@
 
 mod builders;
 mod envelope;
+mod inline_enums;
 mod open_enum;
 mod open_union;
 mod rewrites;
@@ -172,6 +173,16 @@ fn schema_module(
     include: &str,
     mut meanings: BTreeMap<String, Vec<Meaning>>,
 ) -> Result<TokenStream> {
+    // The schema as the generator reads it: its inline enums named in `$defs`.
+    let json = inline_enums::hoist(&schema.json)
+        .map_err(|error| format!("{}: {error}", schema.path.display()))?;
+    let schema = &SchemaFile {
+        vendor: schema.vendor.clone(),
+        stem: schema.stem.clone(),
+        path: schema.path.clone(),
+        text: serde_json::to_string(&json)?,
+        json,
+    };
     let open_enums = OpenEnum::find_all(&schema.json)?;
     let open_unions = OpenUnion::find_all(&schema.json)?;
     let envelope = Envelope::find(&schema.json)?;
