@@ -15,6 +15,10 @@ mod enum_values;
 #[rustfmt::skip]
 #[path = "../../../xtask/features/inline-enum.rs"]
 mod inline_enum;
+#[allow(dead_code)]
+#[rustfmt::skip]
+#[path = "../../../xtask/features/string-constraints.rs"]
+mod string_constraints;
 
 use serde_json::json;
 
@@ -72,5 +76,26 @@ fn inline_enums_are_open_enums() {
     assert_eq!(
         serde_json::to_value(&open).unwrap(),
         json!({"status": "queued", "conclusion": null})
+    );
+}
+
+/// What a string must look like is validation's: the model takes one that breaks the pattern,
+/// the lengths or the format, and a required date-time that is null stays null.
+#[test]
+fn string_constraints_are_validations_not_the_models() {
+    let sent = json!({
+        "closed_at": null,
+        "node_id": "not the pattern!",
+        "title": "x".repeat(300),
+        "html_url": "not a uri"
+    });
+    let issue: string_constraints::Issue = crate::from_slice(sent.to_string().as_bytes()).unwrap();
+    assert_eq!(issue.closed_at, None);
+    assert_eq!(serde_json::to_value(&issue).unwrap(), sent);
+    let closed: string_constraints::Issue =
+        crate::from_slice(br#"{"closed_at": "2026-12-06T10:00:00Z", "node_id": "I_1"}"#).unwrap();
+    assert_eq!(
+        closed.closed_at.unwrap().to_string(),
+        "2026-12-06T10:00:00Z"
     );
 }

@@ -10,6 +10,7 @@
 
 mod builders;
 mod envelope;
+mod forgiving;
 mod inline_enums;
 mod open_enum;
 mod open_union;
@@ -173,9 +174,11 @@ fn schema_module(
     include: &str,
     mut meanings: BTreeMap<String, Vec<Meaning>>,
 ) -> Result<TokenStream> {
-    // The schema as the generator reads it: its inline enums named in `$defs`.
-    let json = inline_enums::hoist(&schema.json)
+    // The schema as the generator reads it: its inline enums named in `$defs`, and what only
+    // validation asserts left out.
+    let mut json = inline_enums::hoist(&schema.json)
         .map_err(|error| format!("{}: {error}", schema.path.display()))?;
+    forgiving::loosen(&mut json);
     let schema = &SchemaFile {
         vendor: schema.vendor.clone(),
         stem: schema.stem.clone(),

@@ -126,6 +126,9 @@ impl VisitMut for Rewrites {
     }
 
     fn visit_field_mut(&mut self, field: &mut syn::Field) {
+        // Its type first (a date-time is a `Timestamp`), so the attributes written below name
+        // the type the field has.
+        visit_mut::visit_field_mut(self, field);
         let wire_name = wire_name(field);
         if self
             .counts
@@ -169,7 +172,6 @@ impl VisitMut for Rewrites {
                 .push(syn::parse_quote!(#[serde(deserialize_with = #decoder)]));
             self.applied.insert(decoder);
         }
-        visit_mut::visit_field_mut(self, field);
     }
 }
 

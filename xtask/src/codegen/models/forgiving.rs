@@ -1,0 +1,73 @@
+//! The schema as the models read it: what a string must look like is validation's to say. A
+//! `pattern`, a `minLength` or a `maxLength` would make typify write a newtype that refuses the
+//! string (and needs `regress` for the pattern), and a format other than `date-time` and `uuid`
+//! a type the vendor may not keep to; a model that refused what the strict validator only
+//! reports would lose a delivery. So the generator's working copy drops them; the schema file
+//! keeps them, and validation asserts them.
+
+use serde_json::Value;
+
+/// The keywords of a string schema dropped from the working copy.
+const STRING_CONSTRAINTS: &[&str] = &["pattern", "minLength", "maxLength"];
+/// The formats the models type: the rest are strings.
+const TYPED_FORMATS: &[&str] = &["date-time", "uuid"];
+/// Keywords whose value is data, not schemas, and is left as it is.
+const DATA: &[&str] = &["enum", "const", "default", "examples"];
+
+/// Drops, from every string schema in `schema`, what only validation should assert.
+pub fn loosen(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            let string = match map.get("type") {
+                Some(Value::String(one)) => one == "string",
+                Some(Value::Array(types)) => types.iter().any(|t| t == "string"),
+                _ => false,
+            };
+            if string {
+                for keyword in STRING_CONSTRAINTS {
+                    map.remove(*keyword);
+                }
+                let typed = map
+                    .get("format")
+                    .and_then(Value::as_str)
+                    .is_some_and(|format| TYPED_FORMATS.contains(&format));
+                if !typed {
+                    map.remove("format");
+                }
+            }
+            for (key, child) in map.iter_mut() {
+                if !DATA.contains(&key.as_str()) {
+                    loosen(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(loosen),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn string_constraints_go_and_typed_formats_stay() {
+        let mut schema = json!({"properties": {
+            "id": {"type": "string", "pattern": "^a", "minLength": 1, "format": "uri"},
+            "at": {"type": ["string", "null"], "format": "date-time", "maxLength": 30},
+            "n": {"type": "integer", "minimum": 0},
+            "e": {"type": "string", "enum": ["a"], "examples": [{"type": "string", "pattern": "kept"}]}
+        }});
+        loosen(&mut schema);
+        assert_eq!(
+            schema["properties"],
+            json!({
+                "id": {"type": "string"},
+                "at": {"type": ["string", "null"], "format": "date-time"},
+                "n": {"type": "integer", "minimum": 0},
+                "e": {"type": "string", "enum": ["a"], "examples": [{"type": "string", "pattern": "kept"}]}
+            })
+        );
+    }
+}
