@@ -391,7 +391,7 @@ pub fn pointer(schema: &Value, pointer: &str, dialect: Dialect) -> Result<String
     let mut next = Next::Keyword;
     let mut out = String::new();
     for raw in pointer.split('/').skip(1) {
-        let segment = raw.replace("~1", "/").replace("~0", "~");
+        let segment = unescape(raw);
         let written = if next == Next::Name {
             next = Next::Keyword;
             escape(&segment)
@@ -446,6 +446,11 @@ pub fn pointer(schema: &Value, pointer: &str, dialect: Dialect) -> Result<String
 /// A name as a JSON Pointer's segment.
 pub fn escape(name: &str) -> String {
     name.replace('~', "~0").replace('/', "~1")
+}
+
+/// A JSON Pointer's segment as the name it stands for.
+pub fn unescape(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
-use crate::convert::{self, Dialect, escape};
+use crate::convert::{self, Dialect, escape, unescape};
 use crate::examples;
 use crate::folder::{Folder, Imported};
 use crate::names;
@@ -213,7 +213,7 @@ impl Document {
             ));
         }
         for segment in segments.iter().rev() {
-            let key = segment.replace("~1", "/").replace("~0", "~");
+            let key = unescape(segment);
             inner = json!({ "type": "object", "required": [key], "properties": { key: inner } });
         }
         let root = json!({
@@ -403,7 +403,7 @@ fn component_ref(
         Some(slash) => (&rest[..slash], &rest[slash..]),
         None => (rest, ""),
     };
-    let component = component.replace("~1", "/").replace("~0", "~");
+    let component = unescape(component);
     let schema = components
         .and_then(|c| c.get(&component))
         .ok_or_else(|| format!("`$ref` {reference}: no such component"))?;
