@@ -275,10 +275,10 @@ impl<'de> crate::open_union::OpenUnion<'de> for Entry {
         entries: A,
     ) -> ::std::result::Result<Self, A::Error> {
         let object = crate::open_union::Object::read(entries)?;
-        if let Some(value) = object.decode() {
+        if let Some(value) = object.decode::<File>() {
             return Ok(Self::File(value));
         }
-        if let Some(value) = object.decode() {
+        if let Some(value) = object.decode::<Link>() {
             return Ok(Self::Link(value));
         }
         Ok(Self::Other(object.into_value()))

@@ -9,12 +9,24 @@
 mod closed_object;
 #[allow(dead_code)]
 #[rustfmt::skip]
+#[path = "../../../xtask/features/colliding-name.rs"]
+mod colliding_name;
+#[allow(dead_code)]
+#[rustfmt::skip]
 #[path = "../../../xtask/features/enum-values.rs"]
 mod enum_values;
 #[allow(dead_code)]
 #[rustfmt::skip]
 #[path = "../../../xtask/features/inline-enum.rs"]
 mod inline_enum;
+#[allow(dead_code)]
+#[rustfmt::skip]
+#[path = "../../../xtask/features/one-of-const.rs"]
+mod one_of_const;
+#[allow(dead_code)]
+#[rustfmt::skip]
+#[path = "../../../xtask/features/recursive-union.rs"]
+mod recursive_union;
 #[allow(dead_code)]
 #[rustfmt::skip]
 #[path = "../../../xtask/features/string-constraints.rs"]
@@ -98,4 +110,47 @@ fn string_constraints_are_validations_not_the_models() {
         closed.closed_at.unwrap().to_string(),
         "2026-12-06T10:00:00Z"
     );
+}
+
+/// An inline object named as a `$defs` entry is named is a type of its own: the object decodes
+/// as the object, the enum as the enum; an enum of no string is its JSON type.
+#[test]
+fn a_colliding_name_is_another_type() {
+    use colliding_name::{Hook, HookEvents};
+    let sent =
+        json!({"events": {"push": true}, "kind": "ping", "sender": {"login": "o"}, "locked": true});
+    let hook: Hook = crate::from_slice(sent.to_string().as_bytes()).unwrap();
+    assert_eq!(hook.events.push, Some(true));
+    assert_eq!(hook.kind, HookEvents::Ping);
+    assert_eq!(hook.sender.unwrap().login.as_deref(), Some("o"));
+    assert_eq!(hook.locked, Some(true));
+}
+
+/// A `oneOf` told apart by a `const` decodes each alternative as itself.
+#[test]
+fn a_one_of_told_apart_by_a_const_decodes_each_alternative() {
+    use one_of_const::{Change, ChangeChange};
+    let renamed: Change =
+        crate::from_slice(br#"{"change": {"kind": "renamed", "from": "a"}}"#).unwrap();
+    assert!(matches!(renamed.change, ChangeChange::Change2(c) if c.from == "a"));
+    let resized: Change =
+        crate::from_slice(br#"{"change": {"kind": "resized", "size": 3}}"#).unwrap();
+    assert!(matches!(resized.change, ChangeChange::Change3(c) if c.size == 3));
+}
+
+/// Unions that lead back to themselves compile (the alternative boxed) and decode either way:
+/// an id or the object, nested.
+#[test]
+fn recursive_unions_decode_ids_and_objects() {
+    use recursive_union::{CardCustomer, CustomerDefaultSource, CustomerUpdated};
+    let sent = json!({"customer": {"default_source": {"customer": "cus_1"}}});
+    let updated: CustomerUpdated = crate::from_slice(sent.to_string().as_bytes()).unwrap();
+    let Some(CustomerDefaultSource::Card(card)) = &updated.customer.default_source else {
+        panic!("the card is an object");
+    };
+    assert_eq!(
+        card.customer,
+        Some(CardCustomer::String("cus_1".to_owned()))
+    );
+    assert_eq!(serde_json::to_value(&updated).unwrap(), sent);
 }

@@ -11,15 +11,18 @@
 mod builders;
 mod envelope;
 mod forgiving;
-mod inline_enums;
+mod inline_types;
 mod open_enum;
 mod open_union;
+mod references;
 mod rewrites;
+mod shared;
+mod type_names;
+mod working_copy;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
-use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
@@ -28,6 +31,7 @@ use self::envelope::Envelope;
 use self::open_enum::OpenEnum;
 use self::open_union::OpenUnion;
 use self::rewrites::Rewrites;
+use self::working_copy::WorkingCopy;
 
 use super::vendor_file::{Meaning, VendorFile};
 use super::{HEADER, SchemaFile};
@@ -44,27 +48,63 @@ pub fn render(
     let dir = project.generated_models_dir();
     let mut files = Vec::new();
     let mut modules: BTreeMap<String, Vec<(String, Vec<String>)>> = BTreeMap::new();
+    let mut by_vendor: BTreeMap<&str, Vec<&SchemaFile>> = BTreeMap::new();
     for schema in schemas {
-        let path = dir
-            .join(schema.vendor_module())
-            .join(format!("{}.rs", schema.module()));
-        let embedded = project.models_schemas_dir().join(schema.file());
-        let meanings = vendors
+        by_vendor.entry(&schema.vendor).or_default().push(schema);
+    }
+    for (vendor, group) in by_vendor {
+        let copies = group
             .iter()
-            .flat_map(|vendor| vendor.meanings(schema))
-            .collect();
-        let tokens = schema_module(schema, &include_path(&path, &embedded), meanings)
-            .map_err(|e| format!("{}: {e}", project.display(&schema.path)))?;
-        let types = public_types(&tokens)?;
-        let doc = format!("Types for `{}`.", project.display(&schema.path));
-        files.push(GeneratedFile {
-            path,
-            contents: format_file(&doc, tokens)?,
-        });
-        modules
-            .entry(schema.vendor_module())
-            .or_default()
-            .push((schema.module(), types));
+            .map(|schema| {
+                WorkingCopy::new(schema)
+                    .map_err(|e| format!("{}: {e}", project.display(&schema.path)).into())
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let folder = project.display(&project.schemas_dir().join(vendor));
+        let shared = shared::find(&copies).map_err(|e| format!("{folder}: {e}"))?;
+        let vendor_file = vendors.iter().find(|file| file.vendor == vendor);
+        let mut meanings = vendor_file
+            .map(VendorFile::meanings)
+            .transpose()?
+            .unwrap_or_default();
+        let vendor_module = group[0].vendor_module();
+        let vendor_modules = modules.entry(vendor_module.clone()).or_default();
+        if let Some(schema) = &shared.schema {
+            let tokens = types(schema, &BTreeSet::new(), &mut meanings)
+                .map_err(|e| format!("{folder}: the types its schemas share: {e}"))?;
+            vendor_modules.push((shared::MODULE.to_owned(), public_types(&tokens)?));
+            let doc = format!("Types the schemas under `{folder}/` share, generated once.");
+            files.push(GeneratedFile {
+                path: dir
+                    .join(&vendor_module)
+                    .join(format!("{}.rs", shared::MODULE)),
+                contents: format_file(&doc, tokens)?,
+            });
+        }
+        for copy in &copies {
+            let schema = &copy.schema;
+            let path = dir
+                .join(&vendor_module)
+                .join(format!("{}.rs", schema.module()));
+            let embedded = project.models_schemas_dir().join(schema.file());
+            let include = include_path(&path, &embedded);
+            let tokens = schema_module(schema, &include, &shared.names, &mut meanings)
+                .map_err(|e| format!("{}: {e}", project.display(&schema.path)))?;
+            vendor_modules.push((schema.module(), public_types(&tokens)?));
+            let doc = format!("Types for `{}`.", project.display(&schema.path));
+            files.push(GeneratedFile {
+                path,
+                contents: format_file(&doc, tokens)?,
+            });
+        }
+        if let (Some(file), Some(name)) = (vendor_file, meanings.keys().next()) {
+            return Err(format!(
+                "{}: `meanings` are given to `{name}`, which is no string enum of the vendor's \
+                 schemas",
+                project.display(&file.path)
+            )
+            .into());
+        }
     }
     for (vendor, modules) in &modules {
         let doc = format!("Types for the schemas under `schemas/{vendor}/`, re-exported flat.");
@@ -118,8 +158,14 @@ fn type_space_settings(replaced: &[&str]) -> typify::TypeSpaceSettings {
 }
 
 /// typify's types for one schema, with [`Rewrites`]. An envelope's root is left out: the
-/// envelope enum replaces it.
-fn typify_types(schema: &SchemaFile, replaced: &[&str], envelope: bool) -> Result<syn::File> {
+/// envelope enum replaces it. The `shared` types are referred to by name, and belong to the
+/// shared module's rewrites.
+fn typify_types(
+    schema: &SchemaFile,
+    replaced: &[&str],
+    envelope: bool,
+    shared: &BTreeSet<String>,
+) -> Result<syn::File> {
     let mut root: schemars08::schema::RootSchema = serde_json::from_str(&schema.text)?;
     if envelope {
         root.schema.metadata().title = None;
@@ -128,7 +174,14 @@ fn typify_types(schema: &SchemaFile, replaced: &[&str], envelope: bool) -> Resul
     space.add_root_schema(root)?;
     let mut file: syn::File = syn::parse2(space.to_stream())?;
     let builder = builders::take(&mut file);
-    let mut rewrites = Rewrites::new(&schema.json);
+    let mut own = schema.json.clone();
+    if let Some(defs) = own
+        .get_mut("$defs")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        defs.retain(|name, _| !shared.contains(name));
+    }
+    let mut rewrites = Rewrites::new(&own);
     rewrites.visit_file_mut(&mut file);
     rewrites.finish()?;
     if let Some(builder) = builder {
@@ -167,55 +220,21 @@ fn drop_unused_error_module(file: &mut syn::File) {
     }
 }
 
-/// The module for one schema: its types, then the embedded schema and the root type's link to
-/// it. `meanings` are the vendor file's, by enum name.
+/// The module for one schema (a working copy): its types, then the embedded schema and the
+/// root type's link to it. Its enums' `meanings` are taken out of the vendor's.
 fn schema_module(
     schema: &SchemaFile,
     include: &str,
-    mut meanings: BTreeMap<String, Vec<Meaning>>,
+    shared: &BTreeSet<String>,
+    meanings: &mut BTreeMap<String, Vec<Meaning>>,
 ) -> Result<TokenStream> {
-    // The schema as the generator reads it: its inline enums named in `$defs`, and what only
-    // validation asserts left out.
-    let mut json = inline_enums::hoist(&schema.json)
-        .map_err(|error| format!("{}: {error}", schema.path.display()))?;
-    forgiving::loosen(&mut json);
-    let schema = &SchemaFile {
-        vendor: schema.vendor.clone(),
-        stem: schema.stem.clone(),
-        path: schema.path.clone(),
-        text: serde_json::to_string(&json)?,
-        json,
-    };
-    let open_enums = OpenEnum::find_all(&schema.json)?;
-    let open_unions = OpenUnion::find_all(&schema.json)?;
-    let envelope = Envelope::find(&schema.json)?;
-    let replaced: Vec<&str> = open_enums
-        .iter()
-        .map(|e| e.name.as_str())
-        .chain(open_unions.iter().map(|u| u.name.as_str()))
-        .collect();
-    let types = typify_types(schema, &replaced, envelope.is_some())?;
-    let open_enums = open_enums
-        .iter()
-        .map(|e| e.tokens(&meanings.remove(&e.name).unwrap_or_default()))
-        .collect::<Result<Vec<_>>>()?;
-    if let Some(name) = meanings.keys().next() {
-        return Err(
-            format!("the vendor file gives meanings to `{name}`, which is no enum here").into(),
-        );
-    }
-    let open_unions = open_unions.iter().map(OpenUnion::tokens);
-    let envelope = envelope.as_ref().map(Envelope::tokens);
-
+    let types = types(schema, shared, meanings)?;
     let name = schema.name();
     let id = schema.keyword("$id")?;
     let title = schema.keyword("title")?;
     let root_type = root_type(schema)?;
     Ok(quote! {
         #types
-        #(#open_enums)*
-        #(#open_unions)*
-        #envelope
 
         /// The schema these types were generated from, embedded in the binary.
         pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
@@ -234,10 +253,75 @@ fn schema_module(
     })
 }
 
-/// The type typify names after the schema's title, in upper camel case: its root.
+/// The types of `schema` (a working copy): typify's structs, the open enums and unions, and
+/// the envelope. Those named in `shared` are the vendor's shared module's, re-exported here where
+/// used. Each open enum takes its `meanings` out of the vendor's.
+fn types(
+    schema: &SchemaFile,
+    shared: &BTreeSet<String>,
+    meanings: &mut BTreeMap<String, Vec<Meaning>>,
+) -> Result<TokenStream> {
+    let open_enums: Vec<OpenEnum> = OpenEnum::find_all(&schema.json)?
+        .into_iter()
+        .filter(|e| !shared.contains(&e.name))
+        .collect();
+    let open_unions: Vec<OpenUnion> = OpenUnion::find_all(&schema.json)?
+        .into_iter()
+        .filter(|u| !shared.contains(&u.name))
+        .collect();
+    let envelope = Envelope::find(&schema.json)?;
+    let replaced: Vec<&str> = open_enums
+        .iter()
+        .map(|e| e.name.as_str())
+        .chain(open_unions.iter().map(|u| u.name.as_str()))
+        .chain(shared.iter().map(String::as_str))
+        .collect();
+    let types = typify_types(schema, &replaced, envelope.is_some(), shared)?;
+    let open_enums = open_enums
+        .iter()
+        .map(|e| e.tokens(&meanings.remove(&e.name).unwrap_or_default()))
+        .collect::<Result<Vec<_>>>()?;
+    let open_unions = open_unions.iter().map(OpenUnion::tokens);
+    let envelope = envelope.as_ref().map(Envelope::tokens);
+    let body = quote! {
+        #types
+        #(#open_enums)*
+        #(#open_unions)*
+        #envelope
+    };
+    let mut used = BTreeSet::new();
+    idents(body.clone(), &mut used);
+    let imported: Vec<syn::Ident> = shared
+        .iter()
+        .filter(|name| used.contains(*name))
+        .map(|name| format_ident!("{name}"))
+        .collect();
+    let module = format_ident!("{}", shared::MODULE);
+    let import =
+        (!imported.is_empty()).then(|| quote! { pub use super::#module::{#(#imported),*}; });
+    Ok(quote! {
+        #import
+        #body
+    })
+}
+
+/// Every identifier in `tokens`.
+fn idents(tokens: TokenStream, found: &mut BTreeSet<String>) {
+    for token in tokens {
+        match token {
+            proc_macro2::TokenTree::Ident(ident) => {
+                found.insert(ident.to_string());
+            }
+            proc_macro2::TokenTree::Group(group) => idents(group.stream(), found),
+            _ => {}
+        }
+    }
+}
+
+/// The type typify names after the schema's title: its root.
 fn root_type(schema: &SchemaFile) -> Result<syn::Ident> {
     let title = schema.keyword("title")?;
-    syn::parse_str::<syn::Ident>(&title.to_upper_camel_case())
+    syn::parse_str::<syn::Ident>(&type_names::type_name(title))
         .map_err(|_| format!("title `{title}` does not make a Rust type name").into())
 }
 
@@ -248,8 +332,9 @@ fn vendor_module(vendor: &str, modules: &[(String, Vec<String>)]) -> Result<Toke
         for ty in types {
             if let Some(other) = owner.insert(ty, module) {
                 return Err(format!(
-                    "type `{ty}` is defined by both `{vendor}::{other}` and `{vendor}::{module}`; \
-                     give one a different `title`"
+                    "type `{ty}` is defined by both `{vendor}::{other}` and `{vendor}::{module}`, \
+                     which re-export their types into `{vendor}`: give one of the schemas a \
+                     different `title`, or the type a `title` of its own"
                 )
                 .into());
             }
@@ -397,7 +482,11 @@ mod features {
                 Ok(text) => parse_meanings(&serde_json::from_str(&text).unwrap()).unwrap(),
                 Err(_) => BTreeMap::new(),
             };
-            let tokens = schema_module(&schema, &name, meanings).unwrap();
+            let mut meanings = meanings;
+            let copy = WorkingCopy::new(&schema).unwrap();
+            let tokens =
+                schema_module(&copy.schema, &name, &BTreeSet::new(), &mut meanings).unwrap();
+            assert!(meanings.is_empty(), "{stem}: meanings of no enum");
             let doc = format!("The generator's `{stem}` feature, from `{name}`.");
             let generated = format_file(&doc, tokens).unwrap();
             let committed = dir.join(format!("{stem}.rs"));

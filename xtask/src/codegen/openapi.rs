@@ -40,14 +40,21 @@ fn document(version: &str, schemas: &[SchemaFile], vendors: &[VendorFile]) -> Re
     let mut security_schemes = Map::new();
     for vendor in vendors {
         for (stem, webhook) in &vendor.webhooks {
-            let schema = schemas
-                .iter()
-                .find(|schema| schema.vendor == vendor.vendor && &schema.stem == stem)
-                .ok_or_else(|| format!("{}: no schema {stem}", vendor.vendor))?;
+            let bodies = webhook
+                .schema_stems(stem)
+                .into_iter()
+                .map(|body| {
+                    schemas
+                        .iter()
+                        .find(|schema| schema.vendor == vendor.vendor && schema.stem == body)
+                        .ok_or_else(|| format!("{}: no schema {body}", vendor.vendor))
+                })
+                .collect::<std::result::Result<Vec<_>, _>>()?;
             let receive = Receive {
                 vendor,
                 webhook,
-                schema,
+                name: stem,
+                bodies,
             };
             if let Some((name, scheme)) = receive.security_scheme() {
                 security_schemes.insert(name, scheme);
@@ -62,7 +69,7 @@ fn document(version: &str, schemas: &[SchemaFile], vendors: &[VendorFile]) -> Re
                 on_route.insert(method, operation);
             }
             paths.insert(webhook.route.clone(), Value::Object(on_route));
-            webhooks.insert(schema.name(), Value::Object(sent));
+            webhooks.insert(format!("{}/{stem}", vendor.vendor), Value::Object(sent));
         }
     }
     Ok(json!({
@@ -198,7 +205,10 @@ fn operations_paths() -> Map<String, Value> {
 struct Receive<'a> {
     vendor: &'a VendorFile,
     webhook: &'a Webhook,
-    schema: &'a SchemaFile,
+    /// The webhook's name in the vendor file.
+    name: &'a str,
+    /// The schemas its body may keep: one, or each its dispatch names.
+    bodies: Vec<&'a SchemaFile>,
 }
 
 impl Receive<'_> {
@@ -234,13 +244,43 @@ impl Receive<'_> {
     }
 
     fn operation(&self) -> Result<Value> {
-        let title = self.schema.keyword("title")?;
         let mut description = self.webhook.description.clone().unwrap_or_default();
-        description.push_str(&format!(
-            "\n\n{} The body must keep `{}`.",
-            self.vendor.description,
-            self.schema.keyword("$id")?
-        ));
+        description.push_str(&format!("\n\n{} ", self.vendor.description));
+        let (title, body) = match (&self.bodies[..], &self.webhook.dispatch) {
+            ([schema], None) => {
+                description.push_str(&format!("The body must keep `{}`.", schema.keyword("$id")?));
+                (schema.keyword("title")?, json!({ "$ref": schema.file() }))
+            }
+            (bodies, Some(dispatch)) => {
+                let by: Vec<String> = dispatch
+                    .by
+                    .iter()
+                    .map(
+                        |part| match (part["header"].as_str(), part["pointer"].as_str()) {
+                            (Some(header), _) => format!("the `{header}` header"),
+                            (_, Some(pointer)) => format!("the body's `{pointer}`"),
+                            _ => part.to_string(),
+                        },
+                    )
+                    .collect();
+                description.push_str(&format!(
+                    "The body must keep the schema its event names; the event is {}, joined by `.`.",
+                    by.join(" then ")
+                ));
+                let refs: Vec<Value> = bodies
+                    .iter()
+                    .map(|schema| json!({ "$ref": schema.file() }))
+                    .collect();
+                (self.name, json!({ "anyOf": refs }))
+            }
+            _ => {
+                return Err(format!(
+                    "{}: webhook `{}` keeps no schema",
+                    self.vendor.vendor, self.name
+                )
+                .into());
+            }
+        };
         let mut operation = json!({
             "tags": [self.vendor.title],
             "summary": format!("{title}, from {}", self.vendor.title),
@@ -248,7 +288,7 @@ impl Receive<'_> {
             "parameters": self.parameters(),
             "requestBody": {
                 "required": true,
-                "content": { "application/json": { "schema": { "$ref": self.schema.file() } } }
+                "content": { "application/json": { "schema": body } }
             },
             "responses": self.responses(),
         });
@@ -377,15 +417,27 @@ mod tests {
         for vendor in &vendors {
             for (stem, webhook) in &vendor.webhooks {
                 let name = format!("{}/{stem}", vendor.vendor);
+                let files: Vec<String> = webhook
+                    .schema_stems(stem)
+                    .iter()
+                    .map(|body| format!("{}/{body}.schema.json", vendor.vendor))
+                    .collect();
                 for method in &webhook.methods {
                     let method = method.to_ascii_lowercase();
                     let on_route = &document["paths"][&webhook.route][&method];
                     let sent = &document["webhooks"][&name][&method];
                     for operation in [on_route, sent] {
                         let body = &operation["requestBody"]["content"]["application/json"];
-                        let file = body["schema"]["$ref"].as_str().unwrap();
-                        assert_eq!(file, format!("{name}.schema.json"));
-                        assert!(project.schemas_dir().join(file).is_file(), "{file}");
+                        let refs = match body["schema"]["anyOf"].as_array() {
+                            Some(refs) => refs.iter().collect(),
+                            None => vec![&body["schema"]],
+                        };
+                        let refs: Vec<&str> =
+                            refs.iter().map(|r| r["$ref"].as_str().unwrap()).collect();
+                        assert_eq!(refs, files);
+                        for file in refs {
+                            assert!(project.schemas_dir().join(file).is_file(), "{file}");
+                        }
                         for status in ["200", "401", "413", "415", "422", "503"] {
                             assert!(
                                 operation["responses"][status].is_object(),

@@ -27,7 +27,8 @@ pub struct VendorFile {
     /// The vendor's display name, its `title`.
     pub title: String,
     pub description: String,
-    /// Its webhooks, by schema file stem.
+    /// Its webhooks, by name: the stem of its schema file, or, for one that dispatches, a name
+    /// of its own.
     pub webhooks: BTreeMap<String, Webhook>,
 }
 
@@ -43,9 +44,35 @@ pub struct Webhook {
     pub methods: Vec<String>,
     pub auth: Value,
     pub delivery_id: Option<DeliveryId>,
+    pub dispatch: Option<Dispatch>,
     #[serde(default)]
     pub success: Success,
     pub rejection: String,
+}
+
+/// What the generator reads of a webhook that chooses its schema by the event a delivery names.
+#[derive(Deserialize)]
+pub struct Dispatch {
+    /// How the event's name is built, for people reading the OpenAPI document.
+    pub by: Vec<Value>,
+    /// Schema file stems, by event name or pattern.
+    pub schemas: BTreeMap<String, String>,
+}
+
+impl Webhook {
+    /// The stems of the schemas a delivery's body may keep: the webhook's own name's, or, when
+    /// it dispatches, each its dispatch names once, in order.
+    pub fn schema_stems<'a>(&'a self, name: &'a str) -> Vec<&'a str> {
+        match &self.dispatch {
+            None => vec![name],
+            Some(dispatch) => {
+                let mut stems: Vec<&str> = dispatch.schemas.values().map(String::as_str).collect();
+                stems.sort_unstable();
+                stems.dedup();
+                stems
+            }
+        }
+    }
 }
 
 fn post() -> Vec<String> {
@@ -91,6 +118,7 @@ struct MeaningEntry {
 }
 
 /// One yes-or-no question about an enum's values, generated as a method.
+#[derive(PartialEq)]
 pub struct Meaning {
     /// The method's name, such as `is_terminal`.
     pub method: String,
@@ -135,31 +163,50 @@ impl VendorFile {
         Ok(files)
     }
 
-    /// Every webhook must name a schema of the vendor's folder.
+    /// Every schema a webhook names must be a schema of the vendor's folder.
     pub fn check(&self, project: &Project, schemas: &[SchemaFile]) -> Result<()> {
-        for name in self.webhooks.keys() {
-            if !schemas
-                .iter()
-                .any(|s| s.vendor == self.vendor && &s.stem == name)
-            {
-                return Err(format!(
-                    "{}: webhook `{name}` has no schema {}/{name}.schema.json",
-                    project.display(&self.path),
-                    self.vendor
-                )
-                .into());
+        for (name, webhook) in &self.webhooks {
+            for stem in webhook.schema_stems(name) {
+                if !schemas
+                    .iter()
+                    .any(|s| s.vendor == self.vendor && s.stem == stem)
+                {
+                    return Err(format!(
+                        "{}: webhook `{name}` names a schema {}/{stem}.schema.json, which is \
+                         not there",
+                        project.display(&self.path),
+                        self.vendor
+                    )
+                    .into());
+                }
             }
         }
         Ok(())
     }
 
-    /// The meanings the vendor file gives the enums of `schema`, by enum name.
-    pub fn meanings(&self, schema: &SchemaFile) -> BTreeMap<String, Vec<Meaning>> {
-        (self.vendor == schema.vendor)
-            .then(|| self.webhooks.get(&schema.stem))
-            .flatten()
-            .map(|webhook| meanings(&webhook.meanings))
-            .unwrap_or_default()
+    /// The meanings the vendor file gives the enums of its schemas, by enum name; an error when
+    /// two webhooks ask one question of an enum and answer it differently.
+    pub fn meanings(&self) -> Result<BTreeMap<String, Vec<Meaning>>> {
+        let mut all: BTreeMap<String, Vec<Meaning>> = BTreeMap::new();
+        for webhook in self.webhooks.values() {
+            for (name, meanings) in meanings(&webhook.meanings) {
+                let known = all.entry(name.clone()).or_default();
+                for meaning in meanings {
+                    match known.iter().find(|m| m.method == meaning.method) {
+                        Some(earlier) if *earlier == meaning => {}
+                        Some(_) => {
+                            return Err(format!(
+                                "{}: two webhooks answer `{}` of `{name}` differently",
+                                self.vendor, meaning.method
+                            )
+                            .into());
+                        }
+                        None => known.push(meaning),
+                    }
+                }
+            }
+        }
+        Ok(all)
     }
 }
 

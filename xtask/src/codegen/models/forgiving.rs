@@ -2,8 +2,9 @@
 //! `pattern`, a `minLength` or a `maxLength` would make typify write a newtype that refuses the
 //! string (and needs `regress` for the pattern), and a format other than `date-time` and `uuid`
 //! a type the vendor may not keep to; a model that refused what the strict validator only
-//! reports would lose a delivery. So the generator's working copy drops them; the schema file
-//! keeps them, and validation asserts them.
+//! reports would lose a delivery. An `enum` of no string (GitHub's `"locked": {"enum": [true]}`)
+//! is left to validation too: the field is its JSON type. So the generator's working copy drops
+//! them; the schema file keeps them, and validation asserts them.
 
 use serde_json::Value;
 
@@ -35,6 +36,13 @@ pub fn loosen(schema: &mut Value) {
                     map.remove("format");
                 }
             }
+            let no_string = map
+                .get("enum")
+                .and_then(Value::as_array)
+                .is_some_and(|values| !values.iter().any(Value::is_string));
+            if no_string && let Some(Value::Array(values)) = map.remove("enum") {
+                map.entry("type").or_insert_with(|| json_types(&values));
+            }
             for (key, child) in map.iter_mut() {
                 if !DATA.contains(&key.as_str()) {
                     loosen(child);
@@ -46,18 +54,42 @@ pub fn loosen(schema: &mut Value) {
     }
 }
 
+/// The JSON types of `values`, as a `type` keyword.
+fn json_types(values: &[Value]) -> Value {
+    let mut types: Vec<&str> = values
+        .iter()
+        .map(|value| match value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(n) if n.is_f64() => "number",
+            Value::Number(_) => "integer",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        })
+        .collect();
+    types.sort_unstable();
+    types.dedup();
+    match types[..] {
+        [one] => Value::from(one),
+        _ => Value::from(types),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
     #[test]
-    fn string_constraints_go_and_typed_formats_stay() {
+    fn string_constraints_and_enums_of_no_string_go_and_typed_formats_stay() {
         let mut schema = json!({"properties": {
             "id": {"type": "string", "pattern": "^a", "minLength": 1, "format": "uri"},
             "at": {"type": ["string", "null"], "format": "date-time", "maxLength": 30},
             "n": {"type": "integer", "minimum": 0},
-            "e": {"type": "string", "enum": ["a"], "examples": [{"type": "string", "pattern": "kept"}]}
+            "e": {"type": "string", "enum": ["a"], "examples": [{"type": "string", "pattern": "kept"}]},
+            "locked": {"type": "boolean", "enum": [true]},
+            "level": {"enum": [1, 2, null]}
         }});
         loosen(&mut schema);
         assert_eq!(
@@ -66,7 +98,9 @@ mod tests {
                 "id": {"type": "string"},
                 "at": {"type": ["string", "null"], "format": "date-time"},
                 "n": {"type": "integer", "minimum": 0},
-                "e": {"type": "string", "enum": ["a"], "examples": [{"type": "string", "pattern": "kept"}]}
+                "e": {"type": "string", "enum": ["a"], "examples": [{"type": "string", "pattern": "kept"}]},
+                "locked": {"type": "boolean"},
+                "level": {"type": ["integer", "null"]}
             })
         );
     }

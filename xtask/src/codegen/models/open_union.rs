@@ -11,10 +11,13 @@
 //!
 //! Like open enums, typify is told the type is replaced, and the replacement is written here.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use super::references::{def_name, references};
 use crate::Result;
 
 /// An `anyOf` defined in a schema's `$defs`.
@@ -28,8 +31,22 @@ pub struct OpenUnion {
 /// selects it.
 struct Variant {
     name: String,
+    /// The type the variant holds: boxed when it refers back to the union (Stripe's `Customer`
+    /// is a union's alternative and has such a union field), or the enum would be infinite.
     ty: TokenStream,
+    /// The type a value of the alternative decodes to, `ty` unboxed.
+    inner: TokenStream,
     kind: Kind,
+}
+
+impl Variant {
+    /// What the variant holds, made of `value`, a decoded `inner`.
+    fn held(&self) -> TokenStream {
+        match self.ty.to_string() == self.inner.to_string() {
+            true => quote!(value),
+            false => quote!(::std::boxed::Box::new(value)),
+        }
+    }
 }
 
 /// The kind of JSON value an alternative takes, as the value's first token tells.
@@ -81,6 +98,8 @@ impl OpenUnion {
             .map(|v| format_ident!("{}", v.name))
             .collect();
         let types: Vec<_> = self.variants.iter().map(|v| &v.ty).collect();
+        let inners: Vec<_> = self.variants.iter().map(|v| &v.inner).collect();
+        let held: Vec<_> = self.variants.iter().map(Variant::held).collect();
         let hooks = self.hooks();
         quote! {
             #[doc = #description]
@@ -95,9 +114,9 @@ impl OpenUnion {
             }
 
             #(
-                impl ::std::convert::From<#types> for #name {
-                    fn from(value: #types) -> Self {
-                        Self::#variants(value)
+                impl ::std::convert::From<#inners> for #name {
+                    fn from(value: #inners) -> Self {
+                        Self::#variants(#held)
                     }
                 }
             )*
@@ -167,13 +186,25 @@ impl OpenUnion {
             });
         }
         let objects: Vec<_> = of(Kind::Object).collect();
+        let object_types: Vec<_> = self
+            .variants
+            .iter()
+            .filter(|v| v.kind == Kind::Object)
+            .map(|v| &v.inner)
+            .collect();
+        let held: Vec<_> = self
+            .variants
+            .iter()
+            .filter(|v| v.kind == Kind::Object)
+            .map(Variant::held)
+            .collect();
         if !objects.is_empty() {
             hooks.extend(quote! {
                 fn object<A: ::serde::de::MapAccess<'de>>(entries: A) -> ::std::result::Result<Self, A::Error> {
                     let object = crate::open_union::Object::read(entries)?;
                     #(
-                        if let Some(value) = object.decode() {
-                            return Ok(Self::#objects(value));
+                        if let Some(value) = object.decode::<#object_types>() {
+                            return Ok(Self::#objects(#held));
                         }
                     )*
                     Ok(Self::Other(object.into_value()))
@@ -196,10 +227,15 @@ fn variant(schema: &Value, union: &str, branch: &Value) -> Result<Variant> {
             )
             .into());
         }
-        let ty = format_ident!("{target}");
+        let inner = format_ident!("{target}");
+        let ty = match reaches(schema, target, union, &mut BTreeSet::new()) {
+            true => quote!(::std::boxed::Box<#inner>),
+            false => quote!(#inner),
+        };
         return Ok(Variant {
             name: target.to_owned(),
-            ty: quote!(#ty),
+            ty,
+            inner: quote!(#inner),
             kind: Kind::Object,
         });
     }
@@ -212,9 +248,21 @@ fn variant(schema: &Value, union: &str, branch: &Value) -> Result<Variant> {
     };
     Ok(Variant {
         name: name.to_owned(),
+        inner: ty.clone(),
         ty,
         kind,
     })
+}
+
+/// Whether the `$defs` entry `from` refers, directly or through others, to the entry `to`.
+fn reaches(schema: &Value, from: &str, to: &str, seen: &mut BTreeSet<String>) -> bool {
+    if !seen.insert(from.to_owned()) {
+        return false;
+    }
+    references(&schema["$defs"][from])
+        .into_iter()
+        .filter_map(def_name)
+        .any(|target| target == to || reaches(schema, target, to, seen))
 }
 
 #[cfg(test)]

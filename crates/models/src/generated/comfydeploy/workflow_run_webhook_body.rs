@@ -873,7 +873,7 @@ impl<'de> crate::open_union::OpenUnion<'de> for OutputValue {
         entries: A,
     ) -> ::std::result::Result<Self, A::Error> {
         let object = crate::open_union::Object::read(entries)?;
-        if let Some(value) = object.decode() {
+        if let Some(value) = object.decode::<MediaItem>() {
             return Ok(Self::MediaItem(value));
         }
         Ok(Self::Other(object.into_value()))
