@@ -16,8 +16,12 @@ pub struct Stamp {
     ///When.
     pub at: crate::Timestamp,
     ///Until when, if it ends.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub until: ::std::option::Option<crate::Timestamp>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::present",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub until: ::std::option::Option<::std::option::Option<crate::Timestamp>>,
 }
 impl Stamp {
     pub fn builder() -> builder::Stamp {
@@ -62,7 +66,7 @@ pub mod builder {
     pub struct Stamp {
         at: ::std::result::Result<crate::Timestamp, ::std::string::String>,
         until: ::std::result::Result<
-            ::std::option::Option<crate::Timestamp>,
+            ::std::option::Option<::std::option::Option<crate::Timestamp>>,
             ::std::string::String,
         >,
     }
@@ -87,7 +91,9 @@ pub mod builder {
         }
         pub fn until<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::option::Option<crate::Timestamp>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.until = value

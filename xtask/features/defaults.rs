@@ -14,11 +14,15 @@
 #[non_exhaustive]
 pub struct Progress {
     ///How far.
-    #[serde(default = "defaults::progress_fraction")]
-    pub fraction: f64,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::present",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub fraction: ::std::option::Option<::serde_json::Number>,
     ///What was done.
-    #[serde(default)]
-    pub steps: ::std::vec::Vec<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub steps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl ::std::default::Default for Progress {
     fn default() -> Self {
@@ -75,16 +79,19 @@ pub mod error {
 pub mod builder {
     #[derive(Clone, Debug)]
     pub struct Progress {
-        fraction: ::std::result::Result<f64, ::std::string::String>,
+        fraction: ::std::result::Result<
+            ::std::option::Option<::serde_json::Number>,
+            ::std::string::String,
+        >,
         steps: ::std::result::Result<
-            ::std::vec::Vec<::std::string::String>,
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
             ::std::string::String,
         >,
     }
     impl ::std::default::Default for Progress {
         fn default() -> Self {
             Self {
-                fraction: Ok(super::defaults::progress_fraction()),
+                fraction: Ok(::std::default::Default::default()),
                 steps: Ok(Default::default()),
             }
         }
@@ -92,7 +99,7 @@ pub mod builder {
     impl Progress {
         pub fn fraction<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<f64>,
+            T: ::std::convert::TryInto<::std::option::Option<::serde_json::Number>>,
             T::Error: ::std::fmt::Display,
         {
             self.fraction = value
@@ -104,7 +111,9 @@ pub mod builder {
         }
         pub fn steps<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.steps = value
@@ -131,6 +140,14 @@ pub mod builder {
                 steps: Ok(value.steps),
             }
         }
+    }
+}
+impl Progress {
+    ///`fraction` as sent, or the schema's `default` when it was not: what a model that filled defaults in would have held.
+    pub fn fraction_or_default(&self) -> ::serde_json::Number {
+        self.fraction
+            .clone()
+            .unwrap_or_else(|| crate::number::default(defaults::progress_fraction()))
     }
 }
 /// The schema these types were generated from, embedded in the binary.

@@ -18,8 +18,8 @@ pub struct CheckRun {
     #[schemars(with = "crate::nullable::RequiredNullable<CheckRunConclusion>")]
     pub conclusion: ::std::option::Option<CheckRunConclusion>,
     ///What it listens to.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub events: ::std::vec::Vec<CheckRunEventsItem>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub events: ::std::option::Option<::std::vec::Vec<CheckRunEventsItem>>,
     ///Where the run is.
     pub status: CheckRunStatus,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -92,7 +92,7 @@ pub mod builder {
             ::std::string::String,
         >,
         events: ::std::result::Result<
-            ::std::vec::Vec<super::CheckRunEventsItem>,
+            ::std::option::Option<::std::vec::Vec<super::CheckRunEventsItem>>,
             ::std::string::String,
         >,
         status: ::std::result::Result<super::CheckRunStatus, ::std::string::String>,
@@ -126,7 +126,9 @@ pub mod builder {
         }
         pub fn events<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::CheckRunEventsItem>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::CheckRunEventsItem>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.events = value

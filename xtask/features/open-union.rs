@@ -15,8 +15,8 @@
 #[non_exhaustive]
 pub struct Bag {
     ///What the bag holds.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub items: ::std::vec::Vec<Entry>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub items: ::std::option::Option<::std::vec::Vec<Entry>>,
 }
 impl Bag {
     pub fn builder() -> builder::Bag {
@@ -98,7 +98,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct Bag {
         items: ::std::result::Result<
-            ::std::vec::Vec<super::Entry>,
+            ::std::option::Option<::std::vec::Vec<super::Entry>>,
             ::std::string::String,
         >,
     }
@@ -112,7 +112,9 @@ pub mod builder {
     impl Bag {
         pub fn items<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::Entry>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::Entry>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.items = value

@@ -44,6 +44,11 @@ impl Project {
         self.root.join("crates/models/src/generated")
     }
 
+    /// The models crate's manifest, whose `[features]` the generator writes.
+    pub fn models_manifest(&self) -> PathBuf {
+        self.root.join("crates/models/Cargo.toml")
+    }
+
     /// The copies of the schemas the models crate embeds: inside the crate, so that it can be
     /// packaged and published on its own.
     pub fn models_schemas_dir(&self) -> PathBuf {

@@ -39,6 +39,11 @@ fn maybe<T: std::fmt::Debug>(
     proptest::option::of(strategy)
 }
 
+/// A JSON number of the range, a float, as a model holds one.
+fn number(range: std::ops::Range<f64>) -> impl Strategy<Value = serde_json::Number> {
+    range.prop_filter_map("finite", serde_json::Number::from_f64)
+}
+
 fn few<T: std::fmt::Debug>(strategy: impl Strategy<Value = T>) -> impl Strategy<Value = Vec<T>> {
     proptest::collection::vec(strategy, 0..3)
 }
@@ -102,7 +107,7 @@ fn media_items() -> impl Strategy<Value = MediaItem> {
         text(),
         maybe(any::<bool>()),
         maybe(text()),
-        maybe(0.0f64..1e6),
+        maybe(number(0.0..1e6)),
         maybe(text()),
     )
         .prop_map(
@@ -180,7 +185,7 @@ fn comfydeploy_bodies(known: bool) -> impl Strategy<Value = WorkflowRunWebhookBo
         status,
         maybe(event_type),
         maybe(text()),
-        0.0f64..=1.0,
+        number(0.0..1.0),
         few(outputs()),
     )
         .prop_map(
@@ -190,7 +195,7 @@ fn comfydeploy_bodies(known: bool) -> impl Strategy<Value = WorkflowRunWebhookBo
                         .event_type(event_type)
                         .live_status(live_status)
                         .outputs(outputs)
-                        .progress(progress)
+                        .progress(Some(progress))
                         .run_id(run_id)
                         .status(status),
                 )
@@ -359,7 +364,7 @@ fn executions(known: bool) -> impl Strategy<Value = Execution> {
             counts(),
             maybe(any::<bool>()),
             maybe(any::<bool>()),
-            maybe(0.0f64..1e9),
+            maybe(number(0.0..1e9)),
         ),
         (
             authentications,

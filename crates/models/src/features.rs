@@ -81,7 +81,7 @@ fn inline_enums_are_open_enums() {
         run.conclusion,
         Some(CheckRunConclusion::Unknown("neutral".to_owned()))
     );
-    assert_eq!(run.events, [CheckRunEventsItem::Push]);
+    assert_eq!(run.events, Some(vec![CheckRunEventsItem::Push]));
     assert_eq!(run.suite.unwrap().status, Some(SuiteStatus::Queued));
     let open: CheckRun = crate::from_slice(br#"{"status": "queued", "conclusion": null}"#).unwrap();
     assert_eq!(open.conclusion, None);

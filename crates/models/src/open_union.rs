@@ -129,7 +129,7 @@ impl<'de> Object<'de> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "comfydeploy"))]
 mod tests {
     use serde::de::DeserializeOwned;
 

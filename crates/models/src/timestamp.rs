@@ -13,7 +13,7 @@ use crate::text::Text;
 /// A date-time field (`format: date-time` in the schemas).
 ///
 /// It keeps the text exactly as sent, so a model serialises back to the same string, and the
-/// instant it names. Two shapes are accepted:
+/// instant it names. Three shapes are accepted:
 ///
 /// - RFC 3339 date-times, with any offset and any number of fractional digits
 ///   (`2025-03-26T12:45:46.123Z`, `2025-11-03T18:00:00+01:00`);
@@ -21,12 +21,18 @@ use crate::text::Text;
 ///   microseconds down to milliseconds; when the stored microseconds are exactly zero Python
 ///   prints no fraction, so the cut removes the seconds instead. The value is read as the start
 ///   of that minute, up to 59 s before the real instant, and [`Timestamp::seconds_lost`] says
-///   so. The strict validator still reports this shape, which is not RFC 3339.
+///   so;
+/// - `2018-04-25 20:42:10`, a date and time with no offset, as GitHub's older check-run
+///   payloads (two of octokit/webhooks' published examples) carry them: read as UTC, and
+///   [`Timestamp::zone_assumed`] says so.
+///
+/// The strict validator still reports the last two shapes, which are not RFC 3339.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Timestamp {
     text: String,
     instant: DateTime<FixedOffset>,
     seconds_lost: bool,
+    zone_assumed: bool,
 }
 
 /// Text that is not a date-time in either accepted shape.
@@ -43,29 +49,28 @@ impl fmt::Display for TimestampError {
 
 impl std::error::Error for TimestampError {}
 
-/// `YYYY-MM-DDTHH:MMZ`: the length of ComfyDeploy's seconds-less shape.
-const SECONDS_LOST_LEN: usize = "2025-03-26T12:45Z".len();
-
 impl Timestamp {
-    /// Parses either accepted shape.
+    /// Parses any accepted shape.
     pub fn parse(text: &str) -> Result<Self, TimestampError> {
         Self::parse_owned(text.to_owned())
     }
 
-    /// Parses either accepted shape, keeping `text` itself: a decoder that owns the string
+    /// Parses any accepted shape, keeping `text` itself: a decoder that owns the string
     /// gives it, so the text is not copied again.
     fn parse_owned(text: String) -> Result<Self, TimestampError> {
-        let (instant, seconds_lost) = match DateTime::parse_from_rfc3339(&text) {
-            Ok(instant) => (instant, false),
-            Err(_) => match parse_seconds_lost(&text) {
-                Some(instant) => (instant, true),
-                None => return Err(TimestampError { text }),
+        let (instant, seconds_lost, zone_assumed) = match DateTime::parse_from_rfc3339(&text) {
+            Ok(instant) => (instant, false, false),
+            Err(_) => match (parse_seconds_lost(&text), parse_zoneless(&text)) {
+                (Some(instant), _) => (instant, true, false),
+                (None, Some(instant)) => (instant, false, true),
+                (None, None) => return Err(TimestampError { text }),
             },
         };
         Ok(Timestamp {
             text,
             instant,
             seconds_lost,
+            zone_assumed,
         })
     }
 
@@ -89,19 +94,36 @@ impl Timestamp {
     pub fn seconds_lost(&self) -> bool {
         self.seconds_lost
     }
+
+    /// Whether this is the `2018-04-25 20:42:10` shape, which names no offset: the instant is
+    /// read as UTC.
+    pub fn zone_assumed(&self) -> bool {
+        self.zone_assumed
+    }
+}
+
+/// Whether `text` is written as `shape` says, byte for byte: `d` a digit, anything else itself.
+fn has_shape(text: &str, shape: &str) -> bool {
+    text.len() == shape.len()
+        && text
+            .bytes()
+            .zip(shape.bytes())
+            .all(|(b, s)| if s == b'd' { b.is_ascii_digit() } else { b == s })
+}
+
+/// `YYYY-MM-DD HH:MM:SS`, exactly: two-digit fields, a space, nothing else.
+fn parse_zoneless(text: &str) -> Option<DateTime<FixedOffset>> {
+    if !has_shape(text, "dddd-dd-dd dd:dd:dd") {
+        return None;
+    }
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S")
+        .ok()
+        .map(|naive| naive.and_utc().fixed_offset())
 }
 
 /// `YYYY-MM-DDTHH:MMZ`, exactly: two-digit fields, nothing else.
 fn parse_seconds_lost(text: &str) -> Option<DateTime<FixedOffset>> {
-    let shape = text.len() == SECONDS_LOST_LEN
-        && text.bytes().enumerate().all(|(i, b)| match i {
-            4 | 7 => b == b'-',
-            10 => b == b'T',
-            13 => b == b':',
-            16 => b == b'Z',
-            _ => b.is_ascii_digit(),
-        });
-    if !shape {
+    if !has_shape(text, "dddd-dd-ddTdd:ddZ") {
         return None;
     }
     NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%MZ")
@@ -117,6 +139,7 @@ impl From<DateTime<Utc>> for Timestamp {
             text: instant.to_rfc3339_opts(SecondsFormat::Millis, true),
             instant: instant.fixed_offset(),
             seconds_lost: false,
+            zone_assumed: false,
         }
     }
 }
@@ -206,9 +229,24 @@ mod tests {
     }
 
     #[test]
+    fn a_date_and_time_with_no_offset_is_read_as_utc() {
+        let at = Timestamp::parse("2018-04-25 20:42:10").unwrap();
+        assert!(at.zone_assumed() && !at.seconds_lost());
+        assert_eq!(at.to_utc().to_rfc3339(), "2018-04-25T20:42:10+00:00");
+        assert_eq!(at.as_str(), "2018-04-25 20:42:10");
+        assert!(
+            !Timestamp::parse("2018-04-25T20:42:10Z")
+                .unwrap()
+                .zone_assumed()
+        );
+    }
+
+    #[test]
     fn other_shapes_are_rejected_with_the_text() {
         for text in [
             "15/09/2025 14:02",
+            "2018-04-25 20:42",
+            "2018-04-25  20:42:1",
             "2025-03-26",
             "2025-03-26T12Z",
             "2025-13-01T00:00:00Z",

@@ -6,12 +6,12 @@
 //!    key named `x-…`, which no vendor sends; any other key of a valid example that does not come
 //!    back is a field a real sender writes and the models lose, so it fails here until the schema
 //!    declares it;
-//! 2. an optional field sent as `null`, `[]` or `{}` may come back absent;
-//! 3. an absent field with a schema `default` comes back with that default;
-//! 4. in a field the schema types `number` or `integer`, numbers compare as numbers (`1` and
-//!    `1.0` are equal, as in JSON Schema; a `number` is a 64-bit float, so an integer past
-//!    2^53 comes back rounded); anywhere else they must be equal as sent;
-//! 5. UUIDs come back in lowercase.
+//! 2. in a field the schema types `integer`, `2.0` comes back as `2`; any other number must come
+//!    back as sent (a `number` is a `serde_json::Number`, integer or float as written);
+//! 3. UUIDs come back in lowercase.
+//!
+//! Nothing else: an optional field sent as `null`, `[]` or `{}` comes back as sent, and a key
+//! not sent does not come back, a schema `default` included.
 
 use hookschema_models::SchemaFile;
 use hookschema_validate::Schema;
@@ -72,12 +72,6 @@ impl<'a> Comparison<'a> {
         let additional = schema
             .and_then(|s| s.get("additionalProperties"))
             .filter(|a| a.is_object());
-        let required = |key: &str| {
-            schema
-                .and_then(|s| s.get("required"))
-                .and_then(Value::as_array)
-                .is_some_and(|r| r.iter().any(|k| k == key))
-        };
         // A free-form object (`params`, `node_meta`, `response`) is kept whole: the rules below
         // are for objects the schema describes field by field.
         let modelled = properties.is_some() || additional.is_some();
@@ -92,29 +86,12 @@ impl<'a> Comparison<'a> {
                     "{here}: dropped {value}: the schema does not declare `{key}`; declare it, \
                      or name an invented field `x-…`"
                 )),
-                // 2: optional null, [] and {} may come back absent.
-                None if modelled && !required(key) && is_empty(value) => {}
                 None => self.differences.push(format!("{here}: dropped {value}")),
             }
         }
-        for (key, value) in kept {
-            if sent.contains_key(key) {
-                continue;
-            }
-            // 3: defaults are filled in.
-            let declared = properties.and_then(|p| p.get(key));
-            let default = declared.and_then(|p| p.get("default"));
-            let mut filled = Comparison {
-                root: self.root,
-                differences: Vec::new(),
-            };
-            if let Some(default) = default {
-                filled.compare("", declared, default, value);
-            }
-            if default.is_none() || !filled.differences.is_empty() {
-                self.differences
-                    .push(format!("{path}/{key}: added {value}"));
-            }
+        for key in kept.keys().filter(|key| !sent.contains_key(*key)) {
+            self.differences
+                .push(format!("{path}/{key}: added {}", kept[key]));
         }
     }
 }
@@ -139,18 +116,16 @@ fn fits(schema: &Value, value: &Value) -> bool {
     }
 }
 
-/// Normalisation 4: where the schema types a number, `1` and `1.0` are one number (integers
-/// compared exactly, a float field as the float it holds); elsewhere only the same number, as
-/// sent, is.
+/// Normalisation 2: where the schema types an integer, `2.0` and `2` are one number; elsewhere
+/// only the same number, as sent, is.
 fn same_number(
     schema: Option<&Value>,
     sent: &serde_json::Number,
     kept: &serde_json::Number,
 ) -> bool {
-    let typed = |t: &str| schema.is_some_and(|s| fits(s, &Value::from(0)) && declares(s, t));
-    if typed("number") {
-        sent.as_f64() == kept.as_f64()
-    } else if typed("integer") {
+    let integer = schema.is_some_and(|s| fits(s, &Value::from(0)) && declares(s, "integer"))
+        && !schema.is_some_and(|s| declares(s, "number"));
+    if integer {
         match (sent.as_u64(), kept.as_u64()) {
             (Some(a), Some(b)) => a == b,
             _ => sent
@@ -178,15 +153,6 @@ fn format(schema: Option<&Value>) -> Option<&str> {
 /// Normalisation 1: a key the examples invent to stand for a field a vendor may add one day.
 fn is_stand_in(key: &str) -> bool {
     key.starts_with("x-")
-}
-
-fn is_empty(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::Array(items) => items.is_empty(),
-        Value::Object(map) => map.is_empty(),
-        _ => false,
-    }
 }
 
 /// Differences between `sent` and `kept` that the normalisations do not explain.
@@ -243,7 +209,7 @@ fn the_comparison_sees_real_changes() {
         "child": {"name": "a", "x-extra": 1}, "x-vendor-field": true
     });
     let normalised = serde_json::json!({
-        "id": "b7e21c44-0f3a-4d8e-a1b2-6c9d0e7f8a11", "state": null, "count": 0.0,
+        "id": "b7e21c44-0f3a-4d8e-a1b2-6c9d0e7f8a11", "state": null, "tags": [],
         "child": {"name": "a"}
     });
     assert_eq!(
@@ -264,6 +230,15 @@ fn the_comparison_sees_real_changes() {
         (
             serde_json::json!({"id": "b7e21c44-0f3a-4d8e-a1b2-6c9d0e7f8a11", "state": null, "child": {"name": "b"}}),
             "/child/name",
+        ),
+        // An empty array sent is kept, and a default is not filled in.
+        (
+            serde_json::json!({"id": "b7e21c44-0f3a-4d8e-a1b2-6c9d0e7f8a11", "state": null, "child": {"name": "a"}}),
+            "/tags",
+        ),
+        (
+            serde_json::json!({"id": "b7e21c44-0f3a-4d8e-a1b2-6c9d0e7f8a11", "state": null, "tags": [], "count": 0.0, "child": {"name": "a"}}),
+            "/count",
         ),
     ];
     // An undeclared key that is not a stand-in is a field a sender writes: losing it is a
@@ -296,6 +271,14 @@ fn the_comparison_sees_real_changes() {
         &serde_json::json!({"params": {"n": 1.0}}),
     );
     assert_eq!(found, ["/params/n: sent 1, kept 1.0"]);
+    // A `number` field keeps its integer as an integer.
+    let id = "b7e21c44-0f3a-4d8e-a1b2-6c9d0e7f8a11";
+    let found = differences(
+        &schema,
+        &serde_json::json!({"id": id, "state": null, "count": 1}),
+        &serde_json::json!({"id": id, "state": null, "count": 1.0}),
+    );
+    assert_eq!(found, ["/count: sent 1, kept 1.0"]);
     let found = differences(
         &schema,
         &serde_json::json!({"id": "b7e21c44-0f3a-4d8e-a1b2-6c9d0e7f8a11", "state": null}),

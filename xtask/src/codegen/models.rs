@@ -12,6 +12,7 @@ mod builders;
 mod envelope;
 mod forgiving;
 mod inline_types;
+mod lossless;
 mod open_enum;
 mod open_union;
 mod references;
@@ -28,6 +29,7 @@ use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
 
 use self::envelope::Envelope;
+use self::lossless::Lossless;
 use self::open_enum::OpenEnum;
 use self::open_union::OpenUnion;
 use self::rewrites::Rewrites;
@@ -184,9 +186,12 @@ fn typify_types(
     let mut rewrites = Rewrites::new(&own);
     rewrites.visit_file_mut(&mut file);
     rewrites.finish()?;
+    let mut lossless = Lossless::new(&schema.json);
+    lossless.visit_file_mut(&mut file);
     if let Some(builder) = builder {
         builders::put_back(&mut file, builder, replaced);
     }
+    file.items.extend(lossless.accessors());
     drop_unused_error_module(&mut file);
     mark_non_exhaustive(&mut file);
     Ok(file)
@@ -362,40 +367,62 @@ struct Includes {
 /// each one's root type (`roots`, in the same order), and the vendor files with the schema they
 /// keep.
 fn catalog(schemas: &[SchemaFile], roots: &[syn::Ident], includes: &Includes) -> TokenStream {
-    let mut vendors: Vec<String> = schemas.iter().map(SchemaFile::vendor_module).collect();
+    let mut vendors: Vec<(String, String)> = schemas
+        .iter()
+        .map(|s| (s.vendor.clone(), s.vendor_module()))
+        .collect();
     // `schemas` is ordered by name, so one vendor's schemas are adjacent.
     vendors.dedup();
-    let vendors = vendors.iter().map(|v| format_ident!("{v}"));
+    let modules = vendors.iter().map(|(feature, module)| {
+        let module = format_ident!("{module}");
+        quote! {
+            #[cfg(feature = #feature)]
+            pub mod #module;
+        }
+    });
     let entries = schemas.iter().map(|s| {
+        let feature = &s.vendor;
         let vendor = format_ident!("{}", s.vendor_module());
         let module = format_ident!("{}", s.module());
-        quote! { &#vendor::#module::SCHEMA }
+        quote! { #[cfg(feature = #feature)] &#vendor::#module::SCHEMA }
     });
     let roots = schemas.iter().zip(roots).map(|(s, root)| {
         let name = s.name();
+        let feature = &s.vendor;
         let vendor = format_ident!("{}", s.vendor_module());
         let module = format_ident!("{}", s.module());
-        quote! { #name => Some(visitor.visit::<#vendor::#module::#root>()) }
+        quote! {
+            #[cfg(feature = #feature)]
+            #name => Some(visitor.visit::<#vendor::#module::#root>())
+        }
     });
     let vendor_schema = &includes.vendor_schema;
     let vendor_files = includes.vendors.iter().map(|(vendor, include)| {
-        quote! { crate::VendorFile { vendor: #vendor, text: include_str!(#include) } }
+        quote! {
+            #[cfg(feature = #vendor)]
+            crate::VendorFile { vendor: #vendor, text: include_str!(#include) }
+        }
     });
     quote! {
-        #(pub mod #vendors;)*
+        #(#modules)*
 
-        /// Every schema under `schemas/`, ordered by name.
+        /// Every schema under `schemas/` of the vendors whose features are on, ordered by name.
         pub const SCHEMAS: &[&crate::SchemaFile] = &[#(#entries),*];
 
         /// Calls `visitor` with the root type of the schema called `name`, if it is one of these.
         pub(crate) fn with_root<V: crate::RootVisitor>(name: &str, visitor: V) -> Option<V::Output> {
             match name {
                 #(#roots,)*
-                _ => None,
+                // Used by no arm when no vendor's feature is on.
+                _ => {
+                    drop(visitor);
+                    None
+                }
             }
         }
 
-        /// Every vendor file, `schemas/<vendor>/vendor.json`, ordered by vendor.
+        /// Every vendor file, `schemas/<vendor>/vendor.json`, of the vendors whose features are on,
+        /// ordered by vendor.
         pub const VENDORS: &[crate::VendorFile] = &[#(#vendor_files),*];
 
         /// `schemas/vendor.schema.json`, the schema every vendor file keeps.

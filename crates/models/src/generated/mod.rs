@@ -2,13 +2,19 @@
 //!
 //! One module per vendor, one submodule per schema file, and the embedded schemas and vendor files.
 
+#[cfg(feature = "comfydeploy")]
 pub mod comfydeploy;
+#[cfg(feature = "kaizen")]
 pub mod kaizen;
-/// Every schema under `schemas/`, ordered by name.
+/// Every schema under `schemas/` of the vendors whose features are on, ordered by name.
 pub const SCHEMAS: &[&crate::SchemaFile] = &[
+    #[cfg(feature = "comfydeploy")]
     &comfydeploy::http_validation_error::SCHEMA,
+    #[cfg(feature = "comfydeploy")]
     &comfydeploy::workflow_run_webhook_body::SCHEMA,
+    #[cfg(feature = "comfydeploy")]
     &comfydeploy::workflow_run_webhook_response::SCHEMA,
+    #[cfg(feature = "kaizen")]
     &kaizen::webhook_event::SCHEMA,
 ];
 /// Calls `visitor` with the root type of the schema called `name`, if it is one of these.
@@ -17,12 +23,14 @@ pub(crate) fn with_root<V: crate::RootVisitor>(
     visitor: V,
 ) -> Option<V::Output> {
     match name {
+        #[cfg(feature = "comfydeploy")]
         "comfydeploy/http-validation-error" => {
             Some(
                 visitor
                     .visit::<comfydeploy::http_validation_error::HttpValidationError>(),
             )
         }
+        #[cfg(feature = "comfydeploy")]
         "comfydeploy/workflow-run-webhook-body" => {
             Some(
                 visitor
@@ -31,6 +39,7 @@ pub(crate) fn with_root<V: crate::RootVisitor>(
                     >(),
             )
         }
+        #[cfg(feature = "comfydeploy")]
         "comfydeploy/workflow-run-webhook-response" => {
             Some(
                 visitor
@@ -39,18 +48,25 @@ pub(crate) fn with_root<V: crate::RootVisitor>(
                     >(),
             )
         }
+        #[cfg(feature = "kaizen")]
         "kaizen/webhook-event" => {
             Some(visitor.visit::<kaizen::webhook_event::KaizenWebhookEvent>())
         }
-        _ => None,
+        _ => {
+            drop(visitor);
+            None
+        }
     }
 }
-/// Every vendor file, `schemas/<vendor>/vendor.json`, ordered by vendor.
+/// Every vendor file, `schemas/<vendor>/vendor.json`, of the vendors whose features are on,
+/// ordered by vendor.
 pub const VENDORS: &[crate::VendorFile] = &[
+    #[cfg(feature = "comfydeploy")]
     crate::VendorFile {
         vendor: "comfydeploy",
         text: include_str!("../../schemas/comfydeploy/vendor.json"),
     },
+    #[cfg(feature = "kaizen")]
     crate::VendorFile {
         vendor: "kaizen",
         text: include_str!("../../schemas/kaizen/vendor.json"),

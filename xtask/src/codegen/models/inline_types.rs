@@ -3,9 +3,10 @@
 //! it is; but it keeps one type per name, so an inline type whose name a `$defs` entry has too
 //! silently became that type (`events: WebhookEvents`, a string enum, where the payload has an
 //! object), or was written twice. So before the generator reads a schema, every inline string
-//! enum (or its nullable form, `"type": ["string", "null"]`), object with `properties` and union
-//! (an `anyOf` or `oneOf` of more than one schema besides null) moves into `$defs`, and a `$ref`
-//! takes its place (the parts of an `allOf` stay: typify merges them).
+//! enum (or its nullable form, `"type": ["string", "null"]`), object with `properties`, union
+//! (an `anyOf` or `oneOf` of more than one schema besides null) and `allOf` moves into `$defs`,
+//! and a `$ref` takes its place. The parts of an `allOf` stay where they are: typify merges them
+//! into one type, whose fields the rewrites then know by its name.
 //!
 //! Each is named by its `title`, or else where it is (`Hook` + `events` + item:
 //! `HookEventsItem`); when another type has that name, by where it is, then that name numbered
@@ -132,7 +133,8 @@ impl Hoisted {
             self.replace(node, &name, nullable);
             return Ok(());
         }
-        if !in_all_of && (inline_object(node).is_some() || is_inline_union(node)) {
+        let merged = node.get("allOf").is_some_and(Value::is_array);
+        if !in_all_of && (inline_object(node).is_some() || is_inline_union(node) || merged) {
             let nullable = inline_object(node) == Some(true);
             let mut def = node.clone();
             let own = def.as_object_mut().and_then(|map| map.remove("title"));

@@ -3,10 +3,10 @@
 //!
 //! - date-times become `crate::Timestamp`, which keeps the text as sent and accepts
 //!   ComfyDeploy's seconds-less `…T12:45Z`;
+//! - numbers become `serde_json::Number`, which writes back an integer (`2`) or a float (`2.0`)
+//!   as it was sent, where an `f64` writes `2.0` for both;
 //! - non-negative integer fields are `u64` (typify picks `i64` once a `maximum` is set) and
 //!   accept integral floats (`2.0`), as JSON Schema's `integer` does;
-//! - a field with a schema `default` is always written: absent means the default, so writing it
-//!   changes nothing, while leaving out a `[]` that was sent would;
 //! - a key that is required but may be null (typify's `Option` read with `Option::deserialize`)
 //!   stays required in the schema schemars derives, which otherwise takes every `Option` for
 //!   optional (see `crate::nullable` in the models);
@@ -25,6 +25,9 @@ use syn::visit_mut::{self, VisitMut};
 
 /// The type every `format: date-time` field gets instead of typify's `chrono::DateTime<Utc>`.
 const TIMESTAMP: &str = "crate::Timestamp";
+/// The type every `type: number` value gets instead of typify's `f64`, which writes back a `2`
+/// that was sent as `2.0`.
+pub const NUMBER: &str = "::serde_json::Number";
 
 /// A field some sender writes outside its schema, decoded by a hand-written function.
 struct Quirk {
@@ -44,8 +47,6 @@ const QUIRKS: &[Quirk] = &[Quirk {
 
 pub struct Rewrites {
     chrono_utc: String,
-    /// `(type, property)` pairs whose property has a schema `default`.
-    defaults: BTreeSet<(String, String)>,
     /// `(type, property)` pairs whose property is an integer of at least 0.
     counts: BTreeSet<(String, String)>,
     /// The struct being visited.
@@ -58,7 +59,7 @@ pub struct Rewrites {
 
 impl Rewrites {
     pub fn new(schema: &Value) -> Self {
-        let (mut defaults, mut counts) = (BTreeSet::new(), BTreeSet::new());
+        let mut counts = BTreeSet::new();
         let root_name = schema["title"].as_str().unwrap_or_default();
         let defs = schema["$defs"].as_object().into_iter().flatten();
         for (name, def) in
@@ -66,9 +67,6 @@ impl Rewrites {
         {
             for (property, subschema) in def["properties"].as_object().into_iter().flatten() {
                 let key = (name.to_upper_camel_case(), property.clone());
-                if subschema.get("default").is_some() {
-                    defaults.insert(key.clone());
-                }
                 let non_negative = subschema["minimum"].as_f64().is_some_and(|min| min >= 0.0);
                 if subschema["type"] == "integer" && non_negative {
                     counts.insert(key);
@@ -87,7 +85,6 @@ impl Rewrites {
             .collect();
         Rewrites {
             chrono_utc: quote!(::chrono::DateTime<::chrono::offset::Utc>).to_string(),
-            defaults,
             counts,
             current: String::new(),
             applied: BTreeSet::new(),
@@ -117,9 +114,20 @@ impl VisitMut for Rewrites {
         visit_mut::visit_item_struct_mut(self, item);
     }
 
+    fn visit_item_mod_mut(&mut self, item: &mut syn::ItemMod) {
+        // typify's schema defaults are written as typify types them; the accessors that call
+        // them convert (see `Lossless`).
+        if item.ident != "defaults" {
+            visit_mut::visit_item_mod_mut(self, item);
+        }
+    }
+
     fn visit_type_mut(&mut self, ty: &mut syn::Type) {
-        if quote!(#ty).to_string() == self.chrono_utc {
+        let text = quote!(#ty).to_string();
+        if text == self.chrono_utc {
             *ty = syn::parse_str(TIMESTAMP).expect("a type path");
+        } else if text == "f64" {
+            *ty = syn::parse_str(NUMBER).expect("a type path");
         } else {
             visit_mut::visit_type_mut(self, ty);
         }
@@ -155,12 +163,6 @@ impl VisitMut for Rewrites {
             field
                 .attrs
                 .push(syn::parse_quote!(#[schemars(with = #with)]));
-        }
-        if self
-            .defaults
-            .contains(&(self.current.clone(), wire_name.clone()))
-        {
-            drop_skip_serializing_if(field);
         }
         for quirk in QUIRKS
             .iter()
@@ -209,7 +211,7 @@ fn required_nullable(field: &syn::Field) -> Option<String> {
 }
 
 /// The string of a `#[serde(key = "…")]` item on the field.
-fn serde_string(field: &syn::Field, key: &str) -> Option<String> {
+pub(super) fn serde_string(field: &syn::Field, key: &str) -> Option<String> {
     serde_items(field).into_iter().find_map(|item| match item {
         syn::Meta::NameValue(nv) if nv.path.is_ident(key) => match nv.value {
             syn::Expr::Lit(syn::ExprLit {
@@ -223,7 +225,7 @@ fn serde_string(field: &syn::Field, key: &str) -> Option<String> {
 }
 
 /// Every item of every `#[serde(...)]` attribute on the field.
-fn serde_items(field: &syn::Field) -> Vec<syn::Meta> {
+pub(super) fn serde_items(field: &syn::Field) -> Vec<syn::Meta> {
     field
         .attrs
         .iter()
@@ -234,18 +236,6 @@ fn serde_items(field: &syn::Field) -> Vec<syn::Meta> {
         })
         .flatten()
         .collect()
-}
-
-/// Removes `skip_serializing_if` from the field's serde attributes.
-fn drop_skip_serializing_if(field: &mut syn::Field) {
-    let kept: Vec<syn::Meta> = serde_items(field)
-        .into_iter()
-        .filter(|item| !item.path().is_ident("skip_serializing_if"))
-        .collect();
-    field.attrs.retain(|attr| !attr.path().is_ident("serde"));
-    if !kept.is_empty() {
-        field.attrs.push(syn::parse_quote!(#[serde(#(#kept),*)]));
-    }
 }
 
 /// `#[serde(deny_unknown_fields)]`, which typify writes for `additionalProperties: false`.

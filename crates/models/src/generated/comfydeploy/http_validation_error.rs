@@ -15,8 +15,8 @@
 #[non_exhaustive]
 pub struct HttpValidationError {
     ///The problems found, in the order they were found.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub detail: ::std::vec::Vec<ValidationError>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub detail: ::std::option::Option<::std::vec::Vec<ValidationError>>,
 }
 impl HttpValidationError {
     pub fn builder() -> builder::HttpValidationError {
@@ -84,7 +84,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct HttpValidationError {
         detail: ::std::result::Result<
-            ::std::vec::Vec<super::ValidationError>,
+            ::std::option::Option<::std::vec::Vec<super::ValidationError>>,
             ::std::string::String,
         >,
     }
@@ -98,7 +98,9 @@ pub mod builder {
     impl HttpValidationError {
         pub fn detail<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::ValidationError>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::ValidationError>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.detail = value

@@ -16,20 +16,38 @@ pub struct MediaItem {
     ///The file's name.
     pub filename: ::std::string::String,
     ///Whether `url` is public; when false it is a pre-signed URL that expires.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_public: ::std::option::Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::present",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_public: ::std::option::Option<::std::option::Option<bool>>,
     ///The output id of the ComfyDeploy output node that produced the file: its output nodes (`output_image` among them) write it into each media item they upload, and the backend sends every attribute of the stored output row as it is. Not in the vendor's models. On the cancel path, where the raw output rows carry no top-level `output_id`, this is the only place the id is sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub output_id: ::std::option::Option<::std::string::String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::present",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub output_id: ::std::option::Option<::std::option::Option<::std::string::String>>,
     ///The ComfyUI subfolder, often empty.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub subfolder: ::std::option::Option<::std::string::String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::present",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub subfolder: ::std::option::Option<::std::option::Option<::std::string::String>>,
     ///The ComfyUI folder the file was saved to (`output`, `temp`, …), not a MIME type.
     #[serde(rename = "type")]
     pub type_: ::std::string::String,
     ///Seconds the upload took.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub upload_duration: ::std::option::Option<f64>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::present",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub upload_duration: ::std::option::Option<
+        ::std::option::Option<::serde_json::Number>,
+    >,
     ///Where to download the file: a public URL, or a pre-signed temporary URL when `is_public` is false.
     pub url: ::std::string::String,
 }
@@ -60,18 +78,31 @@ pub struct WorkflowRunOutputModel {
     ///The output's id.
     pub id: ::uuid::Uuid,
     ///ComfyUI node id. In the vendor model, but never sent on the webhook path (see `node_meta`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub node_id: ::std::option::Option<::std::string::String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::present",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub node_id: ::std::option::Option<::std::option::Option<::std::string::String>>,
     ///Which ComfyUI node produced the output, usually `{"node_id": "9", "node_class": "SaveImage"}`. Any value; the key is always present and the value may be null.
     pub node_meta: ::serde_json::Value,
     ///The user-specified output id set on a ComfyDeploy output node. Sent since 2025-04-09.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub output_id: ::std::option::Option<::std::string::String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::present",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub output_id: ::std::option::Option<::std::option::Option<::std::string::String>>,
     ///The id of the run that produced this output.
     pub run_id: ::uuid::Uuid,
     ///Output type. In the vendor model, but never sent on the webhook path.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    pub type_: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "crate::nullable::present",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub type_: ::std::option::Option<::std::option::Option<::std::string::String>>,
     ///When the output was last updated (UTC); written like `created_at`, with the same seconds-less quirk.
     pub updated_at: crate::Timestamp,
 }
@@ -99,11 +130,15 @@ pub struct WorkflowRunWebhookBody {
     #[schemars(with = "crate::nullable::RequiredNullable<::std::string::String>")]
     pub live_status: ::std::option::Option<::std::string::String>,
     ///The run's outputs: every output so far on `run.updated`, the one new output on `run.output`, empty on intermediate updates. ComfyDeploy always sends it.
-    #[serde(default)]
-    pub outputs: ::std::vec::Vec<WorkflowRunOutputModel>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub outputs: ::std::option::Option<::std::vec::Vec<WorkflowRunOutputModel>>,
     ///Fraction of the workflow's nodes executed so far, from 0 to 1 as sent by the runner. No maximum is promised, and values re-read from the database may carry float noise (0.3300000131130219). ComfyDeploy always sends it.
-    #[serde(default = "defaults::workflow_run_webhook_body_progress")]
-    pub progress: f64,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::present",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub progress: ::std::option::Option<::serde_json::Number>,
     ///The run's id. A UUID on the wire, but the vendor model types it as a plain string, so no format is asserted.
     pub run_id: ::std::string::String,
     ///The run's status when this update was sent.
@@ -158,20 +193,20 @@ pub mod builder {
     pub struct MediaItem {
         filename: ::std::result::Result<::std::string::String, ::std::string::String>,
         is_public: ::std::result::Result<
-            ::std::option::Option<bool>,
+            ::std::option::Option<::std::option::Option<bool>>,
             ::std::string::String,
         >,
         output_id: ::std::result::Result<
-            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::option::Option<::std::string::String>>,
             ::std::string::String,
         >,
         subfolder: ::std::result::Result<
-            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::option::Option<::std::string::String>>,
             ::std::string::String,
         >,
         type_: ::std::result::Result<::std::string::String, ::std::string::String>,
         upload_duration: ::std::result::Result<
-            ::std::option::Option<f64>,
+            ::std::option::Option<::std::option::Option<::serde_json::Number>>,
             ::std::string::String,
         >,
         url: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -204,7 +239,9 @@ pub mod builder {
         }
         pub fn is_public<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::option::Option<bool>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.is_public = value
@@ -216,7 +253,9 @@ pub mod builder {
         }
         pub fn output_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::option::Option<::std::string::String>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.output_id = value
@@ -228,7 +267,9 @@ pub mod builder {
         }
         pub fn subfolder<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::option::Option<::std::string::String>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.subfolder = value
@@ -250,7 +291,9 @@ pub mod builder {
         }
         pub fn upload_duration<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<f64>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::option::Option<::serde_json::Number>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.upload_duration = value
@@ -312,17 +355,17 @@ pub mod builder {
         >,
         id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
         node_id: ::std::result::Result<
-            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::option::Option<::std::string::String>>,
             ::std::string::String,
         >,
         node_meta: ::std::result::Result<::serde_json::Value, ::std::string::String>,
         output_id: ::std::result::Result<
-            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::option::Option<::std::string::String>>,
             ::std::string::String,
         >,
         run_id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
         type_: ::std::result::Result<
-            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::option::Option<::std::string::String>>,
             ::std::string::String,
         >,
         updated_at: ::std::result::Result<crate::Timestamp, ::std::string::String>,
@@ -382,7 +425,9 @@ pub mod builder {
         }
         pub fn node_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::option::Option<::std::string::String>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.node_id = value
@@ -406,7 +451,9 @@ pub mod builder {
         }
         pub fn output_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::option::Option<::std::string::String>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.output_id = value
@@ -428,7 +475,9 @@ pub mod builder {
         }
         pub fn type_<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::option::Option<::std::string::String>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.type_ = value
@@ -494,10 +543,13 @@ pub mod builder {
             ::std::string::String,
         >,
         outputs: ::std::result::Result<
-            ::std::vec::Vec<super::WorkflowRunOutputModel>,
+            ::std::option::Option<::std::vec::Vec<super::WorkflowRunOutputModel>>,
             ::std::string::String,
         >,
-        progress: ::std::result::Result<f64, ::std::string::String>,
+        progress: ::std::result::Result<
+            ::std::option::Option<::serde_json::Number>,
+            ::std::string::String,
+        >,
         run_id: ::std::result::Result<::std::string::String, ::std::string::String>,
         status: ::std::result::Result<super::WorkflowRunStatus, ::std::string::String>,
     }
@@ -507,7 +559,7 @@ pub mod builder {
                 event_type: Ok(Default::default()),
                 live_status: Err("no value supplied for live_status".to_string()),
                 outputs: Ok(Default::default()),
-                progress: Ok(super::defaults::workflow_run_webhook_body_progress()),
+                progress: Ok(::std::default::Default::default()),
                 run_id: Err("no value supplied for run_id".to_string()),
                 status: Err("no value supplied for status".to_string()),
             }
@@ -542,7 +594,9 @@ pub mod builder {
         }
         pub fn outputs<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::WorkflowRunOutputModel>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::WorkflowRunOutputModel>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.outputs = value
@@ -554,7 +608,7 @@ pub mod builder {
         }
         pub fn progress<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<f64>,
+            T: ::std::convert::TryInto<::std::option::Option<::serde_json::Number>>,
             T::Error: ::std::fmt::Display,
         {
             self.progress = value
@@ -612,6 +666,16 @@ pub mod builder {
                 status: Ok(value.status),
             }
         }
+    }
+}
+impl WorkflowRunWebhookBody {
+    ///`progress` as sent, or the schema's `default` when it was not: what a model that filled defaults in would have held.
+    pub fn progress_or_default(&self) -> ::serde_json::Number {
+        self.progress
+            .clone()
+            .unwrap_or_else(|| crate::number::default(
+                defaults::workflow_run_webhook_body_progress(),
+            ))
     }
 }
 ///`run.updated` on every status change (and on intermediate updates when the run asked for them); `run.output` once per new output when the webhook URL's `target_events` lists it.

@@ -108,8 +108,8 @@ impl ContextAuthentication {
 #[non_exhaustive]
 pub struct Downloads {
     ///The downloaded files.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub files: ::std::vec::Vec<ExecutionFile>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub files: ::std::option::Option<::std::vec::Vec<ExecutionFile>>,
     ///A message about the downloads, often empty.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
@@ -144,17 +144,25 @@ pub struct Execution {
     #[serde(default, deserialize_with = "crate::integer::optional")]
     pub attempts: ::std::option::Option<u64>,
     ///The browser authentications performed during the execution.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub authentications: ::std::vec::Vec<Authentication>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub authentications: ::std::option::Option<::std::vec::Vec<Authentication>>,
     ///The batch the execution belonged to; null when it ran alone.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub batch: ::std::option::Option<Batch>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::present",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub batch: ::std::option::Option<::std::option::Option<Batch>>,
     ///The browser session's id, as shown in the vendor's webhook example; null when the execution ran without one, as the vendor's execution records document it.
     #[serde(
         rename = "browserSessionId",
+        default,
+        deserialize_with = "crate::nullable::present",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub browser_session_id: ::std::option::Option<::std::string::String>,
+    pub browser_session_id: ::std::option::Option<
+        ::std::option::Option<::std::string::String>,
+    >,
     ///The browser vendor's id for the session. Seen on execution records; may not appear in webhooks.
     #[serde(
         rename = "browserSessionVendorId",
@@ -162,27 +170,42 @@ pub struct Execution {
     )]
     pub browser_session_vendor_id: ::std::option::Option<::std::string::String>,
     ///Execution context, free-form, as shown in the vendor's webhook example.
-    #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-    pub context: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub context: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     ///Session authentication responses with login summary.
     #[serde(
         rename = "contextAuthentications",
         default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub context_authentications: ::std::vec::Vec<ContextAuthentication>,
+    pub context_authentications: ::std::option::Option<
+        ::std::vec::Vec<ContextAuthentication>,
+    >,
     ///Files the execution downloaded; null when there are none.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub downloads: ::std::option::Option<Downloads>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::present",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub downloads: ::std::option::Option<::std::option::Option<Downloads>>,
     ///How long the execution ran, in milliseconds; null when it did not finish.
     #[serde(
         rename = "durationMs",
+        default,
+        deserialize_with = "crate::nullable::present",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub duration_ms: ::std::option::Option<f64>,
+    pub duration_ms: ::std::option::Option<::std::option::Option<::serde_json::Number>>,
     ///When the execution ended; null when it did not finish.
-    #[serde(rename = "endTime", skip_serializing_if = "::std::option::Option::is_none")]
-    pub end_time: ::std::option::Option<crate::Timestamp>,
+    #[serde(
+        rename = "endTime",
+        default,
+        deserialize_with = "crate::nullable::present",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub end_time: ::std::option::Option<::std::option::Option<crate::Timestamp>>,
     ///Unique identifier for the execution.
     pub id: ::std::string::String,
     ///Whether no further attempt will follow.
@@ -201,11 +224,13 @@ pub struct Execution {
     )]
     pub live_view_url: ::std::option::Option<::std::string::String>,
     ///The saved logins the execution used.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub logins: ::std::vec::Vec<Login>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub logins: ::std::option::Option<::std::vec::Vec<Login>>,
     ///Caller-supplied metadata attached to the execution.
-    #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-    pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub metadata: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     ///Optional name for the execution (a number given at creation is converted to a string).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -216,23 +241,35 @@ pub struct Execution {
     )]
     pub organization_id: ::std::option::Option<::std::string::String>,
     ///Runtime parameters for the workflow execution.
-    #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-    pub params: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub params: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     ///The execution this one was retried or spawned from; null when it has no parent.
     #[serde(
         rename = "parentExecutionId",
+        default,
+        deserialize_with = "crate::nullable::present",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub parent_execution_id: ::std::option::Option<::std::string::String>,
+    pub parent_execution_id: ::std::option::Option<
+        ::std::option::Option<::std::string::String>,
+    >,
     ///The workflow's result, free-form.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub response: ::std::option::Option<::serde_json::Value>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable::present",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub response: ::std::option::Option<::std::option::Option<::serde_json::Value>>,
     ///The result stored as a file; null when there is none.
     #[serde(
         rename = "responseFile",
+        default,
+        deserialize_with = "crate::nullable::present",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub response_file: ::std::option::Option<ExecutionFile>,
+    pub response_file: ::std::option::Option<::std::option::Option<ExecutionFile>>,
     ///The browser session the execution ran in.
     #[serde(
         rename = "sessionId",
@@ -242,9 +279,11 @@ pub struct Execution {
     ///The block the execution started from; null when it started at the beginning.
     #[serde(
         rename = "startBlock",
+        default,
+        deserialize_with = "crate::nullable::present",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub start_block: ::std::option::Option<StartBlock>,
+    pub start_block: ::std::option::Option<::std::option::Option<StartBlock>>,
     ///When the execution started.
     #[serde(rename = "startTime")]
     pub start_time: crate::Timestamp,
@@ -846,7 +885,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct Downloads {
         files: ::std::result::Result<
-            ::std::vec::Vec<super::ExecutionFile>,
+            ::std::option::Option<::std::vec::Vec<super::ExecutionFile>>,
             ::std::string::String,
         >,
         message: ::std::result::Result<
@@ -870,7 +909,9 @@ pub mod builder {
     impl Downloads {
         pub fn files<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::ExecutionFile>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::ExecutionFile>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.files = value
@@ -933,15 +974,15 @@ pub mod builder {
             ::std::string::String,
         >,
         authentications: ::std::result::Result<
-            ::std::vec::Vec<super::Authentication>,
+            ::std::option::Option<::std::vec::Vec<super::Authentication>>,
             ::std::string::String,
         >,
         batch: ::std::result::Result<
-            ::std::option::Option<super::Batch>,
+            ::std::option::Option<::std::option::Option<super::Batch>>,
             ::std::string::String,
         >,
         browser_session_id: ::std::result::Result<
-            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::option::Option<::std::string::String>>,
             ::std::string::String,
         >,
         browser_session_vendor_id: ::std::result::Result<
@@ -949,23 +990,25 @@ pub mod builder {
             ::std::string::String,
         >,
         context: ::std::result::Result<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
             ::std::string::String,
         >,
         context_authentications: ::std::result::Result<
-            ::std::vec::Vec<super::ContextAuthentication>,
+            ::std::option::Option<::std::vec::Vec<super::ContextAuthentication>>,
             ::std::string::String,
         >,
         downloads: ::std::result::Result<
-            ::std::option::Option<super::Downloads>,
+            ::std::option::Option<::std::option::Option<super::Downloads>>,
             ::std::string::String,
         >,
         duration_ms: ::std::result::Result<
-            ::std::option::Option<f64>,
+            ::std::option::Option<::std::option::Option<::serde_json::Number>>,
             ::std::string::String,
         >,
         end_time: ::std::result::Result<
-            ::std::option::Option<crate::Timestamp>,
+            ::std::option::Option<::std::option::Option<crate::Timestamp>>,
             ::std::string::String,
         >,
         id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -982,11 +1025,13 @@ pub mod builder {
             ::std::string::String,
         >,
         logins: ::std::result::Result<
-            ::std::vec::Vec<super::Login>,
+            ::std::option::Option<::std::vec::Vec<super::Login>>,
             ::std::string::String,
         >,
         metadata: ::std::result::Result<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
             ::std::string::String,
         >,
         name: ::std::result::Result<
@@ -998,19 +1043,21 @@ pub mod builder {
             ::std::string::String,
         >,
         params: ::std::result::Result<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
             ::std::string::String,
         >,
         parent_execution_id: ::std::result::Result<
-            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::option::Option<::std::string::String>>,
             ::std::string::String,
         >,
         response: ::std::result::Result<
-            ::std::option::Option<::serde_json::Value>,
+            ::std::option::Option<::std::option::Option<::serde_json::Value>>,
             ::std::string::String,
         >,
         response_file: ::std::result::Result<
-            ::std::option::Option<super::ExecutionFile>,
+            ::std::option::Option<::std::option::Option<super::ExecutionFile>>,
             ::std::string::String,
         >,
         session_id: ::std::result::Result<
@@ -1018,7 +1065,7 @@ pub mod builder {
             ::std::string::String,
         >,
         start_block: ::std::result::Result<
-            ::std::option::Option<super::StartBlock>,
+            ::std::option::Option<::std::option::Option<super::StartBlock>>,
             ::std::string::String,
         >,
         start_time: ::std::result::Result<crate::Timestamp, ::std::string::String>,
@@ -1101,7 +1148,9 @@ pub mod builder {
         }
         pub fn authentications<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::Authentication>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::Authentication>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.authentications = value
@@ -1113,7 +1162,9 @@ pub mod builder {
         }
         pub fn batch<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::Batch>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::option::Option<super::Batch>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.batch = value
@@ -1123,7 +1174,9 @@ pub mod builder {
         }
         pub fn browser_session_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::option::Option<::std::string::String>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.browser_session_id = value
@@ -1152,7 +1205,9 @@ pub mod builder {
         pub fn context<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
             >,
             T::Error: ::std::fmt::Display,
         {
@@ -1165,7 +1220,9 @@ pub mod builder {
         }
         pub fn context_authentications<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::ContextAuthentication>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::ContextAuthentication>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.context_authentications = value
@@ -1179,7 +1236,9 @@ pub mod builder {
         }
         pub fn downloads<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::Downloads>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::option::Option<super::Downloads>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.downloads = value
@@ -1191,7 +1250,9 @@ pub mod builder {
         }
         pub fn duration_ms<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<f64>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::option::Option<::serde_json::Number>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.duration_ms = value
@@ -1203,7 +1264,9 @@ pub mod builder {
         }
         pub fn end_time<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::option::Option<crate::Timestamp>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.end_time = value
@@ -1261,7 +1324,9 @@ pub mod builder {
         }
         pub fn logins<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::Login>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::Login>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.logins = value
@@ -1272,7 +1337,9 @@ pub mod builder {
         pub fn metadata<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
             >,
             T::Error: ::std::fmt::Display,
         {
@@ -1308,7 +1375,9 @@ pub mod builder {
         pub fn params<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
             >,
             T::Error: ::std::fmt::Display,
         {
@@ -1319,7 +1388,9 @@ pub mod builder {
         }
         pub fn parent_execution_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::option::Option<::std::string::String>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.parent_execution_id = value
@@ -1333,7 +1404,9 @@ pub mod builder {
         }
         pub fn response<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::option::Option<::serde_json::Value>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.response = value
@@ -1345,7 +1418,9 @@ pub mod builder {
         }
         pub fn response_file<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::ExecutionFile>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::option::Option<super::ExecutionFile>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.response_file = value
@@ -1369,7 +1444,9 @@ pub mod builder {
         }
         pub fn start_block<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<super::StartBlock>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::option::Option<super::StartBlock>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.start_block = value
