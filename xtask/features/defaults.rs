@@ -2,7 +2,7 @@
 //!
 //! The generator's `defaults` feature, from `defaults.schema.json`.
 
-///A field with a `default` is always written back: absent means the default.
+///A field with a `default` is not filled in: absent stays absent, and `<field>_or_default()` gives the default when asked (an array's `[]` is `unwrap_or_default`).
 #[derive(
     ::schemars::JsonSchema,
     ::serde::Deserialize,
@@ -11,6 +11,7 @@
     Debug,
     PartialEq
 )]
+#[derive(Default)]
 #[non_exhaustive]
 pub struct Progress {
     ///How far.
@@ -23,14 +24,6 @@ pub struct Progress {
     ///What was done.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub steps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-}
-impl ::std::default::Default for Progress {
-    fn default() -> Self {
-        Self {
-            fraction: defaults::progress_fraction(),
-            steps: Default::default(),
-        }
-    }
 }
 impl Progress {
     pub fn builder() -> builder::Progress {

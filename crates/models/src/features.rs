@@ -5,12 +5,20 @@
 // Generated files, formatted as the generator writes them.
 #[allow(dead_code)]
 #[rustfmt::skip]
+#[path = "../../../xtask/features/always-null.rs"]
+mod always_null;
+#[allow(dead_code)]
+#[rustfmt::skip]
 #[path = "../../../xtask/features/closed-object.rs"]
 mod closed_object;
 #[allow(dead_code)]
 #[rustfmt::skip]
 #[path = "../../../xtask/features/colliding-name.rs"]
 mod colliding_name;
+#[allow(dead_code)]
+#[rustfmt::skip]
+#[path = "../../../xtask/features/defaults.rs"]
+mod schema_defaults;
 #[allow(dead_code)]
 #[rustfmt::skip]
 #[path = "../../../xtask/features/enum-values.rs"]
@@ -153,4 +161,39 @@ fn recursive_unions_decode_ids_and_objects() {
         Some(CardCustomer::String("cus_1".to_owned()))
     );
     assert_eq!(serde_json::to_value(&updated).unwrap(), sent);
+}
+
+/// A field that is always null is any value: `null` writes back `null`, an optional one not
+/// sent stays unsent, and a value the vendor starts sending decodes.
+#[test]
+fn always_null_fields_round_trip() {
+    let sent = json!({"id": 1, "payload": null, "performed_via_github_app": null});
+    let deployment: always_null::Deployment =
+        crate::from_slice(sent.to_string().as_bytes()).unwrap();
+    assert_eq!(deployment.performed_via_github_app, Some(None));
+    assert_eq!(serde_json::to_value(&deployment).unwrap(), sent);
+    let unsent = json!({"id": 1, "payload": null});
+    let deployment: always_null::Deployment =
+        crate::from_slice(unsent.to_string().as_bytes()).unwrap();
+    assert_eq!(serde_json::to_value(&deployment).unwrap(), unsent);
+    let later = json!({"id": 1, "payload": {"ref": "main"}});
+    let deployment: always_null::Deployment =
+        crate::from_slice(later.to_string().as_bytes()).unwrap();
+    assert_eq!(serde_json::to_value(&deployment).unwrap(), later);
+}
+
+/// What was sent comes back, and nothing else: a `null` and an empty array sent are kept, an
+/// absent key stays absent, and a default is there only when asked for.
+#[test]
+fn models_write_back_what_they_read() {
+    use inline_enum::CheckRun;
+    let sent = json!({"status": "queued", "conclusion": null, "events": []});
+    let run: CheckRun = crate::from_slice(sent.to_string().as_bytes()).unwrap();
+    assert_eq!(run.events, Some(Vec::new()));
+    assert_eq!(serde_json::to_value(&run).unwrap(), sent);
+    let progress: schema_defaults::Progress = crate::from_slice(b"{}").unwrap();
+    assert_eq!(serde_json::to_value(&progress).unwrap(), json!({}));
+    assert_eq!(progress.fraction_or_default().to_string(), "0");
+    let progress: schema_defaults::Progress = crate::from_slice(br#"{"fraction": 0.5}"#).unwrap();
+    assert_eq!(progress.fraction_or_default().to_string(), "0.5");
 }

@@ -105,10 +105,13 @@ impl Timestamp {
 /// Whether `text` is written as `shape` says, byte for byte: `d` a digit, anything else itself.
 fn has_shape(text: &str, shape: &str) -> bool {
     text.len() == shape.len()
-        && text
-            .bytes()
-            .zip(shape.bytes())
-            .all(|(b, s)| if s == b'd' { b.is_ascii_digit() } else { b == s })
+        && text.bytes().zip(shape.bytes()).all(|(b, s)| {
+            if s == b'd' {
+                b.is_ascii_digit()
+            } else {
+                b == s
+            }
+        })
 }
 
 /// `YYYY-MM-DD HH:MM:SS`, exactly: two-digit fields, a space, nothing else.

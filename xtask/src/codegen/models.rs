@@ -172,9 +172,24 @@ fn typify_types(
     if envelope {
         root.schema.metadata().title = None;
     }
-    let mut space = typify::TypeSpace::new(&type_space_settings(replaced));
-    space.add_root_schema(root)?;
-    let mut file: syn::File = syn::parse2(space.to_stream())?;
+    // typify panics on some schemas (its issue 1019, a `oneOf` of `const`s, among them): that
+    // is an error naming the schema file, as any other.
+    let generated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut space = typify::TypeSpace::new(&type_space_settings(replaced));
+        space.add_root_schema(root).map(|_| space.to_stream())
+    }))
+    .map_err(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_default();
+        format!(
+            "typify failed on this schema ({message}): write the type it stopped at as a \
+             `$defs` entry of a simpler shape, and report the schema to typify"
+        )
+    })??;
+    let mut file: syn::File = syn::parse2(generated)?;
     let builder = builders::take(&mut file);
     let mut own = schema.json.clone();
     if let Some(defs) = own
@@ -191,6 +206,7 @@ fn typify_types(
     if let Some(builder) = builder {
         builders::put_back(&mut file, builder, replaced);
     }
+    lossless::unfill(&mut file);
     file.items.extend(lossless.accessors());
     drop_unused_error_module(&mut file);
     mark_non_exhaustive(&mut file);

@@ -52,25 +52,7 @@ pub fn put_back(file: &mut syn::File, mut builder: syn::ItemMod, replaced: &[&st
         current: String::new(),
     }
     .visit_item_mod_mut(&mut builder);
-    Unfilled.visit_item_mod_mut(&mut builder);
     file.items.push(syn::Item::Mod(builder));
-}
-
-/// Starts a builder's field that has a schema `default` as not given (`None`), as the struct
-/// holds it: a model fills no default in (see `Lossless`).
-struct Unfilled;
-
-impl VisitMut for Unfilled {
-    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
-        if let syn::Expr::Call(call) = expr
-            && let syn::Expr::Path(function) = &*call.func
-            && function.path.segments.iter().any(|s| s.ident == "defaults")
-        {
-            *expr = syn::parse_quote!(::std::default::Default::default());
-            return;
-        }
-        visit_mut::visit_expr_mut(self, expr);
-    }
 }
 
 /// Writes a type of the schema's module as seen from its submodule.

@@ -3,7 +3,9 @@
 //! string (and needs `regress` for the pattern), and a format other than `date-time` and `uuid`
 //! a type the vendor may not keep to; a model that refused what the strict validator only
 //! reports would lose a delivery. An `enum` of no string (GitHub's `"locked": {"enum": [true]}`)
-//! is left to validation too: the field is its JSON type. So the generator's working copy drops
+//! is left to validation too: the field is its JSON type. A property that is always null
+//! (`"type": "null"`) is any JSON value: a `null` that writes back `null`, and a value the
+//! vendor starts sending there one day decodes (typify's `()` refused it). So the generator's working copy drops
 //! them; the schema file keeps them, and validation asserts them.
 
 use serde_json::Value;
@@ -34,6 +36,19 @@ pub fn loosen(schema: &mut Value) {
                     .is_some_and(|format| TYPED_FORMATS.contains(&format));
                 if !typed {
                     map.remove("format");
+                }
+            }
+            // A property always null (not a union's `null` branch, which makes an `Option`).
+            for property in map
+                .get_mut("properties")
+                .and_then(Value::as_object_mut)
+                .into_iter()
+                .flat_map(|properties| properties.values_mut())
+            {
+                if property.get("type").and_then(Value::as_str) == Some("null")
+                    && let Some(property) = property.as_object_mut()
+                {
+                    property.remove("type");
                 }
             }
             let no_string = map
@@ -89,7 +104,8 @@ mod tests {
             "n": {"type": "integer", "minimum": 0},
             "e": {"type": "string", "enum": ["a"], "examples": [{"type": "string", "pattern": "kept"}]},
             "locked": {"type": "boolean", "enum": [true]},
-            "level": {"enum": [1, 2, null]}
+            "level": {"enum": [1, 2, null]},
+            "always": {"type": "null", "description": "d"}
         }});
         loosen(&mut schema);
         assert_eq!(
@@ -100,7 +116,8 @@ mod tests {
                 "n": {"type": "integer", "minimum": 0},
                 "e": {"type": "string", "enum": ["a"], "examples": [{"type": "string", "pattern": "kept"}]},
                 "locked": {"type": "boolean"},
-                "level": {"type": ["integer", "null"]}
+                "level": {"type": ["integer", "null"]},
+                "always": {"description": "d"}
             })
         );
     }

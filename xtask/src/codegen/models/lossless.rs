@@ -226,6 +226,79 @@ fn admits_null(root: &Value, schema: &Value, depth: usize) -> bool {
     types && listed && branches && parts
 }
 
+/// Makes a value with a schema `default` start as not given (`None`), as the struct holds it,
+/// where typify fills the default in: its `Default` impls and its builders'. The `defaults`
+/// module itself is left alone, for the `<field>_or_default` methods. A struct's `Default` impl
+/// left with every field `Default::default()` becomes a derive, as clippy asks.
+pub fn unfill(file: &mut syn::File) {
+    Unfilled.visit_file_mut(file);
+    let mut derived = BTreeSet::new();
+    file.items.retain(|item| match derivable_default(item) {
+        Some(name) => {
+            derived.insert(name);
+            false
+        }
+        None => true,
+    });
+    for item in &mut file.items {
+        if let syn::Item::Struct(item) = item
+            && derived.contains(&item.ident.to_string())
+        {
+            item.attrs.push(syn::parse_quote!(#[derive(Default)]));
+        }
+    }
+}
+
+/// The type `item` implements `Default` for, when it does so field by field with
+/// `Default::default()`, as a derive would.
+fn derivable_default(item: &syn::Item) -> Option<String> {
+    let syn::Item::Impl(item) = item else {
+        return None;
+    };
+    let (trait_path, _) = item.trait_.as_ref()?;
+    if trait_path.segments.last()?.ident != "Default" {
+        return None;
+    }
+    let [syn::ImplItem::Fn(function)] = &item.items[..] else {
+        return None;
+    };
+    let [syn::Stmt::Expr(syn::Expr::Struct(literal), None)] = &function.block.stmts[..] else {
+        return None;
+    };
+    let default = quote!(::std::default::Default::default()).to_string();
+    let every_field = literal.rest.is_none()
+        && literal.fields.iter().all(|field| {
+            let expr = &field.expr;
+            let text = quote!(#expr).to_string();
+            text == default || text == quote!(Default::default()).to_string()
+        });
+    let syn::Type::Path(ty) = &*item.self_ty else {
+        return None;
+    };
+    every_field.then(|| ty.path.segments.last().map(|s| s.ident.to_string()))?
+}
+
+struct Unfilled;
+
+impl VisitMut for Unfilled {
+    fn visit_item_mod_mut(&mut self, item: &mut syn::ItemMod) {
+        if item.ident != "defaults" {
+            visit_mut::visit_item_mod_mut(self, item);
+        }
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        if let syn::Expr::Call(call) = expr
+            && let syn::Expr::Path(function) = &*call.func
+            && function.path.segments.iter().any(|s| s.ident == "defaults")
+        {
+            *expr = syn::parse_quote!(::std::default::Default::default());
+            return;
+        }
+        visit_mut::visit_expr_mut(self, expr);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
