@@ -37,6 +37,7 @@ import() {
             for file in "$github/$event"/*.json; do
                 local name
                 name="github-${event//_/-}-$(basename "$file" .schema.json)"
+                name=${name//_/-}
                 "$hookschema" import jsonschema "$file" --root "$github" --vendor "$name" \
                     --out "$out"
             done
