@@ -58,9 +58,10 @@ measure() {
     folders=$(cd "$work/repo/crates/models/src/generated" && ls -d $pattern)
     features=$(cd "$work/repo/schemas" && ls -d $pattern | paste -sd, -)
     local lines types
-    lines=$(cd "$work/repo/crates/models/src/generated" && cat $folders/*.rs | wc -l)
-    types=$(cd "$work/repo/crates/models/src/generated" && cat $folders/*.rs |
-        grep -cE '^pub (struct|enum) ')
+    generated() { (cd "$work/repo/crates/models/src/generated" &&
+        for folder in $folders; do cat "$folder"/*.rs; done); }
+    lines=$(generated | wc -l)
+    types=$(generated | grep -cE '^pub (struct|enum) ')
     (cd "$work/repo" && cargo check -q -p hookschema-models --no-default-features)
     local start end
     start=$(date +%s.%N)
