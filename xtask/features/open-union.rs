@@ -220,7 +220,7 @@ pub enum Entry {
     String(::std::string::String),
     Boolean(bool),
     Integer(i64),
-    Number(f64),
+    Number(::serde_json::Number),
     /// A value that fits no alternative, kept as sent.
     Other(::serde_json::Value),
 }
@@ -249,8 +249,8 @@ impl ::std::convert::From<i64> for Entry {
         Self::Integer(value)
     }
 }
-impl ::std::convert::From<f64> for Entry {
-    fn from(value: f64) -> Self {
+impl ::std::convert::From<::serde_json::Number> for Entry {
+    fn from(value: ::serde_json::Number) -> Self {
         Self::Number(value)
     }
 }
@@ -265,13 +265,10 @@ impl<'de> crate::open_union::OpenUnion<'de> for Entry {
         Self::String(value.into_owned())
     }
     fn number(value: ::serde_json::Number) -> Self {
-        if let Some(variant) = value.as_i64().map(Self::Integer) {
-            return variant;
+        if let Some(integer) = value.as_i64() {
+            return Self::Integer(integer);
         }
-        if let Some(variant) = value.as_f64().map(Self::Number) {
-            return variant;
-        }
-        Self::Other(::serde_json::Value::Number(value))
+        Self::Number(value)
     }
     fn object<A: ::serde::de::MapAccess<'de>>(
         entries: A,

@@ -35,7 +35,7 @@ pub struct Timestamp {
     zone_assumed: bool,
 }
 
-/// Text that is not a date-time in either accepted shape.
+/// Text that is not a date-time in any accepted shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimestampError {
     text: String,
@@ -196,13 +196,14 @@ impl schemars::JsonSchema for Timestamp {
     }
 
     /// What the type accepts, which is more than the schemas' `date-time`: an RFC 3339
-    /// date-time, or ComfyDeploy's seconds-less shape.
+    /// date-time, ComfyDeploy's seconds-less shape, or GitHub's offset-less one.
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
             "type": "string",
             "anyOf": [
                 {"format": "date-time"},
-                {"pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}Z$"}
+                {"pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}Z$"},
+                {"pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$"}
             ]
         })
     }

@@ -28,7 +28,7 @@ fn vendors(schemas: &[SchemaFile]) -> Vec<&str> {
 }
 
 /// `manifest` with its `[features]` table, if it has one, replaced by the vendors', put before
-/// the first table after `[dependencies]`… or at the end.
+/// `[dev-dependencies]`, or at the end when there is none.
 fn with_features(manifest: &str, vendors: &[&str]) -> String {
     let quoted: Vec<String> = vendors.iter().map(|v| format!("\"{v}\"")).collect();
     let mut table = format!(
@@ -43,7 +43,7 @@ fn with_features(manifest: &str, vendors: &[&str]) -> String {
     let mut in_features = false;
     for line in manifest.lines() {
         if line.starts_with('[') {
-            in_features = line.trim() == "[features]";
+            in_features = line.split('#').next().unwrap_or_default().trim() == "[features]";
         }
         if !in_features {
             kept.push(line);

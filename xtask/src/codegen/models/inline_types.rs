@@ -21,7 +21,6 @@ use heck::ToUpperCamelCase;
 use serde_json::{Map, Value, json};
 
 use super::type_names::type_name;
-use crate::Result;
 
 /// Keywords whose value is a schema, and the part of a name each adds.
 const ONE_SCHEMA: &[(&str, &str)] = &[
@@ -33,10 +32,9 @@ const ONE_SCHEMA: &[(&str, &str)] = &[
 /// Keywords whose value is a list of schemas.
 const SCHEMA_LISTS: &[&str] = &["anyOf", "oneOf", "allOf", "prefixItems"];
 
-/// `schema` with its inline string enums moved into `$defs` and its other inline types titled,
-/// and where each enum came from (a JSON Pointer into `schema`) by its name; an error when a name
-/// an enum would take is another enum's already, naming both places.
-pub fn hoist(schema: &Value) -> Result<(Value, BTreeMap<String, String>)> {
+/// `schema` with its inline types moved into `$defs`, and where each came from (a JSON Pointer
+/// into `schema`) by its name.
+pub fn hoist(schema: &Value) -> (Value, BTreeMap<String, String>) {
     let mut root = schema.as_object().cloned().unwrap_or_default();
     let mut defs = match root.remove("$defs") {
         Some(Value::Object(defs)) => defs,
@@ -59,10 +57,10 @@ pub fn hoist(schema: &Value) -> Result<(Value, BTreeMap<String, String>)> {
     for (key, def) in defs.iter_mut() {
         // An entry that is itself a string enum or an object is named already: only what is
         // below it moves or is titled.
-        hoisted.walk_children(def, &type_name(key), &format!("/$defs/{key}"))?;
+        hoisted.walk_children(def, &type_name(key), &format!("/$defs/{key}"));
     }
     let mut body = Value::Object(root);
-    hoisted.walk_children(&mut body, &root_name, "")?;
+    hoisted.walk_children(&mut body, &root_name, "");
     hoisted.defs.extend(defs);
     let Value::Object(mut root) = body else {
         unreachable!("the root was an object and stays one")
@@ -70,7 +68,7 @@ pub fn hoist(schema: &Value) -> Result<(Value, BTreeMap<String, String>)> {
     if !hoisted.defs.is_empty() {
         root.insert("$defs".to_owned(), Value::Object(hoisted.defs));
     }
-    Ok((Value::Object(root), hoisted.added.into_iter().collect()))
+    (Value::Object(root), hoisted.added.into_iter().collect())
 }
 
 struct Hoisted {
@@ -85,15 +83,15 @@ struct Hoisted {
 impl Hoisted {
     /// Hoists the inline enums below `node`, a schema named `name` at `at`, and titles its
     /// inline types.
-    fn walk_children(&mut self, node: &mut Value, name: &str, at: &str) -> Result<()> {
+    fn walk_children(&mut self, node: &mut Value, name: &str, at: &str) {
         let Some(map) = node.as_object_mut() else {
-            return Ok(());
+            return;
         };
         if let Some(Value::Object(properties)) = map.get_mut("properties") {
             for (property, child) in properties.iter_mut() {
                 let child_name = format!("{name}{}", property.to_upper_camel_case());
                 let at = format!("{at}/properties/{property}");
-                self.visit(child, &child_name, &at, false)?;
+                self.visit(child, &child_name, &at, false);
             }
         }
         for (keyword, part) in ONE_SCHEMA {
@@ -105,23 +103,22 @@ impl Hoisted {
                     &format!("{name}{part}"),
                     &format!("{at}/{keyword}"),
                     false,
-                )?;
+                );
             }
         }
         for keyword in SCHEMA_LISTS {
             if let Some(Value::Array(children)) = map.get_mut(*keyword) {
                 for (i, child) in children.iter_mut().enumerate() {
                     let all_of = *keyword == "allOf";
-                    self.visit(child, name, &format!("{at}/{keyword}/{i}"), all_of)?;
+                    self.visit(child, name, &format!("{at}/{keyword}/{i}"), all_of);
                 }
             }
         }
-        Ok(())
     }
 
     /// Hoists `node` if it is an inline string enum, object or union (not a part of an `allOf`,
     /// which typify merges), else goes below it.
-    fn visit(&mut self, node: &mut Value, name: &str, at: &str, in_all_of: bool) -> Result<()> {
+    fn visit(&mut self, node: &mut Value, name: &str, at: &str, in_all_of: bool) {
         if let Some((values, nullable)) = inline_enum(node) {
             // Two enums of the same values are one, whatever their descriptions.
             let mut def = json!({"type": "string", "enum": values});
@@ -131,21 +128,30 @@ impl Hoisted {
             }
             self.add(&name, def, at);
             self.replace(node, &name, nullable);
-            return Ok(());
+            return;
         }
         let merged = node.get("allOf").is_some_and(Value::is_array);
         if !in_all_of && (inline_object(node).is_some() || is_inline_union(node) || merged) {
-            let nullable = inline_object(node) == Some(true);
+            let mut nullable = inline_object(node) == Some(true);
             let mut def = node.clone();
+            // A union that also takes null is that union or null, as a nullable object is: its
+            // `null` branch is no alternative of the type.
+            for keyword in ["anyOf", "oneOf"] {
+                if let Some(Value::Array(branches)) = def.get_mut(keyword) {
+                    let before = branches.len();
+                    branches.retain(|branch| branch["type"] != "null");
+                    nullable |= branches.len() < before;
+                }
+            }
             let own = def.as_object_mut().and_then(|map| map.remove("title"));
             let name = self.name(own.as_ref().and_then(Value::as_str), name, &def);
-            self.walk_children(&mut def, &name, at)?;
+            self.walk_children(&mut def, &name, at);
             if nullable {
                 def["type"] = Value::from("object");
             }
             self.add(&name, def, at);
             self.replace(node, &name, nullable);
-            return Ok(());
+            return;
         }
         self.walk_children(node, name, at)
     }
@@ -256,7 +262,7 @@ mod tests {
             },
             "$defs": {"Nested": {"type": "object", "properties": {"level": {"type": "string", "enum": ["x"]}}}}
         });
-        let (hoisted, origins) = hoist(&schema).unwrap();
+        let (hoisted, origins) = hoist(&schema);
         assert_eq!(origins["HookEventsItem"], "/properties/events/items");
         assert_eq!(
             hoisted["properties"]["events"]["items"],
@@ -293,7 +299,7 @@ mod tests {
             },
             "$defs": {"hook-events": {"type": "string", "enum": ["push"]}}
         });
-        let (hoisted, _) = hoist(&schema).unwrap();
+        let (hoisted, _) = hoist(&schema);
         let properties = &hoisted["properties"];
         assert_eq!(properties["a"]["$ref"], "#/$defs/Level");
         assert_eq!(
@@ -308,6 +314,22 @@ mod tests {
         assert_eq!(
             hoisted["$defs"]["HookConfig"]["anyOf"][1]["$ref"],
             "#/$defs/HookConfig2"
+        );
+        // A union that takes null too is the union, or null.
+        let schema = json!({"title": "hook", "properties": {
+            "id": {"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}
+        }});
+        let (hoisted, _) = hoist(&schema);
+        assert_eq!(
+            hoisted["properties"]["id"],
+            json!({"anyOf": [{"$ref": "#/$defs/HookId"}, {"type": "null"}]})
+        );
+        assert_eq!(
+            hoisted["$defs"]["HookId"]["anyOf"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
         );
     }
 }

@@ -96,6 +96,10 @@ impl VisitMut for Lossless {
         visit_mut::visit_item_struct_mut(self, item);
     }
 
+    /// A variant's fields (typify's tagged unions) are left as typify writes them: no
+    /// `(type, property)` pair names them, and no accessor could be written for one.
+    fn visit_item_enum_mut(&mut self, _: &mut syn::ItemEnum) {}
+
     fn visit_field_mut(&mut self, field: &mut syn::Field) {
         let items = serde_items(field);
         let has = |key: &str| items.iter().any(|item| item.path().is_ident(key));

@@ -161,27 +161,34 @@ impl OpenUnion {
             });
         }
         // An integer fits both an `integer` and a `number` alternative: the first listed wins.
-        let numbers: Vec<_> = self
+        // A `number` takes any number, kept as written (`2` stays `2`, `2.0` stays `2.0`), so
+        // nothing after it is tried.
+        let mut numbers = Vec::new();
+        let mut last = quote!(Self::Other(::serde_json::Value::Number(value)));
+        for v in &self.variants {
+            let variant = format_ident!("{}", v.name);
+            match v.kind {
+                Kind::Integer => numbers.push(quote! {
+                    if let Some(integer) = value.as_i64() {
+                        return Self::#variant(integer);
+                    }
+                }),
+                Kind::Number => {
+                    last = quote!(Self::#variant(value));
+                    break;
+                }
+                _ => {}
+            }
+        }
+        if self
             .variants
             .iter()
-            .filter_map(|v| {
-                let variant = format_ident!("{}", v.name);
-                match v.kind {
-                    Kind::Integer => Some(quote!(value.as_i64().map(Self::#variant))),
-                    Kind::Number => Some(quote!(value.as_f64().map(Self::#variant))),
-                    _ => None,
-                }
-            })
-            .collect();
-        if !numbers.is_empty() {
+            .any(|v| matches!(v.kind, Kind::Integer | Kind::Number))
+        {
             hooks.extend(quote! {
                 fn number(value: ::serde_json::Number) -> Self {
-                    #(
-                        if let Some(variant) = #numbers {
-                            return variant;
-                        }
-                    )*
-                    Self::Other(::serde_json::Value::Number(value))
+                    #(#numbers)*
+                    #last
                 }
             });
         }
@@ -243,7 +250,7 @@ fn variant(schema: &Value, union: &str, branch: &Value) -> Result<Variant> {
         Some("string") => ("String", quote!(::std::string::String), Kind::String),
         Some("boolean") => ("Boolean", quote!(bool), Kind::Boolean),
         Some("integer") => ("Integer", quote!(i64), Kind::Integer),
-        Some("number") => ("Number", quote!(f64), Kind::Number),
+        Some("number") => ("Number", quote!(::serde_json::Number), Kind::Number),
         _ => return Err(format!("{union}: an alternative must be a `$ref` or a string, boolean, integer or number; found {branch}").into()),
     };
     Ok(Variant {

@@ -17,7 +17,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::ToUpperCamelCase;
+use super::type_names::type_name;
 use quote::quote;
 use serde_json::Value;
 use syn::punctuated::Punctuated;
@@ -25,8 +25,9 @@ use syn::visit_mut::{self, VisitMut};
 
 /// The type every `format: date-time` field gets instead of typify's `chrono::DateTime<Utc>`.
 const TIMESTAMP: &str = "crate::Timestamp";
-/// The type every `type: number` value gets instead of typify's `f64`, which writes back a `2`
-/// that was sent as `2.0`.
+/// The type every `type: number` value gets instead of typify's `f64` (or `f32`, for `format:
+/// float`), which writes back `2.0` for a `2` sent, and `0.10000000149011612` for an `f32`'s
+/// `0.1`.
 pub const NUMBER: &str = "::serde_json::Number";
 
 /// A field some sender writes outside its schema, decoded by a hand-written function.
@@ -66,7 +67,7 @@ impl Rewrites {
             std::iter::once((root_name, schema)).chain(defs.map(|(n, d)| (n.as_str(), d)))
         {
             for (property, subschema) in def["properties"].as_object().into_iter().flatten() {
-                let key = (name.to_upper_camel_case(), property.clone());
+                let key = (type_name(name), property.clone());
                 let non_negative = subschema["minimum"].as_f64().is_some_and(|min| min >= 0.0);
                 if subschema["type"] == "integer" && non_negative {
                     counts.insert(key);
@@ -81,7 +82,7 @@ impl Rewrites {
                     .flatten()
                     .map(|(n, _)| n.as_str()),
             )
-            .map(|name| name.to_upper_camel_case())
+            .map(type_name)
             .collect();
         Rewrites {
             chrono_utc: quote!(::chrono::DateTime<::chrono::offset::Utc>).to_string(),
@@ -114,6 +115,13 @@ impl VisitMut for Rewrites {
         visit_mut::visit_item_struct_mut(self, item);
     }
 
+    fn visit_item_enum_mut(&mut self, item: &mut syn::ItemEnum) {
+        // A variant's fields are no struct's: no `(type, property)` pair names them.
+        self.current = String::new();
+        item.attrs.retain(|attr| !denies_unknown_fields(attr));
+        visit_mut::visit_item_enum_mut(self, item);
+    }
+
     fn visit_item_mod_mut(&mut self, item: &mut syn::ItemMod) {
         // typify's schema defaults are written as typify types them; the accessors that call
         // them convert (see `Lossless`).
@@ -126,7 +134,7 @@ impl VisitMut for Rewrites {
         let text = quote!(#ty).to_string();
         if text == self.chrono_utc {
             *ty = syn::parse_str(TIMESTAMP).expect("a type path");
-        } else if text == "f64" {
+        } else if text == "f64" || text == "f32" {
             *ty = syn::parse_str(NUMBER).expect("a type path");
         } else {
             visit_mut::visit_type_mut(self, ty);

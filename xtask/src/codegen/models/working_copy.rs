@@ -18,7 +18,7 @@ pub struct WorkingCopy {
 
 impl WorkingCopy {
     pub fn new(schema: &SchemaFile) -> Result<WorkingCopy> {
-        let (json, hoisted) = inline_types::hoist(&schema.json)?;
+        let (json, hoisted) = inline_types::hoist(&schema.json);
         let (mut json, keys) = type_names::rename_defs(&json)?;
         forgiving::loosen(&mut json);
         let origins = keys

@@ -223,8 +223,8 @@ impl<'de> crate::open_union::OpenUnion<'de> for LocationItem {
         Self::String(value.into_owned())
     }
     fn number(value: ::serde_json::Number) -> Self {
-        if let Some(variant) = value.as_i64().map(Self::Integer) {
-            return variant;
+        if let Some(integer) = value.as_i64() {
+            return Self::Integer(integer);
         }
         Self::Other(::serde_json::Value::Number(value))
     }
