@@ -10,10 +10,10 @@ use hookschema_validate::{Folder as SchemaFolder, Schema, SchemaError};
 
 use crate::dispatch::{Dispatch, EventPart, UnknownEvent};
 use crate::vendor_file::{
-    AuthEntry, DeliveryIdEntry, DispatchEntry, OtherAuth, PlaceEntry, UnknownEntry, VendorFile,
-    WebhookEntry,
+    AuthEntry, DeliveryIdEntry, DispatchEntry, OtherAuth, PlaceEntry, UndecodableEntry,
+    UnknownEntry, VendorFile, WebhookEntry,
 };
-use crate::webhook::{Auth, Bodies, DeliveryId, Success, Webhook};
+use crate::webhook::{Auth, Bodies, DeliveryId, Success, Undecodable, Webhook};
 
 /// The file a vendor's folder declares its webhooks in.
 pub const VENDOR_FILE: &str = "vendor.json";
@@ -357,6 +357,10 @@ fn webhook(
             schema: success_schema,
         },
         rejection: entry.rejection,
+        undecodable: match entry.undecodable {
+            UndecodableEntry::Keep => Undecodable::Keep,
+            UndecodableEntry::Refuse => Undecodable::Refuse,
+        },
     })
 }
 

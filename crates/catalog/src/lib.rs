@@ -30,4 +30,4 @@ pub use catalog::{Catalog, CatalogError, VENDOR_FILE, Vendor};
 pub use credentials::{CredentialError, Credentials};
 pub use dispatch::{Dispatch, EventPart, UnknownEvent, string_at};
 pub use rejection::{RejectionBody, RejectionFormat};
-pub use webhook::{Auth, Bodies, CredentialKind, DeliveryId, Success, Webhook};
+pub use webhook::{Auth, Bodies, CredentialKind, DeliveryId, Success, Undecodable, Webhook};

@@ -33,7 +33,20 @@ pub(crate) struct WebhookEntry {
     #[serde(default)]
     pub success: SuccessEntry,
     pub rejection: RejectionFormat,
+    #[serde(default = "keep_undecodable")]
+    pub undecodable: UndecodableEntry,
     // `meanings` is the code generator's: left unread here.
+}
+
+fn keep_undecodable() -> UndecodableEntry {
+    UndecodableEntry::Keep
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum UndecodableEntry {
+    Keep,
+    Refuse,
 }
 
 fn post_only() -> Vec<String> {

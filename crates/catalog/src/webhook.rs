@@ -29,6 +29,19 @@ pub struct Webhook {
     pub delivery_id: Option<DeliveryId>,
     pub success: Success,
     pub rejection: RejectionFormat,
+    /// What a receiver not run strict does with a delivery the generated models cannot decode.
+    pub undecodable: Undecodable,
+}
+
+/// What a receiver not run strict does with an authentic JSON delivery that the generated models
+/// cannot decode (a vendor that moved on: `null` where a string is declared).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Undecodable {
+    /// Store it, its decode error noted beside its violations: the one record of that drift is
+    /// not lost to the sender's retries.
+    Keep,
+    /// Answer 422, in the webhook's rejection format.
+    Refuse,
 }
 
 /// What a webhook's bodies keep.

@@ -13,8 +13,10 @@
 //! 3. choose its schema (the webhook's one, or the one the event it names dispatches to),
 //!    validate strictly and decode into `T`. A delivery that decodes but breaks the strict
 //!    schema (a vendor moved on) is received with its violations attached, unless the receiver
-//!    is strict; one that cannot be decoded at all is refused (422) in the vendor's rejection
-//!    format.
+//!    is strict; so is one the generated models cannot decode, when the receiver asks for no
+//!    type of its own (`IgnoredAny`: it keeps the raw body) and the vendor file does not say
+//!    `"undecodable": "refuse"`, its decode error among its violations. Otherwise one that
+//!    cannot be decoded is refused (422) in the vendor's rejection format.
 //!
 //! The outcome is a [`Received`] delivery, or a [`Refusal`]; either gives its HTTP answer as
 //! data ([`Answer`]: status, JSON body, `Retry-After`), which a framework sends as its own

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use std::sync::{Arc, LazyLock};
 
 use bytes::Bytes;
-use hookschema_catalog::{Bodies, UnknownEvent};
+use hookschema_catalog::{Bodies, Undecodable, UnknownEvent};
 use hookschema_models::DecodeError;
 use hookschema_validate::{Invalid, Schema, Violation, ViolationKind};
 use serde::de::value::UnitDeserializer;
@@ -260,13 +260,30 @@ fn validate_and_decode<T: DeserializeOwned + 'static>(
     if let Some(invalid) = &mut invalid {
         invalid.violations.iter_mut().for_each(named);
     }
-    let decoded = decode::<T>(&body).and_then(|event| models.map(|()| event));
+    let malformed = invalid.as_ref().is_some_and(Invalid::is_malformed);
+    let keeps_undecodable =
+        !receiver.strict && receiver.webhook.undecodable == Undecodable::Keep && !malformed;
+    let decoded = match (decode::<T>(&body), models) {
+        (Ok(event), Ok(())) => Ok((event, None)),
+        // The receiver asks no value of the models: what they cannot decode is only noted.
+        (Ok(event), Err(error)) if keeps_undecodable => Ok((event, Some(error))),
+        (Ok(_), Err(error)) | (Err(error), _) => Err(error),
+    };
     match (decoded, invalid) {
-        (Ok(event), None) => Ok((event, body, note.into_iter().collect())),
-        (Ok(event), Some(invalid)) if !receiver.strict && !invalid.is_malformed() => {
-            Ok((event, body, invalid.violations))
+        (Ok(_), Some(invalid)) if receiver.strict || malformed => Err(invalid),
+        (Ok((event, undecoded)), invalid) => {
+            let mut violations = match invalid {
+                Some(invalid) => invalid.violations,
+                None => note.into_iter().collect(),
+            };
+            if let Some(error) = undecoded {
+                let mut violation = Violation::decode(error);
+                named(&mut violation);
+                violations.push(violation);
+            }
+            Ok((event, body, violations))
         }
-        (Ok(_) | Err(_), Some(invalid)) => Err(invalid),
+        (Err(_), Some(invalid)) => Err(invalid),
         (Err(error), None) => {
             let mut violation = Violation::decode(error);
             named(&mut violation);
