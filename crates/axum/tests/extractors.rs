@@ -476,3 +476,50 @@ async fn deliveries_answer_as_the_vendor_file_says() {
     );
     assert_eq!(body, json!({"status": "ok"}));
 }
+
+/// A receiver that keeps the raw body (`IgnoredAny`, as `hookschema serve`) keeps a delivery the
+/// models cannot decode, its decode error among its violations, unless it is strict or the
+/// vendor file says `"undecodable": "refuse"`.
+#[tokio::test]
+async fn raw_receivers_keep_what_the_models_cannot_decode_unless_told_not_to() {
+    use hookschema_catalog::Undecodable;
+    use serde::de::IgnoredAny;
+    async fn raw(delivery: Delivery<IgnoredAny>) -> Json<Value> {
+        Json(json!({
+            "violations": delivery.violations.iter().map(|v| &v.message).collect::<Vec<_>>(),
+        }))
+    }
+    let app = |webhook: &Webhook, strict: bool| {
+        let secret = kaizen_scheme().secret(SECRET).unwrap();
+        let receiver = Receiver::<IgnoredAny>::new(webhook, Credentials::Secrets(vec![secret]))
+            .unwrap()
+            .with_models()
+            .strict(strict);
+        Router::new()
+            .route("/kaizen", post(raw))
+            .with_state(receiver)
+    };
+    // An id that is a number, declared a string: JSON the models cannot decode.
+    let drifted = EXECUTION.replace(r#""exec_1""#, "5");
+    let request = || {
+        signed_request(&drifted, now())
+            .body(Body::from(drifted.clone()))
+            .unwrap()
+    };
+    let kept = webhook("kaizen/webhook-event");
+    let (status, body) = send(app(kept, false), request()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let violations = body["violations"].as_array().unwrap();
+    assert!(
+        violations
+            .iter()
+            .any(|v| v.as_str().unwrap().contains("invalid type: integer")),
+        "{body}"
+    );
+    let (status, _) = send(app(kept, true), request()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut refused = kept.clone();
+    refused.undecodable = Undecodable::Refuse;
+    let (status, body) = send(app(&refused, false), request()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+}

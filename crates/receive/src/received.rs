@@ -261,8 +261,13 @@ fn validate_and_decode<T: DeserializeOwned + 'static>(
         invalid.violations.iter_mut().for_each(named);
     }
     let malformed = invalid.as_ref().is_some_and(Invalid::is_malformed);
-    let keeps_undecodable =
-        !receiver.strict && receiver.webhook.undecodable == Undecodable::Keep && !malformed;
+    // Only an object is a body that drifted: a root of another type (`"hello"`, `null`) is no
+    // delivery of the webhook at all.
+    let object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    let keeps_undecodable = !receiver.strict
+        && receiver.webhook.undecodable == Undecodable::Keep
+        && !malformed
+        && object;
     let decoded = match (decode::<T>(&body), models) {
         (Ok(event), Ok(())) => Ok((event, None)),
         // The receiver asks no value of the models: what they cannot decode is only noted.

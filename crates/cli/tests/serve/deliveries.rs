@@ -169,10 +169,17 @@ fn the_receiver_answers_each_delivery_and_writes_the_valid_ones_once() {
         )
     );
 
+    // One the models cannot decode is kept too, the receiver not being strict: its decode error
+    // beside its violations, so the drift it shows is not lost to the sender's retries.
     let undecodable = br#"{"type":"execution.complete","data":{"id":5}}"#;
-    let (status, answer) = kaizen(&server, "msg_bad", now(), undecodable, undecodable);
-    assert_eq!(status, 422);
-    assert_eq!(answer["errors"][0]["instance_path"], "/data");
+    assert_eq!(
+        kaizen(&server, "msg_bad", now(), undecodable, undecodable),
+        (200, ok.clone())
+    );
+    sent.push((
+        "kaizen".into(),
+        serde_json::from_slice(undecodable).unwrap(),
+    ));
 
     let not_json = b"{\"run_id\": ";
     let (status, answer) = comfydeploy(&server, TOKEN, "application/json", not_json);
@@ -268,6 +275,21 @@ fn the_receiver_answers_each_delivery_and_writes_the_valid_ones_once() {
         .collect();
     paths.sort();
     assert_eq!(paths, ["/data", "/data", "/data", "/type"]);
+    let undecoded = records
+        .iter()
+        .find(|r| r["delivery_id"] == "msg_bad")
+        .unwrap();
+    let errors = undecoded["errors"].as_array().unwrap();
+    assert!(
+        errors.iter().any(|e| e["instance_path"] == "/data"),
+        "its violations: {undecoded}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["message"].as_str().unwrap().contains("invalid type")),
+        "its decode error: {undecoded}"
+    );
 
     assert!(
         !log.contains(SECRET) && !log.contains(TOKEN),

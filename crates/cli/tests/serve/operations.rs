@@ -76,8 +76,9 @@ fn health_readiness_and_metrics_count_every_outcome() {
             &server,
             "msg_3",
             now(),
-            br#"{"type":"execution.complete","data":{"id":7}}"#,
-            br#"{"type":"execution.complete","data":{"id":7}}"#,
+            // No object, so no delivery that drifted: refused.
+            br#"[{"type":"execution.complete","data":{"id":7}}]"#,
+            br#"[{"type":"execution.complete","data":{"id":7}}]"#,
         )
         .0,
         deliver(
@@ -158,7 +159,7 @@ fn health_readiness_and_metrics_count_every_outcome() {
         "{refused}"
     );
     assert!(
-        refused.contains(r#"first at /data: "status" is a required property"#),
+        refused.contains(r#"first at (root): [{"data":{"id":7},"type":"execution.complete"}] is not of type "object""#),
         "{refused}"
     );
 }
