@@ -32,7 +32,7 @@ pub fn find(copies: &[WorkingCopy]) -> Result<Shared> {
     let mut first: BTreeMap<&str, (&WorkingCopy, &Value)> = BTreeMap::new();
     let mut names = BTreeSet::new();
     for copy in copies {
-        if copy.schema.stem.replace('-', "_") == MODULE {
+        if copy.schema.module() == MODULE {
             return Err(format!(
                 "{}: a schema may not be called `{MODULE}`, the module of a vendor's shared types",
                 copy.schema.file()
