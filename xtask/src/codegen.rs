@@ -13,7 +13,7 @@ mod vendor_file;
 use crate::Result;
 use crate::project::Project;
 use crate::sync::{self, Generated, Mode};
-pub use schema_file::{SchemaFile, Version};
+pub use schema_file::SchemaFile;
 use vendor_file::VendorFile;
 
 /// The first line of every generated Rust file.

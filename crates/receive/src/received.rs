@@ -36,6 +36,9 @@ pub struct Received<T> {
     /// The delivery's id, the same on every retry, where the vendor sends one (the vendor
     /// file's `delivery_id`); the key to deduplicate on.
     pub id: Option<String>,
+    /// The schema the payload was checked against: the webhook's, or the one its event was
+    /// dispatched to; `None` for an event without a schema.
+    pub schema: Option<Schema>,
     receiver: Arc<Inner>,
     /// The body's bytes held against the receiver's body budget, given back when the delivery
     /// is dropped.
@@ -73,6 +76,7 @@ impl<T: std::fmt::Debug> std::fmt::Debug for Received<T> {
             .field("body", &self.body)
             .field("violations", &self.violations)
             .field("id", &self.id)
+            .field("schema", &self.schema.as_ref().map(Schema::name))
             .finish()
     }
 }
@@ -128,13 +132,18 @@ impl<T: DeserializeOwned + Send + 'static> Receiver<T> {
                     reason: format!("the delivery could not be checked: {error}"),
                 })?
         };
-        let (event, body, violations) =
-            checked.map_err(|invalid| Refusal::Unprocessable { format, invalid })?;
+        let Checked {
+            event,
+            body,
+            violations,
+            schema,
+        } = checked.map_err(|invalid| Refusal::Unprocessable { format, invalid })?;
         Ok(Received {
             event,
             body,
             violations,
             id,
+            schema,
             receiver,
             _budget: budget,
         })
@@ -169,12 +178,21 @@ enum Chosen {
     Refused(Violation),
 }
 
+/// A delivery that may be kept: decoded, with the schema it was checked against and how it
+/// breaks it.
+struct Checked<T> {
+    event: T,
+    body: Bytes,
+    violations: Vec<Violation>,
+    schema: Option<Schema>,
+}
+
 /// The delivery `body`, sent with `headers`, checked against the schema it keeps and decoded.
 fn check<T: DeserializeOwned + 'static>(
     receiver: &Inner,
     headers: &HeaderMap,
     body: Bytes,
-) -> Result<(T, Bytes, Vec<Violation>), Invalid> {
+) -> Result<Checked<T>, Invalid> {
     let chosen = choose(receiver, headers, &body);
     validate_and_decode(receiver, chosen, body)
 }
@@ -229,7 +247,7 @@ fn validate_and_decode<T: DeserializeOwned + 'static>(
     receiver: &Inner,
     chosen: Chosen,
     body: Bytes,
-) -> Result<(T, Bytes, Vec<Violation>), Invalid> {
+) -> Result<Checked<T>, Invalid> {
     let (schema, dispatched, note) = match chosen {
         Chosen::Schema(schema) => (schema, false, None),
         Chosen::Dispatched(schema) => (schema, true, None),
@@ -243,6 +261,7 @@ fn validate_and_decode<T: DeserializeOwned + 'static>(
             });
         }
     };
+    let kept_schema = note.is_none().then(|| schema.clone());
     // With the models, valid bytes are read once: they decode from the tape validation walked.
     // Invalid ones are decoded only if they may be kept: a strict receiver refuses them anyway.
     let (validated, models) = if receiver.models && schema.embedded().is_some() {
@@ -286,7 +305,12 @@ fn validate_and_decode<T: DeserializeOwned + 'static>(
                 named(&mut violation);
                 violations.push(violation);
             }
-            Ok((event, body, violations))
+            Ok(Checked {
+                event,
+                body,
+                violations,
+                schema: kept_schema,
+            })
         }
         (Err(_), Some(invalid)) => Err(invalid),
         (Err(error), None) => {

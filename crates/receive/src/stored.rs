@@ -2,16 +2,19 @@
 //! delivery is on disk.
 
 use hookschema_store::{ErrorKind, Record, Store, StoreError, Stored};
+use hookschema_validate::Schema;
 use http::StatusCode;
 
 use crate::answer::Answer;
 use crate::received::Received;
 
 impl<T> Received<T> {
-    /// The record of this delivery, to store: vendor, id, the raw body, its violations.
+    /// The record of this delivery, to store: vendor, schema, id, the raw body, its
+    /// violations.
     pub fn record(&self) -> Result<Record, StoreError> {
         Record::new(
             self.vendor(),
+            self.schema.as_ref().map(Schema::name),
             self.id.as_deref(),
             &self.body,
             &self.violations,

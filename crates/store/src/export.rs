@@ -18,9 +18,9 @@ pub struct Selection<'a> {
 }
 
 /// Writes the deliveries at `location` that `selection` picks to `out`, one JSON line each,
-/// oldest first: `{"id", "vendor", "delivery_id", "received_at", "body", "errors"}`. Returns how
-/// many. A database is read while receivers write it; what they commit meanwhile may or may not
-/// be included.
+/// oldest first: `{"id", "vendor", "schema", "delivery_id", "received_at", "body", "errors"}`.
+/// Returns how many. A database is read while receivers write it; what they commit meanwhile
+/// may or may not be included.
 pub fn export(
     location: &Location,
     selection: &Selection<'_>,
@@ -82,7 +82,7 @@ fn sqlite(
     let connection = crate::sqlite::reader(path)?;
     let mut query = connection
         .prepare(
-            "SELECT id, vendor, delivery_id, dedup_key, received_at, body, violations \
+            "SELECT id, vendor, delivery_id, dedup_key, received_at, body, violations, schema \
              FROM deliveries WHERE id > ?1 AND (?2 IS NULL OR vendor = ?2) ORDER BY id",
         )
         .map_err(failed)?;
@@ -100,6 +100,7 @@ fn sqlite(
             received_at: row.get(4).map_err(failed)?,
             body: row.get(5).map_err(failed)?,
             violations: row.get(6).map_err(failed)?,
+            schema: row.get(7).map_err(failed)?,
         };
         emit(row.get(0).map_err(failed)?, &record)?;
     }
@@ -117,7 +118,7 @@ fn postgres(url: &str, selection: &Selection<'_>, emit: &mut Emit<'_>) -> Result
         .query_raw(
             "SELECT id, vendor, delivery_id, dedup_key, \
              to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), \
-             body, violations::text \
+             body, violations::text, schema \
              FROM deliveries WHERE id > $1 AND ($2::text IS NULL OR vendor = $2) ORDER BY id",
             params,
         )
@@ -130,6 +131,7 @@ fn postgres(url: &str, selection: &Selection<'_>, emit: &mut Emit<'_>) -> Result
             received_at: row.get(4),
             body: row.get(5),
             violations: row.get(6),
+            schema: row.get(7),
         };
         emit(row.get(0), &record)?;
     }
@@ -161,6 +163,7 @@ fn jsonl(
         }
         let record = Record {
             vendor: parsed.vendor,
+            schema: parsed.schema,
             delivery_id: parsed.delivery_id,
             dedup_key: String::new(),
             received_at: parsed.received_at,

@@ -256,6 +256,9 @@ pub(crate) fn key_of(line: &[u8]) -> Option<(String, String)> {
 #[derive(Deserialize)]
 pub(crate) struct Line {
     pub vendor: String,
+    /// Absent from lines written before records named their schema.
+    #[serde(default)]
+    pub schema: Option<String>,
     pub delivery_id: Option<String>,
     pub received_at: String,
     pub body: Box<RawValue>,

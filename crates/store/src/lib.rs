@@ -7,9 +7,9 @@
 //! - `postgres://…`, for many receivers behind a load balancer sharing one table;
 //! - `jsonl:PATH` (or `jsonl:-`), one JSON line per delivery, synced before it is acknowledged.
 //!
-//! Each keeps one table (or file) of [`Record`]s: id, vendor, delivery id, when it came, the
-//! body as received and how it breaks its schema; the table is created and migrated by the
-//! store (versioned migrations, run at open). A retry is recognised by its vendor and
+//! Each keeps one table (or file) of [`Record`]s: id, vendor, the schema it was checked against,
+//! delivery id, when it came, the body as received and how it breaks its schema; the table is
+//! created and migrated by the store (versioned migrations, run at open). A retry is recognised by its vendor and
 //! `dedup_key`: the delivery id, or the SHA-256 of the body for senders that send no id and
 //! retry with the same body.
 //!
@@ -22,7 +22,7 @@
 //! use hookschema_store::{Location, Options, Record, Store, Stored};
 //!
 //! let store = Store::open(&"sqlite:deliveries.db".parse::<Location>()?, Options::default())?;
-//! let record = Record::new("acme", Some("msg_1"), br#"{"order_id": "ord_1"}"#, &[0u8; 0])?;
+//! let record = Record::new("acme", Some("acme/order"), Some("msg_1"), br#"{"order_id": "ord_1"}"#, &[0u8; 0])?;
 //! match store.put(record).await? {
 //!     Stored::New => println!("stored; answer 200"),
 //!     Stored::Duplicate => println!("a retry; answer 200, nothing written"),

@@ -24,10 +24,10 @@ pub(crate) struct Postgres {
 /// group's size. `UNNEST` keeps the arrays' order, and the group is sorted by key, so two
 /// receivers inserting overlapping groups lock the keys in the same order and never deadlock.
 const INSERT: &str = "INSERT INTO deliveries \
-    (vendor, delivery_id, dedup_key, received_at, body, violations) \
-    SELECT v, d, k, r::timestamptz, b, x::jsonb \
-    FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) \
-        AS t(v, d, k, r, b, x) \
+    (vendor, delivery_id, dedup_key, received_at, body, violations, schema) \
+    SELECT v, d, k, r::timestamptz, b, x::jsonb, s \
+    FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
+        $7::text[]) AS t(v, d, k, r, b, x, s) \
     ON CONFLICT (vendor, dedup_key) DO NOTHING \
     RETURNING vendor, dedup_key";
 
@@ -94,9 +94,21 @@ impl Engine for Postgres {
         let received = column(|r| &r.received_at);
         let bodies = column(|r| &r.body);
         let violations = column(|r| &r.violations);
+        let schemas: Vec<Option<&str>> = order
+            .iter()
+            .map(|&i| batch[i].schema.as_deref())
+            .collect();
         let result = self.client()?.query(
             INSERT,
-            &[&vendors, &ids, &keys, &received, &bodies, &violations],
+            &[
+                &vendors,
+                &ids,
+                &keys,
+                &received,
+                &bodies,
+                &violations,
+                &schemas,
+            ],
         );
         let rows = match result {
             Ok(rows) => rows,

@@ -6,12 +6,16 @@ use sha2::{Digest, Sha256};
 
 use crate::error::StoreError;
 
-/// A delivery to store: who sent it, its id if the sender gives one, when it came, the body as
-/// received, and how it breaks its schema.
+/// A delivery to store: who sent it, the schema it was checked against, its id if the sender
+/// gives one, when it came, the body as received, and how it breaks its schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
     /// The vendor's folder name.
     pub vendor: String,
+    /// The name of the schema the body was checked against (`kaizen/webhook-event`,
+    /// `github/push-event`): the one its event was dispatched to, where a webhook has several.
+    /// `None` for an event without a schema, and in records stored before schemas were kept.
+    pub schema: Option<String>,
     /// The delivery's id, as the sender sent it.
     pub delivery_id: Option<String>,
     /// What makes a retry a retry: the delivery id, or `sha256:<hex>` of the body for a sender
@@ -27,10 +31,12 @@ pub struct Record {
 }
 
 impl Record {
-    /// The record of a delivery received now. `body` must be one JSON document (the receiver
-    /// checked it); `violations` serialise to a JSON array.
+    /// The record of a delivery received now, checked against the schema named `schema`.
+    /// `body` must be one JSON document (the receiver checked it); `violations` serialise to a
+    /// JSON array.
     pub fn new(
         vendor: &str,
+        schema: Option<&str>,
         delivery_id: Option<&str>,
         body: &[u8],
         violations: &impl Serialize,
@@ -45,6 +51,7 @@ impl Record {
         };
         Ok(Record {
             vendor: vendor.to_owned(),
+            schema: schema.map(str::to_owned),
             delivery_id: delivery_id.map(str::to_owned),
             dedup_key,
             received_at: DateTime::<Utc>::from(std::time::SystemTime::now())
@@ -55,7 +62,8 @@ impl Record {
     }
 
     /// The record as one JSON line, without its newline:
-    /// `{"vendor", "delivery_id", "received_at", "body", "errors"}`, the body as stored.
+    /// `{"vendor", "schema", "delivery_id", "received_at", "body", "errors"}`, the body as
+    /// stored.
     pub fn line(&self) -> String {
         let mut line = Vec::new();
         push_line(None, self, &mut line);
@@ -75,6 +83,11 @@ pub(crate) fn push_line(id: Option<i64>, record: &Record, out: &mut Vec<u8>) {
     }
     out.extend_from_slice(b"\"vendor\":");
     push_string(&record.vendor, out);
+    out.extend_from_slice(b",\"schema\":");
+    match &record.schema {
+        Some(schema) => push_string(schema, out),
+        None => out.extend_from_slice(b"null"),
+    }
     out.extend_from_slice(b",\"delivery_id\":");
     match &record.delivery_id {
         Some(id) => push_string(id, out),
@@ -189,18 +202,19 @@ mod tests {
     /// A sender without ids retries with the same body: the same key, however it spaced it.
     #[test]
     fn without_an_id_the_key_is_the_bodys_digest() {
-        let a = Record::new("v", None, br#"{"a": 1}"#, &[0; 0]).unwrap();
-        let b = Record::new("v", None, br#"{"a":1}"#, &[0; 0]).unwrap();
-        let c = Record::new("v", None, br#"{"a":2}"#, &[0; 0]).unwrap();
+        let a = Record::new("v", None, None, br#"{"a": 1}"#, &[0; 0]).unwrap();
+        let b = Record::new("v", None, None, br#"{"a":1}"#, &[0; 0]).unwrap();
+        let c = Record::new("v", None, None, br#"{"a":2}"#, &[0; 0]).unwrap();
         assert_eq!(a.dedup_key, b.dedup_key);
         assert_ne!(a.dedup_key, c.dedup_key);
         assert!(a.dedup_key.starts_with("sha256:"));
-        let with_id = Record::new("v", Some("msg_1"), br#"{"a":1}"#, &[0; 0]).unwrap();
+        let with_id =
+            Record::new("v", Some("v/e"), Some("msg_1"), br#"{"a":1}"#, &[0; 0]).unwrap();
         assert_eq!(with_id.dedup_key, "msg_1");
         assert_eq!(
             with_id.line(),
             format!(
-                r#"{{"vendor":"v","delivery_id":"msg_1","received_at":"{}","body":{{"a":1}},"errors":[]}}"#,
+                r#"{{"vendor":"v","schema":"v/e","delivery_id":"msg_1","received_at":"{}","body":{{"a":1}},"errors":[]}}"#,
                 with_id.received_at
             )
         );

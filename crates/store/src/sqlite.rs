@@ -152,8 +152,8 @@ fn insert(connection: &mut Connection, batch: &[&Record]) -> Result<Vec<Stored>,
         let mut insert = transaction
             .prepare_cached(
                 "INSERT INTO deliveries \
-                 (vendor, delivery_id, dedup_key, received_at, body, violations) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+                 (vendor, delivery_id, dedup_key, received_at, body, violations, schema) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
                  ON CONFLICT (vendor, dedup_key) DO NOTHING",
             )
             .map_err(failed)?;
@@ -165,7 +165,8 @@ fn insert(connection: &mut Connection, batch: &[&Record]) -> Result<Vec<Stored>,
                     record.dedup_key,
                     record.received_at,
                     record.body,
-                    record.violations
+                    record.violations,
+                    record.schema
                 ])
                 .map_err(failed)?;
             stored.push(if changed == 1 {

@@ -731,7 +731,7 @@ mod tests {
     }
 
     fn record(key: &str) -> Record {
-        Record::new("v", Some(key), b"{}", &[0u8; 0]).unwrap()
+        Record::new("v", None, Some(key), b"{}", &[0u8; 0]).unwrap()
     }
 
     /// Every record waiting when the engine is free goes into one commit, a key repeated in it

@@ -18,7 +18,7 @@ fn locations(dir: &std::path::Path) -> Vec<Location> {
 }
 
 fn record(vendor: &str, id: Option<&str>, body: &str) -> Record {
-    Record::new(vendor, id, body.as_bytes(), &[0u8; 0]).unwrap()
+    Record::new(vendor, None, id, body.as_bytes(), &[0u8; 0]).unwrap()
 }
 
 fn exported(location: &Location, selection: &Selection<'_>) -> Vec<serde_json::Value> {

@@ -43,6 +43,7 @@ fn workers_take_each_delivery_once() {
             let body = format!(r#"{{"n": {n}}}"#);
             let record = Record::new(
                 "acme",
+                None,
                 Some(&format!("msg_{n}")),
                 body.as_bytes(),
                 &[0u8; 0],

@@ -10,29 +10,7 @@ use crate::project::Project;
 
 const SUFFIX: &str = ".schema.json";
 
-/// A `major.minor.patch` version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Version {
-    pub major: u64,
-    pub minor: u64,
-    pub patch: u64,
-}
-
-impl Version {
-    pub fn parse(text: &str) -> Option<Version> {
-        let mut parts = text.split('.').map(|part| {
-            (!part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| part.parse().ok())
-                .flatten()
-        });
-        let version = Version {
-            major: parts.next()??,
-            minor: parts.next()??,
-            patch: parts.next()??,
-        };
-        parts.next().is_none().then_some(version)
-    }
-}
+use hookschema_schema_diff::Version;
 
 /// One schema file, read and parsed.
 pub struct SchemaFile {

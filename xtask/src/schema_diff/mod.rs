@@ -6,53 +6,20 @@
 //! need a new major version, compatible ones a new minor version at least. The packages that
 //! carry the schemas must move as far ([`packages`]).
 //!
-//! The command lives here; [`walk`] finds and classifies the changes, [`policy`] holds them
-//! against the versions, and [`git`] reads the schemas of a revision.
+//! The command lives here, [`git`] reads the schemas of a revision; the judging is the
+//! `hookschema-schema-diff` crate's, which `hookschema drift` shares.
 
 mod git;
 mod packages;
-mod policy;
-mod walk;
 
-use std::fmt;
 use std::path::Path;
 
+use hookschema_schema_diff::{Severity, diff, show, version, version_problem};
 use serde_json::Value;
 
 use crate::Result;
 use crate::codegen::SchemaFile;
 use crate::project::Project;
-
-pub use walk::diff;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    Compatible,
-    Breaking,
-}
-
-/// One change, at a JSON Pointer into the new schema (the old one for removals).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    pub severity: Severity,
-    pub at: String,
-    pub what: String,
-}
-
-impl fmt::Display for Change {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let severity = match self.severity {
-            Severity::Compatible => "compatible",
-            Severity::Breaking => "breaking  ",
-        };
-        let at = if self.at.is_empty() {
-            "(root)"
-        } else {
-            &self.at
-        };
-        write!(f, "{severity}  {at}: {}", self.what)
-    }
-}
 
 /// Compares the schemas at `rev` with the working tree, prints every change, and fails when a
 /// version does not reflect them: a schema's own, or a package's that carries them.
@@ -118,12 +85,12 @@ fn compare(old: &[(String, Value)], new: &[(String, Value)]) -> (Vec<String>, Op
         };
         let changes = diff(old_schema, new_schema);
         worst = worst.max(changes.iter().map(|c| c.severity).max());
-        let (from, to) = (policy::version(old_schema), policy::version(new_schema));
-        println!("{name} {} → {}", policy::show(from), policy::show(to));
+        let (from, to) = (version(old_schema), version(new_schema));
+        println!("{name} {} → {}", show(from), show(to));
         for change in &changes {
             println!("  {change}");
         }
-        if let Some(problem) = policy::version_problem(&changes, from, to) {
+        if let Some(problem) = version_problem(&changes, from, to) {
             problems.push(format!("{name}: {problem}"));
         }
     }
@@ -146,8 +113,17 @@ mod tests {
 
     use std::process::Command;
 
-    use super::walk::tests::base;
     use super::*;
+
+    fn base() -> Value {
+        json!({
+            "$id": "https://hookschema.dev/schemas/test/event/1.0.0.json",
+            "type": "object",
+            "required": ["status"],
+            "properties": {"status": {"$ref": "#/$defs/Status"}, "note": {"type": "string"}},
+            "$defs": {"Status": {"type": "string", "enum": ["queued", "done"]}}
+        })
+    }
 
     /// The command end to end, against a git history: a release, then a breaking change.
     /// octokit/webhooks' `ping` schema imported as published, then from a newer source that

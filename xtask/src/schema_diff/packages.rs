@@ -6,11 +6,9 @@
 
 use serde_json::Value;
 
-use super::Severity;
+use hookschema_schema_diff::{Severity, Version, show};
 use super::git;
-use super::policy::show;
 use crate::Result;
-use crate::codegen::Version;
 use crate::project::{Project, manifest_version};
 
 /// How a package's version says what changed.

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::{Change, Severity};
+use crate::{Change, Severity};
 
 /// Every change between two versions of a schema.
 pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
@@ -420,12 +420,12 @@ fn list(types: &BTreeSet<String>) -> String {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
+mod tests {
     use serde_json::json;
 
     use super::*;
 
-    pub fn schema(status: Value, properties: Value, required: Value) -> Value {
+    fn schema(status: Value, properties: Value, required: Value) -> Value {
         json!({
             "$id": "https://hookschema.dev/schemas/test/event/1.0.0.json",
             "type": "object",
@@ -435,7 +435,7 @@ pub(super) mod tests {
         })
     }
 
-    pub fn base() -> Value {
+    fn base() -> Value {
         schema(
             json!({"type": "string", "enum": ["queued", "done"]}),
             json!({"status": {"$ref": "#/$defs/Status"}, "note": {"type": "string"}}),

@@ -2,16 +2,63 @@
 //! that version must move: a breaking change needs a new major version, a compatible one a new
 //! minor version at least.
 
+use std::fmt;
+
 use serde_json::Value;
 
-use super::{Change, Severity};
-use crate::codegen::Version;
+use crate::{Change, Severity};
 
+/// A `major.minor.patch` version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Version {
+    pub major: u64,
+    pub minor: u64,
+    pub patch: u64,
+}
+
+impl Version {
+    /// `1.2.3`; `None` for anything else.
+    pub fn parse(text: &str) -> Option<Version> {
+        let mut parts = text.split('.').map(|part| {
+            (!part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| part.parse().ok())
+                .flatten()
+        });
+        let version = Version {
+            major: parts.next()??,
+            minor: parts.next()??,
+            patch: parts.next()??,
+        };
+        parts.next().is_none().then_some(version)
+    }
+
+    /// The least version after this one that changes of `severity` need: the next major for a
+    /// breaking change, the next minor for a compatible one.
+    pub fn bumped(self, severity: Severity) -> Version {
+        match severity {
+            Severity::Breaking => Version {
+                major: self.major + 1,
+                minor: 0,
+                patch: 0,
+            },
+            Severity::Compatible => Version {
+                minor: self.minor + 1,
+                patch: 0,
+                ..self
+            },
+        }
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)
+    }
+}
+
+/// A version for people: `1.2.3`, or `?` when there is none.
 pub fn show(version: Option<Version>) -> String {
-    version.map_or_else(
-        || "?".to_owned(),
-        |v| format!("{}.{}.{}", v.major, v.minor, v.patch),
-    )
+    version.map_or_else(|| "?".to_owned(), |v| v.to_string())
 }
 
 /// The version in `$id` (`…/<major>.<minor>.<patch>.json`).
@@ -68,5 +115,8 @@ mod tests {
         assert!(version_problem(&compatible, v("1.2.0"), v("1.2.1")).is_some());
         assert!(version_problem(&compatible, v("1.2.0"), v("1.3.0")).is_none());
         assert!(version_problem(&[], v("1.2.0"), v("1.2.0")).is_none());
+        let bumped = |from: &'static str, severity| v(from).unwrap().bumped(severity).to_string();
+        assert_eq!(bumped("1.2.3", Severity::Compatible), "1.3.0");
+        assert_eq!(bumped("1.2.3", Severity::Breaking), "2.0.0");
     }
 }
