@@ -357,6 +357,11 @@ fn webhook(
             schema: success_schema,
         },
         rejection: entry.rejection,
+        meanings: entry
+            .meanings
+            .iter()
+            .map(|(name, questions)| (name.clone(), questions.keys().cloned().collect()))
+            .collect(),
         undecodable: match entry.undecodable {
             UndecodableEntry::Keep => Undecodable::Keep,
             UndecodableEntry::Refuse => Undecodable::Refuse,

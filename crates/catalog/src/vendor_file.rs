@@ -35,7 +35,10 @@ pub(crate) struct WebhookEntry {
     pub rejection: RejectionFormat,
     #[serde(default = "keep_undecodable")]
     pub undecodable: UndecodableEntry,
-    // `meanings` is the code generator's: left unread here.
+    /// Enum name → question → classification; the classifications are the code generator's,
+    /// only the questions are read here.
+    #[serde(default)]
+    pub meanings: BTreeMap<String, BTreeMap<String, Value>>,
 }
 
 fn keep_undecodable() -> UndecodableEntry {

@@ -1,6 +1,8 @@
 //! One webhook, as a receiver needs it: its schema, route, authentication, delivery id, answers
 //! and rejection format.
 
+use std::collections::BTreeMap;
+
 use hookschema_signature::SignatureScheme;
 use hookschema_validate::Schema;
 use serde_json::Value;
@@ -31,6 +33,9 @@ pub struct Webhook {
     pub rejection: RejectionFormat,
     /// What a receiver not run strict does with a delivery the generated models cannot decode.
     pub undecodable: Undecodable,
+    /// The questions the vendor file's `meanings` asks of each enum (by the enum's name, its
+    /// `$defs` key): a new value of such an enum is not understood until a person answers them.
+    pub meanings: BTreeMap<String, Vec<String>>,
 }
 
 /// What a receiver not run strict does with an authentic JSON delivery that the generated models

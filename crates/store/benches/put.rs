@@ -30,7 +30,14 @@ fn put(c: &mut Criterion) {
         b.iter_batched(
             || {
                 let id = format!("msg_{:012}", next.fetch_add(1, Ordering::Relaxed));
-                Record::new("kaizen", Some("kaizen/webhook-event"), Some(&id), BODY, &[(); 0]).expect("a record")
+                Record::new(
+                    "kaizen",
+                    Some("kaizen/webhook-event"),
+                    Some(&id),
+                    BODY,
+                    &[(); 0],
+                )
+                .expect("a record")
             },
             |record| runtime.block_on(store.put(record)).expect("stored"),
             BatchSize::SmallInput,

@@ -94,10 +94,8 @@ impl Engine for Postgres {
         let received = column(|r| &r.received_at);
         let bodies = column(|r| &r.body);
         let violations = column(|r| &r.violations);
-        let schemas: Vec<Option<&str>> = order
-            .iter()
-            .map(|&i| batch[i].schema.as_deref())
-            .collect();
+        let schemas: Vec<Option<&str>> =
+            order.iter().map(|&i| batch[i].schema.as_deref()).collect();
         let result = self.client()?.query(
             INSERT,
             &[

@@ -208,8 +208,7 @@ mod tests {
         assert_eq!(a.dedup_key, b.dedup_key);
         assert_ne!(a.dedup_key, c.dedup_key);
         assert!(a.dedup_key.starts_with("sha256:"));
-        let with_id =
-            Record::new("v", Some("v/e"), Some("msg_1"), br#"{"a":1}"#, &[0; 0]).unwrap();
+        let with_id = Record::new("v", Some("v/e"), Some("msg_1"), br#"{"a":1}"#, &[0; 0]).unwrap();
         assert_eq!(with_id.dedup_key, "msg_1");
         assert_eq!(
             with_id.line(),

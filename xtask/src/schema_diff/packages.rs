@@ -6,10 +6,10 @@
 
 use serde_json::Value;
 
-use hookschema_schema_diff::{Severity, Version, show};
 use super::git;
 use crate::Result;
 use crate::project::{Project, manifest_version};
+use hookschema_schema_diff::{Severity, Version, show};
 
 /// How a package's version says what changed.
 #[derive(Clone, Copy)]

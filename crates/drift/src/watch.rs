@@ -1,0 +1,186 @@
+//! Drift seen while receiving: the schema locations a delivery drifts at (a violation, or a
+//! key no schema declares), and whether each is new, so that a receiver counts drift and says
+//! so the day it starts.
+//!
+//! Every delivery is judged once more, by the schema's closed twin: the same schema with
+//! `unevaluatedProperties: false` on its object schemas. A delivery the twin accepts keeps the
+//! schema and declares every key, and costs no more; only one it refuses is read beside the
+//! schema ([`crate::observe`]) to find where.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use hookschema_validate::Schema;
+use serde_json::Value;
+
+use crate::observe::observe;
+
+/// One place a delivery drifted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Drifted {
+    /// `<schema>#<JSON Pointer>`: the schema location.
+    pub location: String,
+    /// What: [`crate::Kind::label`].
+    pub kind: &'static str,
+    /// The first finding there, for people (`an undeclared property `x` at /data/x`).
+    pub detail: String,
+    /// Whether this process sees drift of this kind at this location for the first time.
+    pub first: bool,
+}
+
+/// The schemas watched so far, and the locations already seen drifting.
+#[derive(Default)]
+pub struct Watch {
+    schemas: Mutex<HashMap<String, Arc<Watched>>>,
+    seen: Mutex<HashSet<(String, &'static str)>>,
+}
+
+struct Watched {
+    document: Value,
+    closed: Option<Schema>,
+}
+
+impl Watch {
+    pub fn new() -> Watch {
+        Watch::default()
+    }
+
+    /// Where `body`, checked against `schema`, drifts; `violated` when its check found
+    /// violations (it then drifts somewhere, and the twin is not asked).
+    pub fn drifted(&self, schema: &Schema, body: &[u8], violated: bool) -> Vec<Drifted> {
+        let watched = self.watched(schema);
+        if !violated
+            && let Some(closed) = &watched.closed
+            && closed.validate_bytes(body).is_ok()
+        {
+            return Vec::new();
+        }
+        let Ok(instance) = serde_json::from_slice::<Value>(body) else {
+            return Vec::new();
+        };
+        let mut drifted: Vec<Drifted> = Vec::new();
+        for finding in observe(&watched.document, &instance) {
+            let location = format!("{}#{}", schema.name(), finding.location);
+            let kind = finding.kind.label();
+            if drifted
+                .iter()
+                .any(|d| d.location == location && d.kind == kind)
+            {
+                continue;
+            }
+            let first = self
+                .seen
+                .lock()
+                .expect("the seen set is never left poisoned")
+                .insert((location.clone(), kind));
+            let at = if finding.instance_path.is_empty() {
+                "(root)"
+            } else {
+                &finding.instance_path
+            };
+            drifted.push(Drifted {
+                location,
+                kind,
+                detail: format!("{} at {at}", finding.kind.what()),
+                first,
+            });
+        }
+        drifted
+    }
+
+    fn watched(&self, schema: &Schema) -> Arc<Watched> {
+        let mut schemas = self.schemas.lock().expect("never left poisoned");
+        Arc::clone(schemas.entry(schema.name().to_owned()).or_insert_with(|| {
+            let document: Value = serde_json::from_str(schema.text()).unwrap_or(Value::Null);
+            let mut twin = document.clone();
+            close(&mut twin, false);
+            let closed =
+                Schema::compile(&format!("{}#closed", schema.name()), &twin.to_string()).ok();
+            Arc::new(Watched { document, closed })
+        }))
+    }
+}
+
+/// Closes every object schema in `node` that says nothing of other keys, but an `allOf`
+/// member (its siblings declare keys it does not see).
+fn close(node: &mut Value, in_all_of: bool) {
+    let Value::Object(schema) = node else {
+        return;
+    };
+    let object_schema = schema.contains_key("properties")
+        || schema.get("type").is_some_and(|t| {
+            t == "object"
+                || t.as_array()
+                    .is_some_and(|a| a.iter().any(|t| t == "object"))
+        });
+    let silent = [
+        "additionalProperties",
+        "unevaluatedProperties",
+        "patternProperties",
+    ]
+    .iter()
+    .all(|k| !schema.contains_key(*k));
+    if object_schema && silent && !in_all_of {
+        schema.insert("unevaluatedProperties".to_owned(), Value::Bool(false));
+    }
+    for (keyword, value) in schema.iter_mut() {
+        match keyword.as_str() {
+            "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" => {
+                if let Value::Object(map) = value {
+                    map.values_mut().for_each(|v| close(v, false));
+                }
+            }
+            "allOf" => each(value, true),
+            "anyOf" | "oneOf" | "prefixItems" => each(value, false),
+            "items"
+            | "additionalProperties"
+            | "not"
+            | "if"
+            | "then"
+            | "else"
+            | "contains"
+            | "propertyNames"
+            | "unevaluatedItems"
+            | "unevaluatedProperties" => close(value, false),
+            _ => {}
+        }
+    }
+}
+
+fn each(list: &mut Value, in_all_of: bool) {
+    if let Value::Array(items) = list {
+        items.iter_mut().for_each(|item| close(item, in_all_of));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(text: &str) -> Schema {
+        Schema::compile("t/event", text).unwrap()
+    }
+
+    #[test]
+    fn drift_is_located_once_and_new_only_the_first_time() {
+        let schema = schema(
+            r#"{"type": "object", "properties": {"status": {"enum": ["a"]},
+                "data": {"type": "object", "properties": {"n": {"type": "integer"}}}}}"#,
+        );
+        let watch = Watch::new();
+        assert_eq!(
+            watch.drifted(&schema, br#"{"status": "a", "data": {"n": 1}}"#, false),
+            []
+        );
+        let body = br#"{"status": "a", "data": {"n": 1, "extra": 2, "more": 3}}"#;
+        let drifted = watch.drifted(&schema, body, false);
+        assert_eq!(drifted.len(), 1, "{drifted:?}");
+        assert_eq!(drifted[0].location, "t/event#/properties/data");
+        assert_eq!(drifted[0].kind, "undeclared");
+        assert!(drifted[0].first);
+        assert!(!watch.drifted(&schema, body, false)[0].first);
+        let enum_value = watch.drifted(&schema, br#"{"status": "b"}"#, true);
+        assert_eq!(enum_value[0].location, "t/event#/properties/status");
+        assert_eq!(enum_value[0].kind, "enum");
+    }
+}
