@@ -6,6 +6,7 @@
 //! 2 on a usage or I/O error.
 
 mod deliveries;
+mod drift;
 mod import;
 mod input;
 mod ndjson;
@@ -97,6 +98,9 @@ enum Command {
     /// Read back what a receiver stored.
     #[command(subcommand)]
     Deliveries(deliveries::Deliveries),
+    /// Read what senders really sent (a store, or an NDJSON file) beside the schemas: each
+    /// drift by schema location, and the smallest checked widening that accepts it.
+    Drift(drift::DriftArgs),
     /// Turn a vendor's published schemas (JSON Schema files of any draft, or an OpenAPI
     /// document) into a vendor folder that `--schemas` reads.
     #[command(subcommand)]
@@ -152,14 +156,19 @@ fn command() -> ExitCode {
     // batch's reports run to megabytes: written 64 KiB at a time, whoever reads them (a pipe)
     // is woken an eighth as often as with the default 8 KiB.
     let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout());
-    let result = run(&catalog, cli.command, &mut out);
+    let result = run(&catalog, cli.schemas.as_deref(), cli.command, &mut out);
     let outcome = result
         .and_then(|outcome| out.flush().map(|()| outcome))
         .unwrap_or_else(|error| Outcome::from_write_error(&error));
     outcome.exit_code()
 }
 
-fn run(catalog: &Catalog, command: Command, out: &mut (impl Write + Send)) -> io::Result<Outcome> {
+fn run(
+    catalog: &Catalog,
+    schemas: Option<&std::path::Path>,
+    command: Command,
+    out: &mut (impl Write + Send),
+) -> io::Result<Outcome> {
     match command {
         Command::Validate {
             schema,
@@ -204,6 +213,7 @@ fn run(catalog: &Catalog, command: Command, out: &mut (impl Write + Send)) -> io
         Command::Sign(args) => verify::run_sign(out, catalog, &args),
         Command::Serve(args) => Ok(serve::run(catalog, &args)),
         Command::Deliveries(command) => deliveries::run(out, &command),
+        Command::Drift(args) => drift::run(out, catalog, schemas, &args),
         Command::Import(command) => import::run(out, &command),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "hookschema", out);

@@ -268,12 +268,30 @@ fn input(value: &Value) -> CstInputValue {
         Value::Number(n) => CstInputValue::Number(n.to_string()),
         Value::String(s) => CstInputValue::String(s.clone()),
         Value::Array(items) => CstInputValue::Array(items.iter().map(input).collect()),
-        Value::Object(object) => CstInputValue::Object(
-            object
+        Value::Object(object) => {
+            // The keywords a reader looks for first, first; the rest as they come.
+            let rank = |key: &str| {
+                [
+                    "description",
+                    "type",
+                    "format",
+                    "enum",
+                    "properties",
+                    "items",
+                ]
                 .iter()
-                .map(|(key, value)| (key.clone(), input(value)))
-                .collect(),
-        ),
+                .position(|k| *k == key)
+                .unwrap_or(usize::MAX)
+            };
+            let mut members: Vec<(&String, &Value)> = object.iter().collect();
+            members.sort_by_key(|(key, _)| rank(key));
+            CstInputValue::Object(
+                members
+                    .into_iter()
+                    .map(|(key, value)| (key.clone(), input(value)))
+                    .collect(),
+            )
+        }
     }
 }
 

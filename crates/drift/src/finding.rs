@@ -16,7 +16,8 @@ pub struct Finding {
     pub value: Value,
 }
 
-/// What a delivery does that its schema does not say.
+/// What a delivery does that its schema does not say. Serialised as `{"kind": <label>, …}`,
+/// the labels of [`Kind::label`].
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Kind {
@@ -24,6 +25,7 @@ pub enum Kind {
     /// news, not an error (unless the object is closed).
     Undeclared { property: String },
     /// A value the node's `enum` does not list.
+    #[serde(rename = "enum")]
     EnumValue,
     /// `null` where the node does not take it.
     Null,

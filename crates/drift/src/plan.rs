@@ -62,6 +62,7 @@ pub struct Entry {
     pub example: Example,
     /// The widening, for people; `None` when there is none.
     pub change: Option<String>,
+    #[serde(flatten)]
     pub status: Status,
     /// Questions a person must answer before the change is complete: the vendor file's
     /// meanings of an enum that gained a value.

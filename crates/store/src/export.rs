@@ -1,5 +1,5 @@
-//! Reading deliveries back: every record stored after a given id, as the JSON lines a JSONL
-//! store writes, with the id first, so one reader serves every store.
+//! Reading deliveries back: every record stored after a given id, as records or as the JSON
+//! lines a JSONL store writes, with the id first, so one reader serves every store.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
@@ -26,29 +26,41 @@ pub fn export(
     selection: &Selection<'_>,
     out: &mut (impl Write + Send),
 ) -> Result<u64, StoreError> {
-    // On a thread of its own: a synchronous driver must not run on a caller's async runtime.
-    std::thread::scope(|scope| {
-        scope
-            .spawn(|| export_here(location, selection, out))
-            .join()
-            .unwrap_or_else(|_| Err(StoreError::failed("the export stopped")))
-    })
-}
-
-fn export_here(
-    location: &Location,
-    selection: &Selection<'_>,
-    out: &mut impl Write,
-) -> Result<u64, StoreError> {
-    let mut written = 0;
-    let mut emit = |id: i64, record: &Record| -> Result<(), StoreError> {
+    read(location, selection, |id, record| {
         let mut text = Vec::new();
         push_line(Some(id), record, &mut text);
         text.push(b'\n');
         out.write_all(&text)
-            .map_err(|error| StoreError::failed(format!("writing: {error}")))?;
-        written += 1;
-        Ok(())
+            .map_err(|error| StoreError::failed(format!("writing: {error}")))
+    })
+}
+
+/// Hands each delivery at `location` that `selection` picks to `each`, with its id, oldest
+/// first, until `each` fails. Returns how many. As [`export`], for a reader of records rather
+/// than lines.
+pub fn read(
+    location: &Location,
+    selection: &Selection<'_>,
+    mut each: impl FnMut(i64, &Record) -> Result<(), StoreError> + Send,
+) -> Result<u64, StoreError> {
+    // On a thread of its own: a synchronous driver must not run on a caller's async runtime.
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| read_here(location, selection, &mut each))
+            .join()
+            .unwrap_or_else(|_| Err(StoreError::failed("the read stopped")))
+    })
+}
+
+fn read_here(
+    location: &Location,
+    selection: &Selection<'_>,
+    each: &mut Emit<'_>,
+) -> Result<u64, StoreError> {
+    let mut read = 0;
+    let mut emit = |id: i64, record: &Record| -> Result<(), StoreError> {
+        read += 1;
+        each(id, record)
     };
     match location {
         #[cfg(feature = "sqlite")]
@@ -67,7 +79,7 @@ fn export_here(
             )));
         }
     }
-    Ok(written)
+    Ok(read)
 }
 
 type Emit<'e> = dyn FnMut(i64, &Record) -> Result<(), StoreError> + 'e;

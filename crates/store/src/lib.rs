@@ -44,7 +44,7 @@ mod sqlite;
 mod store;
 
 pub use error::{ErrorKind, StoreError};
-pub use export::{Selection, export};
+pub use export::{Selection, export, read};
 pub use location::{Location, LocationError};
 pub use record::{Record, compact};
 pub use store::{CommitObserver, Options, Stats, Store, Stored};

@@ -32,6 +32,16 @@ struct Delivery {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Drift {
+    webhook: String,
+    /// `<schema>#<JSON Pointer>`: where in which schema.
+    location: String,
+    /// `undeclared`, `enum`, `null`, `fraction`, `bound`, `missing`, `format`, `pattern` or
+    /// `breaking`.
+    kind: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct Route {
     vendor: String,
     webhook: String,
@@ -90,6 +100,20 @@ impl Tracked {
             Some(at) => counts.outcomes[at].inc(),
             None => counts.metrics.counter(&counts.route, outcome).inc(),
         };
+    }
+
+    /// Counts a stored delivery that drifts from its schema at `location`.
+    pub fn drifted(&self, location: &str, kind: &str) {
+        let counts = &self.0;
+        counts
+            .metrics
+            .schema_drift
+            .get_or_create(&Drift {
+                webhook: counts.route.webhook.clone(),
+                location: location.to_owned(),
+                kind: kind.to_owned(),
+            })
+            .inc();
     }
 
     /// How many requests this route answered so far: stored, duplicates, refused (4xx),
@@ -168,6 +192,7 @@ pub async fn summarize(routes: Vec<Tracked>, interval: Duration) {
 pub struct Metrics {
     registry: Registry,
     deliveries: Family<Delivery, Counter>,
+    schema_drift: Family<Drift, Counter>,
     latency: Family<Route, Histogram>,
     commit_seconds: Histogram,
     commit_size: Histogram,
@@ -185,6 +210,13 @@ impl Metrics {
             "deliveries",
             "Requests to the webhook routes, by vendor and outcome",
             deliveries.clone(),
+        );
+        let schema_drift = Family::<Drift, Counter>::default();
+        registry.register(
+            "schema_drift",
+            "Stored deliveries that break their schema or carry keys it does not declare, by \
+             webhook, schema location and kind (`hookschema drift` proposes the change)",
+            schema_drift.clone(),
         );
         let latency = Family::<Route, Histogram>::new_with_constructor(|| {
             Histogram::new(exponential_buckets(0.0001, 2.0, 16))
@@ -228,6 +260,7 @@ impl Metrics {
         Arc::new(Metrics {
             registry,
             deliveries,
+            schema_drift,
             latency,
             commit_seconds,
             commit_size,

@@ -16,6 +16,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hookschema_axum::WebhookRejection;
 use hookschema_catalog::Webhook;
+use hookschema_drift::Watch;
 use hookschema_receive::{Received, Receiver};
 use hookschema_store::{Store, Stored};
 use hyper::service::Service;
@@ -61,6 +62,8 @@ pub struct Endpoint {
     receiver: Receiver<IgnoredAny>,
     store: Arc<Store>,
     tracked: Tracked,
+    /// Where stored deliveries drift from their schema.
+    watch: Arc<Watch>,
 }
 
 impl Endpoint {
@@ -95,6 +98,7 @@ impl Endpoint {
             receiver,
             store,
             tracked,
+            watch: Arc::new(Watch::new()),
         })
     }
 
@@ -112,7 +116,7 @@ impl Endpoint {
                 .get::<ConnectInfo<SocketAddr>>()
                 .map(|ConnectInfo(addr)| addr.ip());
             match self.receiver.receive(&head, body, peer).await {
-                Ok(received) => receive(&self.store, received).await,
+                Ok(received) => self.receive(received).await,
                 Err(refusal) => WebhookRejection(refusal).into_response(),
             }
         };
@@ -120,26 +124,64 @@ impl Endpoint {
     }
 }
 
-/// Stores the delivery and answers once it is on disk: 200 with the vendor's answer, or its
-/// duplicate answer for a retry of a delivery stored before; 503 or 500 with Retry-After when
-/// the store cannot take it, so the vendor retries. Once handed to the store, a delivery is
-/// written or refused whole even if its request times out or its client hangs up: a retry then
-/// finds it stored, never written twice.
-async fn receive(store: &Arc<Store>, delivery: Received<IgnoredAny>) -> Response {
-    let (stored, answer) = delivery.store(store).await;
-    let mut response = hookschema_axum::response(&answer);
-    // A vendor without delivery ids logs none.
-    let id = delivery.id.as_deref();
-    match stored {
-        Ok(Stored::New) => {
-            let drift = delivery.violations.len();
-            tracing::debug!(id, drift, "accepted");
+impl Endpoint {
+    /// Stores the delivery and answers once it is on disk: 200 with the vendor's answer, or
+    /// its duplicate answer for a retry of a delivery stored before; 503 or 500 with
+    /// Retry-After when the store cannot take it, so the vendor retries. Once handed to the
+    /// store, a delivery is written or refused whole even if its request times out or its
+    /// client hangs up: a retry then finds it stored, never written twice. A delivery stored
+    /// is then watched for drift.
+    async fn receive(&self, delivery: Received<IgnoredAny>) -> Response {
+        let (stored, answer) = delivery.store(&self.store).await;
+        let mut response = hookschema_axum::response(&answer);
+        // A vendor without delivery ids logs none.
+        let id = delivery.id.as_deref();
+        match stored {
+            Ok(Stored::New) => {
+                let drift = delivery.violations.len();
+                tracing::debug!(id, drift, "accepted");
+                self.watch(delivery);
+            }
+            Ok(Stored::Duplicate) => {
+                tracing::debug!(id, "retry of a delivery already stored; acknowledged");
+                response.extensions_mut().insert(Duplicate);
+            }
+            Err(_) => {}
         }
-        Ok(Stored::Duplicate) => {
-            tracing::debug!(id, "retry of a delivery already stored; acknowledged");
-            response.extensions_mut().insert(Duplicate);
-        }
-        Err(_) => {}
+        response
     }
-    response
+
+    /// Counts where a stored delivery drifts from its schema, and says so the first time a
+    /// place drifts. A large body is looked at off the async workers, after the answer.
+    fn watch(&self, delivery: Received<IgnoredAny>) {
+        let Some(schema) = delivery.schema.clone() else {
+            return;
+        };
+        let (watch, tracked) = (Arc::clone(&self.watch), self.tracked.clone());
+        let webhook = delivery.webhook().to_owned();
+        let small = delivery.body.len() <= INLINE_DRIFT_BYTES;
+        let look = move || {
+            let violated = !delivery.violations.is_empty();
+            for drifted in watch.drifted(&schema, &delivery.body, violated) {
+                tracked.drifted(&drifted.location, drifted.kind);
+                if drifted.first {
+                    tracing::warn!(
+                        webhook,
+                        location = drifted.location,
+                        kind = drifted.kind,
+                        "schema drift: the first delivery with {} (hookschema drift proposes                          the schema change)",
+                        drifted.detail
+                    );
+                }
+            }
+        };
+        if small {
+            look();
+        } else {
+            tokio::task::spawn_blocking(look);
+        }
+    }
 }
+
+/// Bodies up to this size are looked at for drift where they were received.
+const INLINE_DRIFT_BYTES: usize = 64 * 1024;

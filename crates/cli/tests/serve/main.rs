@@ -5,6 +5,7 @@
 
 mod attacks;
 mod deliveries;
+mod drift;
 mod durability;
 mod hostile;
 mod load;
