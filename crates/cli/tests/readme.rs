@@ -151,3 +151,56 @@ fn the_systemd_unit_starts_as_written() {
     );
     assert!(state.join("deliveries.db").exists());
 }
+
+/// "Keeping schemas true", run on a store holding a drifting Kaizen delivery, in a copy of the
+/// repository's `schemas/`: its `hookschema` lines as written; its `git` and `cargo` lines are
+/// the reviewer's, checked to be there and not run.
+#[test]
+fn keeping_schemas_true_works_as_written() {
+    use hookschema_store::{Location, Options, Record, Store};
+    let block = shell_block("## Keeping schemas true");
+    for line in ["git diff schemas/", "cargo xtask codegen", "git commit -am"] {
+        assert!(block.contains(line), "{block}");
+    }
+    let root = hookschema_fixtures::repository_root();
+    let dir = tempfile::tempdir().unwrap();
+    hookschema_fixtures::copy_tree(&root.join("schemas"), &dir.path().join("schemas"));
+    let location: Location = format!("sqlite:{}", dir.path().join("deliveries.db").display())
+        .parse()
+        .unwrap();
+    let store = Store::open(&location, Options::default()).unwrap();
+    let body = br#"{"type": "execution.complete", "data": {"id": "exec_1", "status": "Completed",
+        "startTime": "2026-12-01T08:00:00Z", "sessionId": null, "region": "eu-west-1"}}"#;
+    let record = Record::new(
+        "kaizen",
+        Some("kaizen/webhook-event"),
+        Some("m1"),
+        body,
+        &[0u8; 0],
+    );
+    tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(store.put(record.unwrap()))
+        .unwrap();
+    let runnable: Vec<&str> = block
+        .lines()
+        .filter(|line| !line.starts_with("git ") && !line.starts_with("cargo "))
+        .collect();
+    let said = run_block(&runnable.join("\n"), dir.path());
+    assert!(said.contains("proposed: allow `null`"), "{said}");
+    assert!(
+        said.contains("declare the optional property `region`"),
+        "{said}"
+    );
+    assert!(
+        said.contains("wrote schemas/kaizen/webhook-event.schema.json"),
+        "{said}"
+    );
+    let schema =
+        std::fs::read_to_string(dir.path().join("schemas/kaizen/webhook-event.schema.json"))
+            .unwrap();
+    assert!(
+        schema.contains("/kaizen/webhook-event/1.2.0.json"),
+        "{schema}"
+    );
+}

@@ -332,8 +332,7 @@ fn verdicts(catalog: &Catalog, schemas: &Path) -> BTreeMap<String, BTreeSet<Stri
             };
             for file in files {
                 let path = file.unwrap().path();
-                let Ok(example) = serde_json::from_slice::<Value>(&fs::read(&path).unwrap())
-                else {
+                let Ok(example) = serde_json::from_slice::<Value>(&fs::read(&path).unwrap()) else {
                     continue; // Not JSON: refused by any schema alike.
                 };
                 let name = path.strip_prefix(schemas).unwrap().display().to_string();

@@ -596,3 +596,95 @@ fn stripe_event(body: &[u8], id: &str) -> Vec<u8> {
     event["id"] = json!(format!("{id}_{object}"));
     serde_json::to_vec(&event).unwrap()
 }
+
+/// An imported vendor drifts as it moves on: GitHub `ping` deliveries with a hook type the
+/// enum lacks, a key its closed objects do not declare, and `null` for a string, are kept by a
+/// receiver that is not strict (dispatched by `X-GitHub-Event`, which the stored record's
+/// schema name remembers), and `drift --write` widens the imported schema until it accepts
+/// every one of them, its examples' verdicts kept and its version bumped.
+#[test]
+fn an_imported_vendor_drifts_into_a_widened_schema() {
+    let imported = Imported::new();
+    let catalog = Catalog::load(imported.schemas()).unwrap();
+    let store = format!("sqlite:{}", imported.dir.path().join("d.db").display());
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hookschema"));
+    command
+        .arg("--schemas")
+        .arg(imported.schemas())
+        .args(["serve", "--addr", "127.0.0.1:0", "--store", &store])
+        .stdout(Stdio::null());
+    let server = Serve::launch_with(command, &catalog);
+    let github = catalog.webhook("github/events").unwrap();
+    let example = vendors().join("github/payload-examples/api.github.com/ping/payload.json");
+    let published: Value = serde_json::from_slice(&fs::read(example).unwrap()).unwrap();
+    let mut drifted = Vec::new();
+    for (i, (pointer, value)) in [
+        ("/hook/type", json!("Enterprise")),
+        ("/hook/deployment_mode", json!("canary")),
+        ("/zen", Value::Null),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut body = published.clone();
+        let (parent, key) = pointer.rsplit_once('/').unwrap();
+        body.pointer_mut(parent).unwrap()[key] = value;
+        let id = format!("ping-drift-{i}");
+        let bytes = serde_json::to_vec(&body).unwrap();
+        let extra = [
+            ("X-GitHub-Event", "ping"),
+            ("X-GitHub-Delivery", id.as_str()),
+        ];
+        let (status, answer) = send_with(&server, &authentic(github, &id, now(), &bytes), &extra);
+        assert_eq!(status, 200, "{pointer}: {answer}");
+        drifted.push(body);
+    }
+    server.stop();
+
+    let schema_file = imported.schemas().join("github/ping-event.schema.json");
+    let before = fs::read_to_string(&schema_file).unwrap();
+    let output = hookschema(
+        imported.schemas(),
+        &[
+            "drift",
+            "--store",
+            &store,
+            "--webhook",
+            "github/events",
+            "--write",
+        ],
+        b"",
+    );
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{said}{output:?}");
+    for expected in [
+        "/properties/hook/properties/type: a value the enum does not list (1 deliveries",
+        "/properties/hook: an undeclared property `deployment_mode` (1 deliveries",
+        "/properties/zen: null where it is not allowed (1 deliveries",
+    ] {
+        assert!(said.contains(expected), "{expected} not in {said}");
+    }
+    let after = Catalog::load(imported.schemas()).unwrap();
+    let schema = after.schema("github/ping-event").unwrap();
+    assert!(
+        schema.id().ends_with("/ping-event/1.1.0.json"),
+        "{}",
+        schema.id()
+    );
+    for body in &drifted {
+        assert_eq!(schema.validate(body), [], "{body}");
+    }
+    for (_, files) in imported.examples() {
+        for file in files {
+            let example: Value = serde_json::from_slice(&fs::read(&file).unwrap()).unwrap();
+            let name = file.display().to_string();
+            if name.contains("/ping-event/") {
+                assert_eq!(schema.validate(&example), [], "{name}");
+            }
+        }
+    }
+    // Only the changed nodes moved: every other line of the file is as imported.
+    let after_text = fs::read_to_string(&schema_file).unwrap();
+    let kept = before.lines().filter(|l| after_text.contains(l)).count();
+    assert!(kept + 12 >= before.lines().count(), "{after_text}");
+}
