@@ -101,18 +101,15 @@ impl Watch {
     }
 }
 
-/// Closes every object schema in `node` that says nothing of other keys, but an `allOf`
-/// member (its siblings declare keys it does not see).
+/// Closes every object schema in `node` that declares properties and says nothing of other
+/// keys, but an `allOf` member (its siblings declare keys it does not see).
 fn close(node: &mut Value, in_all_of: bool) {
     let Value::Object(schema) = node else {
         return;
     };
-    let object_schema = schema.contains_key("properties")
-        || schema.get("type").is_some_and(|t| {
-            t == "object"
-                || t.as_array()
-                    .is_some_and(|a| a.iter().any(|t| t == "object"))
-        });
+    // An object schema without `properties` is a map of any keys (`params`, `metadata`): it
+    // stays open, as drift reads it.
+    let object_schema = schema.contains_key("properties");
     let silent = [
         "additionalProperties",
         "unevaluatedProperties",
@@ -182,5 +179,42 @@ mod tests {
         let enum_value = watch.drifted(&schema, br#"{"status": "b"}"#, true);
         assert_eq!(enum_value[0].location, "t/event#/properties/status");
         assert_eq!(enum_value[0].kind, "enum");
+    }
+
+    /// The twin agrees with the walk on every valid example of the repository's schemas: none
+    /// that declares every key is refused by it (else every such delivery would be walked).
+    #[test]
+    fn the_closed_twin_accepts_what_declares_every_key() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas");
+        let watch = Watch::new();
+        let mut checked = 0;
+        for (vendor, name) in [
+            ("kaizen", "webhook-event"),
+            ("comfydeploy", "workflow-run-webhook-body"),
+        ] {
+            let text =
+                std::fs::read_to_string(root.join(format!("{vendor}/{name}.schema.json"))).unwrap();
+            let schema = Schema::compile(&format!("{vendor}/{name}"), &text).unwrap();
+            let folder = root.join(format!("{vendor}/examples/{name}/valid"));
+            for file in std::fs::read_dir(folder).unwrap() {
+                let body = std::fs::read(file.unwrap().path()).unwrap();
+                let instance: Value = serde_json::from_slice(&body).unwrap();
+                let walked = observe(&watch.watched(&schema).document, &instance);
+                let twin = watch
+                    .watched(&schema)
+                    .closed
+                    .as_ref()
+                    .unwrap()
+                    .validate_bytes(&body);
+                assert_eq!(
+                    twin.is_ok(),
+                    walked.is_empty(),
+                    "{}",
+                    String::from_utf8_lossy(&body)
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked >= 20);
     }
 }
