@@ -3,17 +3,21 @@
 //! so the day it starts.
 //!
 //! Every delivery is judged once more, by the schema's closed twin: the same schema with
-//! `unevaluatedProperties: false` on its object schemas. A delivery the twin accepts keeps the
-//! schema and declares every key, and costs no more; only one it refuses is read beside the
-//! schema ([`crate::observe`]) to find where.
+//! `unevaluatedProperties: false` on its object schemas that declare properties. A delivery
+//! the twin accepts keeps the schema and declares every key; one it refuses is located by the
+//! twin's own report, each violation's keyword followed back through the `$ref`s it was reached
+//! by to the node that holds it: the place `drift` reports (a `null` at the place that refers,
+//! as `drift` widens it). Nothing is parsed or walked again, so a sender that adds a key to
+//! every delivery costs the receiver a report, not a second reading.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use hookschema_validate::Schema;
+use hookschema_validate::{Schema, Violation, ViolationKind};
 use serde_json::Value;
 
-use crate::observe::observe;
+use crate::edit::shown;
+use crate::observe::{local, type_of};
 
 /// One place a delivery drifted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +26,7 @@ pub struct Drifted {
     pub location: String,
     /// What: [`crate::Kind::label`].
     pub kind: &'static str,
-    /// The first finding there, for people (`an undeclared property `x` at /data/x`).
+    /// The first violation there, for people, with where in the delivery.
     pub detail: String,
     /// Whether this process sees drift of this kind at this location for the first time.
     pub first: bool,
@@ -45,23 +49,25 @@ impl Watch {
         Watch::default()
     }
 
-    /// Where `body`, checked against `schema`, drifts; `violated` when its check found
-    /// violations (it then drifts somewhere, and the twin is not asked).
-    pub fn drifted(&self, schema: &Schema, body: &[u8], violated: bool) -> Vec<Drifted> {
+    /// Where `body`, a delivery kept against `schema`, drifts.
+    pub fn drifted(&self, schema: &Schema, body: &[u8]) -> Vec<Drifted> {
         let watched = self.watched(schema);
-        if !violated
-            && let Some(closed) = &watched.closed
-            && closed.validate_bytes(body).is_ok()
-        {
-            return Vec::new();
-        }
-        let Ok(instance) = serde_json::from_slice::<Value>(body) else {
+        let Some(Err(invalid)) = watched.closed.as_ref().map(|c| c.validate_bytes(body)) else {
             return Vec::new();
         };
+        // Read only for a type violation, which needs the value: was it `null`, a fraction?
+        let mut instance: Option<Value> = None;
         let mut drifted: Vec<Drifted> = Vec::new();
-        for finding in observe(&watched.document, &instance) {
-            let location = format!("{}#{}", schema.name(), finding.location);
-            let kind = finding.kind.label();
+        for violation in &invalid.violations {
+            let Some((location, kind)) = locate(&watched.document, violation, || {
+                instance
+                    .get_or_insert_with(|| serde_json::from_slice(body).unwrap_or_default())
+                    .pointer(&violation.instance_path)
+                    .cloned()
+            }) else {
+                continue;
+            };
+            let location = format!("{}#{location}", schema.name());
             if drifted
                 .iter()
                 .any(|d| d.location == location && d.kind == kind)
@@ -73,15 +79,14 @@ impl Watch {
                 .lock()
                 .expect("the seen set is never left poisoned")
                 .insert((location.clone(), kind));
-            let at = if finding.instance_path.is_empty() {
-                "(root)"
-            } else {
-                &finding.instance_path
-            };
             drifted.push(Drifted {
                 location,
                 kind,
-                detail: format!("{} at {at}", finding.kind.what()),
+                detail: format!(
+                    "{} at {}",
+                    violation.message,
+                    shown(&violation.instance_path)
+                ),
                 first,
             });
         }
@@ -99,6 +104,73 @@ impl Watch {
             Arc::new(Watched { document, closed })
         }))
     }
+}
+
+/// The node a violation's keyword sits in, and the kind of drift it is; `None` for what is no
+/// drift (a malformed delivery, a model's decode error). `value` gives the value at the
+/// violation's instance path, for the kinds that depend on it.
+fn locate(
+    document: &Value,
+    violation: &Violation,
+    value: impl FnOnce() -> Option<Value>,
+) -> Option<(String, &'static str)> {
+    let path = violation
+        .schema_path
+        .split_once('#')
+        .map_or(violation.schema_path.as_str(), |(_, path)| path);
+    let tokens: Vec<&str> = path.split('/').skip(1).collect();
+    // The last token is the keyword; the node is where the ones before it lead.
+    let (_, through) = tokens.split_last()?;
+    // Follows the evaluation path through the document, jumping at each `$ref`.
+    let (mut at, mut site, mut referred) = (String::new(), String::new(), false);
+    for token in through {
+        if *token == "$ref" {
+            let target = document
+                .pointer(&at)
+                .and_then(|node| node.get("$ref"))
+                .and_then(Value::as_str)
+                .and_then(local)?;
+            site = std::mem::replace(&mut at, target);
+            referred = true;
+        } else {
+            at = format!("{at}/{token}");
+            referred = false;
+        }
+    }
+    let kind = match &violation.kind {
+        ViolationKind::Required { .. } => "missing",
+        ViolationKind::Enum { .. } => "enum",
+        ViolationKind::Const { .. } => "breaking",
+        ViolationKind::Format { .. } => "format",
+        ViolationKind::Minimum { .. } => "bound",
+        ViolationKind::Type { expected } => match value() {
+            Some(Value::Null) => {
+                if referred {
+                    at = site;
+                }
+                "null"
+            }
+            Some(number @ Value::Number(_))
+                if type_of(&number) == "number" && expected.iter().any(|t| t == "integer") =>
+            {
+                "fraction"
+            }
+            _ => "breaking",
+        },
+        ViolationKind::AnyOf { .. } => match value() {
+            Some(Value::Null) => "null",
+            _ => "breaking",
+        },
+        ViolationKind::Other { keyword } => match keyword.as_str() {
+            "unevaluatedProperties" | "additionalProperties" => "undeclared",
+            "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "minLength" | "maxLength"
+            | "minItems" | "maxItems" => "bound",
+            "pattern" => "pattern",
+            _ => "breaking",
+        },
+        _ => return None,
+    };
+    Some((at, kind))
 }
 
 /// Closes every object schema in `node` that declares properties and says nothing of other
@@ -166,17 +238,17 @@ mod tests {
         );
         let watch = Watch::new();
         assert_eq!(
-            watch.drifted(&schema, br#"{"status": "a", "data": {"n": 1}}"#, false),
+            watch.drifted(&schema, br#"{"status": "a", "data": {"n": 1}}"#),
             []
         );
         let body = br#"{"status": "a", "data": {"n": 1, "extra": 2, "more": 3}}"#;
-        let drifted = watch.drifted(&schema, body, false);
+        let drifted = watch.drifted(&schema, body);
         assert_eq!(drifted.len(), 1, "{drifted:?}");
         assert_eq!(drifted[0].location, "t/event#/properties/data");
         assert_eq!(drifted[0].kind, "undeclared");
         assert!(drifted[0].first);
-        assert!(!watch.drifted(&schema, body, false)[0].first);
-        let enum_value = watch.drifted(&schema, br#"{"status": "b"}"#, true);
+        assert!(!watch.drifted(&schema, body)[0].first);
+        let enum_value = watch.drifted(&schema, br#"{"status": "b"}"#);
         assert_eq!(enum_value[0].location, "t/event#/properties/status");
         assert_eq!(enum_value[0].kind, "enum");
     }

@@ -161,15 +161,15 @@ impl Endpoint {
         let webhook = delivery.webhook().to_owned();
         let small = delivery.body.len() <= INLINE_DRIFT_BYTES;
         let look = move || {
-            let violated = !delivery.violations.is_empty();
-            for drifted in watch.drifted(&schema, &delivery.body, violated) {
+            for drifted in watch.drifted(&schema, &delivery.body) {
                 tracked.drifted(&drifted.location, drifted.kind);
                 if drifted.first {
                     tracing::warn!(
                         webhook,
                         location = drifted.location,
                         kind = drifted.kind,
-                        "schema drift: the first delivery with {} (hookschema drift proposes                          the schema change)",
+                        "schema drift, first seen here: {} (`hookschema drift` proposes the \
+                         schema change)",
                         drifted.detail
                     );
                 }

@@ -179,7 +179,7 @@ fn drift_through_serve_becomes_a_checked_schema_change() {
     let log = server.shut_down();
     let warned: Vec<&str> = log
         .lines()
-        .filter(|l| l.contains("schema drift: the first delivery"))
+        .filter(|l| l.contains("schema drift, first seen here"))
         .collect();
     let sessions = warned
         .iter()
@@ -189,7 +189,8 @@ fn drift_through_serve_becomes_a_checked_schema_change() {
     assert!(
         warned.iter().any(|l| l.contains("WARN")
             && l.contains("kind=\"undeclared\"")
-            && l.contains("an undeclared property `region` at /data/region")),
+            && l.contains("location=\"kaizen/webhook-event#/$defs/Execution\"")
+            && l.contains("'region', 'retryOf' were unexpected) at /data")),
         "{log}"
     );
 
