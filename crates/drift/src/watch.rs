@@ -225,6 +225,7 @@ fn each(list: &mut Value, in_all_of: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::observe::observe;
 
     fn schema(text: &str) -> Schema {
         Schema::compile("t/event", text).unwrap()
