@@ -8,6 +8,8 @@ use std::path::Path;
 use hookschema_validate::Schema;
 use serde_json::Value;
 
+use crate::edit::shown;
+
 /// A schema's example payloads, by file name.
 #[derive(Debug, Clone, Default)]
 pub struct Examples {
@@ -60,11 +62,8 @@ pub fn changed(before: &Verdicts, after: &Verdicts) -> Option<String> {
                 if p.is_empty() {
                     "valid".to_owned()
                 } else {
-                    let shown: Vec<&str> = p
-                        .iter()
-                        .map(|p| if p.is_empty() { "(root)" } else { p.as_str() })
-                        .collect();
-                    format!("invalid at {}", shown.join(", "))
+                    let at: Vec<&str> = p.iter().map(|p| shown(p)).collect();
+                    format!("invalid at {}", at.join(", "))
                 }
             };
             format!("{name} was {} and would be {}", was(pointers), was(&now))
