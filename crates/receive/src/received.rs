@@ -39,6 +39,8 @@ pub struct Received<T> {
     /// The schema the payload was checked against: the webhook's, or the one its event was
     /// dispatched to; `None` for an event without a schema.
     pub schema: Option<Schema>,
+    /// The request's headers, kept for the record (cheaply: their values are shared).
+    headers: http::HeaderMap,
     receiver: Arc<Inner>,
     /// The body's bytes held against the receiver's body budget, given back when the delivery
     /// is dropped.
@@ -55,6 +57,11 @@ impl<T> Received<T> {
     /// `duplicate` body.
     pub fn duplicate(&self) -> Answer {
         Answer::ok(self.receiver.answers.duplicate.clone())
+    }
+
+    /// The request's headers, as received.
+    pub fn headers(&self) -> &http::HeaderMap {
+        &self.headers
     }
 
     /// The webhook's name, `<vendor>/<key>`.
@@ -144,6 +151,7 @@ impl<T: DeserializeOwned + Send + 'static> Receiver<T> {
             violations,
             id,
             schema,
+            headers: head.headers.clone(),
             receiver,
             _budget: budget,
         })

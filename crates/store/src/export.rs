@@ -1,8 +1,7 @@
 //! Reading deliveries back: every record stored after a given id, as records or as the JSON
 //! lines a JSONL store writes, with the id first, so one reader serves every store.
 
-use std::fs::File;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 
 use crate::error::StoreError;
 use crate::location::Location;
@@ -94,8 +93,8 @@ fn sqlite(
     let connection = crate::sqlite::reader(path)?;
     let mut query = connection
         .prepare(
-            "SELECT id, vendor, delivery_id, dedup_key, received_at, body, violations, schema \
-             FROM deliveries WHERE id > ?1 AND (?2 IS NULL OR vendor = ?2) ORDER BY id",
+            "SELECT id, vendor, delivery_id, dedup_key, received_at, body, violations, schema, \
+             headers FROM deliveries WHERE id > ?1 AND (?2 IS NULL OR vendor = ?2) ORDER BY id",
         )
         .map_err(failed)?;
     let mut rows = query
@@ -113,6 +112,7 @@ fn sqlite(
             body: row.get(5).map_err(failed)?,
             violations: row.get(6).map_err(failed)?,
             schema: row.get(7).map_err(failed)?,
+            headers: row.get(8).map_err(failed)?,
         };
         emit(row.get(0).map_err(failed)?, &record)?;
     }
@@ -130,7 +130,7 @@ fn postgres(url: &str, selection: &Selection<'_>, emit: &mut Emit<'_>) -> Result
         .query_raw(
             "SELECT id, vendor, delivery_id, dedup_key, \
              to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), \
-             body, violations::text, schema \
+             body, violations::text, schema, headers::text \
              FROM deliveries WHERE id > $1 AND ($2::text IS NULL OR vendor = $2) ORDER BY id",
             params,
         )
@@ -144,6 +144,7 @@ fn postgres(url: &str, selection: &Selection<'_>, emit: &mut Emit<'_>) -> Result
             body: row.get(5),
             violations: row.get(6),
             schema: row.get(7),
+            headers: row.get(8),
         };
         emit(row.get(0), &record)?;
     }
@@ -155,34 +156,11 @@ fn jsonl(
     selection: &Selection<'_>,
     emit: &mut Emit<'_>,
 ) -> Result<(), StoreError> {
-    let shown = path.display();
-    let file = File::open(path)
-        .map_err(|error| StoreError::failed(format!("cannot open {shown}: {error}")))?;
     let after = selection.after.unwrap_or(0);
-    for (n, line) in BufReader::new(file).split(b'\n').enumerate() {
-        let line = line.map_err(|error| StoreError::failed(format!("{shown}: {error}")))?;
-        let id = n as i64 + 1;
-        if id <= after || line.is_empty() {
-            continue;
+    crate::jsonl::each_line(path, |id, record| {
+        if id > after && selection.vendor.is_none_or(|v| v == record.vendor) {
+            emit(id, &record)?;
         }
-        let Some(parsed) = crate::jsonl::parse(&line) else {
-            return Err(StoreError::failed(format!(
-                "{shown}: line {id} is not a record"
-            )));
-        };
-        if selection.vendor.is_some_and(|v| v != parsed.vendor) {
-            continue;
-        }
-        let record = Record {
-            vendor: parsed.vendor,
-            schema: parsed.schema,
-            delivery_id: parsed.delivery_id,
-            dedup_key: String::new(),
-            received_at: parsed.received_at,
-            body: parsed.body.get().to_owned(),
-            violations: parsed.errors.get().to_owned(),
-        };
-        emit(id, &record)?;
-    }
-    Ok(())
+        Ok(true)
+    })
 }

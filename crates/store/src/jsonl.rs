@@ -8,7 +8,7 @@
 mod keys;
 
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -263,6 +263,53 @@ pub(crate) struct Line {
     pub received_at: String,
     pub body: Box<RawValue>,
     pub errors: Box<RawValue>,
+    /// Absent from lines written before headers were kept, and where none were given.
+    #[serde(default)]
+    pub headers: Option<Box<RawValue>>,
+}
+
+impl Line {
+    /// The record the line was written from, but for its `dedup_key`, which a line does not
+    /// keep.
+    pub(crate) fn into_record(self) -> Record {
+        Record {
+            vendor: self.vendor,
+            schema: self.schema,
+            delivery_id: self.delivery_id,
+            dedup_key: String::new(),
+            received_at: self.received_at,
+            body: self.body.get().to_owned(),
+            violations: self.errors.get().to_owned(),
+            headers: self.headers.map(|headers| headers.get().to_owned()),
+        }
+    }
+}
+
+/// Hands each record of the file at `path` to `each`, with its id (its line number, from 1),
+/// oldest first, until `each` says stop (`Ok(false)`) or fails.
+pub(crate) fn each_line(
+    path: &Path,
+    mut each: impl FnMut(i64, Record) -> Result<bool, StoreError>,
+) -> Result<(), StoreError> {
+    let shown = path.display();
+    let file = File::open(path)
+        .map_err(|error| StoreError::failed(format!("cannot open {shown}: {error}")))?;
+    for (n, line) in BufReader::new(file).split(b'\n').enumerate() {
+        let line = line.map_err(|error| StoreError::failed(format!("{shown}: {error}")))?;
+        let id = n as i64 + 1;
+        if line.is_empty() {
+            continue;
+        }
+        let Some(parsed) = parse(&line) else {
+            return Err(StoreError::failed(format!(
+                "{shown}: line {id} is not a record"
+            )));
+        };
+        if !each(id, parsed.into_record())? {
+            break;
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn parse(line: &[u8]) -> Option<Line> {

@@ -31,6 +31,7 @@
 //! # }
 //! ```
 
+mod browse;
 mod error;
 mod export;
 mod jsonl;
@@ -43,6 +44,7 @@ mod record;
 mod sqlite;
 mod store;
 
+pub use browse::{Filter, Shown, Summary, one, page};
 pub use error::{ErrorKind, StoreError};
 pub use export::{Selection, export, read};
 pub use location::{Location, LocationError};

@@ -24,12 +24,17 @@ pub(crate) struct Postgres {
 /// group's size. `UNNEST` keeps the arrays' order, and the group is sorted by key, so two
 /// receivers inserting overlapping groups lock the keys in the same order and never deadlock.
 const INSERT: &str = "INSERT INTO deliveries \
-    (vendor, delivery_id, dedup_key, received_at, body, violations, schema) \
-    SELECT v, d, k, r::timestamptz, b, x::jsonb, s \
+    (vendor, delivery_id, dedup_key, received_at, body, violations, schema, headers) \
+    SELECT v, d, k, r::timestamptz, b, x::jsonb, s, h::jsonb \
     FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
-        $7::text[]) AS t(v, d, k, r, b, x, s) \
+        $7::text[], $8::text[]) AS t(v, d, k, r, b, x, s, h) \
     ON CONFLICT (vendor, dedup_key) DO NOTHING \
     RETURNING vendor, dedup_key";
+
+/// Each retried row's count of duplicates raised, in one statement.
+const COUNT: &str = "UPDATE deliveries SET duplicates = duplicates + t.n \
+    FROM UNNEST($1::text[], $2::text[], $3::int8[]) AS t(v, k, n) \
+    WHERE vendor = t.v AND dedup_key = t.k";
 
 impl Postgres {
     /// Connects to `url` and brings the table to the current version.
@@ -96,6 +101,8 @@ impl Engine for Postgres {
         let violations = column(|r| &r.violations);
         let schemas: Vec<Option<&str>> =
             order.iter().map(|&i| batch[i].schema.as_deref()).collect();
+        let headers: Vec<Option<&str>> =
+            order.iter().map(|&i| batch[i].headers.as_deref()).collect();
         let result = self.client()?.query(
             INSERT,
             &[
@@ -106,6 +113,7 @@ impl Engine for Postgres {
                 &bodies,
                 &violations,
                 &schemas,
+                &headers,
             ],
         );
         let rows = match result {
@@ -127,6 +135,20 @@ impl Engine for Postgres {
                 }
             })
             .collect())
+    }
+
+    /// In key order, as commits lock rows, so that two receivers never deadlock.
+    fn count_duplicates(&mut self, retried: &[(&Record, u64)]) -> Result<(), StoreError> {
+        let mut sorted = retried.to_vec();
+        sorted.sort_by_key(|(record, _)| (&record.vendor, &record.dedup_key));
+        let vendors: Vec<&str> = sorted.iter().map(|(r, _)| r.vendor.as_str()).collect();
+        let keys: Vec<&str> = sorted.iter().map(|(r, _)| r.dedup_key.as_str()).collect();
+        let again: Vec<i64> = sorted
+            .iter()
+            .map(|(_, n)| i64::try_from(*n).unwrap_or(i64::MAX))
+            .collect();
+        let result = self.client()?.execute(COUNT, &[&vendors, &keys, &again]);
+        result.map(drop).map_err(|error| self.failure(&error))
     }
 
     fn check(&mut self) -> Result<(), StoreError> {

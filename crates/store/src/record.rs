@@ -28,6 +28,10 @@ pub struct Record {
     pub body: String,
     /// How the body breaks the strict schema, as a JSON array (`[]` when it does not).
     pub violations: String,
+    /// The request's headers of record, as a JSON object of names (lowercase) and values:
+    /// what a person debugging a delivery looks at. `None` when they were not given (and in
+    /// records stored before they were kept).
+    pub headers: Option<String>,
 }
 
 impl Record {
@@ -58,12 +62,27 @@ impl Record {
                 .to_rfc3339_opts(SecondsFormat::Millis, true),
             body,
             violations,
+            headers: None,
         })
     }
 
+    /// The record with the request's headers of record: `headers`' names and values, in
+    /// order, as a JSON object (a name sent twice keeps its last value).
+    pub fn with_headers<'h>(
+        mut self,
+        headers: impl IntoIterator<Item = (&'h str, &'h str)>,
+    ) -> Record {
+        let object: serde_json::Map<String, serde_json::Value> = headers
+            .into_iter()
+            .map(|(name, value)| (name.to_ascii_lowercase(), value.into()))
+            .collect();
+        self.headers = Some(serde_json::Value::Object(object).to_string());
+        self
+    }
+
     /// The record as one JSON line, without its newline:
-    /// `{"vendor", "schema", "delivery_id", "received_at", "body", "errors"}`, the body as
-    /// stored.
+    /// `{"vendor", "schema", "delivery_id", "received_at", "body", "errors"}` and `"headers"`
+    /// where it has them, the body as stored.
     pub fn line(&self) -> String {
         let mut line = Vec::new();
         push_line(None, self, &mut line);
@@ -99,6 +118,10 @@ pub(crate) fn push_line(id: Option<i64>, record: &Record, out: &mut Vec<u8>) {
     out.extend_from_slice(record.body.as_bytes());
     out.extend_from_slice(b",\"errors\":");
     out.extend_from_slice(record.violations.as_bytes());
+    if let Some(headers) = &record.headers {
+        out.extend_from_slice(b",\"headers\":");
+        out.extend_from_slice(headers.as_bytes());
+    }
     out.push(b'}');
 }
 

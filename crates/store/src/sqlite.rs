@@ -117,6 +117,13 @@ impl Engine for Sqlite {
         false
     }
 
+    fn count_duplicates(&mut self, retried: &[(&Record, u64)]) -> Result<(), StoreError> {
+        let outcome = self
+            .connection()
+            .and_then(|connection| count(connection, retried));
+        self.wrote(outcome)
+    }
+
     fn check(&mut self) -> Result<(), StoreError> {
         self.connection()?
             .query_row("SELECT count(*) FROM deliveries WHERE 0", [], |_| Ok(()))
@@ -152,8 +159,8 @@ fn insert(connection: &mut Connection, batch: &[&Record]) -> Result<Vec<Stored>,
         let mut insert = transaction
             .prepare_cached(
                 "INSERT INTO deliveries \
-                 (vendor, delivery_id, dedup_key, received_at, body, violations, schema) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+                 (vendor, delivery_id, dedup_key, received_at, body, violations, schema, headers) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
                  ON CONFLICT (vendor, dedup_key) DO NOTHING",
             )
             .map_err(failed)?;
@@ -166,7 +173,8 @@ fn insert(connection: &mut Connection, batch: &[&Record]) -> Result<Vec<Stored>,
                     record.received_at,
                     record.body,
                     record.violations,
-                    record.schema
+                    record.schema,
+                    record.headers
                 ])
                 .map_err(failed)?;
             stored.push(if changed == 1 {
@@ -178,6 +186,27 @@ fn insert(connection: &mut Connection, batch: &[&Record]) -> Result<Vec<Stored>,
     }
     transaction.commit().map_err(failed)?;
     Ok(stored)
+}
+
+/// Adds each record's count of retries to its row's `duplicates`, in one transaction.
+fn count(connection: &mut Connection, retried: &[(&Record, u64)]) -> Result<(), StoreError> {
+    let failed = |error: rusqlite::Error| StoreError::failed(format!("sqlite: {error}"));
+    let transaction = connection.transaction().map_err(failed)?;
+    {
+        let mut update = transaction
+            .prepare_cached(
+                "UPDATE deliveries SET duplicates = duplicates + ?3 \
+                 WHERE vendor = ?1 AND dedup_key = ?2",
+            )
+            .map_err(failed)?;
+        for (record, again) in retried {
+            let again = i64::try_from(*again).unwrap_or(i64::MAX);
+            update
+                .execute(params![record.vendor, record.dedup_key, again])
+                .map_err(failed)?;
+        }
+    }
+    transaction.commit().map_err(failed)
 }
 
 /// A connection that only reads, for exports while a receiver writes.

@@ -77,6 +77,14 @@ pub(crate) trait Engine: Send + 'static {
     /// Whether the store answers (a readiness probe).
     fn check(&mut self) -> Result<(), StoreError>;
 
+    /// Adds to the stored rows' count of duplicates: each record of `retried` (stored before,
+    /// or in this commit) came again this many times. Nothing for a store that keeps no count
+    /// (a JSON lines file, which only appends).
+    fn count_duplicates(&mut self, retried: &[(&Record, u64)]) -> Result<(), StoreError> {
+        let _ = retried;
+        Ok(())
+    }
+
     /// After a commit failed: whether a write succeeds again, by a write that stores no
     /// delivery (a full disk lets a read succeed but not a write). By default, a check.
     fn probe(&mut self) -> Result<(), StoreError> {
@@ -633,6 +641,9 @@ fn commit(engine: &mut dyn Engine, puts: Vec<Put>, shared: &Shared) -> Duration 
             unique.push(record);
         }
         let outcome = engine.commit(&unique);
+        if let Ok(results) = &outcome {
+            count_duplicates(engine, &unique, results, &slots);
+        }
         let took = started.elapsed();
         if let Some(on_commit) = &shared.on_commit {
             on_commit(unique.len(), took);
@@ -670,6 +681,38 @@ fn commit(engine: &mut dyn Engine, puts: Vec<Put>, shared: &Shared) -> Duration 
         let _ = done.send(answer);
     }
     took
+}
+
+/// Tells the engine how often each record of a commit came again: once for a retry of a row
+/// stored before, and once for each repeat of its key in the group. The count is for people
+/// looking at deliveries; failing to write it fails no delivery, and is logged.
+fn count_duplicates(
+    engine: &mut dyn Engine,
+    unique: &[&Record],
+    results: &[Stored],
+    slots: &[(usize, bool)],
+) {
+    let mut again: Vec<u64> = results
+        .iter()
+        .map(|stored| u64::from(*stored == Stored::Duplicate))
+        .collect();
+    for &(at, repeated) in slots {
+        if repeated {
+            again[at] += 1;
+        }
+    }
+    let retried: Vec<(&Record, u64)> = unique
+        .iter()
+        .zip(again)
+        .filter(|(_, again)| *again > 0)
+        .map(|(record, again)| (*record, again))
+        .collect();
+    if retried.is_empty() {
+        return;
+    }
+    if let Err(error) = engine.count_duplicates(&retried) {
+        tracing::warn!(%error, "cannot count duplicates");
+    }
 }
 
 #[cfg(test)]
