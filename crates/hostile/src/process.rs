@@ -19,6 +19,8 @@ pub struct Serve {
     scheme: String,
     addr: SocketAddr,
     first: String,
+    /// The admin port's URL, when it was asked for (`--admin-addr`).
+    admin: Option<String>,
     log: Option<JoinHandle<String>>,
 }
 
@@ -42,6 +44,7 @@ impl Serve {
     /// [`Serve::launch`] without the harness's credentials: `command` gives its own, or none
     /// for the webhooks it leaves off.
     pub fn launch_as_given(mut command: Command) -> Serve {
+        let with_admin = command.get_args().any(|arg| arg == "--admin-addr");
         let mut child = command
             .stderr(Stdio::piped())
             .spawn()
@@ -57,6 +60,17 @@ impl Serve {
             .split_once("://")
             .and_then(|(scheme, addr)| Some((scheme.to_owned(), addr.parse().ok()?)))
             .unwrap_or_else(|| panic!("`hookschema serve` listens on no address: {first}"));
+        // The admin port's line comes next: `hookschema: admin page and operations on URL`.
+        let admin = with_admin.then(|| {
+            let mut line = String::new();
+            stderr
+                .read_line(&mut line)
+                .expect("`hookschema serve` writes to stderr");
+            line.split_whitespace()
+                .find(|word| word.starts_with("http://"))
+                .unwrap_or_else(|| panic!("no admin address: {line}"))
+                .to_owned()
+        });
         // Keep draining stderr, so the server never blocks on a full pipe; keep it for checks.
         let log = std::thread::spawn(move || {
             let mut rest = String::new();
@@ -71,6 +85,7 @@ impl Serve {
             scheme,
             addr,
             first,
+            admin,
             log: Some(log),
         }
     }
@@ -83,6 +98,11 @@ impl Serve {
     /// Its URL, without a trailing slash: `http://127.0.0.1:PORT` (`https://` with TLS).
     pub fn base(&self) -> String {
         format!("{}://{}", self.scheme, self.addr)
+    }
+
+    /// The admin port's URL, without a trailing slash, when the command asked for one.
+    pub fn admin_base(&self) -> Option<&str> {
+        self.admin.as_deref()
     }
 
     /// Its standard output, when the command piped it.

@@ -53,6 +53,23 @@ pub fn listening(format: LogFormat, url: &str, routes: &str, store: &Location) {
     }
 }
 
+/// The line that says where the admin page is, after the one that says where webhooks are.
+pub fn admin(format: LogFormat, url: &str) {
+    match format {
+        LogFormat::Text => eprintln!("hookschema: admin page and operations on {url}"),
+        LogFormat::Json => eprintln!(
+            "{}",
+            json!({
+                "timestamp": DateTime::<Utc>::from(SystemTime::now()).to_rfc3339_opts(SecondsFormat::Micros, true),
+                "level": "INFO",
+                "message": "admin",
+                "url": url,
+                "target": module_path!(),
+            })
+        ),
+    }
+}
+
 /// Logs a panic as an error event, in the log's own format, instead of the default hook's
 /// lines: a request that panics is answered 500 and the receiver goes on, and the log says
 /// where and why it panicked.

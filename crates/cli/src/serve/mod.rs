@@ -9,8 +9,10 @@
 //! in the vendor's format.
 //!
 //! Beside the webhooks, for operations: `GET /healthz` (the process serves), `GET /readyz` (the
-//! store answers and takes writes) and `GET /metrics` (Prometheus' text format).
+//! store answers and takes writes) and `GET /metrics` (Prometheus' text format); with
+//! `--admin-addr`, these move to a port of their own with a page of what arrived ([`admin`]).
 
+mod admin;
 mod connections;
 mod framing;
 mod logs;
@@ -136,6 +138,12 @@ pub struct ServeArgs {
     /// level (`RUST_LOG=debug`): at load, one line per request costs more than the delivery.
     #[arg(long, default_value_t = 60, value_name = "SECONDS")]
     log_summary: u64,
+    /// Serve the operations routes (/healthz, /readyz, /metrics) and a read-only page of the
+    /// stored deliveries on this address, HOST:PORT, instead of the webhook port. The page asks
+    /// for the token in HOOKSCHEMA_ADMIN_TOKEN (a bearer token, or its login form); without one,
+    /// only a loopback address is allowed.
+    #[arg(long, value_name = "HOST:PORT")]
+    admin_addr: Option<String>,
     /// Check the configuration (catalog, credentials, address, TLS files, store, its
     /// migrations included), say what would be served, and exit without listening: 0 when it
     /// would start.
@@ -163,6 +171,20 @@ fn start(catalog: &Catalog, args: &ServeArgs) -> Result<(), String> {
         .to_socket_addrs()
         .map_err(|error| format!("--addr {}: {error}; give HOST:PORT", args.addr))?
         .collect();
+    let admin_token = std::env::var(admin::TOKEN_VARIABLE)
+        .ok()
+        .filter(|token| !token.is_empty());
+    let admin_addrs: Option<Vec<_>> = match &args.admin_addr {
+        Some(addr) => {
+            let resolved: Vec<_> = addr
+                .to_socket_addrs()
+                .map_err(|error| format!("--admin-addr {addr}: {error}; give HOST:PORT"))?
+                .collect();
+            admin::refuse_without_token(&resolved, admin_token.as_deref())?;
+            Some(resolved)
+        }
+        None => None,
+    };
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => Some(server::tls(cert, key)?),
         _ => None,
@@ -182,7 +204,7 @@ fn start(catalog: &Catalog, args: &ServeArgs) -> Result<(), String> {
     let store = Store::open(&args.store, options)
         .map(Arc::new)
         .map_err(|error| format!("cannot open the store {}: {error}", args.store))?;
-    let (served, routes, tracked) = build(catalog, args, &store, &metrics, budget)?;
+    let (served, routes, tracked, operations) = build(catalog, args, &store, &metrics, budget)?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     if args.check {
         let addrs: Vec<String> = resolved.iter().map(ToString::to_string).collect();
@@ -207,8 +229,31 @@ fn start(catalog: &Catalog, args: &ServeArgs) -> Result<(), String> {
             "{scheme}://{}",
             listener.local_addr().map_err(|error| error.to_string())?
         );
+        let admin = match (&admin_addrs, operations) {
+            (Some(addrs), Some(operations)) => {
+                let listener = tokio::net::TcpListener::bind(&addrs[..])
+                    .await
+                    .map_err(|error| format!("cannot listen on --admin-addr: {error}"))?;
+                let url = format!(
+                    "http://{}",
+                    listener.local_addr().map_err(|e| e.to_string())?
+                );
+                let router = admin::router(
+                    catalog,
+                    store.location(),
+                    admin_token.as_deref(),
+                    operations,
+                );
+                tokio::spawn(async move { axum::serve(listener, router).await });
+                Some(url)
+            }
+            _ => None,
+        };
         // Tests and scripts read the real port from this line when asked for port 0.
         logs::listening(args.log_format, &url, &routes, store.location());
+        if let Some(admin) = admin {
+            logs::admin(args.log_format, &admin);
+        }
         tokio::spawn(reopen_on_hangup(Arc::clone(&store)));
         if args.log_summary > 0 {
             let every = Duration::from_secs(args.log_summary);
@@ -248,16 +293,21 @@ async fn reopen_on_hangup(store: Arc<Store>) {
     drop(store);
 }
 
-/// The routes of every webhook whose credentials are given and of the operations, the
-/// line that says which webhooks are on and which off, and why, and each route's counters; or
-/// why there is nothing to serve.
+/// What [`build`] makes: the routes of the webhook port, the line that says which webhooks are
+/// on and which off, each route's counters, and the operations routes when they go to the admin
+/// port.
+type Built = (Routes, String, Vec<metrics::Tracked>, Option<Router>);
+
+/// The routes of every webhook whose credentials are given and of the operations (on the
+/// webhook port, unless `--admin-addr` takes them), the line that says which webhooks are on
+/// and which off, and why, and each route's counters; or why there is nothing to serve.
 fn build(
     catalog: &Catalog,
     args: &ServeArgs,
     store: &Arc<Store>,
     metrics: &Arc<Metrics>,
     budget: BodyBudget,
-) -> Result<(Routes, String, Vec<metrics::Tracked>), String> {
+) -> Result<Built, String> {
     let given = Given::parse(catalog, args)?;
     let timeout = Duration::from_secs(args.request_timeout.max(1));
     let mut webhooks = HashMap::new();
@@ -318,16 +368,20 @@ fn build(
     if !off_routes.is_empty() {
         routes.push_str(&format!("; off: {}", off_routes.join(", ")));
     }
-    let others = Router::new()
+    let operations: Router = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz).with_state(Arc::clone(store)))
         .route(
             "/metrics",
             get(metrics::metrics).with_state(Arc::clone(metrics)),
-        )
-        .fallback(not_found)
-        .with_state(Arc::new(off));
-    Ok((Routes::new(webhooks, others), routes, counted))
+        );
+    let others = Router::new().fallback(not_found).with_state(Arc::new(off));
+    let (others, admin) = if args.admin_addr.is_some() {
+        (others, Some(operations))
+    } else {
+        (others.merge(operations), None)
+    };
+    Ok((Routes::new(webhooks, others), routes, counted, admin))
 }
 
 /// The credentials given on the command line, by vendor.

@@ -3,6 +3,7 @@
 //! hostile-input corpus (`hostile`), a bounded mixed load (`load`), and what operators use:
 //! health, metrics, logs, TLS (`operations`).
 
+mod admin;
 mod attacks;
 mod deliveries;
 mod drift;

@@ -1,0 +1,203 @@
+//! The admin port (`--admin-addr`): the operations routes and a read-only page of what arrived,
+//! apart from the webhook port, so that the port vendors call carries webhooks only.
+//!
+//! The page lists the stored deliveries newest first, filtered by vendor, schema, verdict and
+//! delivery id, and shows one delivery with its headers of record and its body, each violation
+//! marked where it points. It reads the store as `deliveries export` does, on a blocking thread,
+//! one indexed query a page; it writes nothing. Its stylesheet is in the binary.
+
+mod access;
+mod body;
+mod pages;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router, middleware};
+use hookschema_catalog::Catalog;
+use hookschema_store::{Filter, Location};
+use serde::Deserialize;
+
+use access::Token;
+
+/// The variable the admin token is read from.
+pub const TOKEN_VARIABLE: &str = "HOOKSCHEMA_ADMIN_TOKEN";
+
+/// Deliveries on one page.
+const PAGE: usize = 50;
+
+/// What the admin routes read.
+struct Admin {
+    location: Location,
+    vendors: Vec<String>,
+    schemas: Vec<String>,
+}
+
+/// The admin routes: `operations` (the receiver's `/healthz`, `/readyz`, `/metrics`), the
+/// page, its stylesheet and its login form, behind the token when there is one.
+pub fn router(
+    catalog: &Catalog,
+    location: &Location,
+    token: Option<&str>,
+    operations: Router,
+) -> Router {
+    let admin = Arc::new(Admin {
+        location: location.clone(),
+        vendors: catalog.vendors().iter().map(|v| v.name.clone()).collect(),
+        schemas: catalog
+            .schemas()
+            .iter()
+            .map(|s| s.name().to_owned())
+            .collect(),
+    });
+    let token = Token::new(token);
+    let login_token = token.clone();
+    Router::new()
+        .route("/", get(list))
+        .route("/deliveries/{id}", get(delivery))
+        .with_state(admin)
+        .route("/assets/admin.css", get(stylesheet))
+        .route(
+            "/login",
+            get(|| async {
+                Html(pages::refused("Give the admin token to look at deliveries.").into_string())
+            })
+            .post(move |form: Form<Login>| login(login_token.clone(), form)),
+        )
+        .merge(operations)
+        .layer(middleware::from_fn_with_state(token, access::require))
+        .layer(middleware::from_fn(access::harden))
+}
+
+/// Why the admin port cannot serve at `addr`: a token is needed off loopback.
+pub fn refuse_without_token(addr: &[SocketAddr], token: Option<&str>) -> Result<(), String> {
+    if token.is_none() && addr.iter().any(|addr| !addr.ip().is_loopback()) {
+        return Err(format!(
+            "--admin-addr {}: off loopback the admin page needs a token; set {TOKEN_VARIABLE}",
+            addr.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct Login {
+    token: String,
+}
+
+/// The login form's answer: the cookie and the list, or the form again.
+async fn login(token: Token, Form(login): Form<Login>) -> Response {
+    if !token.admits(Some(&login.token)) {
+        let page = pages::refused("That is not the admin token.");
+        return (StatusCode::UNAUTHORIZED, Html(page.into_string())).into_response();
+    }
+    let cookie = format!(
+        "{}={}; HttpOnly; SameSite=Strict; Path=/",
+        access::COOKIE,
+        login.token
+    );
+    ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
+}
+
+async fn stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("admin.css"),
+    )
+        .into_response()
+}
+
+/// The list's query: each filter, empty for none.
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    vendor: Option<String>,
+    schema: Option<String>,
+    verdict: Option<String>,
+    id: Option<String>,
+    before: Option<i64>,
+}
+
+async fn list(State(admin): State<Arc<Admin>>, Query(query): Query<ListQuery>) -> Response {
+    let given = |value: &Option<String>| value.clone().filter(|v| !v.is_empty());
+    let (vendor, schema, id) = (given(&query.vendor), given(&query.schema), given(&query.id));
+    let valid = match query.verdict.as_deref() {
+        Some("valid") => Some(true),
+        Some("invalid") => Some(false),
+        _ => None,
+    };
+    let read = {
+        let admin = Arc::clone(&admin);
+        let (vendor, schema, id) = (vendor.clone(), schema.clone(), id.clone());
+        tokio::task::spawn_blocking(move || {
+            let filter = Filter {
+                vendor: vendor.as_deref(),
+                schema: schema.as_deref(),
+                valid,
+                id_contains: id.as_deref(),
+                before: query.before,
+            };
+            hookschema_store::page(&admin.location, &filter, PAGE + 1)
+        })
+        .await
+    };
+    let mut found = match read {
+        Ok(Ok(found)) => found,
+        Ok(Err(error)) => return unavailable(&error),
+        Err(error) => return unavailable(&error),
+    };
+    let next = (found.len() > PAGE).then(|| {
+        found.truncate(PAGE);
+        let mut next = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in [("vendor", &vendor), ("schema", &schema), ("id", &id)] {
+            if let Some(value) = value {
+                next.append_pair(name, value);
+            }
+        }
+        if let Some(verdict) = query.verdict.as_deref().filter(|v| !v.is_empty()) {
+            next.append_pair("verdict", verdict);
+        }
+        let last = found.last().map_or(0, |d| d.id);
+        next.append_pair("before", &last.to_string());
+        format!("/?{}", next.finish())
+    });
+    let filter = Filter {
+        vendor: vendor.as_deref(),
+        schema: schema.as_deref(),
+        valid,
+        id_contains: id.as_deref(),
+        before: None,
+    };
+    let choices = pages::Choices {
+        vendors: admin.vendors.iter().map(String::as_str).collect(),
+        schemas: admin.schemas.iter().map(String::as_str).collect(),
+    };
+    Html(pages::list(&filter, &choices, &found, next).into_string()).into_response()
+}
+
+async fn delivery(State(admin): State<Arc<Admin>>, Path(id): Path<i64>) -> Response {
+    let read =
+        tokio::task::spawn_blocking(move || hookschema_store::one(&admin.location, id)).await;
+    match read {
+        Ok(Ok(Some(shown))) => Html(pages::delivery(&shown).into_string()).into_response(),
+        Ok(Ok(None)) => {
+            let page = pages::missing(&format!("No delivery is stored under {id}."));
+            (StatusCode::NOT_FOUND, Html(page.into_string())).into_response()
+        }
+        Ok(Err(error)) => unavailable(&error),
+        Err(error) => unavailable(&error),
+    }
+}
+
+/// The answer when the store cannot be read (or the read's thread stopped).
+fn unavailable(error: &dyn std::fmt::Display) -> Response {
+    tracing::warn!(%error, "the admin page cannot read the store");
+    let page = pages::missing(&format!("The store cannot be read: {error}"));
+    (StatusCode::SERVICE_UNAVAILABLE, Html(page.into_string())).into_response()
+}
