@@ -130,14 +130,16 @@ impl Engine for Sqlite {
             .map_err(|error| StoreError::unavailable(format!("sqlite: {error}")))
     }
 
-    /// The probe table's one row written again: a commit of a page, as a delivery's would be.
+    /// The probe table's one row written again, with 64 KiB of room: a commit of more pages
+    /// than a delivery's, which on a full disk the WAL's free frames (those of a commit rolled
+    /// back) do not take.
     fn probe(&mut self) -> Result<(), StoreError> {
         let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).to_rfc3339();
         let outcome = self.connection().and_then(|connection| {
             connection
                 .execute(
-                    "INSERT INTO probe (id, at) VALUES (1, ?1) \
-                     ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+                    "INSERT INTO probe (id, at, room) VALUES (1, ?1, zeroblob(65536)) \
+                     ON CONFLICT (id) DO UPDATE SET at = excluded.at, room = excluded.room",
                     [now],
                 )
                 .map(drop)
