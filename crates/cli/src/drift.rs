@@ -173,14 +173,8 @@ fn drift(
         (None, Some(file)) => from_file(&mut reading, file, webhook, args.schema.as_deref())?,
         (None, None) => return Err(Failure::Usage("give --store or --from".to_owned())),
     }
-    let today = DateTime::<Utc>::from(std::time::SystemTime::now())
-        .format("%Y-%m-%d")
-        .to_string();
-    let mut proposals = Vec::new();
-    for drift in reading.drifts.values() {
-        let context = context(catalog, schemas, &drift.name, &today)?;
-        proposals.push(propose(drift, &context)?);
-    }
+    let today = today();
+    let proposals = proposals_of(&reading, schemas, &today)?;
     let mut written = Vec::new();
     if args.write
         && let Some(dir) = schemas
@@ -204,6 +198,54 @@ fn drift(
     } else {
         Outcome::Valid
     })
+}
+
+/// What `hookschema drift --store` proposes for every schema of the deliveries at `store`, and
+/// how many deliveries name no schema of the catalog: the admin page's drift view.
+pub fn proposed(
+    catalog: &Catalog,
+    schemas: Option<&Path>,
+    store: &Location,
+) -> Result<(Vec<Proposal>, u64), String> {
+    let mut reading = Reading {
+        catalog,
+        allowed: None,
+        since: None,
+        drifts: BTreeMap::new(),
+        keywords: Keywords::default(),
+        unattributed: 0,
+    };
+    from_store(&mut reading, store, None).map_err(|failure| match failure {
+        Failure::Usage(message) => message,
+        Failure::Io(error) => error.to_string(),
+    })?;
+    let proposals = proposals_of(&reading, schemas, &today())?;
+    Ok((proposals, reading.unattributed))
+}
+
+/// Today's date, as the descriptions and example files of a widening name it.
+fn today() -> String {
+    DateTime::<Utc>::from(std::time::SystemTime::now())
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// Each schema's proposal, checked against its examples in `schemas` (when given).
+fn proposals_of(
+    reading: &Reading<'_>,
+    schemas: Option<&Path>,
+    today: &str,
+) -> Result<Vec<Proposal>, String> {
+    reading
+        .drifts
+        .values()
+        .map(|drift| {
+            propose(
+                drift,
+                &context(reading.catalog, schemas, &drift.name, today)?,
+            )
+        })
+        .collect()
 }
 
 /// The names of the schemas a webhook's bodies keep.

@@ -211,7 +211,7 @@ fn run(
         Command::Schemas => schemas::run(out, catalog),
         Command::Verify(args) => verify::run_verify(out, catalog, &args),
         Command::Sign(args) => verify::run_sign(out, catalog, &args),
-        Command::Serve(args) => Ok(serve::run(catalog, &args)),
+        Command::Serve(args) => Ok(serve::run(catalog, schemas, &args)),
         Command::Deliveries(command) => deliveries::run(out, &command),
         Command::Drift(args) => drift::run(out, catalog, schemas, &args),
         Command::Import(command) => import::run(out, &command),

@@ -153,9 +153,9 @@ pub struct ServeArgs {
 
 /// Runs the receiver until interrupted (Ctrl-C or SIGTERM); SIGHUP reopens a `jsonl:` store's
 /// file, for log rotation.
-pub fn run(catalog: &Catalog, args: &ServeArgs) -> Outcome {
+pub fn run(catalog: &Catalog, folder: Option<&std::path::Path>, args: &ServeArgs) -> Outcome {
     logs::init(args.log_format);
-    match start(catalog, args) {
+    match start(catalog, folder, args) {
         Ok(()) => Outcome::Valid,
         Err(error) => {
             tracing::error!("{error}");
@@ -164,7 +164,13 @@ pub fn run(catalog: &Catalog, args: &ServeArgs) -> Outcome {
     }
 }
 
-fn start(catalog: &Catalog, args: &ServeArgs) -> Result<(), String> {
+/// Starts the receiver of `catalog` (read from `folder`, when it was given) and serves until
+/// it is stopped.
+fn start(
+    catalog: &Catalog,
+    folder: Option<&std::path::Path>,
+    args: &ServeArgs,
+) -> Result<(), String> {
     // Name resolution first, so that a bad address fails before the store is touched.
     let resolved: Vec<_> = args
         .addr
@@ -240,6 +246,7 @@ fn start(catalog: &Catalog, args: &ServeArgs) -> Result<(), String> {
                 );
                 let router = admin::router(
                     catalog,
+                    folder,
                     store.location(),
                     admin_token.as_deref(),
                     operations,

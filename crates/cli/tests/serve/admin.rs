@@ -205,6 +205,14 @@ fn the_admin_port_shows_what_arrived_to_whoever_has_the_token() {
     );
     assert!(shown.contains("msg_&lt;b&gt;bold&lt;/b&gt;"), "{shown}");
 
+    // The drift view: the status the enum lacks, proposed as a diff of the schema.
+    let (status, _, drift) = get(&admin, "/drift", bearer());
+    assert_eq!(status, 200, "{drift}");
+    assert!(drift.contains("<h2>kaizen/webhook-event</h2>"), "{drift}");
+    assert!(drift.contains("<span class=\"add\">+ "), "{drift}");
+    assert!(drift.contains("&quot;Cancelled&quot;"), "{drift}");
+    assert!(!drift.contains("<script>"), "{drift}");
+
     assert_eq!(get(&admin, "/deliveries/999999", bearer()).0, 404);
     server.shut_down();
 }

@@ -8,9 +8,11 @@
 
 mod access;
 mod body;
+mod drift;
 mod pages;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
@@ -33,32 +35,32 @@ const PAGE: usize = 50;
 /// What the admin routes read.
 struct Admin {
     location: Location,
-    vendors: Vec<String>,
-    schemas: Vec<String>,
+    catalog: Catalog,
+    /// The schemas' folder, when the catalog was read from one: the drift view checks its
+    /// proposals against the examples there.
+    folder: Option<PathBuf>,
 }
 
 /// The admin routes: `operations` (the receiver's `/healthz`, `/readyz`, `/metrics`), the
 /// page, its stylesheet and its login form, behind the token when there is one.
 pub fn router(
     catalog: &Catalog,
+    folder: Option<&std::path::Path>,
     location: &Location,
     token: Option<&str>,
     operations: Router,
 ) -> Router {
     let admin = Arc::new(Admin {
         location: location.clone(),
-        vendors: catalog.vendors().iter().map(|v| v.name.clone()).collect(),
-        schemas: catalog
-            .schemas()
-            .iter()
-            .map(|s| s.name().to_owned())
-            .collect(),
+        catalog: catalog.clone(),
+        folder: folder.map(std::path::Path::to_path_buf),
     });
     let token = Token::new(token);
     let login_token = token.clone();
     Router::new()
         .route("/", get(list))
         .route("/deliveries/{id}", get(delivery))
+        .route("/drift", get(drift_view))
         .with_state(admin)
         .route("/assets/admin.css", get(stylesheet))
         .route(
@@ -175,8 +177,13 @@ async fn list(State(admin): State<Arc<Admin>>, Query(query): Query<ListQuery>) -
         before: None,
     };
     let choices = pages::Choices {
-        vendors: admin.vendors.iter().map(String::as_str).collect(),
-        schemas: admin.schemas.iter().map(String::as_str).collect(),
+        vendors: admin
+            .catalog
+            .vendors()
+            .iter()
+            .map(|v| v.name.as_str())
+            .collect(),
+        schemas: admin.catalog.schemas().iter().map(|s| s.name()).collect(),
     };
     Html(pages::list(&filter, &choices, &found, next).into_string()).into_response()
 }
@@ -190,6 +197,36 @@ async fn delivery(State(admin): State<Arc<Admin>>, Path(id): Path<i64>) -> Respo
             let page = pages::missing(&format!("No delivery is stored under {id}."));
             (StatusCode::NOT_FOUND, Html(page.into_string())).into_response()
         }
+        Ok(Err(error)) => unavailable(&error),
+        Err(error) => unavailable(&error),
+    }
+}
+
+/// What `hookschema drift` would propose for every stored delivery, each widening a diff of
+/// its schema. It reads the whole store, as the command does.
+async fn drift_view(State(admin): State<Arc<Admin>>) -> Response {
+    let read = tokio::task::spawn_blocking(move || {
+        let (proposals, unattributed) =
+            crate::drift::proposed(&admin.catalog, admin.folder.as_deref(), &admin.location)?;
+        let with_text: Vec<_> = proposals
+            .into_iter()
+            .map(|proposal| {
+                let text = admin
+                    .catalog
+                    .schema(&proposal.schema)
+                    .map(|schema| schema.text().to_owned())
+                    .unwrap_or_default();
+                (proposal, text)
+            })
+            .collect();
+        Ok::<_, String>(pages::layout(
+            "Drift",
+            drift::view(&with_text, unattributed),
+        ))
+    })
+    .await;
+    match read {
+        Ok(Ok(page)) => Html(page.into_string()).into_response(),
         Ok(Err(error)) => unavailable(&error),
         Err(error) => unavailable(&error),
     }

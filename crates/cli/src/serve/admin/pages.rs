@@ -9,7 +9,7 @@ use maud::{DOCTYPE, Markup, html};
 use super::body;
 
 /// The page around `content`, titled `title`.
-fn layout(title: &str, content: Markup) -> Markup {
+pub(super) fn layout(title: &str, content: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -22,7 +22,7 @@ fn layout(title: &str, content: Markup) -> Markup {
             body {
                 header {
                     a.brand href="/" { "hookschema" }
-                    nav { a href="/" { "Deliveries" } }
+                    nav { a href="/" { "Deliveries" } " " a href="/drift" { "Drift" } }
                 }
                 main { (content) }
             }
