@@ -1,8 +1,8 @@
 // The admin page in a real browser: Debian's Chromium (tools/chromium), headless, driven by
 // playwright-core, against a running `hookschema serve --admin-addr` (the binary given as the
 // first argument) holding real deliveries sent to it over HTTP: the token refused when wrong and
-// taken when right, the list, a filter, one invalid delivery with its violation marked, the drift
-// view's diff, and a hostile payload shown as text (no script runs, no dialog opens). Each view
+// taken when right, the list, a filter, one invalid delivery with its violation marked, the
+// activity chart, the drift view's diff, and a hostile payload shown as text (no script runs, no dialog opens). Each view
 // is saved as a screenshot in docs/admin/, which README.md links. Prints what it checked; exits
 // 1 at the first thing that is not as it should be.
 
@@ -134,6 +134,14 @@ async function main() {
     check((await page.evaluate(() => window.ran)) === undefined, "no script of the payload ran");
     check(dialogs.length === 0, "no dialog opened");
     await shot(page, "hostile");
+
+    // The activity chart: this hour's bars, one valid and two invalid deliveries.
+    await page.click("nav a[href='/activity']");
+    check((await page.locator("section.activity h2").innerText()) === "comfydeploy/workflow-run-webhook-body", "the chart has a row for the webhook");
+    check((await page.locator("section.activity p").innerText()) === "1 valid, 2 invalid", "it counts the deliveries by verdict");
+    const drawn = await page.locator("svg.chart rect.invalid").evaluateAll((bars) => bars.filter((bar) => Number(bar.getAttribute("height")) > 0).length);
+    check(drawn === 1, "one hour's bar stands for them");
+    await shot(page, "activity");
 
     // The drift view: the new status, proposed as a diff of the schema.
     await page.click("nav a[href='/drift']");

@@ -249,7 +249,7 @@ fn proposals_of(
 }
 
 /// The names of the schemas a webhook's bodies keep.
-fn schemas_of(webhook: &Webhook) -> Vec<String> {
+pub(crate) fn schemas_of(webhook: &Webhook) -> Vec<String> {
     match &webhook.bodies {
         Bodies::One(schema) => vec![schema.name().to_owned()],
         Bodies::Dispatch(dispatch) => dispatch

@@ -80,7 +80,7 @@ pub fn one(location: &Location, id: i64) -> Result<Option<Shown>, StoreError> {
 
 /// Runs `read` on a thread of its own: a synchronous driver must not run on a caller's async
 /// runtime.
-fn off_runtime<T: Send>(
+pub(crate) fn off_runtime<T: Send>(
     read: impl FnOnce() -> Result<T, StoreError> + Send,
 ) -> Result<T, StoreError> {
     std::thread::scope(|scope| {
@@ -91,7 +91,7 @@ fn off_runtime<T: Send>(
     })
 }
 
-fn unreadable(location: &Location) -> StoreError {
+pub(crate) fn unreadable(location: &Location) -> StoreError {
     match location {
         Location::Jsonl(None) => StoreError::invalid("standard output cannot be read back"),
         other => StoreError::invalid(format!("{} stores are not built in", other.kind())),

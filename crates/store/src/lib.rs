@@ -31,6 +31,7 @@
 //! # }
 //! ```
 
+mod activity;
 mod browse;
 mod error;
 mod export;
@@ -44,6 +45,7 @@ mod record;
 mod sqlite;
 mod store;
 
+pub use activity::{Count, counts};
 pub use browse::{Filter, Shown, Summary, one, page};
 pub use error::{ErrorKind, StoreError};
 pub use export::{Selection, export, read};

@@ -2,7 +2,7 @@
 //! where one ends, one delivery whole with its headers, and the retries counted on the row
 //! (SQLite and PostgreSQL; a JSON lines file does not count them).
 
-use hookschema_store::{Filter, Location, Options, Record, Store, Summary, one, page};
+use hookschema_store::{Filter, Location, Options, Record, Store, Summary, counts, one, page};
 
 fn locations(dir: &std::path::Path) -> Vec<Location> {
     let mut locations = vec![
@@ -116,6 +116,33 @@ async fn pages_are_newest_first_filtered_and_one_delivery_is_whole() {
         assert_eq!(shown.duplicates, expected, "{location}");
         assert_eq!(oldest.duplicates, expected, "{location}");
         assert_eq!(one(&location, 1_000_000).unwrap(), None, "{location}");
+
+        // Counted by hour, schema and verdict: all of them since a day ago, none since later.
+        let day_ago = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())
+            - chrono::Duration::days(1);
+        let since = day_ago.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let counted = counts(&location, &since).unwrap();
+        let tally = |schema: &str, valid: bool| -> u64 {
+            counted
+                .iter()
+                .filter(|c| c.schema.as_deref() == Some(schema) && c.valid == valid)
+                .map(|c| c.deliveries)
+                .sum()
+        };
+        assert_eq!(tally("acme/order", true), 2, "{location}: {counted:?}");
+        assert_eq!(tally("acme/refund", false), 1, "{location}");
+        assert_eq!(tally("kite/run", true), 1, "{location}");
+        assert_eq!(tally("kite/run", false), 1, "{location}");
+        let hour = &shown.record.received_at[..13];
+        assert!(
+            counted
+                .iter()
+                .all(|c| c.hour.as_str() >= &since[..13] && c.hour.len() == hour.len())
+        );
+        let later = (chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())
+            + chrono::Duration::hours(1))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        assert_eq!(counts(&location, &later).unwrap(), [], "{location}");
     }
 }
 

@@ -3,10 +3,13 @@
 //!
 //! The page lists the stored deliveries newest first, filtered by vendor, schema, verdict and
 //! delivery id, and shows one delivery with its headers of record and its body, each violation
-//! marked where it points. It reads the store as `deliveries export` does, on a blocking thread,
-//! one indexed query a page; it writes nothing. Its stylesheet is in the binary.
+//! marked where it points; what `hookschema drift` would propose; and the last day's
+//! deliveries per webhook as a chart. It reads the store as `deliveries export` does, on a
+//! blocking thread, one indexed query a page; it writes nothing. Its stylesheet is in the
+//! binary.
 
 mod access;
+mod activity;
 mod body;
 mod drift;
 mod pages;
@@ -61,6 +64,7 @@ pub fn router(
         .route("/", get(list))
         .route("/deliveries/{id}", get(delivery))
         .route("/drift", get(drift_view))
+        .route("/activity", get(activity_view))
         .with_state(admin)
         .route("/assets/admin.css", get(stylesheet))
         .route(
@@ -222,6 +226,24 @@ async fn drift_view(State(admin): State<Arc<Admin>>) -> Response {
         Ok::<_, String>(pages::layout(
             "Drift",
             drift::view(&with_text, unattributed),
+        ))
+    })
+    .await;
+    match read {
+        Ok(Ok(page)) => Html(page.into_string()).into_response(),
+        Ok(Err(error)) => unavailable(&error),
+        Err(error) => unavailable(&error),
+    }
+}
+
+/// The last day's deliveries per webhook, hour and verdict, as a chart.
+async fn activity_view(State(admin): State<Arc<Admin>>) -> Response {
+    let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
+    let read = tokio::task::spawn_blocking(move || {
+        let counts = hookschema_store::counts(&admin.location, &activity::since(now))?;
+        Ok::<_, hookschema_store::StoreError>(pages::layout(
+            "Activity",
+            activity::view(&admin.catalog, &counts, now),
         ))
     })
     .await;

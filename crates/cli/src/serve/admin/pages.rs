@@ -22,7 +22,7 @@ pub(super) fn layout(title: &str, content: Markup) -> Markup {
             body {
                 header {
                     a.brand href="/" { "hookschema" }
-                    nav { a href="/" { "Deliveries" } " " a href="/drift" { "Drift" } }
+                    nav { a href="/" { "Deliveries" } " " a href="/activity" { "Activity" } " " a href="/drift" { "Drift" } }
                 }
                 main { (content) }
             }
