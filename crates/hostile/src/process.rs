@@ -67,7 +67,7 @@ impl Serve {
                 .read_line(&mut line)
                 .expect("`hookschema serve` writes to stderr");
             line.split_whitespace()
-                .find(|word| word.starts_with("http://"))
+                .find(|word| word.starts_with("http://") || word.starts_with("https://"))
                 .unwrap_or_else(|| panic!("no admin address: {line}"))
                 .to_owned()
         });

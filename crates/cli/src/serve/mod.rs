@@ -45,6 +45,8 @@ use routes::{Endpoint, Routes};
 
 /// The routes a receiver serves for operations, which no webhook may take.
 const OPERATIONS_ROUTES: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
+/// Connections the admin port serves at once: a few people and a scraper.
+const ADMIN_CONNECTIONS: usize = 16;
 /// How long `/readyz` waits for the store.
 const READY_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -237,11 +239,10 @@ fn start(
         );
         let admin = match (&admin_addrs, operations) {
             (Some(addrs), Some(operations)) => {
-                let listener = tokio::net::TcpListener::bind(&addrs[..])
-                    .await
+                let listener = server::listen(addrs)
                     .map_err(|error| format!("cannot listen on --admin-addr: {error}"))?;
                 let url = format!(
-                    "http://{}",
+                    "{scheme}://{}",
                     listener.local_addr().map_err(|e| e.to_string())?
                 );
                 let router = admin::router(
@@ -251,7 +252,17 @@ fn start(
                     admin_token.as_deref(),
                     operations,
                 );
-                tokio::spawn(async move { axum::serve(listener, router).await });
+                // The webhook port's server, with its deadlines, limits and TLS: a stalled or
+                // hostile client of the admin port is treated as one of the webhooks'.
+                let routes = Routes::new(HashMap::new(), router);
+                let serving = server::serve(
+                    listener,
+                    routes,
+                    ADMIN_CONNECTIONS,
+                    tls.clone(),
+                    Arc::clone(&metrics),
+                );
+                tokio::spawn(serving);
                 Some(url)
             }
             _ => None,
