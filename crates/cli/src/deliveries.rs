@@ -11,8 +11,9 @@ use crate::outcome::Outcome;
 #[derive(Subcommand)]
 pub enum Deliveries {
     /// Print the stored deliveries, oldest first, one JSON line each: `{"id", "vendor", "schema",
-    /// "delivery_id", "received_at", "body", "errors"}`, the lines a `jsonl:` store holds, with
-    /// the id first (a `jsonl:` store's ids are its line numbers).
+    /// "delivery_id", "received_at", "body", "errors"}` and their `"headers"` where they were
+    /// kept, the lines a `jsonl:` store holds, with the id first (a `jsonl:` store's ids are its
+    /// line numbers).
     Export(ExportArgs),
 }
 

@@ -17,8 +17,8 @@ pub struct Selection<'a> {
 }
 
 /// Writes the deliveries at `location` that `selection` picks to `out`, one JSON line each,
-/// oldest first: `{"id", "vendor", "schema", "delivery_id", "received_at", "body", "errors"}`.
-/// Returns how many. A database is read while receivers write it; what they commit meanwhile
+/// oldest first: `{"id", "vendor", "schema", "delivery_id", "received_at", "body", "errors"}`
+/// and `"headers"` where they were kept. Returns how many. A database is read while receivers write it; what they commit meanwhile
 /// may or may not be included.
 pub fn export(
     location: &Location,
