@@ -169,7 +169,7 @@ fn drift(
         unattributed: 0,
     };
     match (&args.store, &args.from) {
-        (Some(store), _) => from_store(&mut reading, store, webhook)?,
+        (Some(store), _) => from_store(&mut reading, store, webhook, None)?,
         (None, Some(file)) => from_file(&mut reading, file, webhook, args.schema.as_deref())?,
         (None, None) => return Err(Failure::Usage("give --store or --from".to_owned())),
     }
@@ -200,12 +200,14 @@ fn drift(
     })
 }
 
-/// What `hookschema drift --store` proposes for every schema of the deliveries at `store`, and
-/// how many deliveries name no schema of the catalog: the admin page's drift view.
+/// What `hookschema drift --store` proposes for every schema of the deliveries at `store`
+/// stored after the id `after` (all of them without it), and how many deliveries name no
+/// schema of the catalog: the admin page's drift view.
 pub fn proposed(
     catalog: &Catalog,
     schemas: Option<&Path>,
     store: &Location,
+    after: Option<i64>,
 ) -> Result<(Vec<Proposal>, u64), String> {
     let mut reading = Reading {
         catalog,
@@ -215,7 +217,7 @@ pub fn proposed(
         keywords: Keywords::default(),
         unattributed: 0,
     };
-    from_store(&mut reading, store, None).map_err(|failure| match failure {
+    from_store(&mut reading, store, None, after).map_err(|failure| match failure {
         Failure::Usage(message) => message,
         Failure::Io(error) => error.to_string(),
     })?;
@@ -264,9 +266,10 @@ fn from_store(
     reading: &mut Reading<'_>,
     store: &Location,
     webhook: Option<&Webhook>,
+    after: Option<i64>,
 ) -> Result<(), Failure> {
     let selection = Selection {
-        after: None,
+        after,
         vendor: webhook.map(|w| w.vendor.as_str()),
     };
     let mut failed = None;

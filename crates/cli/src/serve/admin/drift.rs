@@ -6,15 +6,16 @@ use hookschema_drift::{Proposal, Status};
 use maud::{Markup, html};
 use similar::{ChangeTag, TextDiff};
 
-/// Each drifted schema's findings and diff; `unattributed` deliveries named no schema.
-pub fn view(proposals: &[(Proposal, String)], unattributed: u64) -> Markup {
+/// Each drifted schema's findings and diff, from the newest `window` deliveries;
+/// `unattributed` of them named no schema.
+pub fn view(proposals: &[(Proposal, String)], unattributed: u64, window: i64) -> Markup {
     let drifted: Vec<&(Proposal, String)> = proposals
         .iter()
         .filter(|(proposal, _)| proposal.drifted())
         .collect();
     html! {
         h1 { "Drift" }
-        p { "What " code { "hookschema drift" } " proposes for the stored deliveries. To apply it: "
+        p { "What " code { "hookschema drift" } " proposes for the newest " (window) " stored deliveries (the command reads them all). To apply it: "
             code { "hookschema --schemas schemas drift --store URL --write" } ", review the diff, "
             code { "cargo xtask codegen" } ", commit." }
         @if drifted.is_empty() {

@@ -34,6 +34,8 @@ pub const TOKEN_VARIABLE: &str = "HOOKSCHEMA_ADMIN_TOKEN";
 
 /// Deliveries on one page.
 const PAGE: usize = 50;
+/// The newest deliveries the drift view reads.
+const DRIFT_WINDOW: i64 = 10_000;
 
 /// What the admin routes read.
 struct Admin {
@@ -206,12 +208,20 @@ async fn delivery(State(admin): State<Arc<Admin>>, Path(id): Path<i64>) -> Respo
     }
 }
 
-/// What `hookschema drift` would propose for every stored delivery, each widening a diff of
-/// its schema. It reads the whole store, as the command does.
+/// What `hookschema drift` would propose for the newest [`DRIFT_WINDOW`] deliveries, each
+/// widening a diff of its schema: a page must answer while a person waits, and the command
+/// reads the whole store.
 async fn drift_view(State(admin): State<Arc<Admin>>) -> Response {
     let read = tokio::task::spawn_blocking(move || {
-        let (proposals, unattributed) =
-            crate::drift::proposed(&admin.catalog, admin.folder.as_deref(), &admin.location)?;
+        let newest = hookschema_store::page(&admin.location, &Filter::default(), 1)
+            .map_err(|error| error.to_string())?;
+        let after = newest.first().map(|d| d.id - DRIFT_WINDOW);
+        let (proposals, unattributed) = crate::drift::proposed(
+            &admin.catalog,
+            admin.folder.as_deref(),
+            &admin.location,
+            after,
+        )?;
         let with_text: Vec<_> = proposals
             .into_iter()
             .map(|proposal| {
@@ -223,10 +233,8 @@ async fn drift_view(State(admin): State<Arc<Admin>>) -> Response {
                 (proposal, text)
             })
             .collect();
-        Ok::<_, String>(pages::layout(
-            "Drift",
-            drift::view(&with_text, unattributed),
-        ))
+        let view = drift::view(&with_text, unattributed, DRIFT_WINDOW);
+        Ok::<_, String>(pages::layout("Drift", view))
     })
     .await;
     match read {
