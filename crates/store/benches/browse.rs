@@ -111,8 +111,8 @@ fn browse(c: &mut Criterion) {
             b.iter(|| assert_eq!(page(&location, filter, 51).expect("a page").len(), 51));
         });
     }
-    // A piece of an id that one delivery in 10,000 has: rows are read newest first until the
-    // page is full, about 510,000 of them.
+    // A piece of an id that few deliveries have: rows are read newest first until the page is
+    // full, 300,000 of them in a million.
     group.sample_size(10);
     let searched = Filter {
         id_contains: Some("0000"),
