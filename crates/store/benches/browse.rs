@@ -17,7 +17,7 @@ const DAYS: i64 = 30;
 fn record(n: u64, rows: u64, start: chrono::DateTime<chrono::Utc>) -> Record {
     let vendor = ["acme", "kaizen", "github"][(n % 3) as usize];
     let schema = format!("{vendor}/event-{}", n % 9 / 3);
-    let violations: &[&str] = if n % 50 == 0 {
+    let violations: &[&str] = if n.is_multiple_of(50) {
         &["/data/status: not one of the statuses"]
     } else {
         &[]
