@@ -4,14 +4,7 @@
 
 use hookschema_store::{Filter, Location, Options, Record, Store, Summary, counts, one, page};
 
-fn locations(dir: &std::path::Path) -> Vec<Location> {
-    let mut locations = vec![
-        Location::Sqlite(dir.join("deliveries.db")),
-        Location::Jsonl(Some(dir.join("deliveries.jsonl"))),
-    ];
-    locations.extend(hookschema_hostile::postgres_database().map(Location::Postgres));
-    locations
-}
+use crate::locations;
 
 fn record(vendor: &str, schema: &str, id: &str, violations: &[&str]) -> Record {
     let body = format!(r#"{{"id": "{id}"}}"#);

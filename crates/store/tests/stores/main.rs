@@ -1,7 +1,10 @@
 //! Every engine, against the real thing: a delivery is stored once, a retry is a duplicate,
 //! before and after the store is opened again, in one group and across groups; the table is
-//! created and migrated at open; an export reads back what was stored. PostgreSQL runs on the
-//! server `tools/postgres` starts (`hookschema_hostile::postgres_database`).
+//! created and migrated at open; an export reads back what was stored; and pages of them read
+//! as the admin page reads them (`browse`). PostgreSQL runs on the server `tools/postgres`
+//! starts (`hookschema_hostile::postgres_database`).
+
+mod browse;
 
 use std::io::Write;
 
