@@ -1,6 +1,6 @@
 //! What the admin page's reads cost on a store of a million deliveries: a page of 51 rows
-//! (newest first; by vendor; by schema; the invalid ones; from the middle of the table; a search
-//! in the ids), one delivery whole, and the last day's counts. The store is SQLite, filled first
+//! (newest first; by vendor; by schema; by webhook, two of a vendor's three schemas; the invalid
+//! ones; from the middle of the table; a search in the ids), one delivery whole, and the last day's counts. The store is SQLite, filled first
 //! (`HOOKSCHEMA_BENCH_ROWS`, default 1,000,000, in the temporary directory) with deliveries of
 //! 3 vendors and 9 schemas, 2 % invalid, received over 30 days: 33,000 a day.
 
@@ -75,7 +75,8 @@ fn browse(c: &mut Criterion) {
     eprintln!("{rows} deliveries stored in {:.1?}", filled.elapsed());
 
     let mut group = c.benchmark_group(format!("browse/sqlite/{rows}"));
-    let pages: [(&str, Filter<'_>); 5] = [
+    let webhook: &[&str] = &["github/event-0", "github/event-1"];
+    let pages: [(&str, Filter<'_>); 6] = [
         ("page/newest", Filter::default()),
         (
             "page/vendor",
@@ -88,6 +89,14 @@ fn browse(c: &mut Criterion) {
             "page/schema",
             Filter {
                 schema: Some("github/event-1"),
+                ..Filter::default()
+            },
+        ),
+        (
+            "page/webhook",
+            Filter {
+                vendor: Some("github"),
+                among: Some(webhook),
                 ..Filter::default()
             },
         ),

@@ -18,6 +18,9 @@ pub struct Filter<'a> {
     pub vendor: Option<&'a str>,
     /// Only those checked against this schema (`github/push-event`).
     pub schema: Option<&'a str>,
+    /// Only those checked against one of these schemas: a webhook's, where it dispatches its
+    /// events to several. Read along another index (the vendor's, the ids'), not the schema's.
+    pub among: Option<&'a [&'a str]>,
     /// Only those that break their schema (`Some(false)`) or only those that do not.
     pub valid: Option<bool>,
     /// Only those whose delivery id contains this text.
@@ -101,25 +104,45 @@ pub(crate) fn unreadable(location: &Location) -> StoreError {
 /// The conditions of `filter` as SQL, with its parameters in order; `param(n)` writes the
 /// n-th placeholder (from 1). Only the conditions given are written, so the planner sees the
 /// one index that serves them.
+/// The column `among` compares; SQLite reads `+schema` as not to be looked up by its index,
+/// PostgreSQL plans from statistics and needs no hint.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+const SCHEMA_AMONG: &str = "schema /* among */";
+
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 fn conditions(filter: &Filter<'_>, param: impl Fn(usize) -> String) -> (String, Vec<Param>) {
-    let mut sql = Vec::new();
+    let mut sql: Vec<String> = Vec::new();
     let mut params = Vec::new();
-    let mut push = |condition: &str, value: Param| {
+    // The placeholder of a new parameter.
+    let mut bind = |value: Param| {
         params.push(value);
-        sql.push(condition.replace('?', &param(params.len())));
+        param(params.len())
     };
     if let Some(before) = filter.before {
-        push("id < ?", Param::Int(before));
+        sql.push(format!("id < {}", bind(Param::Int(before))));
     }
     if let Some(vendor) = filter.vendor {
-        push("vendor = ?", Param::Text(vendor.to_owned()));
+        sql.push(format!("vendor = {}", bind(Param::Text(vendor.to_owned()))));
     }
     if let Some(schema) = filter.schema {
-        push("schema = ?", Param::Text(schema.to_owned()));
+        sql.push(format!("schema = {}", bind(Param::Text(schema.to_owned()))));
     }
     if let Some(text) = filter.id_contains {
-        push("strpos(delivery_id, ?) > 0", Param::Text(text.to_owned()));
+        let text = bind(Param::Text(text.to_owned()));
+        sql.push(format!("strpos(delivery_id, {text}) > 0"));
+    }
+    if let Some(among) = filter.among {
+        let listed: Vec<String> = among
+            .iter()
+            .map(|schema| bind(Param::Text((*schema).to_owned())))
+            .collect();
+        // `IN (NULL)` holds for no row, as an empty list would.
+        let listed = if listed.is_empty() {
+            "NULL".to_owned()
+        } else {
+            listed.join(", ")
+        };
+        sql.push(format!("{SCHEMA_AMONG} IN ({listed})"));
     }
     let mut sql = sql.join(" AND ");
     // Written as the partial index's own condition, so that it is used.
@@ -174,7 +197,9 @@ mod sqlite {
         let connection = crate::sqlite::reader(path)?;
         // SQLite spells `strpos` `instr`, and compares JSON text as text.
         let (conditions, params) = conditions(filter, |n| format!("?{n}"));
-        let conditions = conditions.replace("strpos(", "instr(");
+        let conditions = conditions
+            .replace("strpos(", "instr(")
+            .replace(SCHEMA_AMONG, "+schema");
         let sql = format!(
             "SELECT id, vendor, schema, delivery_id, received_at, \
              json_array_length(violations), duplicates \
@@ -317,6 +342,9 @@ fn jsonl_page(
             && filter
                 .schema
                 .is_none_or(|s| Some(s) == record.schema.as_deref())
+            && filter
+                .among
+                .is_none_or(|among| record.schema.as_deref().is_some_and(|s| among.contains(&s)))
             && filter.valid.is_none_or(|valid| valid == (violations == 0))
             && filter.id_contains.is_none_or(|text| {
                 record

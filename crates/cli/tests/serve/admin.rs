@@ -180,6 +180,8 @@ fn the_admin_port_shows_what_arrived_to_whoever_has_the_token() {
     assert_eq!(listed(&comfy), [all[2].clone()]);
     let (_, _, broken) = get(&admin, "/?verdict=invalid", bearer());
     assert_eq!(listed(&broken), [all[0].clone(), all[1].clone()]);
+    let (_, _, kaizen) = get(&admin, "/?webhook=kaizen%2Fwebhook-event", bearer());
+    assert_eq!(listed(&kaizen), [all[0].clone(), all[1].clone()]);
     let (_, _, searched) = get(&admin, "/?id=msg_admin", bearer());
     assert_eq!(listed(&searched), [all[1].clone()]);
 

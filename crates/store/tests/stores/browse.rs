@@ -64,6 +64,22 @@ async fn pages_are_newest_first_filtered_and_one_delivery_is_whole() {
             ..Filter::default()
         };
         assert_eq!(filtered(orders), "ord_2 ord_1", "{location}");
+        let among = Filter {
+            among: Some(&["acme/refund", "kite/run"]),
+            ..Filter::default()
+        };
+        assert_eq!(filtered(among), "run_2 run_1 ref_1", "{location}");
+        let acme_among = Filter {
+            vendor: Some("acme"),
+            among: Some(&["acme/refund", "kite/run"]),
+            ..Filter::default()
+        };
+        assert_eq!(filtered(acme_among), "ref_1", "{location}");
+        let none = Filter {
+            among: Some(&[]),
+            ..Filter::default()
+        };
+        assert_eq!(filtered(none), "", "{location}");
         let invalid = Filter {
             valid: Some(false),
             ..Filter::default()

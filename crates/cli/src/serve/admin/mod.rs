@@ -1,9 +1,9 @@
 //! The admin port (`--admin-addr`): the operations routes and a read-only page of what arrived,
 //! apart from the webhook port, so that the port vendors call carries webhooks only.
 //!
-//! The page lists the stored deliveries newest first, filtered by vendor, schema, verdict and
-//! delivery id, and shows one delivery with its headers of record and its body, each violation
-//! marked where it points; what `hookschema drift` would propose; and the last day's
+//! The page lists the stored deliveries newest first, filtered by vendor, webhook, schema,
+//! verdict and delivery id, and shows one delivery with its headers of record and its body, each
+//! violation marked where it points; what `hookschema drift` would propose; and the last day's
 //! deliveries per webhook as a chart. It reads the store as `deliveries export` does, on a
 //! blocking thread, one indexed query a page; it writes nothing. Its stylesheet is in the
 //! binary.
@@ -123,35 +123,73 @@ async fn stylesheet() -> Response {
 }
 
 /// The list's query: each filter, empty for none.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 struct ListQuery {
     vendor: Option<String>,
+    webhook: Option<String>,
     schema: Option<String>,
     verdict: Option<String>,
     id: Option<String>,
     before: Option<i64>,
 }
 
+impl ListQuery {
+    /// A filter's value as given: `None` for an empty one.
+    fn given(value: &Option<String>) -> Option<&str> {
+        value.as_deref().filter(|v| !v.is_empty())
+    }
+
+    /// The filter it asks for, with `among` the schemas of its webhook.
+    fn filter<'a>(&'a self, among: Option<&'a [&'a str]>) -> Filter<'a> {
+        Filter {
+            vendor: Self::given(&self.vendor),
+            schema: Self::given(&self.schema),
+            among,
+            valid: match Self::given(&self.verdict) {
+                Some("valid") => Some(true),
+                Some("invalid") => Some(false),
+                _ => None,
+            },
+            id_contains: Self::given(&self.id),
+            before: self.before,
+        }
+    }
+
+    /// The address of the page after the one that ends at `last`.
+    fn next(&self, last: i64) -> String {
+        let mut next = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in [
+            ("vendor", &self.vendor),
+            ("webhook", &self.webhook),
+            ("schema", &self.schema),
+            ("verdict", &self.verdict),
+            ("id", &self.id),
+        ] {
+            if let Some(value) = Self::given(value) {
+                next.append_pair(name, value);
+            }
+        }
+        next.append_pair("before", &last.to_string());
+        format!("/?{}", next.finish())
+    }
+}
+
 async fn list(State(admin): State<Arc<Admin>>, Query(query): Query<ListQuery>) -> Response {
-    let given = |value: &Option<String>| value.clone().filter(|v| !v.is_empty());
-    let (vendor, schema, id) = (given(&query.vendor), given(&query.schema), given(&query.id));
-    let valid = match query.verdict.as_deref() {
-        Some("valid") => Some(true),
-        Some("invalid") => Some(false),
-        _ => None,
-    };
+    // A webhook is the schemas it keeps (one, or one per event it dispatches).
+    let among: Option<Vec<String>> = ListQuery::given(&query.webhook).map(|name| {
+        admin
+            .catalog
+            .webhook(name)
+            .map(crate::drift::schemas_of)
+            .unwrap_or_default()
+    });
     let read = {
-        let admin = Arc::clone(&admin);
-        let (vendor, schema, id) = (vendor.clone(), schema.clone(), id.clone());
+        let (admin, query, among) = (Arc::clone(&admin), query.clone(), among.clone());
         tokio::task::spawn_blocking(move || {
-            let filter = Filter {
-                vendor: vendor.as_deref(),
-                schema: schema.as_deref(),
-                valid,
-                id_contains: id.as_deref(),
-                before: query.before,
-            };
-            hookschema_store::page(&admin.location, &filter, PAGE + 1)
+            let among: Option<Vec<&str>> = among
+                .as_ref()
+                .map(|a| a.iter().map(String::as_str).collect());
+            hookschema_store::page(&admin.location, &query.filter(among.as_deref()), PAGE + 1)
         })
         .await
     };
@@ -162,26 +200,8 @@ async fn list(State(admin): State<Arc<Admin>>, Query(query): Query<ListQuery>) -
     };
     let next = (found.len() > PAGE).then(|| {
         found.truncate(PAGE);
-        let mut next = form_urlencoded::Serializer::new(String::new());
-        for (name, value) in [("vendor", &vendor), ("schema", &schema), ("id", &id)] {
-            if let Some(value) = value {
-                next.append_pair(name, value);
-            }
-        }
-        if let Some(verdict) = query.verdict.as_deref().filter(|v| !v.is_empty()) {
-            next.append_pair("verdict", verdict);
-        }
-        let last = found.last().map_or(0, |d| d.id);
-        next.append_pair("before", &last.to_string());
-        format!("/?{}", next.finish())
+        query.next(found.last().map_or(0, |d| d.id))
     });
-    let filter = Filter {
-        vendor: vendor.as_deref(),
-        schema: schema.as_deref(),
-        valid,
-        id_contains: id.as_deref(),
-        before: None,
-    };
     let choices = pages::Choices {
         vendors: admin
             .catalog
@@ -189,9 +209,12 @@ async fn list(State(admin): State<Arc<Admin>>, Query(query): Query<ListQuery>) -
             .iter()
             .map(|v| v.name.as_str())
             .collect(),
+        webhooks: admin.catalog.webhooks().map(|w| w.name()).collect(),
         schemas: admin.catalog.schemas().iter().map(|s| s.name()).collect(),
+        webhook: ListQuery::given(&query.webhook),
     };
-    Html(pages::list(&filter, &choices, &found, next).into_string()).into_response()
+    let page = pages::list(&query.filter(None), &choices, &found, next);
+    Html(page.into_string()).into_response()
 }
 
 async fn delivery(State(admin): State<Arc<Admin>>, Path(id): Path<i64>) -> Response {

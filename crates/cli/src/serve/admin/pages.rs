@@ -45,10 +45,12 @@ pub fn refused(why: &str) -> Markup {
     )
 }
 
-/// What the list's filter form offers.
+/// What the list's filter form offers, and the webhook chosen.
 pub struct Choices<'a> {
     pub vendors: Vec<&'a str>,
+    pub webhooks: Vec<&'a str>,
     pub schemas: Vec<&'a str>,
+    pub webhook: Option<&'a str>,
 }
 
 /// A page of deliveries, newest first, under the form that filters them; `next` is the link to
@@ -74,6 +76,14 @@ pub fn list(
                         option value="" { "any" }
                         @for vendor in &choices.vendors {
                             option value=(vendor) selected[filter.vendor == Some(*vendor)] { (vendor) }
+                        }
+                    }
+                }
+                label { "Webhook "
+                    select name="webhook" {
+                        option value="" { "any" }
+                        @for webhook in &choices.webhooks {
+                            option value=(webhook) selected[choices.webhook == Some(*webhook)] { (webhook) }
                         }
                     }
                 }
