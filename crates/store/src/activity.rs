@@ -47,9 +47,8 @@ fn first_since(
         let middle = low + (high - low) / 2;
         match at(middle)? {
             Some((id, received_at)) if received_at.as_str() < since => low = id + 1,
-            Some(_) => high = middle,
-            // No row from `middle` on.
-            None => high = middle,
+            // A row since then, or no row from `middle` on.
+            _ => high = middle,
         }
     }
     Ok(low)

@@ -34,7 +34,7 @@ pub fn view(proposals: &[(Proposal, String)], unattributed: u64, window: i64) ->
                     tbody {
                         @for entry in &proposal.entries {
                             tr {
-                                td { code { (if entry.location.is_empty() { "(root)" } else { &entry.location }) } }
+                                td { code { (super::pages::pointer(&entry.location)) } }
                                 td { (entry.kind.label()) }
                                 td {
                                     (entry.what)

@@ -71,30 +71,9 @@ pub fn list(
         html! {
             h1 { "Deliveries" }
             form.filter method="get" action="/" {
-                label { "Vendor "
-                    select name="vendor" {
-                        option value="" { "any" }
-                        @for vendor in &choices.vendors {
-                            option value=(vendor) selected[filter.vendor == Some(*vendor)] { (vendor) }
-                        }
-                    }
-                }
-                label { "Webhook "
-                    select name="webhook" {
-                        option value="" { "any" }
-                        @for webhook in &choices.webhooks {
-                            option value=(webhook) selected[choices.webhook == Some(*webhook)] { (webhook) }
-                        }
-                    }
-                }
-                label { "Schema "
-                    select name="schema" {
-                        option value="" { "any" }
-                        @for schema in &choices.schemas {
-                            option value=(schema) selected[filter.schema == Some(*schema)] { (schema) }
-                        }
-                    }
-                }
+                (choice("Vendor", "vendor", &choices.vendors, filter.vendor))
+                (choice("Webhook", "webhook", &choices.webhooks, choices.webhook))
+                (choice("Schema", "schema", &choices.schemas, filter.schema))
                 label { "Verdict "
                     select name="verdict" {
                         option value="" { "any" }
@@ -132,6 +111,25 @@ pub fn list(
             }
         },
     )
+}
+
+/// A select of the filter form: `any`, then each of `options`, `chosen` selected.
+fn choice(label: &str, name: &str, options: &[&str], chosen: Option<&str>) -> Markup {
+    html! {
+        label { (label) " "
+            select name=(name) {
+                option value="" { "any" }
+                @for option in options {
+                    option value=(option) selected[chosen == Some(*option)] { (option) }
+                }
+            }
+        }
+    }
+}
+
+/// A JSON Pointer for people: the root, which is empty, is `(root)`.
+pub(super) fn pointer(at: &str) -> &str {
+    if at.is_empty() { "(root)" } else { at }
 }
 
 fn verdict(violations: u64) -> Markup {
@@ -199,7 +197,7 @@ pub fn delivery(shown: &Shown) -> Markup {
                     tbody {
                         @for violation in &violations {
                             tr {
-                                td { code { (if violation.instance_path.is_empty() { "(root)" } else { &violation.instance_path }) } }
+                                td { code { (pointer(&violation.instance_path)) } }
                                 td { (violation.message) }
                                 td { code { (violation.schema_path) } }
                             }
