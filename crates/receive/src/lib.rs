@@ -19,9 +19,11 @@
 //!    cannot be decoded is refused (422) in the vendor's rejection format.
 //!
 //! The outcome is a [`Received`] delivery, or a [`Refusal`]; either gives its HTTP answer as
-//! data ([`Answer`]: status, JSON body, `Retry-After`), which a framework sends as its own
-//! response. `hookschema-axum` is this as an axum extractor; `hookschema serve` calls it on
-//! hyper directly; a queue consumer can call it with a head and body of its own making.
+//! data ([`Answer`]: status, JSON body, `Retry-After`), and as an `http` response
+//! ([`Answer::response`]) that any framework on `http` sends as it is. `hookschema-axum` is
+//! this as an axum extractor; `hookschema serve` calls it on hyper directly, as does the
+//! twenty-line server of `examples/hyper`; a queue consumer can call it with a head and body of
+//! its own making (`examples/queue_consumer.rs`).
 //!
 //! With the `store` feature, [`Received::store`] writes the delivery once, durably, in a
 //! `hookschema-store` (SQLite, PostgreSQL shared by replicas, JSON lines) and gives the answer:

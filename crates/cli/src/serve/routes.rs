@@ -11,10 +11,10 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use hookschema_axum::WebhookRejection;
 use hookschema_catalog::Webhook;
 use hookschema_drift::Watch;
 use hookschema_receive::{Received, Receiver};
@@ -117,7 +117,12 @@ impl Endpoint {
                 .map(|ConnectInfo(addr)| addr.ip());
             match self.receiver.receive(&head, body, peer).await {
                 Ok(received) => self.receive(received).await,
-                Err(refusal) => WebhookRejection(refusal).into_response(),
+                Err(refusal) => {
+                    let answer = refusal.answer();
+                    let reason = refusal.summary();
+                    tracing::debug!(status = answer.status.as_u16(), reason, "refused");
+                    answer.response::<Body>()
+                }
             }
         };
         metrics::track(&self.tracked, handled).await
@@ -133,7 +138,7 @@ impl Endpoint {
     /// is then watched for drift.
     async fn receive(&self, delivery: Received<IgnoredAny>) -> Response {
         let (stored, answer) = delivery.store(&self.store).await;
-        let mut response = hookschema_axum::response(&answer);
+        let mut response = answer.response::<Body>();
         // A vendor without delivery ids logs none.
         let id = delivery.id.as_deref();
         match stored {
