@@ -273,7 +273,7 @@ impl<'de> crate::open_union::OpenUnion<'de> for Entry {
     fn object<A: ::serde::de::MapAccess<'de>>(
         entries: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        let object = crate::open_union::Object::read(entries)?;
+        let object = crate::buffered::Object::read(entries)?;
         if let Some(value) = object.decode::<File>() {
             return Ok(Self::File(value));
         }

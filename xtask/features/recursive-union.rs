@@ -256,7 +256,7 @@ impl<'de> crate::open_union::OpenUnion<'de> for CardCustomer {
     fn object<A: ::serde::de::MapAccess<'de>>(
         entries: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        let object = crate::open_union::Object::read(entries)?;
+        let object = crate::buffered::Object::read(entries)?;
         if let Some(value) = object.decode::<Customer>() {
             return Ok(Self::Customer(::std::boxed::Box::new(value)));
         }
@@ -301,7 +301,7 @@ impl<'de> crate::open_union::OpenUnion<'de> for CustomerDefaultSource {
     fn object<A: ::serde::de::MapAccess<'de>>(
         entries: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        let object = crate::open_union::Object::read(entries)?;
+        let object = crate::buffered::Object::read(entries)?;
         if let Some(value) = object.decode::<Card>() {
             return Ok(Self::Card(::std::boxed::Box::new(value)));
         }

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::envelope::PLACE_PREFIX;
+use crate::place::{pointer, unplace};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -85,12 +85,7 @@ impl DecodeError {
         let pointer = pointer(error.path());
         let mut decoded = DecodeError::new(pointer, &error.into_inner(), bytes);
         // An envelope's data decoded after the fact names its place in the message.
-        if let Some((at, message)) = decoded
-            .message
-            .strip_prefix(PLACE_PREFIX)
-            .and_then(|rest| rest.split_once(": "))
-            .filter(|(at, _)| at.starts_with('/'))
-        {
+        if let Some((at, message)) = unplace(&decoded.message) {
             (decoded.pointer, decoded.message) =
                 (format!("{}{at}", decoded.pointer), message.to_owned());
         }
@@ -149,24 +144,4 @@ fn byte_offset(bytes: &[u8], line: usize, column: usize) -> usize {
         .map(<[u8]>::len)
         .sum();
     (line_start + column).min(bytes.len())
-}
-
-/// serde_path_to_error's path as a JSON Pointer.
-pub(crate) fn pointer(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut pointer = String::new();
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => {
-                pointer.push('/');
-                pointer.push_str(&index.to_string());
-            }
-            Segment::Map { key } => {
-                pointer.push('/');
-                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
-            }
-            Segment::Enum { .. } | Segment::Unknown => {}
-        }
-    }
-    pointer
 }

@@ -15,12 +15,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 use crate::buffered::Buffered;
-use crate::decode::pointer;
+use crate::place::{place, pointer};
 use crate::text::Text;
-
-/// How an error raised outside the input's path starts its message: then its JSON Pointer and
-/// `: `.
-pub(crate) const PLACE_PREFIX: &str = "at ";
 
 /// An event whose `type` this version does not know: the type and the raw `data`, as sent. It
 /// serialises as the envelope it came in, for a receiver to log or store.
@@ -66,7 +62,7 @@ pub(crate) fn serialize<S: Serializer, T: Serialize + ?Sized>(
 /// `data` comes first it is read ahead, its strings borrowed from the input where they can be,
 /// and decoded once `type` is known. Out of the input, that error cannot carry its path: its
 /// message starts with it
-/// ([`PLACE_PREFIX`]`/data/…: `), which [`crate::DecodeError`] turns back into its pointer. Other
+/// (`at /data/…: `, see `place`), which [`crate::DecodeError`] turns back into its pointer. Other
 /// keys are ignored.
 pub(crate) fn deserialize<'de, D: Deserializer<'de>, E: Envelope>(
     deserializer: D,
@@ -189,7 +185,7 @@ fn decode_ahead<E: Envelope, Err: Error>(event_type: &str, data: Buffered) -> Re
         )
         .map_err(|e| {
             let at = pointer(&track.path());
-            Err::custom(format!("{PLACE_PREFIX}/data{at}: {e}"))
+            Err::custom(place(&format!("/data{at}"), &e))
         })
     })
 }

@@ -24,6 +24,7 @@
 mod generated;
 
 mod decode;
+mod place;
 #[cfg(test)]
 mod features;
 mod timestamp;

@@ -119,8 +119,14 @@ impl Endpoint {
                 Ok(received) => self.receive(received).await,
                 Err(refusal) => {
                     let answer = refusal.answer();
-                    let reason = refusal.summary();
-                    tracing::debug!(status = answer.status.as_u16(), reason, "refused");
+                    // A target of their own, so that `RUST_LOG=hookschema::refusals=debug`
+                    // shows why deliveries are refused without the rest of the debug lines.
+                    tracing::debug!(
+                        target: "hookschema::refusals",
+                        status = answer.status.as_u16(),
+                        reason = %refusal.summary(),
+                        "refused"
+                    );
                     answer.response::<Body>()
                 }
             }

@@ -204,7 +204,7 @@ fn json_logs_are_one_object_a_line_and_rust_log_filters_them() {
         .args(["--log-format", "json"])
         .env(
             "RUST_LOG",
-            "warn,hookschema_axum=debug,hookschema::serve::metrics=debug",
+            "warn,hookschema::refusals=debug,hookschema::serve::metrics=debug",
         );
     let server = Serve::launch(command);
     let first: Value = serde_json::from_str(server.first_line()).unwrap();

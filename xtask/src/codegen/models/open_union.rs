@@ -208,7 +208,7 @@ impl OpenUnion {
         if !objects.is_empty() {
             hooks.extend(quote! {
                 fn object<A: ::serde::de::MapAccess<'de>>(entries: A) -> ::std::result::Result<Self, A::Error> {
-                    let object = crate::open_union::Object::read(entries)?;
+                    let object = crate::buffered::Object::read(entries)?;
                     #(
                         if let Some(value) = object.decode::<#object_types>() {
                             return Ok(Self::#objects(#held));

@@ -936,7 +936,7 @@ impl<'de> crate::open_union::OpenUnion<'de> for OutputValue {
     fn object<A: ::serde::de::MapAccess<'de>>(
         entries: A,
     ) -> ::std::result::Result<Self, A::Error> {
-        let object = crate::open_union::Object::read(entries)?;
+        let object = crate::buffered::Object::read(entries)?;
         if let Some(value) = object.decode::<MediaItem>() {
             return Ok(Self::MediaItem(value));
         }
