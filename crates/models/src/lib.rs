@@ -24,9 +24,9 @@
 mod generated;
 
 mod decode;
-mod place;
 #[cfg(test)]
 mod features;
+mod place;
 mod timestamp;
 
 // What the generated modules call: each vendor's uses a part, so with some vendors' features

@@ -20,7 +20,6 @@ use serde::de::{Error, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Number, Value};
 
-
 /// Implemented by the generated open unions: what each kind of value becomes. A kind the union
 /// has no alternative for is kept as sent, in [`OpenUnion::other`].
 pub(crate) trait OpenUnion<'de>: Sized {
