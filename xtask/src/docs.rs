@@ -340,7 +340,7 @@ fn yes_no(yes: bool) -> &'static str {
 
 /// The largest valid example payload for the schema, or the schema's own first `examples`.
 fn example(project: &Project, schema: &SchemaFile) -> Result<Value> {
-    let examples = project.examples_dir(schema);
+    let examples = project.examples_dir(&schema.vendor, &schema.stem);
     if examples.join("valid").is_dir() {
         let mut largest: Option<(u64, std::path::PathBuf)> = None;
         for entry in fs::read_dir(examples.join("valid"))? {

@@ -31,12 +31,9 @@ impl Project {
         self.root.join("schemas")
     }
 
-    /// The example payloads of one schema: `schemas/<vendor>/examples/<schema>/`.
-    pub fn examples_dir(&self, schema: &crate::codegen::SchemaFile) -> PathBuf {
-        self.schemas_dir()
-            .join(&schema.vendor)
-            .join("examples")
-            .join(&schema.stem)
+    /// The example payloads of one schema: `schemas/<vendor>/examples/<stem>/`.
+    pub fn examples_dir(&self, vendor: &str, stem: &str) -> PathBuf {
+        self.schemas_dir().join(vendor).join("examples").join(stem)
     }
 
     /// Where the generated Rust models go.

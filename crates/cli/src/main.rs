@@ -7,6 +7,7 @@
 
 mod deliveries;
 mod drift;
+mod format;
 mod import;
 mod input;
 mod ndjson;
@@ -21,10 +22,11 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand};
 use hookschema_catalog::Catalog;
 use hookschema_validate::Schema;
 
+use crate::format::Format;
 use crate::outcome::Outcome;
 
 /// mimalloc rather than the system's allocator: a receiver allocates and frees per request on
@@ -110,17 +112,6 @@ enum Command {
         /// The shell to complete in.
         shell: clap_complete::Shell,
     },
-}
-
-/// How `validate` reports each input.
-#[derive(Clone, Copy, ValueEnum)]
-pub enum Format {
-    /// A verdict line, then one line per error.
-    Text,
-    /// One JSON object per input: `{"file", "valid", "errors": [{"instance_path", "schema_path", "message"}]}`.
-    Json,
-    /// One FastAPI 422 body per input (`{"detail": [{"loc", "msg", "type"}]}`).
-    Fastapi,
 }
 
 /// One validating thread per core, at most eight.

@@ -7,7 +7,7 @@ use hookschema_catalog::rejection::http_validation_error;
 use hookschema_validate::{Invalid, Schema, Violation};
 use serde::Serialize;
 
-use crate::Format;
+use crate::format::Format;
 use crate::input::{Input, read};
 use crate::outcome::Outcome;
 

@@ -1,11 +1,11 @@
 //! The fuzz targets, by name, and the inputs each starts from: the example payloads, and for
 //! signatures the shared test vectors, so the fuzzers begin where real deliveries are.
 
-use hookschema_catalog::{Auth, Catalog};
+use hookschema_catalog::Catalog;
 use hookschema_fixtures::repository_root;
 use serde_json::Value;
 
-use crate::sender::{NOW, SECRET, authentic};
+use crate::sender::{NOW, SECRET, authentic, signing_schemes};
 use crate::targets::{check_parse, check_receive, check_validate, check_verify};
 
 /// A fuzz target: one check, and the inputs it is seeded with.
@@ -80,19 +80,6 @@ pub fn seeds(target: Target) -> Vec<(String, Vec<u8>)> {
             })
             .collect(),
     }
-}
-
-/// The signing schemes of the embedded catalog.
-pub(crate) fn signing_schemes() -> Vec<&'static hookschema_signature::SignatureScheme> {
-    let mut schemes = Vec::new();
-    for webhook in Catalog::embedded().webhooks() {
-        if let Auth::Signed(scheme) = &webhook.auth
-            && !schemes.contains(&scheme.as_ref())
-        {
-            schemes.push(scheme.as_ref());
-        }
-    }
-    schemes
 }
 
 /// The shared signature vectors of every file, as `id\ntimestamp\nsignature\nbody`; a header

@@ -150,3 +150,16 @@ fn request(
         body: Bytes::copy_from_slice(body),
     }
 }
+
+/// The signing schemes of the embedded catalog.
+pub fn signing_schemes() -> Vec<&'static hookschema_signature::SignatureScheme> {
+    let mut schemes = Vec::new();
+    for webhook in Catalog::embedded().webhooks() {
+        if let Auth::Signed(scheme) = &webhook.auth
+            && !schemes.contains(&scheme.as_ref())
+        {
+            schemes.push(scheme.as_ref());
+        }
+    }
+    schemes
+}

@@ -130,7 +130,7 @@ pub fn check_verify(data: &[u8]) {
         timestamp,
         signature,
     };
-    for scheme in crate::seeds::signing_schemes() {
+    for scheme in crate::sender::signing_schemes() {
         verifies_what_is_signed(scheme, &headers, body);
     }
 }

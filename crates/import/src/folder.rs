@@ -68,10 +68,14 @@ impl Folder {
                 return Err(ImportError::new(from, clash));
             }
         }
+        let events: Vec<(&str, &str)> = imported
+            .iter()
+            .map(|schema| (schema.event.as_str(), schema.name.as_str()))
+            .collect();
         let mut files = BTreeMap::new();
         files.insert(
             VENDOR_FILE.to_owned(),
-            pretty(&skeleton::vendor_file(options, &imported, from)).into_bytes(),
+            pretty(&skeleton::vendor_file(options, &events, from)).into_bytes(),
         );
         for schema in imported {
             let path = format!("{}.schema.json", schema.name);

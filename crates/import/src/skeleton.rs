@@ -5,11 +5,11 @@
 use serde_json::{Map, Value, json};
 
 use crate::Options;
-use crate::folder::Imported;
 
 /// The skeleton: one webhook on `/<vendor>`; with several schemas, one route dispatching to each
-/// by the event's name, whose place (a header, a field of the body) the user fills in.
-pub(crate) fn vendor_file(options: &Options, imported: &[Imported], from: &str) -> Value {
+/// by the event's name, whose place (a header, a field of the body) the user fills in. `events`
+/// gives each schema imported as (the event as the sender names it, the schema's name).
+pub(crate) fn vendor_file(options: &Options, events: &[(&str, &str)], from: &str) -> Value {
     let vendor = &options.vendor;
     let mut webhook = json!({
         "description": format!(
@@ -26,12 +26,12 @@ pub(crate) fn vendor_file(options: &Options, imported: &[Imported], from: &str) 
         },
         "rejection": "errors"
     });
-    let name = match imported {
-        [one] => one.name.clone(),
+    let name = match events {
+        [(_, one)] => (*one).to_owned(),
         _ => {
-            let schemas: Map<String, Value> = imported
+            let schemas: Map<String, Value> = events
                 .iter()
-                .map(|schema| (schema.event.clone(), json!(schema.name)))
+                .map(|(event, name)| ((*event).to_owned(), json!(name)))
                 .collect();
             webhook["dispatch"] = json!({
                 "by": [{"header": "X-Fill-In-Event"}],

@@ -15,9 +15,9 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
+use crate::engine::{Engine, Stored};
 use crate::error::StoreError;
 use crate::record::{Record, push_line};
-use crate::store::{Engine, Stored};
 use keys::{Keys, digest};
 
 pub(crate) struct Jsonl {

@@ -33,6 +33,7 @@
 
 mod activity;
 mod browse;
+mod engine;
 mod error;
 mod export;
 mod jsonl;
@@ -47,8 +48,9 @@ mod store;
 
 pub use activity::{Count, counts};
 pub use browse::{Filter, Shown, Summary, one, page};
+pub use engine::Stored;
 pub use error::{ErrorKind, StoreError};
 pub use export::{Selection, export, read};
 pub use location::{Location, LocationError};
 pub use record::{Record, compact};
-pub use store::{CommitObserver, Options, Stats, Store, Stored};
+pub use store::{CommitObserver, Options, Stats, Store};

@@ -5,9 +5,9 @@
 
 use postgres::{Client, NoTls};
 
+use crate::engine::{Engine, Stored};
 use crate::error::StoreError;
 use crate::record::Record;
-use crate::store::{Engine, Stored};
 
 mod migrations {
     refinery::embed_migrations!("migrations/postgres");

@@ -6,9 +6,9 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags, params};
 
+use crate::engine::{Engine, Stored};
 use crate::error::StoreError;
 use crate::record::Record;
-use crate::store::{Engine, Stored};
 
 mod migrations {
     refinery::embed_migrations!("migrations/sqlite");

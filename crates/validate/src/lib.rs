@@ -16,6 +16,7 @@
 //!
 //! [`parse`] goes from raw bytes to a validated model type in one call.
 
+mod keys;
 mod parse;
 mod parser;
 mod schema;
@@ -24,7 +25,7 @@ mod tape_de;
 mod violation;
 mod wellformed;
 
-pub use parse::{Invalid, parse, parse_verdict};
+pub use parse::{parse, parse_verdict};
 pub use schema::{Folder, Schema, SchemaError, UnknownSchema};
-pub use violation::{Branch, Violation, ViolationKind};
+pub use violation::{Branch, Invalid, Violation, ViolationKind};
 pub use wellformed::wellformed;

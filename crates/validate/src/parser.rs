@@ -16,8 +16,8 @@
 
 use hookschema_models::MAX_DEPTH;
 
+use crate::keys::KeyFilter;
 use crate::tape::{Tape, size};
-use crate::wellformed::KeyFilter;
 
 /// The bytes are not one JSON document.
 #[derive(Debug, PartialEq, Eq)]

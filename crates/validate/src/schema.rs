@@ -10,11 +10,10 @@ use hookschema_models::{DecodeError, HasSchema, RootVisitor, SCHEMAS, SchemaFile
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::parse::Invalid;
 use crate::parser::{self, Buffers};
 use crate::tape::{JsonTape, Tape, TapeNode};
 use crate::tape_de::TapeDeserializer;
-use crate::violation::Violation;
+use crate::violation::{Invalid, Violation};
 use crate::wellformed;
 
 /// One schema and its validators, each compiled the first time it is needed: one for parsed

@@ -315,3 +315,40 @@ impl From<&ValidationErrorKind> for ViolationKind {
         }
     }
 }
+
+/// Why a payload was rejected.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invalid {
+    /// Every violation found, up to the schema's limit ([`crate::Schema::limit_violations`]); never
+    /// empty.
+    pub violations: Vec<Violation>,
+    /// Whether the payload may break the schema in more ways than reported: the limit
+    /// ([`crate::Schema::limit_violations`]) held some back, or the payload was too large to report
+    /// them all (over 16,384 values and keys, about 64 KiB: its first violation only).
+    pub more: bool,
+    /// The payload as parsed, when it was JSON at all and the schema keeps documents
+    /// ([`crate::Schema::without_documents`]): the violations' instance paths point into it
+    /// (FastAPI's `loc` needs it to tell array indexes from object keys).
+    pub document: Option<Value>,
+}
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lines: Vec<String> = self.violations.iter().map(Violation::to_string).collect();
+        f.write_str(&lines.join("; "))?;
+        if self.more {
+            f.write_str("; and more")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Invalid {}
+
+impl Invalid {
+    /// Whether the payload is not one unambiguous JSON document, rather than JSON that breaks the
+    /// schema (see [`crate::ViolationKind::is_malformed`]).
+    pub fn is_malformed(&self) -> bool {
+        self.violations.iter().any(|v| v.kind.is_malformed())
+    }
+}

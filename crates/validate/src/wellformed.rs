@@ -13,6 +13,7 @@
 
 use std::collections::HashSet;
 
+use crate::keys::KeyFilter;
 use crate::tape::{Tape, size};
 use crate::violation::{Violation, ViolationKind};
 use hookschema_models::MAX_DEPTH;
@@ -133,35 +134,6 @@ fn repeated_key<'a>(tape: &'a [Tape<'a>], object: usize) -> Option<&'a str> {
 
 /// How many keys of an object [`repeated_key`] tells apart by its filter alone.
 const FILTERED: usize = 32;
-
-/// A filter of one object's keys: a bit for each key's [`fingerprint`], so that most keys are
-/// told new without a comparison. 256 bits: an object of 30 keys (a Kaizen execution) would
-/// almost surely hold two keys that share one of 64 buckets, and about two pairs in 256.
-#[derive(Clone, Copy, Default)]
-pub(crate) struct KeyFilter([u64; 4]);
-
-impl KeyFilter {
-    /// Adds `key`, and says whether a key with its fingerprint (perhaps the same key) was in.
-    pub(crate) fn insert(&mut self, key: &str) -> bool {
-        let print = fingerprint(key);
-        let (word, bit) = ((print >> 6) as usize, 1 << (print & 63));
-        let seen = self.0[word] & bit != 0;
-        self.0[word] |= bit;
-        seen
-    }
-}
-
-/// One of 256 buckets for `key`, from its length and its first and last bytes: equal keys share
-/// one, and the keys of one object rarely do.
-fn fingerprint(key: &str) -> u32 {
-    let bytes = key.as_bytes();
-    let (first, last) = (bytes.first().copied(), bytes.last().copied());
-    let mixed = (bytes.len() as u32)
-        .wrapping_mul(0x9E37_79B9)
-        .wrapping_add(u32::from(first.unwrap_or(0)).wrapping_mul(0x85EB_CA6B))
-        .wrapping_add(u32::from(last.unwrap_or(0)).wrapping_mul(0xC2B2_AE35));
-    mixed >> 24
-}
 
 /// The JSON Pointer of the value at tape index `target`.
 fn pointer_to(tape: &[Tape<'_>], target: usize) -> String {

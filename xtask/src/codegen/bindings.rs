@@ -9,8 +9,8 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use super::SchemaFile;
 use super::catalog::schema_copies;
+use super::schema_file::SchemaFile;
 use crate::Result;
 use crate::project::Project;
 use crate::sync::{Generated, GeneratedFile};

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::SchemaFile;
+use super::schema_file::SchemaFile;
 use super::vendor_file::{VENDOR_SCHEMA, VendorFile};
 use crate::Result;
 use crate::project::Project;

@@ -3,7 +3,7 @@
 //! ["github"]`). The generator owns the `[features]` table of `crates/models/Cargo.toml`; the
 //! rest of the manifest is hand-written and left as it is.
 
-use super::SchemaFile;
+use super::schema_file::SchemaFile;
 use crate::Result;
 use crate::project::Project;
 use crate::sync::GeneratedFile;

@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::SchemaFile;
+use super::schema_file::SchemaFile;
 use super::vendor_file::{VendorFile, Webhook};
 use crate::Result;
 use crate::project::{Project, manifest_version};

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::SchemaFile;
+use super::schema_file::SchemaFile;
 use crate::Result;
 use crate::project::Project;
 

@@ -10,7 +10,7 @@ use std::sync::{Mutex, MutexGuard};
 use serde::Serialize;
 
 use super::{Lines, report_line};
-use crate::Format;
+use crate::format::Format;
 
 /// The output, and how far the reports in it have come.
 pub(super) struct InOrder<'o, W> {

@@ -21,7 +21,7 @@ use std::thread::{self, JoinHandle, ScopedJoinHandle};
 use hookschema_validate::{Invalid, Schema};
 use serde::Serialize;
 
-use crate::Format;
+use crate::format::Format;
 use crate::input::STDIN;
 use crate::outcome::Outcome;
 use crate::validate::{Report, text_verdict};
