@@ -3,7 +3,7 @@
 // first argument) holding real deliveries sent to it over HTTP: the token refused when wrong and
 // taken when right, the list, a filter, one invalid delivery with its violation marked, the
 // activity chart, the drift view's diff, and a hostile payload shown as text (no script runs, no dialog opens). Each view
-// is saved as a screenshot in docs/admin/, which README.md links. Prints what it checked; exits
+// is saved as a screenshot in docs/src/admin/, which the manual shows. Prints what it checked; exits
 // 1 at the first thing that is not as it should be.
 
 import { spawn } from "node:child_process";
@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const { chromium } = createRequire(join(ROOT, "tools", "package.json"))("playwright-core");
-const SHOTS = join(ROOT, "docs", "admin");
+const SHOTS = join(ROOT, "docs", "src", "admin");
 const TOKEN = "browser-check-comfydeploy-token";
 const ADMIN_TOKEN = "browser-check-admin-token";
 

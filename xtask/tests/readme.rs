@@ -1,8 +1,8 @@
-//! Every Rust block in README.md is part of a program the tests build: the text before each block
-//! links to an example program (`crates/<crate>/examples/<name>.rs`, which `cargo test` and
-//! `cargo clippy --all-targets` compile), and each paragraph of the block (lines between blank
-//! ones) stands in that program whole and in order, lines trimmed. So the README cannot show
-//! code that no longer compiles.
+//! Every Rust block of the manual (README.md and `docs/src/`) is part of a program the tests
+//! build: the text before each block links to an example program
+//! (`crates/<crate>/examples/<name>.rs`, which `cargo test` and `cargo clippy --all-targets`
+//! compile), and each paragraph of the block (lines between blank ones) stands in that program
+//! whole and in order, lines trimmed. So the manual cannot show code that no longer compiles.
 
 use std::path::{Path, PathBuf};
 
@@ -91,44 +91,78 @@ fn missing_paragraphs(code: &str, program: &str) -> Vec<String> {
     missing
 }
 
-#[test]
-fn every_rust_block_in_the_readme_is_in_a_program_that_builds() {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let snippets = rust_snippets(&readme);
-    assert!(snippets.len() >= 4, "{snippets:?}");
-    let mut problems = Vec::new();
-    for snippet in &snippets {
-        let Some(program) = &snippet.program else {
-            problems.push(format!(
-                "README.md:{}: no link to the program that holds this block",
-                snippet.line
-            ));
-            continue;
-        };
-        let is_example = Path::new(program)
-            .parent()
-            .is_some_and(|dir| dir.ends_with("examples") && dir.starts_with("crates"));
-        let text = match std::fs::read_to_string(root().join(program)) {
-            Ok(text) if is_example => text,
-            Ok(_) => {
-                problems.push(format!(
-                    "README.md:{}: {program} is not an example program under crates/*/examples/",
-                    snippet.line
-                ));
-                continue;
-            }
-            Err(error) => {
-                problems.push(format!("README.md:{}: {program}: {error}", snippet.line));
-                continue;
-            }
-        };
-        for paragraph in missing_paragraphs(&snippet.code, &text) {
-            problems.push(format!(
-                "README.md:{}: not in {program}, whole and in order:\n{paragraph}",
-                snippet.line
-            ));
+/// README.md and every chapter of the manual (`docs/src/*.md`), by their paths from the root.
+fn pages() -> Vec<PathBuf> {
+    let mut pages = vec![PathBuf::from("README.md")];
+    let chapters = std::fs::read_dir(root().join("docs/src")).unwrap();
+    for entry in chapters {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|ext| ext == "md") {
+            pages.push(path.strip_prefix(root()).unwrap().to_path_buf());
         }
     }
+    pages.sort();
+    pages
+}
+
+/// `link`, relative to the page at `page`, as a path from the repository's root.
+fn from_root(page: &Path, link: &str) -> PathBuf {
+    let mut path = page.parent().unwrap_or(Path::new("")).to_path_buf();
+    for part in Path::new(link).components() {
+        match part {
+            std::path::Component::ParentDir => {
+                path.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => path.push(other),
+        }
+    }
+    path
+}
+
+#[test]
+fn every_rust_block_of_the_manual_is_in_a_program_that_builds() {
+    let mut problems = Vec::new();
+    let mut count = 0;
+    for page in pages() {
+        let text = std::fs::read_to_string(root().join(&page)).unwrap();
+        let at = |line: usize| format!("{}:{line}", page.display());
+        for snippet in rust_snippets(&text) {
+            count += 1;
+            let Some(link) = &snippet.program else {
+                problems.push(format!(
+                    "{}: no link to the program that holds this block",
+                    at(snippet.line)
+                ));
+                continue;
+            };
+            let program = from_root(&page, link);
+            let is_example = program
+                .parent()
+                .is_some_and(|dir| dir.ends_with("examples") && dir.starts_with("crates"));
+            let text = match std::fs::read_to_string(root().join(&program)) {
+                Ok(text) if is_example => text,
+                Ok(_) => {
+                    problems.push(format!(
+                        "{}: {link} is not an example program under crates/*/examples/",
+                        at(snippet.line)
+                    ));
+                    continue;
+                }
+                Err(error) => {
+                    problems.push(format!("{}: {link}: {error}", at(snippet.line)));
+                    continue;
+                }
+            };
+            for paragraph in missing_paragraphs(&snippet.code, &text) {
+                problems.push(format!(
+                    "{}: not in {link}, whole and in order:\n{paragraph}",
+                    at(snippet.line)
+                ));
+            }
+        }
+    }
+    assert!(count >= 4, "{count} Rust blocks");
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
 

@@ -1,4 +1,4 @@
-"""README.md's Python snippet, run as written from the repository's root (it reads files there),
+"""The manual's Python snippet (docs/src/other-languages.md), run as written from the repository's root (it reads files there),
 with this package importable as after `pip install ./bindings/python`; and once more with an
 invalid payload, which it must report at its JSON Pointer."""
 
@@ -14,8 +14,8 @@ VALID = "schemas/kaizen/examples/webhook-event/valid/completed.json"
 
 
 def snippet():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    return readme.split("## For other languages")[1].split("```python\n")[1].split("```")[0]
+    readme = (ROOT / "docs" / "src" / "other-languages.md").read_text(encoding="utf-8")
+    return readme.split("```python\n")[1].split("```")[0]
 
 
 @pytest.mark.parametrize("payload,printed", [

@@ -1,5 +1,5 @@
-// README.md's ajv snippet, run as written in a new project, as a Node team starts: `npm init -y`,
-// then README's `npm install` line with the package as `npm pack` makes it (what would be
+// The manual's ajv snippet (docs/src/other-languages.md), run as written in a new project, as a Node team starts: `npm init -y`,
+// then the manual's `npm install` line with the package as `npm pack` makes it (what would be
 // published: its `files` and `exports`, nothing else of the repository), then the snippet on a
 // valid delivery, which it must pass quietly, and on an invalid one, which it must report at its
 // JSON Pointer. Prints what failed; exits 1 on any failure.
@@ -12,12 +12,12 @@ import { fileURLToPath } from "node:url";
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), "..");
 const root = join(pkg, "..", "..");
-const readme = readFileSync(join(root, "README.md"), "utf8");
-const snippet = readme.split("## For other languages")[1].split("```js\n")[1].split("```")[0];
+const readme = readFileSync(join(root, "docs", "src", "other-languages.md"), "utf8");
+const snippet = readme.split("```js\n")[1].split("```")[0];
 const install = snippet.split("\n")[0].replace(/^\/\/ /, "").split("   ")[0];
 const folder = "./hookschema/bindings/typescript";
 if (!install.startsWith("npm init -y && npm install ") || !install.includes(folder)) {
-  console.log(`FAIL README's snippet does not start with its npm line: ${install}`);
+  console.log(`FAIL the manual's snippet does not start with its npm line: ${install}`);
   process.exit(1);
 }
 
@@ -37,7 +37,7 @@ try {
     const printed = run("node readme.mjs");
     if (printed.includes("/data/startTime") !== reports || (!reports && printed)) {
       failed += 1;
-      console.log(`FAIL README's ajv snippet on ${payload} prints: ${printed || "nothing"}`);
+      console.log(`FAIL the manual's ajv snippet on ${payload} prints: ${printed || "nothing"}`);
     }
   }
 } catch (error) {
@@ -46,5 +46,5 @@ try {
 } finally {
   rmSync(project, { recursive: true, force: true });
 }
-console.log(failed ? `${failed} failed` : "README's ajv snippet runs in a new project");
+console.log(failed ? `${failed} failed` : "the manual's ajv snippet runs in a new project");
 process.exit(failed ? 1 : 0);

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use clap::{Args, Subcommand};
 use hookschema_store::{Location, Selection, export};
 
+use crate::defaults;
 use crate::outcome::Outcome;
 
 #[derive(Subcommand)]
@@ -19,8 +20,9 @@ pub enum Deliveries {
 
 #[derive(Args)]
 pub struct ExportArgs {
-    /// The store a receiver writes: `sqlite:PATH`, `postgres://…` or `jsonl:PATH`.
-    #[arg(long, value_name = "URL")]
+    /// The store a receiver writes: `sqlite:PATH`, `postgres://…` or `jsonl:PATH`; by default
+    /// the one `hookschema serve` writes by default.
+    #[arg(long, default_value = defaults::STORE, env = "HOOKSCHEMA_STORE", value_name = "URL")]
     store: Location,
     /// Only this vendor's deliveries.
     #[arg(long)]

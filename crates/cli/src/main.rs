@@ -5,6 +5,7 @@
 //! authentic), 1 when any input is invalid (input that is not JSON included) or not authentic,
 //! 2 on a usage or I/O error.
 
+mod defaults;
 mod deliveries;
 mod drift;
 mod format;

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use hookschema_catalog::{Auth, Catalog, Webhook};
-use hookschema_signature::{Headers, Secret, SignatureScheme, Verifier, check_id, unix_now};
+use hookschema_signature::{
+    Headers, Secret, SignatureScheme, Verifier, check_id, fingerprint, unix_now,
+};
 
 use crate::input::read;
 use crate::outcome::Outcome;
@@ -139,6 +141,9 @@ pub fn run_sign(out: &mut impl Write, catalog: &Catalog, args: &SignArgs) -> io:
             for (name, value) in headers {
                 writeln!(out, "{name}: {value}")?;
             }
+            // Beside the headers, not among them: what a receiver that refuses the signature
+            // names, so that a body changed on the way shows.
+            eprintln!("hookschema: signed {}", fingerprint(&body));
             Ok(Outcome::Valid)
         }
         Err(error) => {

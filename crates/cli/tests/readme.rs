@@ -1,18 +1,22 @@
-//! README.md's commands, run as written: "Adding a webhook", from a vendor's published schemas
-//! (in a copy of `tests/vendors/`) and by hand (in a copy of the repository's `schemas/` and the
-//! downstream example's vendor), with the `hookschema` just built on `PATH`; the systemd unit's
-//! `ExecStart`.
+//! The manual's commands, run as written, with the `hookschema` just built on `PATH`: README's
+//! quick start (its `cargo install` line is what built it) and tour; "Adding a webhook", from a
+//! vendor's published schemas (in a copy of `tests/vendors/`) and by hand (in a copy of the
+//! repository's `schemas/` and the downstream example's vendor); the systemd unit's `ExecStart`.
 
 use std::path::Path;
 use std::process::Command;
 
-/// The first `sh` block after `heading` in README.md.
-fn shell_block(heading: &str) -> String {
-    let readme = hookschema_fixtures::repository_root().join("README.md");
-    let readme = std::fs::read_to_string(readme).unwrap();
-    let (_, section) = readme
+/// A page of the manual: `README.md`, or a chapter under `docs/src/`.
+fn page(path: &str) -> String {
+    std::fs::read_to_string(hookschema_fixtures::repository_root().join(path)).unwrap()
+}
+
+/// The first `sh` block after `heading` in the page at `path`.
+fn shell_block(path: &str, heading: &str) -> String {
+    let page = page(path);
+    let (_, section) = page
         .split_once(heading)
-        .expect("the README has the section");
+        .unwrap_or_else(|| panic!("{path} has the section {heading}"));
     let (_, block) = section
         .split_once("```sh\n")
         .expect("the section has a shell block");
@@ -46,7 +50,10 @@ fn run_block(block: &str, dir: &Path) -> String {
 
 #[test]
 fn adding_a_webhook_from_published_schemas_works_as_written() {
-    let block = shell_block("### From a vendor's published schemas");
+    let block = shell_block(
+        "docs/src/adding-a-webhook.md",
+        "## From a vendor's published schemas",
+    );
     let root = hookschema_fixtures::repository_root();
     let dir = tempfile::tempdir().unwrap();
     hookschema_fixtures::copy_tree(
@@ -73,7 +80,7 @@ fn adding_a_webhook_from_published_schemas_works_as_written() {
 
 #[test]
 fn adding_a_webhook_by_hand_works_as_written() {
-    let block = shell_block("### Written by hand");
+    let block = shell_block("docs/src/adding-a-webhook.md", "## Written by hand");
     assert!(
         block.contains("hookschema --schemas schemas sign acme"),
         "{block}"
@@ -95,11 +102,10 @@ fn adding_a_webhook_by_hand_works_as_written() {
 /// `StateDirectory=` and `LoadCredential=` make, the certificate one made here) with `--check`.
 #[test]
 fn the_systemd_unit_starts_as_written() {
-    let readme =
-        std::fs::read_to_string(hookschema_fixtures::repository_root().join("README.md")).unwrap();
-    let (_, unit) = readme
+    let running = page("docs/src/running.md");
+    let (_, unit) = running
         .split_once("```ini\n# /etc/systemd/system/hookschema.service\n")
-        .expect("the README has the unit");
+        .expect("the chapter has the unit");
     let (unit, _) = unit.split_once("```").unwrap();
     let unit = unit.replace("\\\n", " ");
     let setting = |key: &str| -> Vec<&str> {
@@ -158,7 +164,7 @@ fn the_systemd_unit_starts_as_written() {
 #[test]
 fn keeping_schemas_true_works_as_written() {
     use hookschema_store::{Location, Options, Record, Store};
-    let block = shell_block("## Keeping schemas true");
+    let block = shell_block("docs/src/keeping-schemas-true.md", "# Keeping schemas true");
     for line in ["git diff schemas/", "cargo xtask codegen", "git commit -am"] {
         assert!(block.contains(line), "{block}");
     }
@@ -203,4 +209,48 @@ fn keeping_schemas_true_works_as_written() {
         schema.contains("/kaizen/webhook-event/1.2.0.json"),
         "{schema}"
     );
+}
+
+/// README's quick start, in a copy of the repository's `schemas/`: the receiver started, a
+/// signed delivery sent with `curl` and acknowledged, then exported from the store.
+#[test]
+fn the_quick_start_works_as_written() {
+    let block = shell_block("README.md", "## Quick start");
+    let (install, rest) = block.split_once('\n').unwrap();
+    assert!(
+        install.starts_with("cargo install --locked --path crates/cli"),
+        "{install}"
+    );
+    let root = hookschema_fixtures::repository_root();
+    let dir = tempfile::tempdir().unwrap();
+    hookschema_fixtures::copy_tree(&root.join("schemas"), &dir.path().join("schemas"));
+    let said = run_block(rest, dir.path());
+    let mut lines = said.lines();
+    assert_eq!(lines.next(), Some(r#"{"status":"ok"}"#), "{said}");
+    let exported: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    assert_eq!(exported["delivery_id"], "msg_1", "{said}");
+    assert_eq!(exported["schema"], "kaizen/webhook-event", "{said}");
+    assert_eq!(exported["errors"], serde_json::json!([]), "{said}");
+}
+
+/// README's tour, in a copy of the repository's `schemas/` and `tests/vendors/`.
+#[test]
+fn the_tour_works_as_written() {
+    let block = shell_block("README.md", "## A tour");
+    let root = hookschema_fixtures::repository_root();
+    let dir = tempfile::tempdir().unwrap();
+    hookschema_fixtures::copy_tree(&root.join("schemas"), &dir.path().join("schemas"));
+    hookschema_fixtures::copy_tree(
+        &root.join("tests/vendors"),
+        &dir.path().join("tests/vendors"),
+    );
+    let said = run_block(&block, dir.path());
+    assert!(said.contains("kaizen/webhook-event "), "{said}");
+    assert!(said.contains("valid/completed.json: valid"), "{said}");
+    assert!(
+        said.contains(r#""valid":false"#) && said.contains("exit 1"),
+        "{said}"
+    );
+    assert!(said.contains(r#""type": "execution.complete""#), "{said}");
+    assert!(said.contains("ping/payload.json: valid"), "{said}");
 }

@@ -71,7 +71,7 @@ fn timestamps() -> impl Strategy<Value = Timestamp> {
 }
 
 /// Any JSON value, a few levels deep, with no `null` at its top (an optional field sent as
-/// `null` comes back absent: README's normalisation 2).
+/// `null` comes back absent: the manual's normalisation 2, docs/src/crates.md).
 fn json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         any::<bool>().prop_map(Value::from),

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use hookschema_signature::{Headers, Prechecked, SignatureError};
+use hookschema_signature::{Headers, Prechecked, SignatureError, fingerprint};
 use http::request::Parts;
 use http::{HeaderMap, HeaderName};
 use sha2::{Digest, Sha256};
@@ -52,9 +52,20 @@ impl Authenticator {
         body: &[u8],
     ) -> Result<Option<String>, Refusal> {
         match (self, prechecked) {
-            (Authenticator::Hmac(_), Some(prechecked)) => {
-                Ok(prechecked.verify(body).map_err(unauthorized)?.id)
-            }
+            (Authenticator::Hmac(_), Some(prechecked)) => match prechecked.verify(body) {
+                Ok(verified) => Ok(verified.id),
+                Err(error @ SignatureError::NoMatchingSignature { .. }) => {
+                    Err(Refusal::Unauthorized {
+                        reason: format!(
+                            "{error}; the body received is {}: if that is not what was \
+                             signed (`hookschema sign` prints it), the body changed on the way \
+                             (`curl -d` drops newlines: send it with `--data-binary`)",
+                            fingerprint(body)
+                        ),
+                    })
+                }
+                Err(error) => Err(unauthorized(error)),
+            },
             (Authenticator::Hmac(_), None) => Err(unread()),
             (Authenticator::UrlToken(_) | Authenticator::None, _) => Ok(None),
         }

@@ -53,12 +53,14 @@
 
 mod ed25519;
 mod error;
+mod fingerprint;
 mod headers;
 mod scheme;
 mod secret;
 mod verifier;
 
 pub use error::SignatureError;
+pub use fingerprint::fingerprint;
 pub use headers::{Headers, MAX_ID_LEN, check_id};
 pub use scheme::{
     Algorithm, DEFAULT_TOLERANCE_SECS, DigestEncoding, FOREIGN_SECRET_PREFIXES, SchemeError,

@@ -1,16 +1,16 @@
-//! README.md's worker pattern for PostgreSQL, run as written against the real server: two
+//! The manual's worker pattern for PostgreSQL (docs/src/stores.md), run as written against the real server: two
 //! workers at once each take rows the other does not, with `FOR UPDATE SKIP LOCKED`, and mark
 //! them in `processed_at`; together they take every delivery, once.
 
 use hookschema_store::{Location, Options, Record, Store};
 
-/// The statements of README.md's `sql` block, comments left out.
+/// The statements of the stores chapter's `sql` block, comments left out.
 fn readme_statements() -> Vec<String> {
-    let readme = hookschema_fixtures::repository_root().join("README.md");
+    let readme = hookschema_fixtures::repository_root().join("docs/src/stores.md");
     let readme = std::fs::read_to_string(readme).unwrap();
     let (_, block) = readme
         .split_once("```sql\n")
-        .expect("README.md shows the worker");
+        .expect("the stores chapter shows the worker");
     let (block, _) = block.split_once("```").unwrap();
     block
         .lines()

@@ -1,6 +1,6 @@
 //! Vendor drift: a value or event type the schema does not list decodes, keeps its string and
-//! encodes back unchanged, while strict validation still reports it at its path (README.md,
-//! "Strict validation, forgiving models").
+//! encodes back unchanged, while strict validation still reports it at its path (the manual's
+//! "Strict validation, forgiving models", docs/src/crates.md).
 
 use hookschema_models::comfydeploy::{
     WorkflowRunEventType, WorkflowRunStatus, WorkflowRunWebhookBody,

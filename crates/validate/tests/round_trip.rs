@@ -1,6 +1,6 @@
 //! Every valid example, decoded into the models and serialised back (what `hookschema parse`
 //! prints), is still valid under the strict schema and equal to what was sent, but for the
-//! normalisations README.md lists:
+//! normalisations the manual lists (docs/src/crates.md):
 //!
 //! 1. fields the schema does not declare are dropped. The examples stand for such a field with a
 //!    key named `x-…`, which no vendor sends; any other key of a valid example that does not come

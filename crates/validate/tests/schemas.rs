@@ -1,5 +1,5 @@
-//! Every schema is valid draft 2020-12 and keeps the authoring rules README.md lists under
-//! "Changing a schema", which other languages' tools rely on.
+//! Every schema is valid draft 2020-12 and keeps the authoring rules the manual lists under
+//! "Changing a schema" (docs/src/changing-a-schema.md), which other languages' tools rely on.
 
 use hookschema_models::SchemaFile;
 use hookschema_validate::Schema;

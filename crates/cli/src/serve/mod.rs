@@ -38,6 +38,7 @@ use hookschema_receive::{BodyBudget, DEFAULT_MAX_BODY_BYTES, Receiver};
 use hookschema_store::{Location, Options, Store};
 use serde_json::json;
 
+use crate::defaults;
 use crate::outcome::Outcome;
 use logs::LogFormat;
 use metrics::Metrics;
@@ -81,7 +82,7 @@ pub struct ServeArgs {
     /// Where accepted deliveries are stored, durably, before they are acknowledged:
     /// `sqlite:PATH` (one file, embedded), `postgres://…` (one table for many receivers), or
     /// `jsonl:PATH` (one JSON line each; `jsonl:-` is standard output, flushed but not synced).
-    #[arg(long, default_value = "sqlite:deliveries.db", value_name = "URL")]
+    #[arg(long, default_value = defaults::STORE, env = "HOOKSCHEMA_STORE", value_name = "URL")]
     store: Location,
     /// A vendor's signing secret, as `VENDOR=SECRET`; repeat for several vendors, and for one
     /// vendor's old and new secrets while rotating. Default: `HOOKSCHEMA_<VENDOR>_SECRET` (and
@@ -159,8 +160,13 @@ pub fn run(catalog: &Catalog, folder: Option<&std::path::Path>, args: &ServeArgs
     logs::init(args.log_format);
     match start(catalog, folder, args) {
         Ok(()) => Outcome::Valid,
+        // Said as every other command says why it stopped, or as one more event for a log
+        // collector.
         Err(error) => {
-            tracing::error!("{error}");
+            match args.log_format {
+                logs::LogFormat::Text => eprintln!("hookschema: {error}"),
+                logs::LogFormat::Json => tracing::error!("{error}"),
+            }
             Outcome::Error
         }
     }
@@ -285,7 +291,7 @@ fn start(
             duplicates = stats.duplicates,
             failed = stats.failed,
             commits = stats.commits,
-            per_commit = format!("{:.1}", stats.per_commit()),
+            deliveries_per_commit = format!("{:.1}", stats.per_commit()),
             "stopped"
         );
         Ok(())

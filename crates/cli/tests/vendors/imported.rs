@@ -22,7 +22,7 @@ fn vendors() -> PathBuf {
     hookschema_fixtures::repository_root().join("tests/vendors")
 }
 
-/// The commands README's "Adding a webhook" gives, for both sources, writing into `out`.
+/// The commands the manual's "Adding a webhook" gives, for both sources, writing into `out`.
 fn import(out: &Path) {
     let github = vendors().join("github");
     let schemas = github.join("payload-schemas/api.github.com");
