@@ -32,7 +32,7 @@ use crate::outcome::Outcome;
 
 /// mimalloc rather than the system's allocator: a receiver allocates and frees per request on
 /// every worker thread, and under load glibc's malloc and free took a sixth of its time, against
-/// a fraction of that with mimalloc (BENCHMARKS.md, "The receiver"). Built without asking for
+/// a fraction of that with mimalloc (bench/HISTORY.md, "The receiver"). Built without asking for
 /// transparent huge pages (`no_thp`): each fresh 2 MiB page is zeroed whole when first touched,
 /// which on a virtual machine took milliseconds apiece; in 4 KiB pages a 200,000-line batch
 /// takes 2 % less CPU and half the memory (13 MiB).
