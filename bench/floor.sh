@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 rounds=${1:-5}
 deliveries=${2:-40000}
 
-cargo build --release --locked --quiet -p hookschema-cli -p hookschema-hostile \
+cargo build --release --locked --quiet -p hookschema-cli -p hookschema-load \
   --bin hookschema --bin load --bin floor
 release=${CARGO_TARGET_DIR:-target}/release
 

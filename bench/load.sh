@@ -14,7 +14,7 @@ deliveries=${1:-20000}
 shift || true
 if [ $# -gt 0 ]; then connections=("$@"); else connections=(4 32 256); fi
 
-cargo build --release --locked --quiet -p hookschema-cli -p hookschema-hostile --bin hookschema --bin load
+cargo build --release --locked --quiet -p hookschema-cli -p hookschema-load --bin hookschema --bin load
 release=${CARGO_TARGET_DIR:-target}/release
 
 disk=$(mktemp -d -p "$PWD/target")

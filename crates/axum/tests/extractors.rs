@@ -11,6 +11,7 @@ use hookschema_catalog::Auth;
 use hookschema_models::comfydeploy::WorkflowRunWebhookBody;
 use hookschema_models::kaizen::KaizenWebhookEvent;
 use hookschema_signature::SignatureScheme;
+use hookschema_signature::unix_now;
 use hookschema_validate::Schema;
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -63,13 +64,6 @@ fn comfydeploy_app(receiver: ComfyDeployReceiver) -> Router {
         .with_state(receiver)
 }
 
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
-
 fn sign(id: &str, timestamp: u64, body: &[u8]) -> String {
     let scheme = kaizen_scheme();
     scheme
@@ -118,7 +112,7 @@ const EXECUTION: &str = r#"{"type":"execution.complete","data":{"id":"exec_1","s
 
 #[tokio::test]
 async fn kaizen_signed_delivery_is_accepted_with_its_id() {
-    let request = signed_request(EXECUTION, now())
+    let request = signed_request(EXECUTION, unix_now())
         .body(Body::from(EXECUTION))
         .unwrap();
     let (status, body) = send(kaizen_app(kaizen_config()), request).await;
@@ -134,13 +128,13 @@ async fn kaizen_forgeries_get_401_with_the_reason() {
     let tampered = EXECUTION.replace("exec_1", "exec_2");
     let cases = [
         (
-            signed_request(EXECUTION, now())
+            signed_request(EXECUTION, unix_now())
                 .body(Body::from(tampered))
                 .unwrap(),
             "no signature",
         ),
         (
-            signed_request(EXECUTION, now() - 3600)
+            signed_request(EXECUTION, unix_now() - 3600)
                 .body(Body::from(EXECUTION))
                 .unwrap(),
             "before now",
@@ -165,7 +159,7 @@ async fn kaizen_forgeries_get_401_with_the_reason() {
 #[tokio::test]
 async fn oversize_bodies_get_413_declared_or_not() {
     let config = kaizen_config().with_max_body_bytes(64);
-    let declared = signed_request(EXECUTION, now())
+    let declared = signed_request(EXECUTION, unix_now())
         .header(header::CONTENT_LENGTH, EXECUTION.len())
         .body(Body::from(EXECUTION))
         .unwrap();
@@ -175,7 +169,7 @@ async fn oversize_bodies_get_413_declared_or_not() {
     );
 
     // No Content-Length: the limit is enforced while reading.
-    let undeclared = signed_request(EXECUTION, now())
+    let undeclared = signed_request(EXECUTION, unix_now())
         .body(Body::from(EXECUTION))
         .unwrap();
     assert_eq!(
@@ -192,7 +186,7 @@ async fn a_body_in_pieces_is_read_whole() {
         .chunks(16)
         .map(|piece| Ok(String::from_utf8(piece.to_vec()).unwrap()))
         .collect();
-    let request = signed_request(EXECUTION, now())
+    let request = signed_request(EXECUTION, unix_now())
         .body(Body::from_stream(futures_util::stream::iter(pieces)))
         .unwrap();
     let (status, body) = send(kaizen_app(kaizen_config()), request).await;
@@ -202,7 +196,7 @@ async fn a_body_in_pieces_is_read_whole() {
 
 #[tokio::test]
 async fn bodies_that_are_not_json_get_415() {
-    let mut request = signed_request(EXECUTION, now())
+    let mut request = signed_request(EXECUTION, unix_now())
         .body(Body::from(EXECUTION))
         .unwrap();
     request
@@ -213,7 +207,7 @@ async fn bodies_that_are_not_json_get_415() {
     assert!(body["error"].as_str().unwrap().contains("text/plain"));
 
     // Two types leave the body's in doubt, even when the first is JSON.
-    let mut request = signed_request(EXECUTION, now())
+    let mut request = signed_request(EXECUTION, unix_now())
         .body(Body::from(EXECUTION))
         .unwrap();
     request
@@ -231,7 +225,7 @@ async fn bodies_that_are_not_json_get_415() {
 async fn kaizen_drift_is_kept_with_its_violations_unless_strict() {
     let drifted = EXECUTION.replace("Completed", "x-unknown-status");
     let request = || {
-        signed_request(&drifted, now())
+        signed_request(&drifted, unix_now())
             .body(Body::from(drifted.clone()))
             .unwrap()
     };
@@ -247,7 +241,7 @@ async fn kaizen_drift_is_kept_with_its_violations_unless_strict() {
 #[tokio::test]
 async fn kaizen_unknown_events_are_kept() {
     let event = r#"{"type":"x-unknown-event","data":{"executionId":"exec_9"}}"#;
-    let request = signed_request(event, now())
+    let request = signed_request(event, unix_now())
         .body(Body::from(event))
         .unwrap();
     let (status, body) = send(kaizen_app(kaizen_config()), request).await;
@@ -258,7 +252,7 @@ async fn kaizen_unknown_events_are_kept() {
 #[tokio::test]
 async fn kaizen_payloads_that_cannot_be_decoded_get_422_with_an_error_list() {
     let broken = r#"{"type":"execution.complete","data":{"id":5}}"#;
-    let request = signed_request(broken, now())
+    let request = signed_request(broken, unix_now())
         .body(Body::from(broken))
         .unwrap();
     let (status, body) = send(kaizen_app(kaizen_config()), request).await;
@@ -368,7 +362,7 @@ async fn a_request_without_the_token_is_refused_before_its_body_is_read() {
 #[tokio::test]
 async fn a_stale_kaizen_request_is_refused_before_its_body_is_read() {
     let config = kaizen_config().with_max_body_bytes(16);
-    let request = signed_request(EXECUTION, now() - 3600)
+    let request = signed_request(EXECUTION, unix_now() - 3600)
         .body(Body::from(EXECUTION))
         .unwrap();
     let (status, _) = send(kaizen_app(config), request).await;
@@ -377,7 +371,7 @@ async fn a_stale_kaizen_request_is_refused_before_its_body_is_read() {
 
 #[tokio::test]
 async fn repeated_signature_headers_are_one_list_and_repeated_ids_are_refused() {
-    let timestamp = now();
+    let timestamp = unix_now();
     let good = sign("msg_1", timestamp, EXECUTION.as_bytes());
     let request = Request::post("/kaizen")
         .header(header::CONTENT_TYPE, "application/json")
@@ -502,7 +496,7 @@ async fn raw_receivers_keep_what_the_models_cannot_decode_unless_told_not_to() {
     // An id that is a number, declared a string: JSON the models cannot decode.
     let drifted = EXECUTION.replace(r#""exec_1""#, "5");
     let request = || {
-        signed_request(&drifted, now())
+        signed_request(&drifted, unix_now())
             .body(Body::from(drifted.clone()))
             .unwrap()
     };

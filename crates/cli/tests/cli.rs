@@ -1,6 +1,5 @@
 //! The `hookschema` binary, run as a user would, over every example payload.
 
-use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 use hookschema_fixtures::{Expected, Fixture};
@@ -11,19 +10,11 @@ fn hookschema(args: &[&str]) -> Output {
 }
 
 fn hookschema_with_stdin(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hookschema"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hookschema"));
+    command
         .current_dir(hookschema_fixtures::repository_root())
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let mut pipe = child.stdin.take().unwrap();
-    // A command that fails before reading its input closes the pipe: not this test's concern.
-    let _ = pipe.write_all(stdin.unwrap_or_default());
-    drop(pipe);
-    child.wait_with_output().unwrap()
+        .args(args);
+    hookschema_testkit::run_with_input(&mut command, stdin.unwrap_or_default())
 }
 
 fn stdout(output: &Output) -> String {

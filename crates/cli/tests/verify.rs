@@ -13,15 +13,7 @@ fn hookschema(args: &[&str], stdin: &str, secret: Option<&str>) -> Output {
     if let Some(secret) = secret {
         command.env("HOOKSCHEMA_KAIZEN_SECRET", secret);
     }
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // A usage error exits before reading its input, closing the pipe: not this test's concern.
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    child.wait_with_output().unwrap()
+    hookschema_testkit::run_with_input(&mut command, stdin.as_bytes())
 }
 
 fn verify(id: &str, timestamp: &str, signature: &str, extra: &[&str]) -> Output {

@@ -15,7 +15,7 @@ use hyper_util::service::TowerToHyperService;
 use serde::de::IgnoredAny;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::sender::credentials;
+use hookschema_testkit::sender::credentials;
 
 /// The bodies the receiver takes at most: small, so a fuzzer reaches the limit.
 const MAX_BODY_BYTES: usize = 64 * 1024;

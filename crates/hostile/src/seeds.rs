@@ -5,8 +5,8 @@ use hookschema_catalog::Catalog;
 use hookschema_fixtures::repository_root;
 use serde_json::Value;
 
-use crate::sender::{NOW, SECRET, authentic, signing_schemes};
 use crate::targets::{check_parse, check_receive, check_validate, check_verify};
+use hookschema_testkit::sender::{NOW, SECRET, authentic, signing_schemes};
 
 /// A fuzz target: one check, and the inputs it is seeded with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

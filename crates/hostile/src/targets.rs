@@ -7,7 +7,7 @@ use hookschema_validate::{Invalid, Schema, ViolationKind};
 use serde_json::Value;
 
 use crate::receiver::serve;
-use crate::sender::{NOW, SECRET};
+use hookschema_testkit::sender::{NOW, SECRET};
 
 /// Strict validation of `data` against every schema:
 ///
@@ -130,7 +130,7 @@ pub fn check_verify(data: &[u8]) {
         timestamp,
         signature,
     };
-    for scheme in crate::sender::signing_schemes() {
+    for scheme in hookschema_testkit::sender::signing_schemes() {
         verifies_what_is_signed(scheme, &headers, body);
     }
 }

@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use hookschema_hostile::Target;
-use hookschema_hostile::sender::authentic;
 use hookschema_models::comfydeploy::{
     MediaItem, OutputValue, WorkflowRunEventType, WorkflowRunOutputModel, WorkflowRunStatus,
     WorkflowRunWebhookBody,
@@ -22,6 +21,7 @@ use hookschema_models::kaizen::{
     StartBlock, StartBlockData, Workflow,
 };
 use hookschema_models::{HasSchema, Timestamp, UnknownEvent};
+use hookschema_testkit::sender::authentic;
 use hookschema_validate::Schema;
 use proptest::prelude::*;
 use serde::Serialize;
@@ -523,7 +523,7 @@ proptest! {
             Target::Parse.check(&bytes);
             Target::Validate.check(&bytes);
             for webhook in hookschema_catalog::Catalog::embedded().webhooks() {
-                let request = authentic(webhook, "msg_1", hookschema_hostile::NOW, &bytes);
+                let request = authentic(webhook, "msg_1", hookschema_testkit::NOW, &bytes);
                 Target::Receive.check(&request.raw());
             }
         }

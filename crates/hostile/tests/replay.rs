@@ -6,8 +6,9 @@ use std::panic::catch_unwind;
 
 use hookschema_catalog::Catalog;
 use hookschema_fixtures::{hostile, repository_root};
-use hookschema_hostile::sender::authentic;
-use hookschema_hostile::{NOW, Target, seeds};
+use hookschema_hostile::{Target, seeds};
+use hookschema_testkit::NOW;
+use hookschema_testkit::sender::authentic;
 
 /// Runs `target` on each input, collecting the names of those that break its check.
 fn failing(target: Target, inputs: Vec<(String, Vec<u8>)>) -> Vec<String> {

@@ -25,7 +25,7 @@ fn readme_statements() -> Vec<String> {
 
 #[test]
 fn workers_take_each_delivery_once() {
-    let Some(url) = hookschema_hostile::postgres_database() else {
+    let Some(url) = hookschema_testkit::postgres_database() else {
         return;
     };
     let statements = readme_statements();

@@ -5,18 +5,12 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use hookschema_axum::{Auth, Credentials};
 use hookschema_example_downstream::{catalog, router};
+use hookschema_testkit::unix_now;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
 /// The Standard Webhooks secret of the specification's own examples.
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
 
 /// Sends `body` to the service as Acme would, signed for `signed`.
 async fn deliver(body: &[u8], signed: &[u8]) -> (StatusCode, Value) {
@@ -29,7 +23,7 @@ async fn deliver(body: &[u8], signed: &[u8]) -> (StatusCode, Value) {
     let Credentials::Secrets(secrets) = &credentials else {
         panic!("a signed webhook takes secrets");
     };
-    let timestamp = now();
+    let timestamp = unix_now();
     let signature = scheme
         .sign(&secrets[0], "msg_1", timestamp, signed)
         .unwrap();

@@ -7,8 +7,9 @@ use std::sync::{Arc, Mutex};
 
 use hookschema_example_hyper::serve;
 use hookschema_fixtures::Expected;
-use hookschema_hostile::sender::{self, Request};
 use hookschema_receive::{Catalog, Receiver};
+use hookschema_testkit::sender::{self, Request};
+use hookschema_testkit::unix_now;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -42,13 +43,6 @@ async fn send(addr: SocketAddr, mut request: Request) -> u16 {
     status.parse().unwrap()
 }
 
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
-
 #[tokio::test]
 async fn kaizen_deliveries_are_received_on_hyper_alone() {
     let (addr, handed) = start().await;
@@ -60,7 +54,7 @@ async fn kaizen_deliveries_are_received_on_hyper_alone() {
     let mut accepted = 0;
     for (n, fixture) in fixtures.iter().enumerate() {
         let id = format!("evt_{n}");
-        let authentic = sender::authentic(webhook, &id, now(), &fixture.bytes);
+        let authentic = sender::authentic(webhook, &id, unix_now(), &fixture.bytes);
         let refused = matches!(
             &fixture.expected,
             Expected::Invalid {
@@ -71,13 +65,13 @@ async fn kaizen_deliveries_are_received_on_hyper_alone() {
         let status = send(addr, authentic).await;
         assert_eq!(status, if refused { 422 } else { 200 }, "{}", fixture.id());
         accepted += usize::from(!refused);
-        let forged = sender::forged(webhook, &id, now(), &fixture.bytes).unwrap();
+        let forged = sender::forged(webhook, &id, unix_now(), &fixture.bytes).unwrap();
         assert_eq!(send(addr, forged).await, 401, "{}", fixture.id());
     }
     assert!(accepted > 0, "Kaizen has valid examples");
     assert_eq!(handed.lock().unwrap().len(), accepted);
 
-    let mut elsewhere = sender::authentic(webhook, "evt_x", now(), &fixtures[0].bytes);
+    let mut elsewhere = sender::authentic(webhook, "evt_x", unix_now(), &fixtures[0].bytes);
     elsewhere.target = "/elsewhere".into();
     assert_eq!(send(addr, elsewhere).await, 404);
 }

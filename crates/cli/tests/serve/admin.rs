@@ -5,10 +5,10 @@
 
 use std::process::{Command, Stdio};
 
-use hookschema_hostile::{Serve, TOKEN};
+use hookschema_testkit::{Serve, TOKEN};
 use serde_json::json;
 
-use crate::{agent, comfydeploy, kaizen, now};
+use crate::{agent, comfydeploy, kaizen, unix_now};
 
 const ADMIN_TOKEN: &str = "admin-token-for-tests";
 
@@ -89,7 +89,7 @@ fn the_admin_port_shows_what_arrived_to_whoever_has_the_token() {
         let sent = kaizen(
             &server,
             "msg_admin_invalid",
-            now(),
+            unix_now(),
             invalid.as_bytes(),
             invalid.as_bytes(),
         );
@@ -104,7 +104,7 @@ fn the_admin_port_shows_what_arrived_to_whoever_has_the_token() {
         kaizen(
             &server,
             hostile_id,
-            now(),
+            unix_now(),
             hostile.as_bytes(),
             hostile.as_bytes()
         )

@@ -1,6 +1,6 @@
 //! What a sender without the secret cannot do to `hookschema serve`: hold the connections or
 //! the body budget so that genuine deliveries wait or are turned away. Each flood
-//! (`hookschema_hostile::attack`) is held open while signed deliveries are sent, which must be
+//! (`hookschema_load::attack`) is held open while signed deliveries are sent, which must be
 //! answered 200 within a second; the floods' own requests are answered 408, 503 or closed.
 
 use std::io::{Read, Write};
@@ -8,8 +8,8 @@ use std::net::{IpAddr, Ipv4Addr, TcpStream};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use hookschema_hostile::Serve;
-use hookschema_hostile::attack::{deliver, idle, stalled_bodies};
+use hookschema_load::attack::{deliver, idle, stalled_bodies};
+use hookschema_testkit::Serve;
 
 use crate::webhook;
 

@@ -6,11 +6,11 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use hookschema_catalog::Catalog;
-use hookschema_hostile::sender::authentic;
-use hookschema_hostile::{SECRET, Serve, TOKEN};
+use hookschema_testkit::sender::authentic;
+use hookschema_testkit::{SECRET, Serve, TOKEN};
 use serde_json::{Value, json};
 
-use crate::{agent, answer_of, comfydeploy, deliver, kaizen, metrics, now, webhook, written};
+use crate::{agent, answer_of, comfydeploy, deliver, kaizen, metrics, unix_now, webhook, written};
 
 /// The largest body these servers take, small so that a test can go past it.
 const MAX_BODY: usize = 8192;
@@ -49,7 +49,7 @@ fn the_receiver_answers_each_delivery_and_writes_the_valid_ones_once() {
         .enumerate()
     {
         let webhook = webhook(&fixture.schema);
-        let request = authentic(webhook, &format!("msg_{i}"), now(), &fixture.bytes);
+        let request = authentic(webhook, &format!("msg_{i}"), unix_now(), &fixture.bytes);
         let (status, body) = deliver(&server, &request, "application/json");
         assert_eq!((status, &body), (200, &webhook.success.body), "{fixture}");
         if let Some(answers) = &webhook.success.schema {
@@ -66,19 +66,19 @@ fn the_receiver_answers_each_delivery_and_writes_the_valid_ones_once() {
         .into_iter()
         .find(|f| f.vendor == "kaizen" && f.is_valid())
         .unwrap();
-    let (status, body) = kaizen(&server, "msg_retry", now(), &retry.bytes, &retry.bytes);
+    let (status, body) = kaizen(&server, "msg_retry", unix_now(), &retry.bytes, &retry.bytes);
     assert_eq!((status, body), (200, ok.clone()));
     sent.push((
         "kaizen".into(),
         serde_json::from_slice(&retry.bytes).unwrap(),
     ));
-    let (status, body) = kaizen(&server, "msg_retry", now(), &retry.bytes, &retry.bytes);
+    let (status, body) = kaizen(&server, "msg_retry", unix_now(), &retry.bytes, &retry.bytes);
     assert_eq!((status, body), (200, json!({"status": "duplicate"})));
 
     // A drifted delivery is kept, with the strict errors beside it.
     let drifted = br#"{"type":"x-unknown-event","data":{"executionId":"exec_9"}}"#;
     assert_eq!(
-        kaizen(&server, "msg_drift", now(), drifted, drifted),
+        kaizen(&server, "msg_drift", unix_now(), drifted, drifted),
         (200, ok.clone())
     );
     sent.push(("kaizen".into(), serde_json::from_slice(drifted).unwrap()));
@@ -89,7 +89,7 @@ fn the_receiver_answers_each_delivery_and_writes_the_valid_ones_once() {
         .unwrap()
         .replace("exec", "EXEC")
         .into_bytes();
-    let (status, answer) = kaizen(&server, "msg_forged", now(), body, &tampered);
+    let (status, answer) = kaizen(&server, "msg_forged", unix_now(), body, &tampered);
     assert_eq!(status, 401);
     assert!(
         answer["error"]
@@ -98,13 +98,13 @@ fn the_receiver_answers_each_delivery_and_writes_the_valid_ones_once() {
             .starts_with("no signature"),
         "{answer}"
     );
-    let (status, answer) = kaizen(&server, "msg_stale", now() - 3600, body, body);
+    let (status, answer) = kaizen(&server, "msg_stale", unix_now() - 3600, body, body);
     assert_eq!(status, 401);
     assert!(
         answer["error"].as_str().unwrap().contains("before now"),
         "{answer}"
     );
-    let (status, answer) = kaizen(&server, "msg_future", now() + 3600, body, body);
+    let (status, answer) = kaizen(&server, "msg_future", unix_now() + 3600, body, body);
     assert_eq!(status, 401);
     assert!(
         answer["error"].as_str().unwrap().contains("after now"),
@@ -115,7 +115,7 @@ fn the_receiver_answers_each_delivery_and_writes_the_valid_ones_once() {
             .post(format!("{}/kaizen", server.base()))
             .header("Content-Type", "application/json")
             .header("X-Webhooks-Id", "msg_unsigned")
-            .header("X-Webhooks-Timestamp", &now().to_string())
+            .header("X-Webhooks-Timestamp", &unix_now().to_string())
             .send(&body[..]),
     );
     assert_eq!(
@@ -127,7 +127,7 @@ fn the_receiver_answers_each_delivery_and_writes_the_valid_ones_once() {
     huge.extend(std::iter::repeat_n(b'x', MAX_BODY));
     huge.extend(br#""}}"#);
     assert_eq!(
-        kaizen(&server, "msg_huge", now(), &huge, &huge),
+        kaizen(&server, "msg_huge", unix_now(), &huge, &huge),
         (
             413,
             json!({"error": format!("the body is larger than {MAX_BODY} bytes")})
@@ -136,7 +136,12 @@ fn the_receiver_answers_each_delivery_and_writes_the_valid_ones_once() {
 
     let signed_plain = deliver(
         &server,
-        &authentic(webhook("kaizen/webhook-event"), "msg_plain", now(), body),
+        &authentic(
+            webhook("kaizen/webhook-event"),
+            "msg_plain",
+            unix_now(),
+            body,
+        ),
         "text/plain",
     );
     assert_eq!(
@@ -173,7 +178,7 @@ fn the_receiver_answers_each_delivery_and_writes_the_valid_ones_once() {
     // beside its violations, so the drift it shows is not lost to the sender's retries.
     let undecodable = br#"{"type":"execution.complete","data":{"id":5}}"#;
     assert_eq!(
-        kaizen(&server, "msg_bad", now(), undecodable, undecodable),
+        kaizen(&server, "msg_bad", unix_now(), undecodable, undecodable),
         (200, ok.clone())
     );
     sent.push((
@@ -201,7 +206,13 @@ fn the_receiver_answers_each_delivery_and_writes_the_valid_ones_once() {
         "[".repeat(3000),
         "]".repeat(3000)
     );
-    let (status, answer) = kaizen(&server, "msg_deep", now(), deep.as_bytes(), deep.as_bytes());
+    let (status, answer) = kaizen(
+        &server,
+        "msg_deep",
+        unix_now(),
+        deep.as_bytes(),
+        deep.as_bytes(),
+    );
     assert_eq!(status, 422, "{answer}");
     assert_eq!(
         answer["errors"][0]["message"],
@@ -220,7 +231,7 @@ fn the_receiver_answers_each_delivery_and_writes_the_valid_ones_once() {
     // digit of a number beyond a 64-bit float included.
     let exact = b"{\n  \"type\": \"execution.complete\",\n  \"data\": {\"id\": \"exec_n\", \"status\": \"Completed\", \"startTime\": \"2025-09-15T14:02:11Z\", \"response\": {\"n\": 123456789012345678901234567890.25}}\n}";
     assert_eq!(
-        kaizen(&server, "msg_exact", now(), exact, exact),
+        kaizen(&server, "msg_exact", unix_now(), exact, exact),
         (200, ok.clone())
     );
     sent.push(("kaizen".into(), serde_json::from_slice(exact).unwrap()));
@@ -340,11 +351,16 @@ fn a_delivery_that_cannot_be_written_gets_500_and_its_retry_is_handled() {
     let server = start_logging("info", Path::new("/dev/full"), &[]);
     let body = br#"{"type":"execution.complete","data":{"id":"exec_1","status":"Completed","startTime":"2025-09-15T14:02:11Z"}}"#;
     for _ in 0..2 {
-        let (status, answer) = kaizen(&server, "msg_full", now(), body, body);
+        let (status, answer) = kaizen(&server, "msg_full", unix_now(), body, body);
         assert_eq!(status, 500, "{answer}");
     }
     // The answer says when to come back, so the vendor retries.
-    let request = authentic(webhook("kaizen/webhook-event"), "msg_full", now(), body);
+    let request = authentic(
+        webhook("kaizen/webhook-event"),
+        "msg_full",
+        unix_now(),
+        body,
+    );
     let mut stream = std::net::TcpStream::connect(server.addr()).unwrap();
     std::io::Write::write_all(&mut stream, &request.raw()).unwrap();
     let mut answer = String::new();
@@ -422,7 +438,7 @@ fn a_delivery_that_times_out_while_being_written_is_written_once() {
     while timed_out < 2 {
         assert!(ids.len() < 64, "the output pipe never filled");
         let id = format!("msg_slow_{}", ids.len());
-        let (status, answer) = kaizen(&server, &id, now(), body.as_bytes(), body.as_bytes());
+        let (status, answer) = kaizen(&server, &id, unix_now(), body.as_bytes(), body.as_bytes());
         match status {
             200 => {}
             408 => timed_out += 1,
@@ -440,7 +456,8 @@ fn a_delivery_that_times_out_while_being_written_is_written_once() {
     for id in &ids {
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         loop {
-            let (status, answer) = kaizen(&server, id, now(), body.as_bytes(), body.as_bytes());
+            let (status, answer) =
+                kaizen(&server, id, unix_now(), body.as_bytes(), body.as_bytes());
             if status == 503 && std::time::Instant::now() < deadline {
                 std::thread::sleep(Duration::from_millis(100));
                 continue;
@@ -474,7 +491,7 @@ fn strict_mode_refuses_drift() {
     let out = dir.path().join("out.jsonl");
     let server = start(&out, &["--strict"]);
     let drifted = br#"{"type":"x-unknown-event","data":{"executionId":"exec_9"}}"#;
-    let (status, answer) = kaizen(&server, "msg_drift", now(), drifted, drifted);
+    let (status, answer) = kaizen(&server, "msg_drift", unix_now(), drifted, drifted);
     assert_eq!(status, 422, "{answer}");
     let mut paths: Vec<&str> = answer["errors"]
         .as_array()
@@ -498,7 +515,7 @@ fn simultaneous_retries_are_written_once() {
     let body = br#"{"type":"execution.complete","data":{"id":"exec_1","status":"Completed","startTime":"2025-09-15T14:02:11Z"}}"#;
     let statuses: Vec<(u16, Value)> = std::thread::scope(|scope| {
         let senders: Vec<_> = (0..16)
-            .map(|_| scope.spawn(|| kaizen(&server, "msg_same", now(), body, body)))
+            .map(|_| scope.spawn(|| kaizen(&server, "msg_same", unix_now(), body, body)))
             .collect();
         senders.into_iter().map(|s| s.join().unwrap()).collect()
     });

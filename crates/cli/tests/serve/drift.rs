@@ -9,11 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use hookschema_catalog::Catalog;
-use hookschema_hostile::{Serve, TOKEN, postgres_database};
+use hookschema_testkit::{Serve, TOKEN, postgres_database};
 use hookschema_validate::Schema;
 use serde_json::{Value, json};
 
-use crate::{comfydeploy, kaizen, metrics, now};
+use crate::{comfydeploy, kaizen, metrics, unix_now};
 
 /// Kaizen deliveries, each drifting: a null where a string is declared, new properties (one a
 /// string or null, one an object with a date-time), a status the enum lacks, a fraction in an
@@ -85,7 +85,11 @@ fn send_all(server: &Serve) {
     for (i, payload) in kaizen_payloads().iter().enumerate() {
         let body = serde_json::to_vec(payload).unwrap();
         let id = format!("msg_drift_{i}");
-        assert_eq!(kaizen(server, &id, now(), &body, &body).0, 200, "{payload}");
+        assert_eq!(
+            kaizen(server, &id, unix_now(), &body, &body).0,
+            200,
+            "{payload}"
+        );
     }
     for payload in comfydeploy_payloads() {
         let body = serde_json::to_vec(&payload).unwrap();
@@ -140,7 +144,7 @@ fn drift_through_serve_becomes_a_checked_schema_change() {
     // The first delivery again: counted again, but its places are not new.
     let first = serde_json::to_vec(&kaizen_payloads()[0]).unwrap();
     assert_eq!(
-        kaizen(&server, "msg_drift_again", now(), &first, &first).0,
+        kaizen(&server, "msg_drift_again", unix_now(), &first, &first).0,
         200
     );
 

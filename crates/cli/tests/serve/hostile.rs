@@ -9,10 +9,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use hookschema_fixtures::hostile;
-use hookschema_hostile::Serve;
-use hookschema_hostile::sender::authentic;
+use hookschema_testkit::Serve;
+use hookschema_testkit::sender::authentic;
 
-use crate::{now, webhook, written};
+use crate::{unix_now, webhook, written};
 
 const TIME_LIMIT: Duration = Duration::from_secs(5);
 const MEMORY_LIMIT: u64 = 512 * 1024 * 1024;
@@ -35,7 +35,7 @@ fn every_hostile_input_gets_its_status_and_the_receiver_lives_on() {
         let request = authentic(
             webhook(&case.schema),
             &format!("hostile_{n}"),
-            now(),
+            unix_now(),
             &case.bytes,
         );
         let answer = exchange(server.addr(), request.raw());

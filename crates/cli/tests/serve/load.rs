@@ -1,20 +1,20 @@
-//! A bounded mixed load on `hookschema serve --strict` (`hookschema_hostile::load`; the
+//! A bounded mixed load on `hookschema serve --strict` (`hookschema_load::load`; the
 //! measured run is `bench/load.sh`): valid, invalid and forged deliveries of both vendors over
 //! concurrent keep-alive connections, then the retries. Every answer is the one its delivery
 //! deserves, every valid delivery is written exactly once and nothing else is written.
 
 use std::process::{Command, Stdio};
 
-use hookschema_hostile::Serve;
-use hookschema_hostile::load::Plan;
+use hookschema_load::load::Plan;
+use hookschema_testkit::Serve;
 
-use crate::now;
+use crate::unix_now;
 
 #[test]
 fn under_load_every_valid_delivery_is_written_once_and_nothing_else() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.jsonl");
-    let plan = Plan::new(2000, now());
+    let plan = Plan::new(2000, unix_now());
     let mut command = Command::new(env!("CARGO_BIN_EXE_hookschema"));
     command
         .args(["serve", "--addr", "127.0.0.1:0", "--strict", "--store"])

@@ -13,11 +13,12 @@ mod load;
 mod operations;
 
 use std::path::Path;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use hookschema_catalog::{Catalog, Webhook};
-use hookschema_hostile::Serve;
-use hookschema_hostile::sender::{Request, authentic};
+use hookschema_testkit::Serve;
+use hookschema_testkit::sender::{Request, authentic};
+use hookschema_testkit::unix_now;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -27,13 +28,6 @@ fn agent() -> ureq::Agent {
         .timeout_global(Some(Duration::from_secs(10)))
         .build()
         .into()
-}
-
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
 }
 
 /// Answer status and body as JSON.

@@ -9,11 +9,11 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use hookschema_hostile::sender::{authentic, forged};
-use hookschema_hostile::{Serve, TOKEN};
+use hookschema_testkit::sender::{authentic, forged};
+use hookschema_testkit::{Serve, TOKEN};
 use serde_json::{Value, json};
 
-use crate::{agent, answer_of, comfydeploy, deliver, kaizen, now, webhook, written};
+use crate::{agent, answer_of, comfydeploy, deliver, kaizen, unix_now, webhook, written};
 
 fn hookschema() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_hookschema"));
@@ -68,14 +68,14 @@ fn health_readiness_and_metrics_count_every_outcome() {
 
     let body = kaizen_body("exec_metrics");
     let statuses = [
-        kaizen(&server, "msg_1", now(), &body, &body).0,
+        kaizen(&server, "msg_1", unix_now(), &body, &body).0,
         // The same delivery again: a retry.
-        kaizen(&server, "msg_1", now(), &body, &body).0,
-        kaizen(&server, "msg_2", now(), &body, b"{}").0,
+        kaizen(&server, "msg_1", unix_now(), &body, &body).0,
+        kaizen(&server, "msg_2", unix_now(), &body, b"{}").0,
         kaizen(
             &server,
             "msg_3",
-            now(),
+            unix_now(),
             // No object, so no delivery that drifted: refused.
             br#"[{"type":"execution.complete","data":{"id":7}}]"#,
             br#"[{"type":"execution.complete","data":{"id":7}}]"#,
@@ -83,11 +83,11 @@ fn health_readiness_and_metrics_count_every_outcome() {
         .0,
         deliver(
             &server,
-            &authentic(webhook("kaizen/webhook-event"), "msg_4", now(), &body),
+            &authentic(webhook("kaizen/webhook-event"), "msg_4", unix_now(), &body),
             "text/plain",
         )
         .0,
-        kaizen(&server, "msg_5", now(), &[b' '; 9000], &[b' '; 9000]).0,
+        kaizen(&server, "msg_5", unix_now(), &[b' '; 9000], &[b' '; 9000]).0,
         comfydeploy(
             &server,
             TOKEN,
@@ -181,7 +181,7 @@ fn a_webhook_left_off_answers_404_and_the_log_says_why() {
         server.first_line()
     );
     let body = kaizen_body("exec_off");
-    let (status, answer) = kaizen(&server, "msg_off", now(), &body, &body);
+    let (status, answer) = kaizen(&server, "msg_off", unix_now(), &body, &body);
     // The sender is told nothing about the configuration; the log tells the operator.
     assert_eq!(
         (status, answer),
@@ -211,8 +211,8 @@ fn json_logs_are_one_object_a_line_and_rust_log_filters_them() {
     assert_eq!(first["message"], "listening");
     assert_eq!(first["url"], server.base());
     let body = kaizen_body("exec_json");
-    assert_eq!(kaizen(&server, "msg_ok", now(), &body, &body).0, 200);
-    let forgery = forged(webhook("kaizen/webhook-event"), "msg_no", now(), &body).unwrap();
+    assert_eq!(kaizen(&server, "msg_ok", unix_now(), &body, &body).0, 200);
+    let forgery = forged(webhook("kaizen/webhook-event"), "msg_no", unix_now(), &body).unwrap();
     assert_eq!(deliver(&server, &forgery, "application/json").0, 401);
     let log = server.shut_down();
     let events: Vec<Value> = log
@@ -238,9 +238,9 @@ fn the_default_log_summarizes_each_webhook_instead_of_a_line_per_request() {
         .env_remove("RUST_LOG");
     let server = Serve::launch(command);
     let body = kaizen_body("exec_summary");
-    assert_eq!(kaizen(&server, "msg_sum", now(), &body, &body).0, 200);
-    assert_eq!(kaizen(&server, "msg_sum", now(), &body, &body).0, 200);
-    let forgery = forged(webhook("kaizen/webhook-event"), "msg_x", now(), &body).unwrap();
+    assert_eq!(kaizen(&server, "msg_sum", unix_now(), &body, &body).0, 200);
+    assert_eq!(kaizen(&server, "msg_sum", unix_now(), &body, &body).0, 200);
+    let forgery = forged(webhook("kaizen/webhook-event"), "msg_x", unix_now(), &body).unwrap();
     assert_eq!(deliver(&server, &forgery, "application/json").0, 401);
     std::thread::sleep(Duration::from_millis(2500));
     let log = server.shut_down();
@@ -272,7 +272,13 @@ fn sigterm_stores_the_delivery_in_flight_then_stops() {
         .env("RUST_LOG", "debug");
     let server = Serve::launch(command);
     let body = kaizen_body("exec_in_flight");
-    let raw = authentic(webhook("kaizen/webhook-event"), "msg_late", now(), &body).raw();
+    let raw = authentic(
+        webhook("kaizen/webhook-event"),
+        "msg_late",
+        unix_now(),
+        &body,
+    )
+    .raw();
     let (head, rest) = raw.split_at(raw.len() - 10);
     let mut stream = TcpStream::connect(server.addr()).unwrap();
     stream.write_all(head).unwrap();
@@ -338,7 +344,13 @@ fn tls_serves_https_with_the_given_certificate() {
         .with_root_certificates(roots)
         .with_no_client_auth();
     let body = kaizen_body("exec_tls");
-    let raw = authentic(webhook("kaizen/webhook-event"), "msg_tls", now(), &body).raw();
+    let raw = authentic(
+        webhook("kaizen/webhook-event"),
+        "msg_tls",
+        unix_now(),
+        &body,
+    )
+    .raw();
     let connection =
         rustls::ClientConnection::new(Arc::new(config), "localhost".try_into().unwrap()).unwrap();
     let mut tls = rustls::StreamOwned::new(connection, TcpStream::connect(server.addr()).unwrap());

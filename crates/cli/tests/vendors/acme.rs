@@ -9,11 +9,11 @@ use std::process::{Command, Output, Stdio};
 
 use hookschema_catalog::Catalog;
 use hookschema_fixtures::{Expected, Fixture};
-use hookschema_hostile::sender::{authentic, forged};
-use hookschema_hostile::{SECRET, TOKEN};
+use hookschema_testkit::sender::{authentic, forged};
+use hookschema_testkit::{SECRET, TOKEN};
 use serde_json::Value;
 
-use super::{now, send};
+use super::{send, unix_now};
 
 /// The copy: the repository's schemas and the third vendor beside them.
 struct Folder {
@@ -190,7 +190,7 @@ fn serve_receives_the_new_vendors_deliveries() {
         .args(["serve", "--addr", "127.0.0.1:0", "--strict", "--store"])
         .arg(format!("jsonl:{}", out.display()))
         .stdout(Stdio::null());
-    let server = hookschema_hostile::Serve::launch_with(command, &catalog);
+    let server = hookschema_testkit::Serve::launch_with(command, &catalog);
     assert!(
         server
             .first_line()
@@ -203,7 +203,7 @@ fn serve_receives_the_new_vendors_deliveries() {
     for fixture in acme_examples(&folder) {
         let webhook = catalog.webhook(&fixture.schema).unwrap();
         let id = format!("msg_{}", fixture.name);
-        let request = authentic(webhook, &id, now(), &fixture.bytes);
+        let request = authentic(webhook, &id, unix_now(), &fixture.bytes);
         let (status, answer) = send(&server, &request);
         if fixture.is_valid() {
             assert_eq!((status, &answer), (200, &webhook.success.body), "{fixture}");
@@ -213,7 +213,7 @@ fn serve_receives_the_new_vendors_deliveries() {
                 let duplicate = &webhook.success.duplicate;
                 assert_eq!((status, &again), (200, duplicate), "{fixture}: retry");
             }
-            let forgery = forged(webhook, &id, now(), &fixture.bytes).unwrap();
+            let forgery = forged(webhook, &id, unix_now(), &fixture.bytes).unwrap();
             assert_eq!(send(&server, &forgery).0, 401, "{fixture}: forged");
         } else {
             assert_eq!(status, 422, "{fixture}: {answer}");

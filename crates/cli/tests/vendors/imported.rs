@@ -11,11 +11,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use hookschema_catalog::{Bodies, Catalog};
-use hookschema_hostile::Serve;
-use hookschema_hostile::sender::{authentic, forged};
+use hookschema_testkit::Serve;
+use hookschema_testkit::sender::{authentic, forged};
 use serde_json::{Value, json};
 
-use super::{hookschema, now, send, send_with};
+use super::{hookschema, send, send_with, unix_now};
 
 /// The pinned sources.
 fn vendors() -> PathBuf {
@@ -471,7 +471,7 @@ fn serve_receives_both_vendors_on_one_route_each() {
                 (stripe, Vec::new())
             };
             let extra: Vec<(&str, &str)> = extra.iter().map(|(n, v)| (*n, v.as_str())).collect();
-            let request = authentic(webhook, &id, now(), &body);
+            let request = authentic(webhook, &id, unix_now(), &body);
             assert_eq!(
                 send_with(&server, &request, &extra).0,
                 200,
@@ -485,7 +485,7 @@ fn serve_receives_both_vendors_on_one_route_each() {
                 (200, &webhook.success.duplicate),
                 "{schema}: retry"
             );
-            let forgery = forged(webhook, &id, now(), &body).unwrap();
+            let forgery = forged(webhook, &id, unix_now(), &body).unwrap();
             assert_eq!(
                 send_with(&server, &forgery, &extra).0,
                 401,
@@ -508,7 +508,7 @@ fn serve_receives_both_vendors_on_one_route_each() {
             (stripe, Vec::new(), stripe_event(&body, "evt_mutated"))
         };
         let extra: Vec<(&str, &str)> = extra.iter().map(|(n, v)| (*n, v.as_str())).collect();
-        let request = authentic(webhook, "mutated", now(), &body);
+        let request = authentic(webhook, "mutated", unix_now(), &body);
         let (status, answer) = send_with(&server, &request, &extra);
         assert_eq!(status, 422, "{}: {answer}", mutation.at);
         // An issue `opened` said to be `closed` is dispatched as `issues.closed`, which it
@@ -531,7 +531,7 @@ fn serve_receives_both_vendors_on_one_route_each() {
     // An event without a schema: GitHub's file keeps it, noted, but not from a strict receiver,
     // which keeps nothing it cannot check; Stripe's file refuses it.
     let star = br#"{"action": "created", "starred_at": null}"#;
-    let request = authentic(github, "star-1", now(), star);
+    let request = authentic(github, "star-1", unix_now(), star);
     let extra = [("X-GitHub-Event", "star"), ("X-GitHub-Delivery", "star-1")];
     let (status, answer) = send_with(&server, &request, &extra);
     assert_eq!(status, 422, "{answer}");
@@ -541,7 +541,7 @@ fn serve_receives_both_vendors_on_one_route_each() {
             .contains("no schema for the event `star.created`")
     );
     let refund = br#"{"id": "evt_r", "type": "refund.created", "data": {"object": {}}}"#;
-    let (status, answer) = send(&server, &authentic(stripe, "", now(), refund));
+    let (status, answer) = send(&server, &authentic(stripe, "", unix_now(), refund));
     assert_eq!(status, 422, "{answer}");
     assert!(
         answer
@@ -635,7 +635,8 @@ fn an_imported_vendor_drifts_into_a_widened_schema() {
             ("X-GitHub-Event", "ping"),
             ("X-GitHub-Delivery", id.as_str()),
         ];
-        let (status, answer) = send_with(&server, &authentic(github, &id, now(), &bytes), &extra);
+        let (status, answer) =
+            send_with(&server, &authentic(github, &id, unix_now(), &bytes), &extra);
         assert_eq!(status, 200, "{pointer}: {answer}");
         drifted.push(body);
     }

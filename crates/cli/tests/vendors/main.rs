@@ -5,36 +5,25 @@
 mod acme;
 mod imported;
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
-use hookschema_hostile::sender::Request;
-use hookschema_hostile::{SECRET, Serve};
+use hookschema_catalog::Catalog;
+use hookschema_testkit::Serve;
+use hookschema_testkit::sender::{Request, give_credentials};
+use hookschema_testkit::unix_now;
 use serde_json::Value;
 
 /// `hookschema --schemas <schemas> <args>`, with `stdin`, and the harness secret in every
 /// vendor's secret variable.
 fn hookschema(schemas: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hookschema"))
-        .arg("--schemas")
-        .arg(schemas)
-        .args(args)
-        .envs(["ACME", "GITHUB", "STRIPE"].map(|v| (format!("HOOKSCHEMA_{v}_SECRET"), SECRET)))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let _ = child.stdin.take().unwrap().write_all(stdin);
-    child.wait_with_output().unwrap()
-}
-
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hookschema"));
+    command.arg("--schemas").arg(schemas).args(args);
+    // Every vendor of the folder gets the harness's credentials, whichever vendors it holds.
+    if let Ok(catalog) = Catalog::load(schemas) {
+        give_credentials(&mut command, &catalog);
+    }
+    hookschema_testkit::run_with_input(&mut command, stdin)
 }
 
 /// Sends `request` over HTTP, with `extra` headers; the answer's status and body.

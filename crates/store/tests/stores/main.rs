@@ -2,7 +2,7 @@
 //! before and after the store is opened again, in one group and across groups; the table is
 //! created and migrated at open; an export reads back what was stored; and pages of them read
 //! as the admin page reads them (`browse`). PostgreSQL runs on the server `tools/postgres`
-//! starts (`hookschema_hostile::postgres_database`).
+//! starts (`hookschema_testkit::postgres_database`).
 
 mod browse;
 
@@ -16,7 +16,7 @@ fn locations(dir: &std::path::Path) -> Vec<Location> {
         Location::Sqlite(dir.join("deliveries.db")),
         Location::Jsonl(Some(dir.join("deliveries.jsonl"))),
     ];
-    locations.extend(hookschema_hostile::postgres_database().map(Location::Postgres));
+    locations.extend(hookschema_testkit::postgres_database().map(Location::Postgres));
     locations
 }
 

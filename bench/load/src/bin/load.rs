@@ -13,8 +13,8 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
-use hookschema_hostile::load::Plan;
-use hookschema_hostile::{Serve, cpu_seconds};
+use hookschema_load::load::Plan;
+use hookschema_testkit::{Serve, cpu_seconds};
 
 #[derive(Parser)]
 struct Args {

@@ -1,12 +1,12 @@
 //! What a sender without the secret can do to `hookschema serve`, measured: each flood of
-//! `hookschema_hostile::attack` is held open (or, for bodies, sent again as fast as the
+//! `hookschema_load::attack` is held open (or, for bodies, sent again as fast as the
 //! receiver lets them go) while genuine signed deliveries come one after another, each on a
 //! new connection from 127.0.0.1, and the answers they get and how long they take are
 //! reported. The floods come from other loopback addresses where the receiver tells peers
 //! apart. README's "What a sender without the secret can do" has the figures:
 //!
 //! ```sh
-//! cargo build --release -p hookschema-cli -p hookschema-hostile --bin hookschema --bin attack
+//! cargo build --release -p hookschema-cli -p hookschema-load --bin hookschema --bin attack
 //! target/release/attack --hookschema target/release/hookschema
 //! ```
 
@@ -21,8 +21,8 @@ use std::time::Duration;
 
 use clap::Parser;
 use hookschema_catalog::{Catalog, Webhook};
-use hookschema_hostile::Serve;
-use hookschema_hostile::attack::{deliver, idle, stalled_bodies};
+use hookschema_load::attack::{deliver, idle, stalled_bodies};
+use hookschema_testkit::Serve;
 
 #[derive(Parser)]
 struct Args {
@@ -107,7 +107,7 @@ fn measure(name: &str, addr: SocketAddr, webhook: &Webhook, body: &[u8], count: 
         let (status, time) = deliver(
             addr,
             webhook,
-            &format!("genuine_{id}_{}", hookschema_hostile::attack::unix_now()),
+            &format!("genuine_{id}_{}", hookschema_testkit::unix_now()),
             body,
             Duration::from_secs(30),
         );

@@ -24,7 +24,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use tokio::net::TcpStream;
 
-use crate::sender::{Request, authentic, forged};
+use hookschema_testkit::sender::{Request, authentic, forged};
 
 /// What a delivery is, and so what the receiver must answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

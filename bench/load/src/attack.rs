@@ -2,24 +2,17 @@
 //! budget. Nothing here is authenticated, and nothing needs to be: a request head with a
 //! current timestamp and any well-formed signature passes every check that can be made before
 //! the body is read. The floods are shared by the tests (`crates/cli/tests/serve/attacks.rs`)
-//! and the measured run (`cargo run --release -p hookschema-hostile --bin attack`), which
+//! and the measured run (`cargo run --release -p hookschema-load --bin attack`), which
 //! time genuine deliveries while each flood holds.
 
 use std::io::{Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpStream};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use hookschema_catalog::Webhook;
 
-use crate::sender::{authentic, forged};
-
-/// Now, in Unix seconds: forged heads carry a current timestamp, as they must to be read on.
-pub fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("after 1970")
-        .as_secs()
-}
+use hookschema_testkit::sender::{authentic, forged};
+use hookschema_testkit::unix_now;
 
 /// `count` connections from `from` (any local address when `None`), each with a forged
 /// delivery's head to `webhook` that declares a body of `declared` bytes, then the first `sent`
