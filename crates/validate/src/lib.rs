@@ -16,12 +16,8 @@
 //!
 //! [`parse`] goes from raw bytes to a validated model type in one call.
 
-mod keys;
 mod parse;
-mod parser;
 mod schema;
-mod tape;
-mod tape_de;
 mod violation;
 mod wellformed;
 

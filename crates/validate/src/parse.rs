@@ -4,8 +4,8 @@ use hookschema_models::{DecodeError, HasSchema, SchemaFile};
 use serde::de::DeserializeOwned;
 
 use crate::schema::Schema;
-use crate::tape_de::TapeDeserializer;
 use crate::violation::{Invalid, Violation};
+use hookschema_json::TapeDeserializer;
 
 /// Parses `bytes` as JSON, validates it strictly against `T`'s schema, and decodes it into `T`.
 /// A payload that breaks the schema gets the strict validator's violations, even when the

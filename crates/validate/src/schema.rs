@@ -6,15 +6,15 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, LazyLock, OnceLock};
 
-use hookschema_models::{DecodeError, HasSchema, RootVisitor, SCHEMAS, SchemaFile};
+use hookschema_models::{DecodeError, HasSchema, MAX_DEPTH, RootVisitor, SCHEMAS, SchemaFile};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::parser::{self, Buffers};
-use crate::tape::{JsonTape, Tape, TapeNode};
-use crate::tape_de::TapeDeserializer;
 use crate::violation::{Invalid, Violation};
 use crate::wellformed;
+use hookschema_json::TapeDeserializer;
+use hookschema_json::{self as parser, Buffers};
+use hookschema_json::{JsonTape, Tape, TapeNode};
 
 /// One schema and its validators, each compiled the first time it is needed: one for parsed
 /// `serde_json` documents, one for raw bytes, which are validated on a tape.
@@ -381,7 +381,7 @@ impl Schema {
             let Scratch { buffers, tape } = &mut *scratch.borrow_mut();
             // The empty tape of any lifetime fits this payload's.
             let mut nodes = reuse(std::mem::take(tape));
-            let verdict = match parser::parse(bytes, buffers, &mut nodes) {
+            let verdict = match parser::parse(bytes, buffers, &mut nodes, MAX_DEPTH) {
                 Err(parser::NotJson) => None,
                 Ok(suspect) => Some(
                     if suspect && let Err(violation) = wellformed::check(&nodes) {

@@ -2,7 +2,7 @@
 //! serde_json reads, and with no key repeated in an object.
 //!
 //! The models decode with serde_json, which refuses nesting past [`MAX_DEPTH`]; the validator
-//! reads a tape ([`crate::parser`]), which has no such limit. Checking the tape against the same limit
+//! reads a tape (`hookschema_json::parse`), which has no such limit. Checking the tape against the same limit
 //! makes both refuse the same payloads, and keeps a hostile `[[[[…` from overflowing the stack
 //! of anything that walks a value recursively (error reports, equality, `Drop`).
 //!
@@ -13,9 +13,9 @@
 
 use std::collections::HashSet;
 
-use crate::keys::KeyFilter;
-use crate::tape::{Tape, size};
 use crate::violation::{Violation, ViolationKind};
+use hookschema_json::KeyFilter;
+use hookschema_json::{Tape, size};
 use hookschema_models::MAX_DEPTH;
 
 /// Whether `bytes` are one unambiguous JSON document, as the validator asks of a payload before
@@ -25,14 +25,14 @@ use hookschema_models::MAX_DEPTH;
 /// that keeps the last copy of a repeated key (serde_json's `Value` does), so that it never
 /// reads what a validator refuses.
 pub fn wellformed(bytes: &[u8]) -> Result<(), Violation> {
-    let mut buffers = crate::parser::Buffers::default();
+    let mut buffers = hookschema_json::Buffers::default();
     let mut tape = Vec::new();
-    match crate::parser::parse(bytes, &mut buffers, &mut tape) {
+    match hookschema_json::parse(bytes, &mut buffers, &mut tape, MAX_DEPTH) {
         Ok(false) => Ok(()),
         Ok(true) => check(&tape),
         // The strict parser only says that bytes are not JSON; serde_json says what and where
         // (and, should the two ever part, decides, as it does for the validator).
-        Err(crate::parser::NotJson) => serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
+        Err(hookschema_json::NotJson) => serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
             .map(drop)
             .map_err(|error| Violation::not_json(&error, bytes)),
     }
@@ -165,9 +165,9 @@ mod tests {
     use super::*;
 
     fn checked(json: &str) -> Result<(), Violation> {
-        let mut buffers = crate::parser::Buffers::default();
+        let mut buffers = hookschema_json::Buffers::default();
         let mut tape = Vec::new();
-        crate::parser::parse(json.as_bytes(), &mut buffers, &mut tape).unwrap();
+        hookschema_json::parse(json.as_bytes(), &mut buffers, &mut tape, MAX_DEPTH).unwrap();
         check(&tape)
     }
 

@@ -12,12 +12,12 @@
 use std::fmt::{Debug, Write};
 
 use hookschema_models::comfydeploy::HttpValidationError;
-use hookschema_models::{RootVisitor, SCHEMAS};
+use hookschema_models::{MAX_DEPTH, RootVisitor, SCHEMAS};
 use serde_json::{Map, Value};
 
 use super::*;
-use crate::parser::{self, Buffers};
 use crate::wellformed;
+use hookschema_json::{self as parser, Buffers};
 
 /// Values put in place of each value of a document, as written: every kind of value, numbers as
 /// serde_json reads them differently (negative zero, integral floats, past `i64`, past `u64`,
@@ -273,7 +273,7 @@ fn check<T: HasSchema + DeserializeOwned + PartialEq + Debug>() -> Tally {
         }
         let mut buffers = Buffers::default();
         let mut tape = Vec::new();
-        if parser::parse(&bytes, &mut buffers, &mut tape).is_ok()
+        if parser::parse(&bytes, &mut buffers, &mut tape, MAX_DEPTH).is_ok()
             && wellformed::check(&tape).is_ok()
         {
             let from_tape = T::deserialize(TapeDeserializer::root(&tape)).ok();

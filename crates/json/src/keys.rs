@@ -5,11 +5,11 @@
 /// told new without a comparison. 256 bits: an object of 30 keys (a Kaizen execution) would
 /// almost surely hold two keys that share one of 64 buckets, and about two pairs in 256.
 #[derive(Clone, Copy, Default)]
-pub(crate) struct KeyFilter([u64; 4]);
+pub struct KeyFilter([u64; 4]);
 
 impl KeyFilter {
     /// Adds `key`, and says whether a key with its fingerprint (perhaps the same key) was in.
-    pub(crate) fn insert(&mut self, key: &str) -> bool {
+    pub fn insert(&mut self, key: &str) -> bool {
         let print = fingerprint(key);
         let (word, bit) = ((print >> 6) as usize, 1 << (print & 63));
         let seen = self.0[word] & bit != 0;

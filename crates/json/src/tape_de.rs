@@ -1,5 +1,5 @@
 //! Typed decoding from the tape that validation has already read ([`crate::tape`]), so that
-//! [`crate::parse`] reads a payload's bytes once instead of twice: walking the tape, its strings
+//! hookschema-validate's `parse` reads a payload's bytes once instead of twice: walking the tape, its strings
 //! unescaped and its numbers parsed already, takes about half the instructions serde_json takes
 //! to decode the same model from the bytes.
 //!
@@ -34,13 +34,13 @@ use crate::tape::{Tape, size};
 
 /// A value on the tape, to be decoded: the nodes it occupies, itself first.
 #[derive(Clone, Copy)]
-pub(crate) struct TapeDeserializer<'de> {
+pub struct TapeDeserializer<'de> {
     nodes: &'de [Tape<'de>],
 }
 
 impl<'de> TapeDeserializer<'de> {
     /// The document whose tape `tape` is (the root's nodes are the whole tape).
-    pub(crate) fn root(tape: &'de [Tape<'de>]) -> Self {
+    pub fn root(tape: &'de [Tape<'de>]) -> Self {
         TapeDeserializer { nodes: tape }
     }
 
@@ -551,7 +551,7 @@ mod tests {
     fn with_tape<R>(json: &[u8], read: impl FnOnce(TapeDeserializer<'_>) -> R) -> R {
         let mut buffers = Buffers::default();
         let mut tape = Vec::new();
-        parser::parse(json, &mut buffers, &mut tape).expect("JSON");
+        parser::parse(json, &mut buffers, &mut tape, 127).expect("JSON");
         read(TapeDeserializer::root(&tape))
     }
 

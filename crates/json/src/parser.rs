@@ -7,26 +7,24 @@
 //! numbers within a 64-bit float. That is what serde_json, which the models decode with,
 //! accepts when it reads a string into a `String`, so a payload is JSON to the validator exactly
 //! when it is JSON to the models. The parser says only *that* input is not JSON: serde_json,
-//! reading it again, says what and where (see [`crate::Schema::validate_bytes`]).
+//! reading it again, says what and where (hookschema-validate's `Schema::validate_bytes`).
 //!
-//! Nesting and repeated keys are judged on the finished tape ([`crate::wellformed`]), where the
+//! Nesting and repeated keys are judged on the finished tape (hookschema-validate's `wellformed`), where the
 //! place of the fault can be named; the parser only says whether that is needed, from the depth
 //! it reached and each object's keys (a filter, and a comparison with the earlier keys when the
 //! filter has seen one like it), so that a payload without either fault is walked once.
-
-use hookschema_models::MAX_DEPTH;
 
 use crate::keys::KeyFilter;
 use crate::tape::{Tape, size};
 
 /// The bytes are not one JSON document.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) struct NotJson;
+pub struct NotJson;
 
 /// What parsing needs besides the payload, kept from one payload to the next so that a batch
 /// does not allocate per payload.
 #[derive(Default)]
-pub(crate) struct Buffers {
+pub struct Buffers {
     /// Where strings with escapes are written unescaped; a string without any (most) is
     /// borrowed from the payload itself.
     unescaped: Vec<u8>,
@@ -46,11 +44,13 @@ struct Open {
 }
 
 /// Parses `bytes`, one JSON document, onto `tape` (emptied first). `Ok(true)` when the document
-/// may nest too deep or repeat a key, which [`crate::wellformed::check`] then tells for sure.
-pub(crate) fn parse<'a>(
+/// may nest deeper than `max_depth` arrays and objects or repeat a key, which a walk of the
+/// tape then tells for sure.
+pub fn parse<'a>(
     bytes: &'a [u8],
     buffers: &'a mut Buffers,
     tape: &mut Vec<Tape<'a>>,
+    max_depth: usize,
 ) -> Result<bool, NotJson> {
     tape.clear();
     let text = std::str::from_utf8(bytes).map_err(|_| NotJson)?;
@@ -63,6 +63,7 @@ pub(crate) fn parse<'a>(
         unescaped: Spare::Unused(unescaped),
         tape,
         open,
+        max_depth,
         suspect: false,
     };
     parser.document()?;
@@ -83,7 +84,9 @@ struct Parser<'a, 't> {
     unescaped: Spare<'a>,
     tape: &'t mut Vec<Tape<'a>>,
     open: &'t mut Vec<Open>,
-    /// Whether an array or object opened past [`MAX_DEPTH`], or an object's keys collided in
+    /// The deepest an array or object may open without making the document suspect.
+    max_depth: usize,
+    /// Whether an array or object opened past `max_depth`, or an object's keys collided in
     /// its filter.
     suspect: bool,
 }
@@ -94,7 +97,7 @@ impl<'a> Parser<'a, '_> {
             self.skip_whitespace();
             match self.next()? {
                 b'{' => {
-                    self.suspect |= self.open.len() >= MAX_DEPTH;
+                    self.suspect |= self.open.len() >= self.max_depth;
                     self.skip_whitespace();
                     if self.bytes.get(self.at) == Some(&b'}') {
                         self.at += 1;
@@ -106,7 +109,7 @@ impl<'a> Parser<'a, '_> {
                     }
                 }
                 b'[' => {
-                    self.suspect |= self.open.len() >= MAX_DEPTH;
+                    self.suspect |= self.open.len() >= self.max_depth;
                     self.skip_whitespace();
                     if self.bytes.get(self.at) == Some(&b']') {
                         self.at += 1;
@@ -443,18 +446,21 @@ mod tests {
     use super::*;
     use crate::tape::TapeNode;
 
+    /// serde_json's limit, as hookschema's models set it.
+    const MAX_DEPTH: usize = 127;
+
     /// The document `json` as the parser reads it, or `None` when it refuses it.
     fn read(json: &[u8]) -> Option<Value> {
         let mut buffers = Buffers::default();
         let mut tape = Vec::new();
-        parse(json, &mut buffers, &mut tape).ok()?;
+        parse(json, &mut buffers, &mut tape, MAX_DEPTH).ok()?;
         Some(TapeNode::root(&tape).to_json())
     }
 
     /// Whether the parser asks for the tape to be checked.
     fn suspect(json: &str) -> bool {
         let mut buffers = Buffers::default();
-        parse(json.as_bytes(), &mut buffers, &mut Vec::new()).unwrap()
+        parse(json.as_bytes(), &mut buffers, &mut Vec::new(), MAX_DEPTH).unwrap()
     }
 
     /// serde_json's verdict and value, reading strings into `String`s as the models do.
@@ -610,7 +616,13 @@ mod tests {
     fn counts_and_lengths_describe_each_holder() {
         let mut buffers = Buffers::default();
         let mut tape = Vec::new();
-        parse(br#"{"a": [1, [2], {}], "b": "x"}"#, &mut buffers, &mut tape).unwrap();
+        parse(
+            br#"{"a": [1, [2], {}], "b": "x"}"#,
+            &mut buffers,
+            &mut tape,
+            MAX_DEPTH,
+        )
+        .unwrap();
         assert_eq!(tape[0], Tape::Object { len: 2, count: 8 });
         assert_eq!(tape[2], Tape::Array { len: 3, count: 4 });
         assert_eq!(tape[4], Tape::Array { len: 1, count: 1 });

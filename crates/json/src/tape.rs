@@ -15,7 +15,7 @@ use serde_json::{Map, Number, Value};
 /// One node of a document's tape: a value, or an object's key. An array or object is followed
 /// by its contents: for an object, each member's key and then its value's nodes.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum Tape<'a> {
+pub enum Tape<'a> {
     String(&'a str),
     /// `len` members, written in the `count` nodes that follow.
     Object {
@@ -38,17 +38,17 @@ pub(crate) enum Tape<'a> {
 }
 
 /// The tape representation, for jsonschema.
-pub(crate) struct JsonTape;
+pub struct JsonTape;
 
 /// A value: the slice of the tape it occupies, itself first.
 #[derive(Clone, Copy)]
-pub(crate) struct TapeNode<'a> {
+pub struct TapeNode<'a> {
     nodes: &'a [Tape<'a>],
 }
 
 impl<'a> TapeNode<'a> {
     /// The value at the start of `tape`.
-    pub(crate) fn root(tape: &'a [Tape<'a>]) -> Self {
+    pub fn root(tape: &'a [Tape<'a>]) -> Self {
         TapeNode {
             nodes: &tape[..size(&tape[0])],
         }
@@ -59,7 +59,7 @@ impl<'a> TapeNode<'a> {
     }
 
     /// The value as a `serde_json::Value`, for what needs one: error reports and FastAPI bodies.
-    pub(crate) fn to_json(self) -> Value {
+    pub fn to_json(self) -> Value {
         match self.head() {
             Tape::String(s) => Value::String((*s).to_owned()),
             Tape::Array { .. } => {
@@ -80,7 +80,7 @@ impl<'a> TapeNode<'a> {
 }
 
 /// How many tape nodes a value occupies, its own included.
-pub(crate) fn size(node: &Tape<'_>) -> usize {
+pub fn size(node: &Tape<'_>) -> usize {
     match node {
         Tape::Object { count, .. } | Tape::Array { count, .. } => count + 1,
         _ => 1,
@@ -98,7 +98,7 @@ fn members<'a>(nodes: &'a [Tape<'a>]) -> Members<'a> {
 }
 
 /// An array's elements: each value's slice, one after another.
-pub(crate) struct Elements<'a> {
+pub struct Elements<'a> {
     rest: &'a [Tape<'a>],
 }
 
@@ -114,7 +114,7 @@ impl<'a> Iterator for Elements<'a> {
 }
 
 /// An object's members: a key node, then the value's slice, one after another.
-pub(crate) struct Members<'a> {
+pub struct Members<'a> {
     rest: &'a [Tape<'a>],
 }
 
@@ -236,7 +236,7 @@ impl<'a> Node<'a, JsonTape> for TapeNode<'a> {
     }
 }
 
-pub(crate) struct TapeObject<'a> {
+pub struct TapeObject<'a> {
     nodes: &'a [Tape<'a>],
     len: usize,
 }
@@ -261,7 +261,7 @@ impl<'a> Object<'a, JsonTape> for TapeObject<'a> {
     }
 }
 
-pub(crate) struct TapeArray<'a> {
+pub struct TapeArray<'a> {
     nodes: &'a [Tape<'a>],
     len: usize,
 }
@@ -281,7 +281,7 @@ impl<'a> Array<'a, JsonTape> for TapeArray<'a> {
 
 /// A number as the parser read it: it refuses numbers beyond a 64-bit float, so a float here is
 /// finite.
-pub(crate) enum TapeNumber {
+pub enum TapeNumber {
     I64(i64),
     U64(u64),
     F64(f64),
@@ -349,7 +349,7 @@ mod tests {
     fn with_root<T>(json: &[u8], f: impl FnOnce(TapeNode<'_>) -> T) -> T {
         let mut buffers = crate::parser::Buffers::default();
         let mut tape = Vec::new();
-        crate::parser::parse(json, &mut buffers, &mut tape).unwrap();
+        crate::parser::parse(json, &mut buffers, &mut tape, 127).unwrap();
         f(TapeNode::root(&tape))
     }
 
