@@ -1,9 +1,7 @@
 //! The credentials a webhook's authentication takes, read as people give them: in an
 //! environment variable named after the vendor, or on a command line.
 
-use std::fmt;
-
-use hookschema_signature::Secret;
+use hookschema_signature::{Secret, SecretError};
 
 use crate::webhook::{Auth, Webhook};
 
@@ -18,18 +16,27 @@ pub enum Credentials {
     None,
 }
 
-/// Credentials that cannot be used. The message names where they came from and never repeats
-/// them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CredentialError(String);
-
-impl fmt::Display for CredentialError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
+/// Credentials that cannot be used. Each names where they came from (an environment
+/// variable, a flag) and never repeats them.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CredentialError {
+    /// A secret the webhook's scheme cannot decode.
+    #[error("{source_name}: {error}")]
+    Secret {
+        source_name: String,
+        error: SecretError,
+    },
+    /// A URL token given more than once, or not at all.
+    #[error("{webhook} takes one URL token; given {}: {}", sources.len(), sources.join(", "))]
+    Tokens {
+        webhook: String,
+        sources: Vec<String>,
+    },
+    /// An environment variable whose value is not UTF-8.
+    #[error("{variable} is not UTF-8")]
+    NotUtf8 { variable: String },
 }
-
-impl std::error::Error for CredentialError {}
 
 impl Webhook {
     /// The credentials `given`, each with where it came from (an environment variable's name, a
@@ -43,20 +50,21 @@ impl Webhook {
                 .map(|(source, text)| {
                     scheme
                         .secret(text)
-                        .map_err(|error| CredentialError(format!("{source}: {error}")))
+                        .map_err(|error| CredentialError::Secret {
+                            source_name: (*source).to_owned(),
+                            error,
+                        })
                 })
                 .collect::<Result<Vec<_>, _>>()
                 .map(Credentials::Secrets),
             Auth::UrlToken { .. } => match given {
                 [(_, token)] => Ok(Credentials::Token((*token).to_owned())),
                 _ => {
-                    let sources: Vec<&str> = given.iter().map(|(source, _)| *source).collect();
-                    Err(CredentialError(format!(
-                        "{} takes one URL token; given {}: {}",
-                        self.name(),
-                        given.len(),
-                        sources.join(", ")
-                    )))
+                    let sources = given.iter().map(|(source, _)| (*source).to_owned());
+                    Err(CredentialError::Tokens {
+                        webhook: self.name().to_owned(),
+                        sources: sources.collect(),
+                    })
                 }
             },
             Auth::None => Ok(Credentials::None),
@@ -108,7 +116,7 @@ impl Webhook {
             .into_iter()
             .map(|(_, name)| match std::env::var(&name) {
                 Ok(text) => Ok((name, text)),
-                Err(_) => Err(CredentialError(format!("{name} is not UTF-8"))),
+                Err(_) => Err(CredentialError::NotUtf8 { variable: name }),
             })
             .collect()
     }

@@ -109,8 +109,10 @@ impl Signed {
 
 /// `header` as a header's name, for the webhook `name`'s vendor file.
 fn header_name(name: &str, header: &str) -> Result<HeaderName, ConfigError> {
-    HeaderName::from_bytes(header.as_bytes())
-        .map_err(|_| ConfigError(format!("{name}: `{header}` is not a header name")))
+    HeaderName::from_bytes(header.as_bytes()).map_err(|_| ConfigError::HeaderName {
+        webhook: name.to_owned(),
+        header: header.to_owned(),
+    })
 }
 
 /// A secret the sender puts in the webhook URL's query string, compared by digest. The URL must
@@ -123,17 +125,29 @@ pub(crate) struct UrlToken {
     pub parameter: String,
 }
 
-/// A configuration that would refuse every delivery, or let any request in.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError(String);
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
+/// A configuration that would refuse every delivery, or let any request in: what is wrong, and
+/// with which webhook (`<vendor>/<name>`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    #[error("{webhook}: no signing secret: every delivery would be refused")]
+    NoSecret { webhook: String },
+    #[error("{webhook}: the URL token is empty: any request would authenticate")]
+    EmptyToken { webhook: String },
+    /// Credentials of another kind than the webhook's authentication takes.
+    #[error("{webhook} takes {wanted}")]
+    WrongCredentials {
+        webhook: String,
+        /// What it takes: `signing secrets`, `a URL token` or `no credentials`.
+        wanted: &'static str,
+    },
+    /// A header the vendor file names is no HTTP header name.
+    #[error("{webhook}: `{header}` is not a header name")]
+    HeaderName { webhook: String, header: String },
+    /// Where the vendor file says the delivery id is cannot be read.
+    #[error("{webhook}: delivery_id: {reason}")]
+    DeliveryId { webhook: String, reason: String },
 }
-
-impl std::error::Error for ConfigError {}
 
 impl<T> Clone for Receiver<T> {
     fn clone(&self) -> Self {
@@ -153,17 +167,17 @@ impl<T> Receiver<T> {
         let name = webhook.name();
         let auth = match (&webhook.auth, credentials) {
             (Auth::Signed(_), Credentials::Secrets(secrets)) if secrets.is_empty() => {
-                return Err(ConfigError(format!(
-                    "{name}: no signing secret: every delivery would be refused"
-                )));
+                return Err(ConfigError::NoSecret {
+                    webhook: name.to_owned(),
+                });
             }
             (Auth::Signed(scheme), Credentials::Secrets(secrets)) => Authenticator::Hmac(Box::new(
                 Signed::new(name, Verifier::new(scheme.as_ref().clone(), secrets))?,
             )),
             (Auth::UrlToken { .. }, Credentials::Token(token)) if token.is_empty() => {
-                return Err(ConfigError(format!(
-                    "{name}: the URL token is empty: any request would authenticate"
-                )));
+                return Err(ConfigError::EmptyToken {
+                    webhook: name.to_owned(),
+                });
             }
             (Auth::UrlToken { parameter }, Credentials::Token(token)) => {
                 Authenticator::UrlToken(UrlToken {
@@ -178,7 +192,10 @@ impl<T> Receiver<T> {
                     Auth::UrlToken { .. } => "a URL token",
                     Auth::None => "no credentials",
                 };
-                return Err(ConfigError(format!("{name} takes {wanted}")));
+                return Err(ConfigError::WrongCredentials {
+                    webhook: name.to_owned(),
+                    wanted,
+                });
             }
         };
         let signed_id = match &webhook.auth {
@@ -190,7 +207,10 @@ impl<T> Receiver<T> {
             .as_ref()
             .map(|id| IdSource::new(id, signed_id))
             .transpose()
-            .map_err(|reason| ConfigError(format!("{name}: delivery_id: {reason}")))?;
+            .map_err(|reason| ConfigError::DeliveryId {
+                webhook: name.to_owned(),
+                reason,
+            })?;
         let documents = webhook.rejection.reads_document();
         let bodies = webhook.bodies.map(|schema| {
             let schema = schema.limit_violations(MAX_VIOLATIONS);

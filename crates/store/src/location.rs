@@ -17,24 +17,23 @@ pub enum Location {
 }
 
 /// A location that is none of the kinds, or names none of the place.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LocationError(String);
-
-impl fmt::Display for LocationError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LocationError {
+    /// `sqlite:` or `jsonl:` with nothing after it.
+    #[error("`{kind}:` names no file")]
+    NoFile { kind: &'static str },
+    #[error("`{0}` is not a store: give sqlite:PATH, postgres://…, jsonl:PATH or jsonl:-")]
+    UnknownKind(String),
 }
-
-impl std::error::Error for LocationError {}
 
 impl FromStr for Location {
     type Err = LocationError;
 
     fn from_str(text: &str) -> Result<Self, LocationError> {
-        let path = |rest: &str, kind: &str| {
+        let path = |rest: &str, kind: &'static str| {
             if rest.is_empty() {
-                Err(LocationError(format!("`{kind}:` names no file")))
+                Err(LocationError::NoFile { kind })
             } else {
                 Ok(PathBuf::from(rest))
             }
@@ -49,9 +48,7 @@ impl FromStr for Location {
                 rest => path(rest, "jsonl").map(|p| Location::Jsonl(Some(p))),
             }
         } else {
-            Err(LocationError(format!(
-                "`{text}` is not a store: give sqlite:PATH, postgres://…, jsonl:PATH or jsonl:-"
-            )))
+            Err(LocationError::UnknownKind(text.to_owned()))
         }
     }
 }
