@@ -8,8 +8,7 @@ use crate::secret::SecretError;
 /// The 32-byte seed of a private key written as its seed, or as the 64 bytes of seed and
 /// public key libsodium writes (whose public half must then be the seed's).
 pub(crate) fn signing_seed(key: &[u8]) -> Result<[u8; 32], SecretError> {
-    let wrong =
-        || SecretError::new("an ed25519 private key is 32 bytes, or 64 with its public key");
+    let wrong = || SecretError::PrivateKeyLength;
     let seed: [u8; 32] = key
         .get(..32)
         .and_then(|seed| seed.try_into().ok())
@@ -17,9 +16,7 @@ pub(crate) fn signing_seed(key: &[u8]) -> Result<[u8; 32], SecretError> {
     match key.len() {
         32 => Ok(seed),
         64 if public_key(&seed)? == key[32..] => Ok(seed),
-        64 => Err(SecretError::new(
-            "the ed25519 private key's public half is not its seed's",
-        )),
+        64 => Err(SecretError::PublicHalf),
         _ => Err(wrong()),
     }
 }
@@ -52,8 +49,7 @@ pub(crate) fn verify(public: &[u8], message: &[u8], signature: &[u8]) -> bool {
 }
 
 fn pair(seed: &[u8]) -> Result<Ed25519KeyPair, SecretError> {
-    Ed25519KeyPair::from_seed_unchecked(seed)
-        .map_err(|_| SecretError::new("an ed25519 private key's seed is 32 bytes"))
+    Ed25519KeyPair::from_seed_unchecked(seed).map_err(|_| SecretError::SeedLength)
 }
 
 #[cfg(test)]

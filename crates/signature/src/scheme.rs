@@ -316,10 +316,7 @@ impl SignatureScheme {
     pub fn secret(&self, text: &str) -> Result<Secret, SecretError> {
         let key = self.decode(text, self.secret_prefix.as_deref())?;
         if self.algorithm == Algorithm::Ed25519 && key.key().len() != 32 {
-            return Err(SecretError::new(
-                "an ed25519 public key is 32 bytes (written `whpk_` and base64 by Standard \
-                 Webhooks)",
-            ));
+            return Err(SecretError::PublicKeyLength);
         }
         Ok(key)
     }
@@ -368,9 +365,7 @@ impl SignatureScheme {
     /// decoded as the scheme writes keys.
     fn decode(&self, text: &str, prefix: Option<&str>) -> Result<Secret, SecretError> {
         if text.trim() != text {
-            return Err(SecretError::new(
-                "the secret has a space or a line break before or after it",
-            ));
+            return Err(SecretError::Padded);
         }
         let key = match prefix {
             Some(prefix) => text.strip_prefix(prefix).unwrap_or(text),
@@ -382,11 +377,7 @@ impl SignatureScheme {
                     .iter()
                     .find(|foreign| key.starts_with(**foreign));
                 if let Some(foreign) = foreign {
-                    return Err(SecretError::new(format!(
-                        "the secret starts with `{foreign}`, a prefix this vendor's secrets are \
-                         not written with: give the secret without it, or declare it as the \
-                         scheme's secret_prefix if the vendor writes them so"
-                    )));
+                    return Err(SecretError::ForeignPrefix { prefix: foreign });
                 }
                 Secret::from_base64(key)
             }

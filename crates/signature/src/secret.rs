@@ -20,22 +20,33 @@ impl Drop for Secret {
     }
 }
 
-/// A secret that cannot be decoded. The message never repeats the secret.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SecretError(String);
-
-impl fmt::Display for SecretError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for SecretError {}
-
-impl SecretError {
-    pub(crate) fn new(message: impl Into<String>) -> Self {
-        SecretError(message.into())
-    }
+/// A secret or key that cannot be used. Never holds the secret, nor a character of it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SecretError {
+    #[error("the secret is empty")]
+    Empty,
+    #[error("the secret decodes to no bytes")]
+    DecodesToNothing,
+    /// Not base64 of either alphabet; `joined` when it holds a comma, as secrets joined into
+    /// one text do.
+    #[error("the secret is not base64url or base64{}", if *.joined { " (several secrets are given one by one, never joined with commas)" } else { "" })]
+    NotBase64 { joined: bool },
+    #[error("the secret has a space or a line break before or after it")]
+    Padded,
+    /// A prefix other senders write their secrets with, which this scheme does not declare.
+    #[error(
+        "the secret starts with `{prefix}`, a prefix this vendor's secrets are not written with: give the secret without it, or declare it as the scheme's secret_prefix if the vendor writes them so"
+    )]
+    ForeignPrefix { prefix: &'static str },
+    #[error("an ed25519 public key is 32 bytes (written `whpk_` and base64 by Standard Webhooks)")]
+    PublicKeyLength,
+    #[error("an ed25519 private key is 32 bytes, or 64 with its public key")]
+    PrivateKeyLength,
+    #[error("the ed25519 private key's public half is not its seed's")]
+    PublicHalf,
+    #[error("an ed25519 private key's seed is 32 bytes")]
+    SeedLength,
 }
 
 /// Padding optional and stray bits in the last symbol ignored, as Node's `base64url` and
@@ -52,7 +63,7 @@ impl Secret {
     /// off any prefix first.
     pub fn from_base64(text: &str) -> Result<Secret, SecretError> {
         if text.is_empty() {
-            return Err(SecretError("the secret is empty".to_owned()));
+            return Err(SecretError::Empty);
         }
         let engine = if text.contains(['+', '/']) {
             &STANDARD
@@ -60,16 +71,11 @@ impl Secret {
             &URL_SAFE
         };
         // The decoder's error names the offending character: part of the secret, so not shown.
-        let key = engine.decode(text).map_err(|_| {
-            let hint = if text.contains(',') {
-                " (several secrets are given one by one, never joined with commas)"
-            } else {
-                ""
-            };
-            SecretError(format!("the secret is not base64url or base64{hint}"))
+        let key = engine.decode(text).map_err(|_| SecretError::NotBase64 {
+            joined: text.contains(','),
         })?;
         if key.is_empty() {
-            return Err(SecretError("the secret decodes to no bytes".to_owned()));
+            return Err(SecretError::DecodesToNothing);
         }
         Ok(Secret(key))
     }
@@ -78,7 +84,7 @@ impl Secret {
     pub fn from_bytes(key: impl Into<Vec<u8>>) -> Result<Secret, SecretError> {
         let key = key.into();
         if key.is_empty() {
-            return Err(SecretError("the secret is empty".to_owned()));
+            return Err(SecretError::Empty);
         }
         Ok(Secret(key))
     }
