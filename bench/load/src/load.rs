@@ -1,7 +1,7 @@
 //! A load generator for `hookschema serve --strict`: a mix of valid, invalid and forged
 //! deliveries of every webhook of the embedded catalog, made from its examples and sent over
 //! keep-alive connections on 127.0.0.1, then half the valid ones of webhooks with delivery ids
-//! again as their senders' retries. [`Plan::audit`] holds the output against the plan: every
+//! again as their senders' retries. [`LoadPlan::audit`] holds the output against the plan: every
 //! valid delivery written exactly once, nothing else written.
 //!
 //! Shared by the bounded test in `crates/cli/tests/serve/` and the `load` binary that measures
@@ -53,7 +53,7 @@ impl Kind {
 
 /// One request to send.
 #[derive(Debug, Clone)]
-struct Shot {
+struct PlannedRequest {
     kind: Kind,
     /// The webhook it is for, by its index among the catalog's.
     webhook: usize,
@@ -65,23 +65,23 @@ struct Shot {
 
 /// The deliveries of one run, in the order they are sent.
 #[derive(Debug, Clone)]
-pub struct Plan {
-    shots: Vec<Shot>,
+pub struct LoadPlan {
+    requests_planned: Vec<PlannedRequest>,
 }
 
-impl Plan {
+impl LoadPlan {
     /// `count` deliveries, then the retries: of every ten, six valid, two invalid, two forged,
     /// the webhooks of the embedded catalog in turn; half the valid deliveries of webhooks that
     /// carry ids are retried. Each valid body is an example with `"x-load": "load_<n>"` added
     /// (schemas leave objects open), so each delivery is its own. Signatures are made for `now`
     /// (Unix seconds), so the plan must be sent within the receiver's tolerance of it.
-    pub fn new(count: usize, now: u64) -> Plan {
-        Plan::named("load", count, now)
+    pub fn new(count: usize, now: u64) -> LoadPlan {
+        LoadPlan::named("load", count, now)
     }
 
-    /// [`Plan::new`], its delivery ids (and bodies' `x-load`) `<prefix>_<n>`: plans of other
+    /// [`LoadPlan::new`], its delivery ids (and bodies' `x-load`) `<prefix>_<n>`: plans of other
     /// prefixes never share a delivery, so several can be sent to one store.
-    pub fn named(prefix: &str, count: usize, now: u64) -> Plan {
+    pub fn named(prefix: &str, count: usize, now: u64) -> LoadPlan {
         let fixtures = hookschema_fixtures::all();
         let webhooks: Vec<&Webhook> = Catalog::embedded().webhooks().collect();
         let examples = |webhook: &Webhook, valid: bool| -> Vec<Fixture> {
@@ -97,7 +97,7 @@ impl Plan {
             .filter(|&w| forged(webhooks[w], "x", now, b"{}").is_some())
             .collect();
 
-        let mut shots = Vec::with_capacity(count + count / 20);
+        let mut requests_planned = Vec::with_capacity(count + count / 20);
         let mut retries = Vec::new();
         for n in 0..count {
             let id = format!("{prefix}_{n}");
@@ -108,7 +108,7 @@ impl Plan {
                     let webhook = webhooks[w];
                     let body = with_load_id(&valid[w][n % valid[w].len()], &id);
                     let key = webhook.delivery_id.is_some().then(|| id.clone());
-                    let shot = Shot {
+                    let shot = PlannedRequest {
                         kind: Kind::Valid,
                         webhook: w,
                         request: authentic(webhook, &id, now, &body),
@@ -124,7 +124,7 @@ impl Plan {
                 6 | 7 => {
                     let w = (round * 2 + n % 10) % webhooks.len();
                     let example = &invalid[w][n % invalid[w].len()];
-                    Shot {
+                    PlannedRequest {
                         kind: Kind::Invalid,
                         webhook: w,
                         request: authentic(webhooks[w], &id, now, &example.bytes),
@@ -134,7 +134,7 @@ impl Plan {
                 _ => {
                     let w = forgeable[(round * 2 + n % 10) % forgeable.len()];
                     let body = &valid[w][n % valid[w].len()].bytes;
-                    Shot {
+                    PlannedRequest {
                         kind: Kind::Forged,
                         webhook: w,
                         request: forged(webhooks[w], &id, now, body).expect("forgeable"),
@@ -142,29 +142,30 @@ impl Plan {
                     }
                 }
             };
-            shots.push(shot);
+            requests_planned.push(shot);
         }
-        shots.extend(retries);
-        Plan { shots }
+        requests_planned.extend(retries);
+        LoadPlan { requests_planned }
     }
 
     /// `count` valid deliveries and nothing else, the webhooks in turn, ids (and bodies'
-    /// `x-load`) `<prefix>_<n>` as in [`Plan::named`].
-    pub fn valid(prefix: &str, count: usize, now: u64) -> Plan {
-        let mut plan = Plan::named(prefix, count * 10 / 6 + 10, now);
-        plan.shots.retain(|shot| shot.kind == Kind::Valid);
-        plan.shots.truncate(count);
+    /// `x-load`) `<prefix>_<n>` as in [`LoadPlan::named`].
+    pub fn valid(prefix: &str, count: usize, now: u64) -> LoadPlan {
+        let mut plan = LoadPlan::named(prefix, count * 10 / 6 + 10, now);
+        plan.requests_planned
+            .retain(|shot| shot.kind == Kind::Valid);
+        plan.requests_planned.truncate(count);
         plan
     }
 
     /// How many requests the plan sends, retries included.
     pub fn len(&self) -> usize {
-        self.shots.len()
+        self.requests_planned.len()
     }
 
     /// Whether it sends nothing.
     pub fn is_empty(&self) -> bool {
-        self.shots.is_empty()
+        self.requests_planned.is_empty()
     }
 
     /// Sends the plan to `addr` over `connections` keep-alive connections at once, on the
@@ -175,7 +176,7 @@ impl Plan {
             .await
     }
 
-    /// [`Plan::send`], counting the requests answered in `answered` as they are, so that a test
+    /// [`LoadPlan::send`], counting the requests answered in `answered` as they are, so that a test
     /// can act in the middle of the load (kill the receiver, stop its database).
     pub async fn send_counting(
         &self,
@@ -183,14 +184,20 @@ impl Plan {
         connections: usize,
         answered: &AtomicUsize,
     ) -> Report {
-        let first = self.shots.iter().filter(|s| s.kind != Kind::Retry).count();
+        let first = self
+            .requests_planned
+            .iter()
+            .filter(|s| s.kind != Kind::Retry)
+            .count();
         let started = Instant::now();
-        let mut outcomes = send_all(addr, &self.shots[..first], connections, answered).await;
-        outcomes.extend(send_all(addr, &self.shots[first..], connections, answered).await);
+        let mut outcomes =
+            send_all(addr, &self.requests_planned[..first], connections, answered).await;
+        outcomes
+            .extend(send_all(addr, &self.requests_planned[first..], connections, answered).await);
         let elapsed = started.elapsed();
 
         let mut report = Report {
-            requests: self.shots.len(),
+            requests: self.requests_planned.len(),
             elapsed,
             latencies: Vec::with_capacity(outcomes.len()),
             answers: BTreeMap::new(),
@@ -198,7 +205,7 @@ impl Plan {
             statuses: Vec::with_capacity(outcomes.len()),
         };
         let webhooks: Vec<&Webhook> = Catalog::embedded().webhooks().collect();
-        for (shot, outcome) in self.shots.iter().zip(outcomes) {
+        for (shot, outcome) in self.requests_planned.iter().zip(outcomes) {
             let target = &shot.request.target;
             match outcome {
                 Ok((status, answer, latency)) => {
@@ -229,19 +236,19 @@ impl Plan {
 
     /// The valid deliveries `report` says were acknowledged (200), to be sent again as their
     /// senders' retries: each must now be answered as a duplicate.
-    pub fn retries_of(&self, report: &Report) -> Plan {
-        let shots = self
-            .shots
+    pub fn retries_of(&self, report: &Report) -> LoadPlan {
+        let requests_planned = self
+            .requests_planned
             .iter()
             .zip(&report.statuses)
             .filter(|(shot, status)| shot.kind == Kind::Valid && **status == Some(200))
-            .map(|(shot, _)| Shot {
+            .map(|(shot, _)| PlannedRequest {
                 kind: Kind::Retry,
                 key: None,
                 ..shot.clone()
             })
             .collect();
-        Plan { shots }
+        LoadPlan { requests_planned }
     }
 
     /// What is wrong with `written`, the receiver's output after the plan was sent: a valid
@@ -269,7 +276,7 @@ impl Plan {
         allowed: impl Fn(usize) -> std::ops::RangeInclusive<usize>,
     ) -> Vec<String> {
         let mut expected: BTreeMap<&str, (usize, usize)> = self
-            .shots
+            .requests_planned
             .iter()
             .enumerate()
             .filter_map(|(n, s)| Some((s.key.as_deref()?, (n, 0))))
@@ -331,16 +338,17 @@ impl Record {
 /// What a request got: status, answer body, time to the whole answer; or why none came.
 type Outcome = Result<(u16, Bytes, Duration), String>;
 
-/// Sends `shots` over `connections` connections, each taking the next unsent shot, and returns
-/// the outcomes in the shots' order.
+/// Sends `requests_planned` over `connections` connections, each taking the next unsent shot, and returns
+/// the outcomes in the requests_planned' order.
 async fn send_all(
     addr: SocketAddr,
-    shots: &[Shot],
+    requests_planned: &[PlannedRequest],
     connections: usize,
     answered: &AtomicUsize,
 ) -> Vec<Outcome> {
     let next = AtomicUsize::new(0);
-    let workers = (0..connections.max(1)).map(|_| connection(addr, shots, &next, answered));
+    let workers =
+        (0..connections.max(1)).map(|_| connection(addr, requests_planned, &next, answered));
     let mut outcomes: Vec<(usize, Outcome)> =
         join_all(workers).await.into_iter().flatten().collect();
     outcomes.sort_unstable_by_key(|(n, _)| *n);
@@ -351,7 +359,7 @@ async fn send_all(
 /// server hangs up.
 async fn connection(
     addr: SocketAddr,
-    shots: &[Shot],
+    requests_planned: &[PlannedRequest],
     next: &AtomicUsize,
     answered: &AtomicUsize,
 ) -> Vec<(usize, Outcome)> {
@@ -359,7 +367,7 @@ async fn connection(
     let mut sender = None;
     loop {
         let n = next.fetch_add(1, Ordering::Relaxed);
-        let Some(shot) = shots.get(n) else {
+        let Some(shot) = requests_planned.get(n) else {
             return sent;
         };
         if sender.is_none() {
@@ -393,7 +401,7 @@ async fn connect(addr: SocketAddr) -> Result<http1::SendRequest<Full<Bytes>>, St
     Ok(sender)
 }
 
-async fn exchange(sender: &mut http1::SendRequest<Full<Bytes>>, shot: &Shot) -> Outcome {
+async fn exchange(sender: &mut http1::SendRequest<Full<Bytes>>, shot: &PlannedRequest) -> Outcome {
     let mut request = hyper::Request::builder()
         .method(shot.request.method.as_str())
         .uri(shot.request.target.as_str())
@@ -474,8 +482,8 @@ mod tests {
     use super::*;
 
     /// The output a perfect run writes for `plan`: each valid delivery's record, once.
-    fn perfect(plan: &Plan) -> Vec<String> {
-        plan.shots
+    fn perfect(plan: &LoadPlan) -> Vec<String> {
+        plan.requests_planned
             .iter()
             .filter(|shot| shot.kind == Kind::Valid)
             .map(|shot| {
@@ -495,8 +503,8 @@ mod tests {
 
     #[test]
     fn the_plan_mixes_every_kind_and_retries_after_the_first_deliveries() {
-        let plan = Plan::new(40, 0);
-        let kinds: Vec<Kind> = plan.shots.iter().map(|s| s.kind).collect();
+        let plan = LoadPlan::new(40, 0);
+        let kinds: Vec<Kind> = plan.requests_planned.iter().map(|s| s.kind).collect();
         let count = |kind| kinds.iter().filter(|k| **k == kind).count();
         let retries = count(Kind::Retry);
         assert_eq!(
@@ -509,13 +517,13 @@ mod tests {
         assert_eq!(plan.len(), 40 + retries);
         // Every webhook of the catalog is sent valid deliveries.
         let sent: std::collections::BTreeSet<usize> =
-            plan.shots.iter().map(|s| s.webhook).collect();
+            plan.requests_planned.iter().map(|s| s.webhook).collect();
         assert_eq!(sent.len(), Catalog::embedded().webhooks().count());
     }
 
     #[test]
     fn the_audit_finds_a_missing_a_repeated_and_an_unplanned_record() {
-        let plan = Plan::new(20, 0);
+        let plan = LoadPlan::new(20, 0);
         let lines = perfect(&plan);
         assert_eq!(plan.audit(&lines.join("\n")), Vec::<String>::new());
 

@@ -96,14 +96,14 @@ const MAX_ROUNDS: usize = 4;
 
 /// A record to store, the room it holds among those waiting (given back once it is written),
 /// and where to say what came of it.
-struct Put {
+struct Waiting {
     record: Record,
     room: OwnedSemaphorePermit,
     done: oneshot::Sender<Result<Stored, StoreError>>,
 }
 
 /// What else the writer does, in its turn after the commits waiting.
-enum Job {
+enum WriterTask {
     Check(oneshot::Sender<Result<(), StoreError>>),
     Reopen(oneshot::Sender<Result<(), StoreError>>),
     Stop(oneshot::Sender<()>),
@@ -138,8 +138,8 @@ struct Shared {
 /// What waits for the engine.
 #[derive(Default)]
 struct Queue {
-    puts: Vec<Put>,
-    jobs: Vec<Job>,
+    puts: Vec<Waiting>,
+    tasks: Vec<WriterTask>,
     /// The writer has something to do.
     called: bool,
     /// The writer waits on [`Shared::wake`]: calling it takes a notification.
@@ -243,7 +243,7 @@ impl Store {
     pub async fn put(&self, record: Record) -> Result<Stored, StoreError> {
         let room = self.reserve(record.body.len() + record.violations.len())?;
         let (done, answer) = oneshot::channel();
-        self.shared.put(Put { record, room, done })?;
+        self.shared.put(Waiting { record, room, done })?;
         answer.await.map_err(|_| stopped())?
     }
 
@@ -251,21 +251,21 @@ impl Store {
     /// write succeeds again (a probe that stores nothing, or the next commit).
     pub async fn check(&self) -> Result<(), StoreError> {
         let (done, answer) = oneshot::channel();
-        self.shared.job(Job::Check(done))?;
+        self.shared.queue_task(WriterTask::Check(done))?;
         answer.await.map_err(|_| stopped())?
     }
 
     /// Opens a file store's file again (after log rotation moved it); nothing for a database.
     pub async fn reopen(&self) -> Result<(), StoreError> {
         let (done, answer) = oneshot::channel();
-        self.shared.job(Job::Reopen(done))?;
+        self.shared.queue_task(WriterTask::Reopen(done))?;
         answer.await.map_err(|_| stopped())?
     }
 
     /// Writes what is waiting, stops the writer and returns what it did.
     pub async fn close(&self) -> Stats {
         let (done, answer) = oneshot::channel();
-        if self.shared.job(Job::Stop(done)).is_ok() {
+        if self.shared.queue_task(WriterTask::Stop(done)).is_ok() {
             let _ = answer.await;
         }
         let writer = self.writer.lock().map(|mut w| w.take()).unwrap_or_default();
@@ -301,7 +301,7 @@ impl Drop for Store {
     fn drop(&mut self) {
         let mut queue = self.shared.queue();
         queue.closing = true;
-        self.shared.call(&mut queue);
+        self.shared.wake_writer(&mut queue);
     }
 }
 
@@ -325,7 +325,7 @@ impl Shared {
     }
 
     /// Tells the writer there is something to do.
-    fn call(&self, queue: &mut Queue) {
+    fn wake_writer(&self, queue: &mut Queue) {
         queue.called = true;
         if queue.idle {
             self.wake.notify_one();
@@ -333,7 +333,7 @@ impl Shared {
     }
 
     /// Queues `put`, and commits it here if requests commit themselves now.
-    fn put(&self, put: Put) -> Result<(), StoreError> {
+    fn put(&self, put: Waiting) -> Result<(), StoreError> {
         let inline = self.inline.load(Ordering::Relaxed);
         {
             let mut queue = self.queue();
@@ -342,25 +342,25 @@ impl Shared {
             }
             queue.puts.push(put);
             if !inline {
-                self.call(&mut queue);
+                self.wake_writer(&mut queue);
                 return Ok(());
             }
         }
-        self.lead();
+        self.commit_as_request();
         Ok(())
     }
 
-    /// Queues `job` for the writer.
-    fn job(&self, job: Job) -> Result<(), StoreError> {
+    /// Queues `task` for the writer.
+    fn queue_task(&self, task: WriterTask) -> Result<(), StoreError> {
         let mut queue = self.queue();
         if queue.closing {
             return Err(stopped());
         }
-        if matches!(job, Job::Stop(_)) {
+        if matches!(task, WriterTask::Stop(_)) {
             queue.closing = true;
         }
-        queue.jobs.push(job);
-        self.call(&mut queue);
+        queue.tasks.push(task);
+        self.wake_writer(&mut queue);
         Ok(())
     }
 
@@ -368,24 +368,24 @@ impl Shared {
     /// when another holds it, nothing, for whoever releases the engine looks at the queue
     /// afterwards (a record queued while it committed found the engine held). What is still
     /// waiting after the rounds is the writer's.
-    fn lead(&self) {
+    fn commit_as_request(&self) {
         for _ in 0..MAX_ROUNDS {
             match self.committer.try_lock() {
                 Ok(mut committer) => self.commit_waiting(&mut committer, true),
                 Err(TryLockError::WouldBlock) => return,
-                Err(TryLockError::Poisoned(_)) => return self.lose(),
+                Err(TryLockError::Poisoned(_)) => return self.lose_engine(),
             };
             let mut queue = self.queue();
             if queue.puts.is_empty() {
                 return;
             }
             if !self.inline.load(Ordering::Relaxed) {
-                return self.call(&mut queue);
+                return self.wake_writer(&mut queue);
             }
         }
         let mut queue = self.queue();
         if !queue.puts.is_empty() {
-            self.call(&mut queue);
+            self.wake_writer(&mut queue);
         }
     }
 
@@ -398,7 +398,7 @@ impl Shared {
         while !puts.is_empty() {
             let rest = puts.split_off(puts.len().min(MAX_BATCH));
             let took = commit(committer.engine.as_mut(), puts, self);
-            self.pace(committer, took, inline);
+            self.choose_committer(committer, took, inline);
             puts = rest;
         }
         true
@@ -406,7 +406,7 @@ impl Shared {
 
     /// Moves commits to the writer after one too slow for an async worker, and back after a
     /// streak of quick ones.
-    fn pace(&self, committer: &mut Committer, took: Duration, inline: bool) {
+    fn choose_committer(&self, committer: &mut Committer, took: Duration, inline: bool) {
         if took > INLINE_BUDGET {
             committer.quick = 0;
             if self.inline.swap(false, Ordering::Relaxed) {
@@ -426,23 +426,23 @@ impl Shared {
     }
 
     /// The engine is lost (a commit panicked, on a request's thread or the writer's): the store
-    /// stops, every record and job waiting is answered that it has, and so is everything
+    /// stops, every record and task waiting is answered that it has, and so is everything
     /// that comes, at once; the writer is called to let go of the engine on its thread.
-    fn lose(&self) {
-        let (puts, jobs) = {
+    fn lose_engine(&self) {
+        let (puts, tasks) = {
             let mut queue = self.queue();
             queue.closing = true;
-            self.call(&mut queue);
+            self.wake_writer(&mut queue);
             (
                 std::mem::take(&mut queue.puts),
-                std::mem::take(&mut queue.jobs),
+                std::mem::take(&mut queue.tasks),
             )
         };
         for put in puts {
             let _ = put.done.send(Err(stopped()));
         }
-        for job in jobs {
-            job.refuse();
+        for task in tasks {
+            task.refuse();
         }
     }
 
@@ -458,15 +458,15 @@ impl Shared {
         drop(engine);
     }
 
-    /// The writer: commits what it is called for, then runs the jobs; stops once asked, after
-    /// the records and jobs waiting, and closes the engine on its own thread.
+    /// The writer: commits what it is called for, then runs the tasks; stops once asked, after
+    /// the records and tasks waiting, and closes the engine on its own thread.
     fn write(&self) {
-        // A panic in a commit or a job stops the store instead of leaving its callers waiting.
+        // A panic in a commit or a task stops the store instead of leaving its callers waiting.
         struct Lost<'a>(&'a Shared);
         impl Drop for Lost<'_> {
             fn drop(&mut self) {
                 if std::thread::panicking() {
-                    self.0.lose();
+                    self.0.lose_engine();
                     self.0.close_engine();
                 }
             }
@@ -474,7 +474,7 @@ impl Shared {
         let _lost = Lost(self);
         let mut stop = None;
         loop {
-            let jobs = {
+            let tasks = {
                 let mut queue = self.queue();
                 while !queue.called {
                     queue.idle = true;
@@ -485,27 +485,27 @@ impl Shared {
                     queue.idle = false;
                 }
                 queue.called = false;
-                std::mem::take(&mut queue.jobs)
+                std::mem::take(&mut queue.tasks)
             };
             let Ok(mut committer) = self.committer.lock() else {
-                for job in jobs {
-                    job.refuse();
+                for task in tasks {
+                    task.refuse();
                 }
-                self.lose();
+                self.lose_engine();
                 return self.close_engine();
             };
             while self.commit_waiting(&mut committer, false) {}
-            for job in jobs {
-                match job {
-                    Job::Check(done) => drop(done.send(self.check(&mut committer))),
-                    Job::Reopen(done) => drop(done.send(committer.engine.reopen())),
-                    Job::Stop(done) => stop = Some(done),
+            for task in tasks {
+                match task {
+                    WriterTask::Check(done) => drop(done.send(self.check(&mut committer))),
+                    WriterTask::Reopen(done) => drop(done.send(committer.engine.reopen())),
+                    WriterTask::Stop(done) => stop = Some(done),
                 }
             }
             drop(committer);
             let mut queue = self.queue();
-            // Closing, with nothing left (no put or job is queued once it is): the end.
-            if queue.closing && queue.puts.is_empty() && queue.jobs.is_empty() {
+            // Closing, with nothing left (no put or task is queued once it is): the end.
+            if queue.closing && queue.puts.is_empty() && queue.tasks.is_empty() {
                 drop(queue);
                 self.close_engine();
                 if let Some(done) = stop {
@@ -513,9 +513,9 @@ impl Shared {
                 }
                 return;
             }
-            // A record queued while the writer held the engine found it held, and a job or a
+            // A record queued while the writer held the engine found it held, and a task or a
             // stop may have come meanwhile: the writer's, in another round.
-            if !queue.puts.is_empty() || !queue.jobs.is_empty() || queue.closing {
+            if !queue.puts.is_empty() || !queue.tasks.is_empty() || queue.closing {
                 queue.called = true;
             }
         }
@@ -547,12 +547,12 @@ impl Shared {
     }
 }
 
-impl Job {
+impl WriterTask {
     /// Answers that the store has stopped.
     fn refuse(self) {
         match self {
-            Job::Check(done) | Job::Reopen(done) => drop(done.send(Err(stopped()))),
-            Job::Stop(done) => drop(done.send(())),
+            WriterTask::Check(done) | WriterTask::Reopen(done) => drop(done.send(Err(stopped()))),
+            WriterTask::Stop(done) => drop(done.send(())),
         }
     }
 }
@@ -572,7 +572,7 @@ impl Engine for Closed {
 
 /// One commit of `puts`, and how long it took. A key met twice in the group is written once:
 /// the others are its duplicates, whatever the first comes to.
-fn commit(engine: &mut dyn Engine, puts: Vec<Put>, shared: &Shared) -> Duration {
+fn commit(engine: &mut dyn Engine, puts: Vec<Waiting>, shared: &Shared) -> Duration {
     let counts = &shared.counts;
     let started = Instant::now();
     let (slots, outcome, took) = {
@@ -580,7 +580,7 @@ fn commit(engine: &mut dyn Engine, puts: Vec<Put>, shared: &Shared) -> Duration 
         let mut first_of: HashMap<(&str, &str), usize> = HashMap::new();
         let mut unique: Vec<&Record> = Vec::with_capacity(puts.len());
         let mut slots: Vec<(usize, bool)> = Vec::with_capacity(puts.len());
-        for Put { record, .. } in &puts {
+        for Waiting { record, .. } in &puts {
             if puts.len() > 1 {
                 let key = (record.vendor.as_str(), record.dedup_key.as_str());
                 match first_of.entry(key) {
@@ -626,7 +626,7 @@ fn commit(engine: &mut dyn Engine, puts: Vec<Put>, shared: &Shared) -> Duration 
             counts.failed.fetch_add(failed, Ordering::Relaxed);
         }
     }
-    for (Put { room, done, .. }, (at, repeated)) in puts.into_iter().zip(slots) {
+    for (Waiting { room, done, .. }, (at, repeated)) in puts.into_iter().zip(slots) {
         let answer = match &outcome {
             Ok(_) if repeated => Ok(Stored::Duplicate),
             Ok(results) => Ok(results[at]),
@@ -745,10 +745,14 @@ mod tests {
             let room = Arc::clone(&store.pending).try_acquire_owned().unwrap();
             let (done, answer) = oneshot::channel();
             let record = record(&format!("id_{}", n % 7));
-            store.shared.queue().puts.push(Put { record, room, done });
+            store
+                .shared
+                .queue()
+                .puts
+                .push(Waiting { record, room, done });
             answers.push(answer);
         }
-        store.shared.lead();
+        store.shared.commit_as_request();
         let sizes: Vec<usize> = commits.lock().unwrap().iter().map(|c| c.0).collect();
         assert_eq!(sizes, [7], "one commit, each key once");
         let outcomes: Vec<Stored> = answers
@@ -871,7 +875,7 @@ mod tests {
                 let room = Arc::clone(&store.pending).try_acquire_owned().unwrap();
                 let (done, answer) = oneshot::channel();
                 (
-                    Put {
+                    Waiting {
                         record: record(key),
                         room,
                         done,
@@ -883,16 +887,18 @@ mod tests {
             let (mut checked, mut leader) = (None, None);
             if by_writer {
                 let (done, answer) = oneshot::channel();
-                store.shared.job(Job::Check(done)).unwrap();
+                store.shared.queue_task(WriterTask::Check(done)).unwrap();
                 checked = Some(answer);
-                // The writer has taken the job and waits in the check, holding the engine.
+                // The writer has taken the task and waits in the check, holding the engine.
                 while store.shared.committer.try_lock().is_ok() {
                     std::thread::yield_now();
                 }
             } else {
                 store.shared.queue().puts.push(put("first").0);
                 let leading = Arc::clone(&store);
-                leader = Some(std::thread::spawn(move || leading.shared.lead()));
+                leader = Some(std::thread::spawn(move || {
+                    leading.shared.commit_as_request()
+                }));
                 // The leader has taken the first record and waits in its commit.
                 while !store.shared.queue().puts.is_empty() {
                     std::thread::yield_now();

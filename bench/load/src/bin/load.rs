@@ -13,7 +13,7 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
-use hookschema_load::load::Plan;
+use hookschema_load::load::LoadPlan;
 use hookschema_testkit::{Serve, cpu_seconds};
 
 #[derive(Parser)]
@@ -44,7 +44,7 @@ fn main() -> ExitCode {
         .duration_since(UNIX_EPOCH)
         .expect("the clock is after 1970")
         .as_secs();
-    let plan = Plan::new(args.deliveries, now);
+    let plan = LoadPlan::new(args.deliveries, now);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -135,7 +135,7 @@ fn main() -> ExitCode {
 
 /// Sends `plan` to the floor server and reports its throughput and latency; the answers are not
 /// checked (it authenticates nothing), only that every request got one.
-fn floor(args: &Args, plan: &Plan, runtime: &tokio::runtime::Runtime) -> ExitCode {
+fn floor(args: &Args, plan: &LoadPlan, runtime: &tokio::runtime::Runtime) -> ExitCode {
     let mut command = Command::new(args.floor.as_ref().expect("clap requires --floor"));
     if args.parse {
         command.arg("--parse");

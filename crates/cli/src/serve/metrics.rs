@@ -65,7 +65,7 @@ const OUTCOMES: [&str; 10] = [
 
 /// What one webhook's route counts into, and how long its requests may take.
 #[derive(Clone)]
-pub struct Tracked(Arc<Counts>);
+pub struct RouteCounts(Arc<Counts>);
 
 struct Counts {
     metrics: Arc<Metrics>,
@@ -76,15 +76,15 @@ struct Counts {
     timeout: Duration,
 }
 
-impl Tracked {
-    pub fn new(metrics: &Arc<Metrics>, webhook: &Webhook, timeout: Duration) -> Tracked {
+impl RouteCounts {
+    pub fn new(metrics: &Arc<Metrics>, webhook: &Webhook, timeout: Duration) -> RouteCounts {
         let route = Route {
             vendor: webhook.vendor.clone(),
             webhook: webhook.name().to_owned(),
         };
         let outcomes = OUTCOMES.map(|outcome| metrics.counter(&route, outcome));
         let latency = metrics.latency.get_or_create(&route).clone();
-        Tracked(Arc::new(Counts {
+        RouteCounts(Arc::new(Counts {
             metrics: Arc::clone(metrics),
             route,
             outcomes,
@@ -157,7 +157,7 @@ impl Tally {
 /// deliveries it stored, acknowledged as duplicates, refused and failed. Each delivery has its
 /// own DEBUG line; at load, a line per request would cost the receiver more than the delivery
 /// does, and bury what an operator looks for.
-pub async fn summarize(routes: Vec<Tracked>, interval: Duration) {
+pub async fn summarize(routes: Vec<RouteCounts>, interval: Duration) {
     let mut last: Vec<Tally> = vec![Tally::default(); routes.len()];
     let mut ticks = tokio::time::interval(interval);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -314,7 +314,7 @@ impl Metrics {
 /// they log. The deadline's timer is set only if the request has to wait: most complete in the
 /// first poll (the body came with the head, the commit was made on the spot), and a timer set
 /// and cancelled for each of them would cost as much as the metrics.
-pub async fn track(tracked: &Tracked, handled: impl Future<Output = Response>) -> Response {
+pub async fn track(tracked: &RouteCounts, handled: impl Future<Output = Response>) -> Response {
     let started = Instant::now();
     // Every event logged while handling the request names its webhook: the debug events by
     // this span, which costs nothing when RUST_LOG leaves debug out; the warnings and errors

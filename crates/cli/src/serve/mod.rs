@@ -320,7 +320,7 @@ async fn reopen_on_hangup(store: Arc<Store>) {
 /// What [`build`] makes: the routes of the webhook port, the line that says which webhooks are
 /// on and which off, each route's counters, and the operations routes when they go to the admin
 /// port.
-type Built = (Routes, String, Vec<metrics::Tracked>, Option<Router>);
+type Built = (Routes, String, Vec<metrics::RouteCounts>, Option<Router>);
 
 /// The routes of every webhook whose credentials are given and of the operations (on the
 /// webhook port, unless `--admin-addr` takes them), the line that says which webhooks are on
@@ -332,7 +332,7 @@ fn build(
     metrics: &Arc<Metrics>,
     budget: BodyBudget,
 ) -> Result<Built, String> {
-    let given = Given::parse(catalog, args)?;
+    let given = GivenCredentials::parse(catalog, args)?;
     let timeout = Duration::from_secs(args.request_timeout.max(1));
     let mut webhooks = HashMap::new();
     let mut counted = Vec::new();
@@ -365,7 +365,7 @@ fn build(
         if let Some(tolerance) = args.tolerance {
             receiver = receiver.with_tolerance(tolerance);
         }
-        let tracked = metrics::Tracked::new(metrics, webhook, timeout);
+        let tracked = metrics::RouteCounts::new(metrics, webhook, timeout);
         counted.push(tracked.clone());
         let endpoint = Endpoint::new(webhook, receiver, Arc::clone(store), tracked)?;
         webhooks.insert(webhook.route.clone(), endpoint);
@@ -409,12 +409,12 @@ fn build(
 }
 
 /// The credentials given on the command line, by vendor.
-struct Given<'a> {
+struct GivenCredentials<'a> {
     secrets: Vec<(&'a str, &'a str)>,
     tokens: Vec<(&'a str, &'a str)>,
 }
 
-impl<'a> Given<'a> {
+impl<'a> GivenCredentials<'a> {
     fn parse(catalog: &Catalog, args: &'a ServeArgs) -> Result<Self, String> {
         let split = |flag: &str, values: &'a [String]| -> Result<Vec<(&'a str, &'a str)>, String> {
             values
@@ -430,7 +430,7 @@ impl<'a> Given<'a> {
                 })
                 .collect()
         };
-        Ok(Given {
+        Ok(GivenCredentials {
             secrets: split("secret", &args.secrets)?,
             tokens: split("token", &args.tokens)?,
         })

@@ -23,7 +23,7 @@ use hyper::service::Service;
 use hyper_util::service::TowerToHyperService;
 use serde::de::IgnoredAny;
 
-use super::metrics::{self, Duplicate, Tracked};
+use super::metrics::{self, Duplicate, RouteCounts};
 
 /// Every route the receiver serves.
 pub struct Routes {
@@ -61,7 +61,7 @@ pub struct Endpoint {
     allow: HeaderValue,
     receiver: Receiver<IgnoredAny>,
     store: Arc<Store>,
-    tracked: Tracked,
+    tracked: RouteCounts,
     /// Where stored deliveries drift from their schema.
     watch: Arc<Watch>,
 }
@@ -73,7 +73,7 @@ impl Endpoint {
         webhook: &Webhook,
         receiver: Receiver<IgnoredAny>,
         store: Arc<Store>,
-        tracked: Tracked,
+        tracked: RouteCounts,
     ) -> Result<Endpoint, String> {
         // The vendor schema gives every webhook one method at least (POST by default).
         let methods: Vec<Method> = webhook

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use hookschema_load::load::{Plan, Report};
+use hookschema_load::load::{LoadPlan, Report};
 use hookschema_testkit::{Serve, postgres_database};
 
 use crate::unix_now;
@@ -62,7 +62,7 @@ fn stores(dir: &Path) -> Vec<String> {
 /// Sends `plan` to `server` on a thread of its own, over `connections` connections, calling
 /// `meanwhile` with the count of requests answered so far until the plan is sent.
 fn send_while(
-    plan: &Plan,
+    plan: &LoadPlan,
     server: &Serve,
     connections: usize,
     meanwhile: impl FnMut(usize),
@@ -72,7 +72,7 @@ fn send_while(
 
 /// [`send_while`] to the receiver at `addr`.
 fn send_to(
-    plan: &Plan,
+    plan: &LoadPlan,
     addr: std::net::SocketAddr,
     connections: usize,
     mut meanwhile: impl FnMut(usize),
@@ -97,7 +97,7 @@ fn send_to(
 
 /// Sends the retries of every delivery `report` says was acknowledged: each must be answered
 /// as a duplicate.
-fn retries_are_duplicates(plan: &Plan, report: &Report, server: &Serve, store: &str) {
+fn retries_are_duplicates(plan: &LoadPlan, report: &Report, server: &Serve, store: &str) {
     let retries = plan.retries_of(report);
     assert!(!retries.is_empty(), "{store}: nothing was acknowledged");
     let again = send_while(&retries, server, 8, |_| {});
@@ -112,7 +112,7 @@ fn retries_are_duplicates(plan: &Plan, report: &Report, server: &Serve, store: &
 fn a_receiver_killed_mid_load_keeps_every_delivery_it_acknowledged() {
     let dir = tempfile::tempdir().unwrap();
     for store in stores(dir.path()) {
-        let plan = Plan::new(1500, unix_now());
+        let plan = LoadPlan::new(1500, unix_now());
         let mut server = Some(serve(&store, &[]));
         let addr = server.as_ref().unwrap().addr();
         let report = send_to(&plan, addr, 16, |answered| {
@@ -146,7 +146,7 @@ fn two_receivers_on_one_postgres_write_each_delivery_once() {
         return;
     };
     // The same deliveries reach both receivers at once, as retries through a load balancer.
-    let plan = Plan::new(600, unix_now());
+    let plan = LoadPlan::new(600, unix_now());
     let (first, second) = (serve(&database, &[]), serve(&database, &[]));
     let reports: Vec<Report> = std::thread::scope(|scope| {
         let sends: Vec<_> = [&first, &second]
@@ -195,7 +195,7 @@ fn a_postgres_that_stops_mid_load_gets_retries_and_no_lost_delivery() {
         return;
     };
     let store = cluster.url.clone();
-    let plan = Plan::new(1200, unix_now());
+    let plan = LoadPlan::new(1200, unix_now());
     let server = serve(&store, &[]);
     let (mut stopped, mut restarted) = (false, false);
     let report = send_while(&plan, &server, 4, |answered| {
@@ -296,7 +296,7 @@ fn a_full_disk_gets_retries_and_recovers_without_a_restart() {
         format!("sqlite:{}", disk.path.join("deliveries.db").display()),
     ] {
         let filler = disk.path.join("filler");
-        let plan = Plan::new(900, unix_now());
+        let plan = LoadPlan::new(900, unix_now());
         let server = serve(&store, &[]);
         fill(&filler, 96 * 1024);
         let mut freed_at = None;
@@ -460,7 +460,7 @@ fn forged_large_body(addr: std::net::SocketAddr, n: usize, size: usize) -> u16 {
 fn an_export_reads_back_by_vendor_and_after_an_id() {
     let dir = tempfile::tempdir().unwrap();
     let store = format!("sqlite:{}", dir.path().join("deliveries.db").display());
-    let plan = Plan::new(60, unix_now());
+    let plan = LoadPlan::new(60, unix_now());
     let server = serve(&store, &[]);
     let report = send_while(&plan, &server, 4, |_| {});
     assert!(report.wrong.is_empty(), "{report}");
@@ -521,7 +521,7 @@ fn sighup_reopens_a_rotated_file() {
     let path = dir.path().join("deliveries.jsonl");
     let store = format!("jsonl:{}", path.display());
     let server = serve(&store, &[]);
-    let first = Plan::named("before", 10, unix_now());
+    let first = LoadPlan::named("before", 10, unix_now());
     let before = send_while(&first, &server, 1, |_| {});
     assert!(before.wrong.is_empty(), "{before}");
     let rotated = dir.path().join("deliveries.jsonl.1");
@@ -533,7 +533,7 @@ fn sighup_reopens_a_rotated_file() {
         assert!(Instant::now() < deadline, "the file was not reopened");
         std::thread::sleep(Duration::from_millis(20));
     }
-    let second = Plan::named("after", 10, unix_now());
+    let second = LoadPlan::named("after", 10, unix_now());
     let report = send_while(&second, &server, 1, |_| {});
     assert!(report.wrong.is_empty(), "{report}");
     retries_are_duplicates(&first, &before, &server, &store);
@@ -558,11 +558,11 @@ fn a_json_lines_retry_after_100_000_other_deliveries_is_a_duplicate() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("deliveries.jsonl");
     let store = format!("jsonl:{}", path.display());
-    let first = Plan::valid("first", 20, unix_now());
+    let first = LoadPlan::valid("first", 20, unix_now());
     let server = serve(&store, &[]);
     let sent = send_while(&first, &server, 4, |_| {});
     assert!(sent.wrong.is_empty(), "{sent}");
-    let others = Plan::valid("others", 100_000, unix_now());
+    let others = LoadPlan::valid("others", 100_000, unix_now());
     let report = send_while(&others, &server, 16, |_| {});
     assert!(report.wrong.is_empty(), "{report}");
     retries_are_duplicates(&first, &sent, &server, &store);
@@ -607,14 +607,14 @@ fn readiness_goes_503_on_a_full_disk_and_back_once_it_frees() {
         let store = format!("{kind}:{}", disk.path.join(file).display());
         let filler = disk.path.join("filler");
         let server = serve(&store, &[]);
-        let before = Plan::valid(&format!("{kind}_before"), 300, unix_now());
+        let before = LoadPlan::valid(&format!("{kind}_before"), 300, unix_now());
         let sent = send_while(&before, &server, 4, |_| {});
         assert!(sent.wrong.is_empty(), "{store}: {sent}");
         assert_eq!(readiness(&server).0, 200, "{store}");
         fill(&filler, 0);
         // Enough to outgrow what SQLite's WAL took before, which a commit reuses once it is
         // checkpointed without asking the disk for more.
-        let during = Plan::valid(&format!("{kind}_during"), 400, unix_now());
+        let during = LoadPlan::valid(&format!("{kind}_during"), 400, unix_now());
         let refused = send_while(&during, &server, 1, |_| {});
         assert!(
             refused
@@ -644,7 +644,7 @@ fn readiness_goes_503_on_a_full_disk_and_back_once_it_frees() {
                 "{store}: the WAL kept {wal_now} bytes (it had {wal_full} when the disk filled)"
             );
         }
-        let after = Plan::valid(&format!("{kind}_after"), 20, unix_now());
+        let after = LoadPlan::valid(&format!("{kind}_after"), 20, unix_now());
         let stored = send_while(&after, &server, 1, |_| {});
         assert!(stored.wrong.is_empty(), "{store}: {stored}");
         server.stop();

@@ -5,7 +5,7 @@
 
 use std::process::{Command, Stdio};
 
-use hookschema_load::load::Plan;
+use hookschema_load::load::LoadPlan;
 use hookschema_testkit::Serve;
 
 use crate::unix_now;
@@ -14,7 +14,7 @@ use crate::unix_now;
 fn under_load_every_valid_delivery_is_written_once_and_nothing_else() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.jsonl");
-    let plan = Plan::new(2000, unix_now());
+    let plan = LoadPlan::new(2000, unix_now());
     let mut command = Command::new(env!("CARGO_BIN_EXE_hookschema"));
     command
         .args(["serve", "--addr", "127.0.0.1:0", "--strict", "--store"])
