@@ -192,3 +192,48 @@ fn the_check_sees_blocks_it_cannot_place() {
         ["let b = 2;"]
     );
 }
+
+/// Every dependency of the manual's `toml` blocks is a crate of the workspace at the path given
+/// (`../hookschema/` being this checkout), with every feature it asks for.
+#[test]
+fn every_dependency_the_manual_shows_is_a_crate_with_its_features() {
+    let mut problems = Vec::new();
+    let mut count = 0;
+    for page in pages() {
+        let text = std::fs::read_to_string(root().join(&page)).unwrap();
+        for block in text.split("```toml\n").skip(1) {
+            let (block, _) = block.split_once("```").unwrap();
+            for line in block.lines().filter(|line| line.starts_with("hookschema-")) {
+                count += 1;
+                let (name, spec) = line.split_once(" = ").unwrap();
+                let quoted = |key: &str| -> Option<String> {
+                    let (_, rest) = spec.split_once(&format!("{key} = \""))?;
+                    Some(rest.split('"').next()?.to_owned())
+                };
+                let Some(path) = quoted("path") else {
+                    problems.push(format!("{}: {name} has no path", page.display()));
+                    continue;
+                };
+                let dir = root().join(path.trim_start_matches("../hookschema/"));
+                let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+                if !manifest.contains(&format!("name = \"{name}\"")) {
+                    problems.push(format!("{}: {name} is not at {path}", page.display()));
+                }
+                let features = spec
+                    .split_once("features = [")
+                    .map(|(_, rest)| rest.split(']').next().unwrap_or_default())
+                    .unwrap_or_default();
+                for feature in features.split(',').map(|f| f.trim().trim_matches('"')) {
+                    if !feature.is_empty() && !manifest.contains(&format!("\n{feature} = [")) {
+                        problems.push(format!(
+                            "{}: {name} has no feature {feature}",
+                            page.display()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(count >= 4, "{count} dependencies shown");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
