@@ -86,7 +86,7 @@ fn main() -> ExitCode {
             "  store: {} deliveries in {} commits, {} per commit",
             field("stored"),
             field("commits"),
-            field("per_commit")
+            field("deliveries_per_commit")
         );
     }
     if let Some(bytes) = peak {
