@@ -176,7 +176,7 @@ fn a_webhook_left_off_answers_404_and_the_log_says_why() {
     assert!(
         server
             .first_line()
-            .contains("off: /kaizen (HOOKSCHEMA_KAIZEN_SECRET not set)"),
+            .contains("/kaizen (HOOKSCHEMA_KAIZEN_SECRET not set)"),
         "{}",
         server.first_line()
     );
@@ -444,7 +444,7 @@ fn check_reports_the_configuration_and_does_not_listen() {
         said.starts_with("hookschema: would listen on http://127.0.0.1:1 on: POST /kaizen"),
         "{said}"
     );
-    assert!(said.contains("off: /comfydeploy (HOOKSCHEMA_COMFYDEPLOY_TOKEN not set)"));
+    assert!(said.contains("/comfydeploy (HOOKSCHEMA_COMFYDEPLOY_TOKEN not set)"));
     // The store was opened and migrated, as a start would.
     assert!(db.exists());
     let said =

@@ -162,6 +162,9 @@ fn sign_and_verify_round_trip_for_the_new_vendor() {
     assert!(String::from_utf8_lossy(&tampered.stdout).contains("no_matching_signature"));
 }
 
+/// `parse` decodes with the models built into the binary: a vendor given only as data has none,
+/// and says so; once built in ("Adding a webhook", step 5), the same delivery decodes, here to
+/// an error at the field it lacks.
 #[test]
 fn parse_says_it_has_no_models_for_the_new_vendor() {
     let folder = folder();
@@ -170,12 +173,19 @@ fn parse_says_it_has_no_models_for_the_new_vendor() {
         &["parse", "--schema", "acme/order-paid"],
         br#"{"order_id": "ord_9"}"#,
     );
-    assert_eq!(output.status.code(), Some(2));
     let said = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        said.contains("acme/order-paid has no typed models"),
-        "{said}"
-    );
+    if hookschema_catalog::Catalog::embedded()
+        .vendor("acme")
+        .is_some()
+    {
+        assert_eq!(output.status.code(), Some(1), "{said}");
+    } else {
+        assert_eq!(output.status.code(), Some(2));
+        assert!(
+            said.contains("acme/order-paid has no typed models"),
+            "{said}"
+        );
+    }
 }
 
 #[test]
