@@ -125,17 +125,56 @@ enum Part {
     Body,
 }
 
-/// A scheme that cannot work as written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SchemeError(String);
-
-impl fmt::Display for SchemeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
+/// A scheme that cannot work as written: which setting, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SchemeError {
+    #[error("`{template}`: a `{{` without its `}}`")]
+    UnclosedPlaceholder { template: String },
+    #[error("`{template}`: `{{{placeholder}}}` is none of {{id}}, {{timestamp}}, {{body}}")]
+    UnknownPlaceholder {
+        template: String,
+        placeholder: String,
+    },
+    #[error("`{template}` places {{{placeholder}}} twice")]
+    RepeatedPlaceholder {
+        template: String,
+        placeholder: &'static str,
+    },
+    #[error("`{template}` must place the raw {{body}} exactly once")]
+    BodyNotOnce { template: String },
+    /// `field` is `id_header`, `timestamp_header` or `signature_header`.
+    #[error("{field} `{name}` is not a header name")]
+    NotHeaderName { field: &'static str, name: String },
+    #[error(
+        "`{header}` is the id_header and also carries the timestamp or the signatures: one \
+         header cannot play two parts"
+    )]
+    IdHeaderShared { header: String },
+    #[error(
+        "`{header}` carries the timestamp and the signatures: say which entry is the timestamp \
+         with timestamp_prefix (Stripe's is `t=`)"
+    )]
+    TimestampEntryUnnamed { header: String },
+    #[error("timestamp_prefix without a timestamp_header")]
+    TimestampPrefixWithoutHeader,
+    #[error("timestamp_prefix `{prefix}` would take signature entries for the timestamp")]
+    TimestampPrefixAmbiguous { prefix: String },
+    #[error("`{content}` signs {{id}}, but no id_header carries it")]
+    IdNotCarried { content: String },
+    #[error("`{content}` signs {{timestamp}}, but no timestamp_header carries it")]
+    TimestampNotCarried { content: String },
+    #[error("a timestamp that is not signed proves nothing: sign {{timestamp}}")]
+    TimestampNotSigned,
+    #[error("signature_prefix must not hold spaces, which separate signatures")]
+    SpaceInSignaturePrefix,
+    #[error(
+        "signing_key_prefix is for ed25519's private keys: an HMAC secret is the secret_prefix's"
+    )]
+    SigningKeyPrefixForHmac,
+    #[error("ed25519 signatures and keys are written in base64")]
+    Ed25519NotBase64,
 }
-
-impl std::error::Error for SchemeError {}
 
 impl TryFrom<String> for SignedContent {
     type Error = SchemeError;
@@ -144,10 +183,11 @@ impl TryFrom<String> for SignedContent {
         let mut parts = Vec::new();
         let mut rest = template.as_str();
         while let Some(open) = rest.find('{') {
-            let close = rest[open..]
-                .find('}')
-                .map(|at| open + at)
-                .ok_or_else(|| SchemeError(format!("`{template}`: a `{{` without its `}}`")))?;
+            let close = rest[open..].find('}').map(|at| open + at).ok_or_else(|| {
+                SchemeError::UnclosedPlaceholder {
+                    template: template.clone(),
+                }
+            })?;
             if open > 0 {
                 parts.push(Part::Text(rest[..open].to_owned()));
             }
@@ -156,9 +196,10 @@ impl TryFrom<String> for SignedContent {
                 "timestamp" => Part::Timestamp,
                 "body" => Part::Body,
                 other => {
-                    return Err(SchemeError(format!(
-                        "`{template}`: `{{{other}}}` is none of {{id}}, {{timestamp}}, {{body}}"
-                    )));
+                    return Err(SchemeError::UnknownPlaceholder {
+                        template: template.clone(),
+                        placeholder: other.to_owned(),
+                    });
                 }
             });
             rest = &rest[close + 1..];
@@ -168,13 +209,14 @@ impl TryFrom<String> for SignedContent {
         }
         for (part, name) in [(Part::Id, "id"), (Part::Timestamp, "timestamp")] {
             if parts.iter().filter(|p| **p == part).count() > 1 {
-                return Err(SchemeError(format!("`{template}` places {{{name}}} twice")));
+                return Err(SchemeError::RepeatedPlaceholder {
+                    template,
+                    placeholder: name,
+                });
             }
         }
         if parts.iter().filter(|p| **p == Part::Body).count() != 1 {
-            return Err(SchemeError(format!(
-                "`{template}` must place the raw {{body}} exactly once"
-            )));
+            return Err(SchemeError::BodyNotOnce { template });
         }
         Ok(SignedContent { template, parts })
     }
@@ -230,9 +272,10 @@ impl SignatureScheme {
             if let Some(name) = name
                 && !is_header_name(name)
             {
-                return Err(SchemeError(format!(
-                    "{field} `{name}` is not a header name"
-                )));
+                return Err(SchemeError::NotHeaderName {
+                    field,
+                    name: name.to_owned(),
+                });
             }
         }
         let same =
@@ -240,65 +283,48 @@ impl SignatureScheme {
         if let Some(id) = &self.id_header
             && (same(&self.timestamp_header, id) || id.eq_ignore_ascii_case(&self.signature_header))
         {
-            return Err(SchemeError(format!(
-                "`{id}` is the id_header and also carries the timestamp or the signatures: one \
-                 header cannot play two parts"
-            )));
+            return Err(SchemeError::IdHeaderShared { header: id.clone() });
         }
         if same(&self.timestamp_header, &self.signature_header) && self.timestamp_prefix.is_none() {
-            return Err(SchemeError(format!(
-                "`{}` carries the timestamp and the signatures: say which entry is the \
-                 timestamp with timestamp_prefix (Stripe's is `t=`)",
-                self.signature_header
-            )));
+            return Err(SchemeError::TimestampEntryUnnamed {
+                header: self.signature_header.clone(),
+            });
         }
         if let Some(prefix) = &self.timestamp_prefix {
             if self.timestamp_header.is_none() {
-                return Err(SchemeError(
-                    "timestamp_prefix without a timestamp_header".to_owned(),
-                ));
+                return Err(SchemeError::TimestampPrefixWithoutHeader);
             }
             if prefix.is_empty() || prefix.starts_with(&self.signature_prefix) {
-                return Err(SchemeError(format!(
-                    "timestamp_prefix `{prefix}` would take signature entries for the timestamp"
-                )));
+                return Err(SchemeError::TimestampPrefixAmbiguous {
+                    prefix: prefix.clone(),
+                });
             }
         }
         if self.signed_content.uses(&Part::Id) && self.id_header.is_none() {
-            return Err(SchemeError(format!(
-                "`{}` signs {{id}}, but no id_header carries it",
-                self.signed_content
-            )));
+            return Err(SchemeError::IdNotCarried {
+                content: self.signed_content.to_string(),
+            });
         }
         if self.signed_content.uses(&Part::Timestamp) && self.timestamp_header.is_none() {
-            return Err(SchemeError(format!(
-                "`{}` signs {{timestamp}}, but no timestamp_header carries it",
-                self.signed_content
-            )));
+            return Err(SchemeError::TimestampNotCarried {
+                content: self.signed_content.to_string(),
+            });
         }
         if self.timestamp_header.is_some() && !self.signed_content.uses(&Part::Timestamp) {
-            return Err(SchemeError(
-                "a timestamp that is not signed proves nothing: sign {timestamp}".to_owned(),
-            ));
+            return Err(SchemeError::TimestampNotSigned);
         }
         if self.signature_prefix.contains(char::is_whitespace) {
-            return Err(SchemeError(
-                "signature_prefix must not hold spaces, which separate signatures".to_owned(),
-            ));
+            return Err(SchemeError::SpaceInSignaturePrefix);
         }
         match self.algorithm {
-            Algorithm::HmacSha256 if self.signing_key_prefix.is_some() => Err(SchemeError(
-                "signing_key_prefix is for ed25519's private keys: an HMAC secret is the \
-                 secret_prefix's"
-                    .to_owned(),
-            )),
+            Algorithm::HmacSha256 if self.signing_key_prefix.is_some() => {
+                Err(SchemeError::SigningKeyPrefixForHmac)
+            }
             Algorithm::Ed25519
                 if self.digest_encoding != DigestEncoding::Base64
                     || self.secret_encoding != SecretEncoding::Base64 =>
             {
-                Err(SchemeError(
-                    "ed25519 signatures and keys are written in base64".to_owned(),
-                ))
+                Err(SchemeError::Ed25519NotBase64)
             }
             _ => Ok(()),
         }
@@ -442,6 +468,27 @@ mod tests {
             signing_key_prefix: None,
             tolerance_seconds: DEFAULT_TOLERANCE_SECS,
             timestamp_prefix: None,
+        }
+    }
+
+    #[test]
+    fn scheme_errors_are_told_apart_and_say_what_to_fix() {
+        assert_eq!(
+            content("{id}.{body}.{id}").unwrap_err(),
+            SchemeError::RepeatedPlaceholder {
+                template: "{id}.{body}.{id}".to_owned(),
+                placeholder: "id",
+            }
+        );
+        for (template, said) in [
+            ("{body", "`{body`: a `{` without its `}`"),
+            (
+                "{nonce}.{body}",
+                "`{nonce}.{body}`: `{nonce}` is none of {id}, {timestamp}, {body}",
+            ),
+            ("{id}", "`{id}` must place the raw {body} exactly once"),
+        ] {
+            assert_eq!(content(template).unwrap_err().to_string(), said);
         }
     }
 
