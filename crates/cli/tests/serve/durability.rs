@@ -411,8 +411,11 @@ fn bodies_in_flight_stay_within_the_budget() {
         busy > 0,
         "the budget never turned a body away: {statuses:?}"
     );
+    // 401 once a whole body is read, 503 past the budget, 0 for a connection cut off; and 408
+    // when 256 senders on a busy two-core machine trickle slower than the minimum body rate,
+    // which refuses a body without holding it either.
     assert!(
-        statuses.iter().all(|s| [0, 401, 503].contains(s)),
+        statuses.iter().all(|s| [0, 401, 408, 503].contains(s)),
         "{statuses:?}"
     );
     if let Some(peak) = peak {
