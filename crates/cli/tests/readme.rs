@@ -24,6 +24,16 @@ fn shell_block(path: &str, heading: &str) -> String {
     block.lines().map(str::trim).collect::<Vec<_>>().join("\n")
 }
 
+/// A temporary folder holding copies of the repository's `folders`, at the same paths.
+fn copy_of(folders: &[&str]) -> tempfile::TempDir {
+    let root = hookschema_fixtures::repository_root();
+    let dir = tempfile::tempdir().unwrap();
+    for folder in folders {
+        hookschema_fixtures::copy_tree(&root.join(folder), &dir.path().join(folder));
+    }
+    dir
+}
+
 /// Runs `block` with bash in `dir`, the `hookschema` just built first on `PATH`; what it printed.
 fn run_block(block: &str, dir: &Path) -> String {
     let binary = Path::new(env!("CARGO_BIN_EXE_hookschema"));
@@ -54,12 +64,7 @@ fn adding_a_webhook_from_published_schemas_works_as_written() {
         "docs/src/adding-a-webhook.md",
         "## From a vendor's published schemas",
     );
-    let root = hookschema_fixtures::repository_root();
-    let dir = tempfile::tempdir().unwrap();
-    hookschema_fixtures::copy_tree(
-        &root.join("tests/vendors"),
-        &dir.path().join("tests/vendors"),
-    );
+    let dir = copy_of(&["tests/vendors"]);
     let said = run_block(&block, dir.path());
     assert!(
         said.contains("vendors/github: 53 schemas, 89 examples"),
@@ -85,13 +90,7 @@ fn adding_a_webhook_by_hand_works_as_written() {
         block.contains("hookschema --schemas schemas sign acme"),
         "{block}"
     );
-    let root = hookschema_fixtures::repository_root();
-    let dir = tempfile::tempdir().unwrap();
-    hookschema_fixtures::copy_tree(&root.join("schemas"), &dir.path().join("schemas"));
-    hookschema_fixtures::copy_tree(
-        &root.join("examples/downstream/schemas/acme"),
-        &dir.path().join("examples/downstream/schemas/acme"),
-    );
+    let dir = copy_of(&["schemas", "examples/downstream/schemas/acme"]);
     let said = run_block(&block, dir.path());
     assert!(said.contains("card.json: valid"), "{said}");
     assert!(said.contains(r#""valid":false"#), "{said}");
@@ -168,9 +167,7 @@ fn keeping_schemas_true_works_as_written() {
     for line in ["git diff schemas/", "cargo xtask codegen", "git commit -am"] {
         assert!(block.contains(line), "{block}");
     }
-    let root = hookschema_fixtures::repository_root();
-    let dir = tempfile::tempdir().unwrap();
-    hookschema_fixtures::copy_tree(&root.join("schemas"), &dir.path().join("schemas"));
+    let dir = copy_of(&["schemas"]);
     let location: Location = format!("sqlite:{}", dir.path().join("deliveries.db").display())
         .parse()
         .unwrap();
@@ -221,9 +218,7 @@ fn the_quick_start_works_as_written() {
         install.starts_with("cargo install --locked --path crates/cli"),
         "{install}"
     );
-    let root = hookschema_fixtures::repository_root();
-    let dir = tempfile::tempdir().unwrap();
-    hookschema_fixtures::copy_tree(&root.join("schemas"), &dir.path().join("schemas"));
+    let dir = copy_of(&["schemas"]);
     let said = run_block(rest, dir.path());
     let mut lines = said.lines();
     assert_eq!(lines.next(), Some(r#"{"status":"ok"}"#), "{said}");
@@ -237,13 +232,7 @@ fn the_quick_start_works_as_written() {
 #[test]
 fn the_tour_works_as_written() {
     let block = shell_block("README.md", "## A tour");
-    let root = hookschema_fixtures::repository_root();
-    let dir = tempfile::tempdir().unwrap();
-    hookschema_fixtures::copy_tree(&root.join("schemas"), &dir.path().join("schemas"));
-    hookschema_fixtures::copy_tree(
-        &root.join("tests/vendors"),
-        &dir.path().join("tests/vendors"),
-    );
+    let dir = copy_of(&["schemas", "tests/vendors"]);
     let said = run_block(&block, dir.path());
     assert!(said.contains("kaizen/webhook-event "), "{said}");
     assert!(said.contains("valid/completed.json: valid"), "{said}");
