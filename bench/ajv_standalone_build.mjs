@@ -36,6 +36,7 @@ const ajv = new Ajv2020({
 });
 addFormats(ajv);
 useStrictFormats(ajv);
+ajv.addKeyword("x-hookschema-quirk");
 const validate = ajv.compile(JSON.parse(readFileSync(join(root, "schemas", `${name}.schema.json`), "utf8")));
 
 const preamble = [

@@ -18,5 +18,6 @@ export function strictAjv() {
   const ajv = new Ajv2020({ strict: true, allErrors: true });
   addFormats(ajv);
   useStrictFormats(ajv);
+  ajv.addKeyword("x-hookschema-quirk");
   return ajv;
 }

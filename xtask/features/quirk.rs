@@ -2,7 +2,7 @@
 //!
 //! The generator's `quirk` feature, from `quirk.schema.json`.
 
-///A known wire quirk: this type's `data` decodes with its hand-written decoder (a ComfyDeploy cancel-path row's error object, kept as a one-item list).
+///A wire quirk: `data` is marked with hookschema's keyword `x-hookschema-quirk`, so it decodes with the decoder it names, from the vendor's `quirks.rs` (copied beside the schema modules as `super::quirks`).
 #[derive(
     ::schemars::JsonSchema,
     ::serde::Deserialize,
@@ -12,16 +12,16 @@
     PartialEq
 )]
 #[non_exhaustive]
-pub struct WorkflowRunOutputModel {
+pub struct Shipment {
     ///Lists of values, by kind.
-    #[serde(deserialize_with = "crate::quirks::comfydeploy_output_data")]
+    #[serde(deserialize_with = "super::quirks::lenient_data")]
     pub data: ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::vec::Vec<::std::string::String>,
     >,
 }
-impl WorkflowRunOutputModel {
-    pub fn builder() -> builder::WorkflowRunOutputModel {
+impl Shipment {
+    pub fn builder() -> builder::Shipment {
         Default::default()
     }
 }
@@ -60,7 +60,7 @@ pub mod error {
 /// Types for composing complex structures.
 pub mod builder {
     #[derive(Clone, Debug)]
-    pub struct WorkflowRunOutputModel {
+    pub struct Shipment {
         data: ::std::result::Result<
             ::std::collections::BTreeMap<
                 ::std::string::String,
@@ -69,14 +69,14 @@ pub mod builder {
             ::std::string::String,
         >,
     }
-    impl ::std::default::Default for WorkflowRunOutputModel {
+    impl ::std::default::Default for Shipment {
         fn default() -> Self {
             Self {
                 data: Err("no value supplied for data".to_string()),
             }
         }
     }
-    impl WorkflowRunOutputModel {
+    impl Shipment {
         pub fn data<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -93,17 +93,16 @@ pub mod builder {
             self
         }
     }
-    impl ::std::convert::TryFrom<WorkflowRunOutputModel>
-    for super::WorkflowRunOutputModel {
+    impl ::std::convert::TryFrom<Shipment> for super::Shipment {
         type Error = super::error::ConversionError;
         fn try_from(
-            value: WorkflowRunOutputModel,
+            value: Shipment,
         ) -> ::std::result::Result<Self, super::error::ConversionError> {
             Ok(Self { data: value.data? })
         }
     }
-    impl ::std::convert::From<super::WorkflowRunOutputModel> for WorkflowRunOutputModel {
-        fn from(value: super::WorkflowRunOutputModel) -> Self {
+    impl ::std::convert::From<super::Shipment> for Shipment {
+        fn from(value: super::Shipment) -> Self {
             Self { data: Ok(value.data) }
         }
     }
@@ -112,12 +111,12 @@ pub mod builder {
 pub const SCHEMA: crate::SchemaFile = crate::SchemaFile {
     name: "features/quirk",
     id: "https://hookschema.dev/schemas/features/quirk/1.0.0.json",
-    title: "WorkflowRunOutputModel",
+    title: "Shipment",
     text: include_str!("quirk.schema.json"),
-    decode: crate::decodes::<WorkflowRunOutputModel>,
-    derived_schema: crate::derived_schema::<WorkflowRunOutputModel>,
-    reserialize: crate::reserialize::<WorkflowRunOutputModel>,
+    decode: crate::decodes::<Shipment>,
+    derived_schema: crate::derived_schema::<Shipment>,
+    reserialize: crate::reserialize::<Shipment>,
 };
-impl crate::HasSchema for WorkflowRunOutputModel {
+impl crate::HasSchema for Shipment {
     const SCHEMA: &'static crate::SchemaFile = &SCHEMA;
 }

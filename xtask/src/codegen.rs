@@ -35,10 +35,9 @@ pub fn run(project: &Project, mode: Mode, scope: Scope) -> Result<()> {
     }
     let mut models_copies = catalog::schema_copies(&schemas, &project.models_schemas_dir())?;
     models_copies.files.extend(catalog::vendor_copies(
-        project,
         &vendors,
         &project.models_schemas_dir(),
-    )?);
+    ));
     let mut outputs = vec![
         Generated {
             owned: Some(project.generated_models_dir()),
@@ -51,6 +50,7 @@ pub fn run(project: &Project, mode: Mode, scope: Scope) -> Result<()> {
             keeps: &[],
             files: vec![
                 catalog::render(project, &schemas)?,
+                catalog::vendor_schema_copy(project)?,
                 openapi::render(project, &schemas, &vendors)?,
                 features::render(project, &schemas)?,
             ],
@@ -88,6 +88,8 @@ mod tests {
         );
         hookschema_fixtures::copy_tree(&real.models_schemas_dir(), &scratch.models_schemas_dir());
         fs::copy(real.models_manifest(), scratch.models_manifest()).unwrap();
+        fs::create_dir_all(scratch.vendor_schema_copy().parent().unwrap()).unwrap();
+        fs::copy(real.vendor_schema_copy(), scratch.vendor_schema_copy()).unwrap();
         // The workspace's version, which the OpenAPI document states.
         fs::copy(
             real.root().join("Cargo.toml"),
@@ -386,9 +388,9 @@ mod tests {
                 embedded += 1;
             }
         }
-        // Each schema, each vendor file, and the schema vendor files keep.
+        // Each schema and each vendor file.
         let schemas = SchemaFile::discover(&project).unwrap().len();
-        assert_eq!(embedded, schemas + vendors.len() + 1);
+        assert_eq!(embedded, schemas + vendors.len());
     }
 
     #[test]

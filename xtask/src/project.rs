@@ -52,6 +52,12 @@ impl Project {
         self.root.join("crates/models/schemas")
     }
 
+    /// The copy of the vendor schema the vendor-file crate embeds: inside the crate, so that it
+    /// can be packaged and published on its own.
+    pub fn vendor_schema_copy(&self) -> PathBuf {
+        self.root.join("crates/vendor-file/vendor.schema.json")
+    }
+
     /// Packages for other languages.
     pub fn bindings_dir(&self) -> PathBuf {
         self.root.join("bindings")

@@ -8,15 +8,15 @@ use std::sync::LazyLock;
 
 use hookschema_validate::{Folder as SchemaFolder, Schema, SchemaError};
 
+use hookschema_signature::SignatureScheme;
+use hookschema_vendor_file::{self as file, Disposition, Place, VendorFile};
+
 use crate::dispatch::{Dispatch, EventPart, UnknownEvent};
-use crate::vendor_file::{
-    AuthEntry, DeliveryIdEntry, DispatchEntry, OtherAuth, PlaceEntry, UndecodableEntry,
-    UnknownEntry, VendorFile, WebhookEntry,
-};
+use crate::rejection::RejectionFormat;
 use crate::webhook::{Auth, Bodies, DeliveryId, Success, Undecodable, Webhook};
 
 /// The file a vendor's folder declares its webhooks in.
-pub const VENDOR_FILE: &str = "vendor.json";
+pub const VENDOR_FILE: &str = file::FILE_NAME;
 const SCHEMA_SUFFIX: &str = ".schema.json";
 
 /// The schemas and webhooks of a folder laid out as `schemas/` is: one folder per vendor, with
@@ -67,8 +67,7 @@ struct Folder {
 
 /// `schemas/vendor.schema.json`, compiled once.
 static VENDOR_SCHEMA: LazyLock<Schema> = LazyLock::new(|| {
-    Schema::compile("vendor", hookschema_models::VENDOR_SCHEMA)
-        .expect("the embedded vendor schema compiles")
+    Schema::compile("vendor", file::SCHEMA).expect("the embedded vendor schema compiles")
 });
 
 impl Catalog {
@@ -240,14 +239,7 @@ fn vendor(folder: &str, text: &str, schemas: &[Schema]) -> Result<Vendor, String
     if let Some(violation) = VENDOR_SCHEMA.validate(&json).into_iter().next() {
         return Err(violation.to_string());
     }
-    let file: VendorFile = serde_path_to_error::deserialize(json).map_err(|error| {
-        let pointer: String = error
-            .path()
-            .iter()
-            .map(|segment| format!("/{segment}"))
-            .collect();
-        format!("{pointer}: {}", error.into_inner())
-    })?;
+    let file = VendorFile::read(json, file::schema()).map_err(|error| error.to_string())?;
     let own = |stem: &str, at: &str| {
         let name = format!("{folder}/{stem}");
         schemas
@@ -275,7 +267,7 @@ fn vendor(folder: &str, text: &str, schemas: &[Schema]) -> Result<Vendor, String
 
 /// A webhook's `dispatch`, each schema it names found beside the vendor file.
 fn dispatch(
-    entry: DispatchEntry,
+    entry: file::Dispatch,
     at: &str,
     own: &dyn Fn(&str, &str) -> Result<Schema, String>,
 ) -> Result<Dispatch, String> {
@@ -290,14 +282,14 @@ fn dispatch(
             .by
             .into_iter()
             .map(|place| match place {
-                PlaceEntry::Header(name) => EventPart::Header(name),
-                PlaceEntry::Pointer(pointer) => EventPart::Pointer(pointer),
+                Place::Header(name) => EventPart::Header(name),
+                Place::Pointer(pointer) => EventPart::Pointer(pointer),
             })
             .collect(),
         schemas,
         unknown: match entry.unknown {
-            UnknownEntry::Keep => UnknownEvent::Keep,
-            UnknownEntry::Refuse => UnknownEvent::Refuse,
+            Disposition::Keep => UnknownEvent::Keep,
+            Disposition::Refuse => UnknownEvent::Refuse,
         },
     })
 }
@@ -306,24 +298,28 @@ fn webhook(
     folder: &str,
     key: &str,
     bodies: Bodies,
-    entry: WebhookEntry,
+    entry: file::Webhook,
     at: &str,
     own: &dyn Fn(&str, &str) -> Result<Schema, String>,
 ) -> Result<Webhook, String> {
     let auth = match entry.auth {
-        AuthEntry::Signed(scheme) => {
+        file::Auth::Signature(settings) => {
+            let scheme: SignatureScheme =
+                serde_json::from_value(settings).map_err(|error| format!("{at}/auth: {error}"))?;
             scheme
                 .check()
                 .map_err(|error| format!("{at}/auth: {error}"))?;
-            Auth::Signed(scheme)
+            Auth::Signed(Box::new(scheme))
         }
-        AuthEntry::Other(OtherAuth::UrlToken { parameter }) => Auth::UrlToken { parameter },
-        AuthEntry::Other(OtherAuth::None) => Auth::None,
+        file::Auth::UrlToken { parameter } => Auth::UrlToken { parameter },
+        file::Auth::None => Auth::None,
     };
     let delivery_id = entry.delivery_id.map(|id| match id {
-        DeliveryIdEntry::Header(header) => DeliveryId::Header(header),
-        DeliveryIdEntry::Pointer(pointer) => DeliveryId::Pointer(pointer),
+        Place::Header(header) => DeliveryId::Header(header),
+        Place::Pointer(pointer) => DeliveryId::Pointer(pointer),
     });
+    let rejection = RejectionFormat::named(&entry.rejection)
+        .ok_or_else(|| format!("{at}/rejection: no format is called `{}`", entry.rejection))?;
     let success_schema = match &entry.success.schema {
         Some(stem) => Some(own(stem, &format!("{at}/success/schema"))?),
         None => None,
@@ -356,15 +352,15 @@ fn webhook(
             duplicate,
             schema: success_schema,
         },
-        rejection: entry.rejection,
+        rejection,
         meanings: entry
             .meanings
             .iter()
             .map(|(name, questions)| (name.clone(), questions.keys().cloned().collect()))
             .collect(),
         undecodable: match entry.undecodable {
-            UndecodableEntry::Keep => Undecodable::Keep,
-            UndecodableEntry::Refuse => Undecodable::Refuse,
+            Disposition::Keep => Undecodable::Keep,
+            Disposition::Refuse => Undecodable::Refuse,
         },
     })
 }

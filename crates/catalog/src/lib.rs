@@ -23,7 +23,6 @@ mod catalog;
 mod credentials;
 mod dispatch;
 pub mod rejection;
-mod vendor_file;
 mod webhook;
 
 pub use catalog::{Catalog, CatalogError, VENDOR_FILE, Vendor};

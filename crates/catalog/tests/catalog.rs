@@ -274,3 +274,15 @@ fn schemas_of_a_folder_refer_to_each_others_files() {
         "{error}"
     );
 }
+
+/// A scheme read on its own (a signature vector, a library caller's JSON) waits as long as one
+/// read from a vendor file, whose default the vendor schema gives.
+#[test]
+fn a_scheme_read_alone_has_the_vendor_schemas_tolerance() {
+    let tolerance = &hookschema_vendor_file::schema()["$defs"]["Signature"]["properties"]["tolerance_seconds"]
+        ["default"];
+    assert_eq!(
+        tolerance.as_u64(),
+        Some(hookschema_signature::DEFAULT_TOLERANCE_SECS)
+    );
+}

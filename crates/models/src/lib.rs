@@ -45,9 +45,6 @@ mod number;
 mod open_enum;
 #[allow(dead_code)]
 mod open_union;
-/// ComfyDeploy's: its decoders name its types.
-#[cfg(feature = "comfydeploy")]
-mod quirks;
 #[allow(dead_code)]
 mod text;
 

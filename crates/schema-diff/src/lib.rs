@@ -24,7 +24,7 @@ mod walk;
 use std::fmt;
 
 pub use version::{Version, show, version, version_problem};
-pub use walk::diff;
+pub use walk::{QUIRK, diff};
 
 /// How far a change reaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -349,8 +349,15 @@ const ANALYSED: &[&str] = &[
     "$defs",
 ];
 
+/// hookschema's one keyword of its own, on a property where a sender writes outside the schema
+/// (a wire quirk): the name of the function that decodes it into the Rust models. Validators
+/// ignore it, so it is an annotation here; what it changes in the models, cargo-semver-checks
+/// judges.
+pub const QUIRK: &str = "x-hookschema-quirk";
+
 /// Keywords that document and do not constrain: changing them changes no verdict.
 const ANNOTATIONS: &[&str] = &[
+    QUIRK,
     "$schema",
     "$comment",
     "title",
@@ -600,6 +607,7 @@ mod tests {
         let mut new = base();
         new["properties"]["note"]["description"] = json!("A note.");
         new["properties"]["note"]["examples"] = json!(["hello"]);
+        new["properties"]["note"][QUIRK] = json!("note");
         assert_eq!(diff(&base(), &new), vec![]);
     }
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 use serde_json::json;
 
 use super::schema_file::SchemaFile;
-use super::vendor_file::{VENDOR_SCHEMA, VendorFile};
+use super::vendor_file::{VENDOR_FILE, VENDOR_SCHEMA, VendorFile};
 use crate::Result;
 use crate::project::Project;
 use crate::sync::{Generated, GeneratedFile};
@@ -39,27 +39,24 @@ pub fn schema_copies(schemas: &[SchemaFile], dir: &Path) -> Result<Generated> {
     })
 }
 
-/// The vendor files and the schema they keep, copied into a package's own folder `dir` beside
-/// the schemas.
-pub fn vendor_copies(
-    project: &Project,
-    vendors: &[VendorFile],
-    dir: &Path,
-) -> Result<Vec<GeneratedFile>> {
-    let mut files: Vec<GeneratedFile> = vendors
+/// The vendor files, copied into a package's own folder `dir` beside the schemas.
+pub fn vendor_copies(vendors: &[VendorFile], dir: &Path) -> Vec<GeneratedFile> {
+    vendors
         .iter()
         .map(|vendor| GeneratedFile {
-            path: dir
-                .join(&vendor.vendor)
-                .join(super::vendor_file::VENDOR_FILE),
+            path: dir.join(&vendor.vendor).join(VENDOR_FILE),
             contents: vendor.text.clone(),
         })
-        .collect();
-    files.push(GeneratedFile {
-        path: dir.join(VENDOR_SCHEMA),
+        .collect()
+}
+
+/// The schema every vendor file keeps, copied into the vendor-file crate, which reads vendor
+/// files with its defaults.
+pub fn vendor_schema_copy(project: &Project) -> Result<GeneratedFile> {
+    Ok(GeneratedFile {
+        path: project.vendor_schema_copy(),
         contents: std::fs::read_to_string(project.schemas_dir().join(VENDOR_SCHEMA))?,
-    });
-    Ok(files)
+    })
 }
 
 /// The catalog's text; the packages ship the same file.

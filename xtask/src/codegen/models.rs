@@ -32,7 +32,7 @@ use self::envelope::Envelope;
 use self::lossless::Lossless;
 use self::open_enum::OpenEnum;
 use self::open_union::OpenUnion;
-use self::rewrites::Rewrites;
+use self::rewrites::{QUIRKS_MODULE, Rewrites};
 use self::working_copy::WorkingCopy;
 
 use super::schema_file::SchemaFile;
@@ -102,6 +102,18 @@ pub fn render(
                 contents: format_file(&doc, tokens)?,
             });
         }
+        let decoders = copies
+            .iter()
+            .map(|copy| Rewrites::new(&copy.schema.json))
+            .collect::<Result<Vec<_>>>()?;
+        let decoders: BTreeSet<&str> = decoders.iter().flat_map(Rewrites::decoders).collect();
+        if let Some(file) = quirks_file(project, vendor, &decoders)? {
+            files.push(GeneratedFile {
+                path: dir.join(&vendor_module).join(format!("{QUIRKS_MODULE}.rs")),
+                contents: file,
+            });
+            vendor_modules.push((QUIRKS_MODULE.to_owned(), Vec::new()));
+        }
         if let (Some(file), Some(name)) = (vendor_file, meanings.keys().next()) {
             return Err(format!(
                 "{}: `meanings` are given to `{name}`, which is no string enum of the vendor's \
@@ -123,10 +135,6 @@ pub fn render(
                and vendor files.";
     let dir_of_copies = project.models_schemas_dir();
     let includes = Includes {
-        vendor_schema: include_path(
-            &dir.join("mod.rs"),
-            &dir_of_copies.join(super::vendor_file::VENDOR_SCHEMA),
-        ),
         vendors: vendors
             .iter()
             .map(|v| {
@@ -201,7 +209,7 @@ fn typify_types(
     {
         defs.retain(|name, _| !shared.contains(name));
     }
-    let mut rewrites = Rewrites::new(&own);
+    let mut rewrites = Rewrites::new(&own)?;
     rewrites.visit_file_mut(&mut file);
     rewrites.finish()?;
     let mut lossless = Lossless::new(&schema.json);
@@ -349,6 +357,50 @@ fn root_type(schema: &SchemaFile) -> Result<syn::Ident> {
         .map_err(|_| format!("title `{title}` does not make a Rust type name").into())
 }
 
+/// The vendor's `quirks.rs`, the decoders its schemas name with [`rewrites::QUIRK`], as copied
+/// into its models module; `None` when it has none. An error when a schema names a decoder the
+/// file does not define, or the file is there but no schema names a decoder.
+fn quirks_file(
+    project: &Project,
+    vendor: &str,
+    decoders: &BTreeSet<&str>,
+) -> Result<Option<String>> {
+    let path = project
+        .schemas_dir()
+        .join(vendor)
+        .join(format!("{QUIRKS_MODULE}.rs"));
+    let shown = project.display(&path);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(_) if decoders.is_empty() => return Ok(None),
+        Err(error) => {
+            let names: Vec<&str> = decoders.iter().copied().collect();
+            return Err(format!(
+                "{shown}: cannot read it ({error}), and the schemas beside it name the decoders {}",
+                names.join(", ")
+            )
+            .into());
+        }
+    };
+    if decoders.is_empty() {
+        return Err(format!(
+            "{shown}: no schema beside it names a decoder with `{}`",
+            rewrites::QUIRK
+        )
+        .into());
+    }
+    if let Some(missing) = decoders.iter().find(|name| {
+        !text.contains(&format!("fn {name}<")) && !text.contains(&format!("fn {name}("))
+    }) {
+        return Err(
+            format!("{shown}: a schema names the decoder `{missing}`, which it lacks").into(),
+        );
+    }
+    Ok(Some(format!(
+        "{HEADER}\n//! Copied from `{shown}`: edit that file, then regenerate.\n//!\n{text}"
+    )))
+}
+
 /// A vendor's module: its schema modules, and their types re-exported.
 fn vendor_module(vendor: &str, modules: &[(String, Vec<String>)]) -> Result<TokenStream> {
     let mut owner: BTreeMap<&str, &str> = BTreeMap::new();
@@ -366,6 +418,10 @@ fn vendor_module(vendor: &str, modules: &[(String, Vec<String>)]) -> Result<Toke
     }
     let items = modules.iter().map(|(module, types)| {
         let module = format_ident!("{module}");
+        if types.is_empty() {
+            // The quirks' decoders, for the schema modules beside it.
+            return quote! { mod #module; };
+        }
         let types = types.iter().map(|t| format_ident!("{t}"));
         quote! {
             pub mod #module;
@@ -377,7 +433,6 @@ fn vendor_module(vendor: &str, modules: &[(String, Vec<String>)]) -> Result<Toke
 
 /// Where the top module finds the embedded vendor files, relative to itself.
 struct Includes {
-    vendor_schema: String,
     /// Vendor folder and path, ordered by vendor.
     vendors: Vec<(String, String)>,
 }
@@ -415,7 +470,6 @@ fn catalog(schemas: &[SchemaFile], roots: &[syn::Ident], includes: &Includes) ->
             #name => Some(visitor.visit::<#vendor::#module::#root>())
         }
     });
-    let vendor_schema = &includes.vendor_schema;
     let vendor_files = includes.vendors.iter().map(|(vendor, include)| {
         quote! {
             #[cfg(feature = #vendor)]
@@ -443,9 +497,6 @@ fn catalog(schemas: &[SchemaFile], roots: &[syn::Ident], includes: &Includes) ->
         /// Every vendor file, `schemas/<vendor>/vendor.json`, of the vendors whose features are on,
         /// ordered by vendor.
         pub const VENDORS: &[crate::VendorFile] = &[#(#vendor_files),*];
-
-        /// `schemas/vendor.schema.json`, the schema every vendor file keeps.
-        pub const VENDOR_SCHEMA: &str = include_str!(#vendor_schema);
     }
 }
 
@@ -548,5 +599,55 @@ mod features {
             "updated {}: review the diff and commit it",
             stale.join(", ")
         );
+    }
+}
+
+#[cfg(test)]
+mod quirks {
+    use std::fs;
+
+    use super::*;
+
+    #[test]
+    fn a_vendors_quirks_file_is_copied_only_with_every_decoder_its_schemas_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = Project::at(dir.path());
+        let folder = project.schemas_dir().join("acme");
+        fs::create_dir_all(&folder).unwrap();
+        let named = BTreeSet::from(["sku"]);
+        let error = quirks_file(&project, "acme", &named)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("schemas/acme/quirks.rs: cannot read it"),
+            "{error}"
+        );
+        assert!(error.ends_with("name the decoders sku"), "{error}");
+        assert_eq!(
+            quirks_file(&project, "acme", &BTreeSet::new()).unwrap(),
+            None
+        );
+
+        fs::write(folder.join("quirks.rs"), "pub(super) fn other() {}\n").unwrap();
+        let error = quirks_file(&project, "acme", &named)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error,
+            "schemas/acme/quirks.rs: a schema names the decoder `sku`, which it lacks"
+        );
+        let error = quirks_file(&project, "acme", &BTreeSet::new())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error,
+            "schemas/acme/quirks.rs: no schema beside it names a decoder with `x-hookschema-quirk`"
+        );
+
+        let decoder = "pub(super) fn sku<'de, D>(d: D) -> Result<String, D::Error> { todo!() }\n";
+        fs::write(folder.join("quirks.rs"), decoder).unwrap();
+        let copy = quirks_file(&project, "acme", &named).unwrap().unwrap();
+        assert!(copy.starts_with(HEADER), "{copy}");
+        assert!(copy.ends_with(decoder), "{copy}");
     }
 }

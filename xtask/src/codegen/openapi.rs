@@ -7,7 +7,7 @@
 use serde_json::{Map, Value, json};
 
 use super::schema_file::SchemaFile;
-use super::vendor_file::{VendorFile, Webhook};
+use super::vendor_file::{Auth, Place, VendorFile, Webhook};
 use crate::Result;
 use crate::project::{Project, manifest_version};
 use crate::sync::GeneratedFile;
@@ -212,27 +212,23 @@ struct Receive<'a> {
 }
 
 impl Receive<'_> {
-    fn auth_scheme(&self) -> &str {
-        self.webhook.auth["scheme"].as_str().unwrap_or_default()
-    }
-
     /// The URL token as an API key in the query, for tools that fill credentials in.
     fn security_scheme(&self) -> Option<(String, Value)> {
-        (self.auth_scheme() == "url-token").then(|| {
-            let parameter = self.webhook.auth["parameter"].as_str().unwrap_or("token");
-            (
-                self.security_scheme_name(),
-                json!({
-                    "type": "apiKey",
-                    "in": "query",
-                    "name": parameter,
-                    "description": format!(
-                        "The token given to the receiver as HOOKSCHEMA_{}_TOKEN, in the URL given to the sender, compared in constant time.",
-                        self.variable_stem()
-                    )
-                }),
-            )
-        })
+        let Auth::UrlToken { parameter } = &self.webhook.auth else {
+            return None;
+        };
+        Some((
+            self.security_scheme_name(),
+            json!({
+                "type": "apiKey",
+                "in": "query",
+                "name": parameter,
+                "description": format!(
+                    "The token given to the receiver as HOOKSCHEMA_{}_TOKEN, in the URL given to the sender, compared in constant time.",
+                    self.variable_stem()
+                )
+            }),
+        ))
     }
 
     fn security_scheme_name(&self) -> String {
@@ -255,13 +251,10 @@ impl Receive<'_> {
                 let by: Vec<String> = dispatch
                     .by
                     .iter()
-                    .map(
-                        |part| match (part["header"].as_str(), part["pointer"].as_str()) {
-                            (Some(header), _) => format!("the `{header}` header"),
-                            (_, Some(pointer)) => format!("the body's `{pointer}`"),
-                            _ => part.to_string(),
-                        },
-                    )
+                    .map(|part| match part {
+                        Place::Header(header) => format!("the `{header}` header"),
+                        Place::Pointer(pointer) => format!("the body's `{pointer}`"),
+                    })
                     .collect();
                 description.push_str(&format!(
                     "The body must keep the schema its event names; the event is {}, joined by `.`.",
@@ -292,18 +285,15 @@ impl Receive<'_> {
             },
             "responses": self.responses(),
         });
-        match self.auth_scheme() {
-            "url-token" => {
-                operation["security"] = json!([{ self.security_scheme_name(): [] }]);
-            }
-            _ => operation["security"] = json!([]),
-        }
+        operation["security"] = match &self.webhook.auth {
+            Auth::UrlToken { .. } => json!([{ self.security_scheme_name(): [] }]),
+            _ => json!([]),
+        };
         Ok(operation)
     }
 
     /// The headers a signed delivery carries, and a delivery id header when it is another.
     fn parameters(&self) -> Vec<Value> {
-        let auth = &self.webhook.auth;
         let header = |name: &str, description: &str, required: bool| {
             json!({
                 "name": name,
@@ -314,7 +304,9 @@ impl Receive<'_> {
             })
         };
         let mut parameters = Vec::new();
-        if self.auth_scheme() == "hmac-sha256" {
+        if let Auth::Signature(auth) = &self.webhook.auth
+            && auth["scheme"] == "hmac-sha256"
+        {
             let signed = auth["signed_content"].as_str().unwrap_or_default();
             let prefix = auth["signature_prefix"].as_str().unwrap_or_default();
             let encoding = auth["digest_encoding"].as_str().unwrap_or_default();
@@ -340,12 +332,10 @@ impl Receive<'_> {
                 parameters.push(header(name, &description, true));
             }
         }
-        if let Some(id) = self
-            .webhook
-            .delivery_id
-            .as_ref()
-            .and_then(|id| id.header.as_ref())
-            && !parameters.iter().any(|parameter| parameter["name"] == *id)
+        if let Some(id) = self.webhook.delivery_id.as_ref().and_then(|id| match id {
+            Place::Header(header) => Some(header),
+            Place::Pointer(_) => None,
+        }) && !parameters.iter().any(|parameter| parameter["name"] == *id)
         {
             parameters.push(header(
                 id,

@@ -1,23 +1,22 @@
 //! The vendor files, `schemas/<vendor>/vendor.json`: how each vendor's webhooks are received,
 //! read at run time by the command line and the receiver. The generator embeds them in the
-//! models crate and turns their `meanings` into methods of the open enums; the rest of the file
-//! is checked against `schemas/vendor.schema.json` by the catalog's tests and at load.
+//! models crate, turns their `meanings` into methods of the open enums and their webhooks into
+//! the OpenAPI document. It reads them with `hookschema-vendor-file`, as the catalog does, with
+//! the defaults of `schemas/vendor.schema.json` as it is now; the catalog's tests and every
+//! load check a file against that schema.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::PathBuf;
 
-use serde::Deserialize;
+pub use hookschema_vendor_file::{
+    Auth, FILE_NAME as VENDOR_FILE, Place, SCHEMA_FILE_NAME as VENDOR_SCHEMA, Webhook,
+};
 use serde_json::Value;
 
 use super::schema_file::SchemaFile;
 use crate::Result;
 use crate::project::Project;
-
-/// The file name of a vendor file in its vendor's folder.
-pub const VENDOR_FILE: &str = "vendor.json";
-/// The schema every vendor file keeps, at the top of `schemas/`.
-pub const VENDOR_SCHEMA: &str = "vendor.schema.json";
 
 pub struct VendorFile {
     /// `schemas/<vendor>/`'s folder name.
@@ -30,91 +29,6 @@ pub struct VendorFile {
     /// Its webhooks, by name: the stem of its schema file, or, for one that dispatches, a name
     /// of its own.
     pub webhooks: BTreeMap<String, Webhook>,
-}
-
-/// What the generator reads of a webhook: its meanings, for the models; how it is received,
-/// for the OpenAPI document. The vendor file's schema gives each field's meaning and default.
-#[derive(Deserialize)]
-pub struct Webhook {
-    #[serde(default)]
-    meanings: Entries,
-    pub description: Option<String>,
-    pub route: String,
-    #[serde(default = "post")]
-    pub methods: Vec<String>,
-    pub auth: Value,
-    pub delivery_id: Option<DeliveryId>,
-    pub dispatch: Option<Dispatch>,
-    #[serde(default)]
-    pub success: Success,
-    pub rejection: String,
-}
-
-/// What the generator reads of a webhook that chooses its schema by the event a delivery names.
-#[derive(Deserialize)]
-pub struct Dispatch {
-    /// How the event's name is built, for people reading the OpenAPI document.
-    pub by: Vec<Value>,
-    /// Schema file stems, by event name or pattern.
-    pub schemas: BTreeMap<String, String>,
-}
-
-impl Webhook {
-    /// The stems of the schemas a delivery's body may keep: the webhook's own name's, or, when
-    /// it dispatches, each its dispatch names once, in order.
-    pub fn schema_stems<'a>(&'a self, name: &'a str) -> Vec<&'a str> {
-        match &self.dispatch {
-            None => vec![name],
-            Some(dispatch) => {
-                let mut stems: Vec<&str> = dispatch.schemas.values().map(String::as_str).collect();
-                stems.sort_unstable();
-                stems.dedup();
-                stems
-            }
-        }
-    }
-}
-
-fn post() -> Vec<String> {
-    vec!["POST".to_owned()]
-}
-
-#[derive(Deserialize)]
-pub struct DeliveryId {
-    /// The header it is read from, when it is not a JSON Pointer into the body.
-    pub header: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub struct Success {
-    #[serde(default = "ok")]
-    pub body: Value,
-    pub duplicate: Option<Value>,
-    /// A schema of the vendor's folder, by its file stem.
-    pub schema: Option<String>,
-}
-
-impl Default for Success {
-    fn default() -> Self {
-        Success {
-            body: ok(),
-            duplicate: None,
-            schema: None,
-        }
-    }
-}
-
-fn ok() -> Value {
-    serde_json::json!({ "status": "ok" })
-}
-
-#[derive(Deserialize)]
-struct MeaningEntry {
-    description: String,
-    #[serde(rename = "true")]
-    yes: Vec<String>,
-    #[serde(rename = "false")]
-    no: Vec<String>,
 }
 
 /// One yes-or-no question about an enum's values, generated as a method.
@@ -133,6 +47,9 @@ impl VendorFile {
     /// Every vendor file, ordered by vendor.
     pub fn discover(project: &Project) -> Result<Vec<VendorFile>> {
         let mut files = Vec::new();
+        let schema: Value = serde_json::from_str(&fs::read_to_string(
+            project.schemas_dir().join(VENDOR_SCHEMA),
+        )?)?;
         for entry in fs::read_dir(project.schemas_dir())? {
             let path = entry?.path().join(VENDOR_FILE);
             if !path.is_file() {
@@ -146,10 +63,11 @@ impl VendorFile {
             let text = fs::read_to_string(&path)?;
             let json: Value = serde_json::from_str(&text)
                 .map_err(|e| format!("{}: not JSON: {e}", project.display(&path)))?;
-            let webhooks = serde_json::from_value(json["webhooks"].clone())
-                .map_err(|e| format!("{}: /webhooks: {e}", project.display(&path)))?;
-            let title = json["title"].as_str().unwrap_or(&vendor).to_owned();
-            let description = json["description"].as_str().unwrap_or_default().to_owned();
+            let file = hookschema_vendor_file::VendorFile::read(json, &schema)
+                .map_err(|e| format!("{}: {e}", project.display(&path)))?;
+            let title = file.title;
+            let description = file.description.unwrap_or_default();
+            let webhooks = file.webhooks;
             files.push(VendorFile {
                 vendor,
                 path,
@@ -218,7 +136,7 @@ pub fn parse_meanings(value: &Value) -> Result<BTreeMap<String, Vec<Meaning>>> {
     Ok(meanings(&entries))
 }
 
-type Entries = BTreeMap<String, BTreeMap<String, MeaningEntry>>;
+type Entries = BTreeMap<String, BTreeMap<String, hookschema_vendor_file::Meaning>>;
 
 fn meanings(entries: &Entries) -> BTreeMap<String, Vec<Meaning>> {
     entries

@@ -72,5 +72,3 @@ pub const VENDORS: &[crate::VendorFile] = &[
         text: include_str!("../../schemas/kaizen/vendor.json"),
     },
 ];
-/// `schemas/vendor.schema.json`, the schema every vendor file keeps.
-pub const VENDOR_SCHEMA: &str = include_str!("../../schemas/vendor.schema.json");

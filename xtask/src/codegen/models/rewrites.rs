@@ -10,12 +10,14 @@
 //! - a key that is required but may be null (typify's `Option` read with `Option::deserialize`)
 //!   stays required in the schema schemars derives, which otherwise takes every `Option` for
 //!   optional (see `crate::nullable` in the models);
-//! - the wire quirks in [`QUIRKS`] decode with their hand-written decoders;
+//! - a property the schema marks with [`QUIRK`] (a wire quirk: what its sender writes outside
+//!   the schema) decodes with the hand-written function the keyword names, from the vendor's
+//!   `schemas/<vendor>/quirks.rs`;
 //! - no struct denies unknown fields, whatever the schema's `additionalProperties`: strictness
 //!   is validation's, and a model that refused a key the vendor adds tomorrow would make a
 //!   receiver with models compiled in refuse what the schema-only receiver keeps.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::type_names::type_name;
 use quote::quote;
@@ -30,21 +32,13 @@ const TIMESTAMP: &str = "crate::Timestamp";
 /// `0.1`.
 pub const NUMBER: &str = "::serde_json::Number";
 
-/// A field some sender writes outside its schema, decoded by a hand-written function.
-struct Quirk {
-    /// The struct and its field's JSON name.
-    ty: &'static str,
-    field: &'static str,
-    /// The path of the `deserialize_with` function.
-    decoder: &'static str,
-}
+/// hookschema's keyword for a wire quirk, on a property of the root or of a `$defs` entry: the
+/// name of the function in the vendor's `quirks.rs` that decodes what the sender really writes
+/// there. Validators ignore it (ajv in strict mode is told of it, see `checks/ajv.mjs`).
+pub use hookschema_schema_diff::QUIRK;
 
-/// The known wire quirks; each decoder's documentation says what it handles and why.
-const QUIRKS: &[Quirk] = &[Quirk {
-    ty: "WorkflowRunOutputModel",
-    field: "data",
-    decoder: "crate::quirks::comfydeploy_output_data",
-}];
+/// The module the vendor's `quirks.rs` becomes, beside the schema modules.
+pub const QUIRKS_MODULE: &str = "quirks";
 
 pub struct Rewrites {
     chrono_utc: String,
@@ -52,15 +46,16 @@ pub struct Rewrites {
     counts: BTreeSet<(String, String)>,
     /// The struct being visited.
     current: String,
-    /// The quirks applied so far, to catch a stale [`QUIRKS`] entry.
-    applied: BTreeSet<&'static str>,
-    /// The types this schema defines, to tell which quirks concern it.
-    types: BTreeSet<String>,
+    /// `(type, property)` pairs the schema marks with [`QUIRK`], and the decoder each names.
+    quirks: BTreeMap<(String, String), String>,
+    /// The quirks applied so far, to catch one on a property that became no struct's field.
+    applied: BTreeSet<(String, String)>,
 }
 
 impl Rewrites {
-    pub fn new(schema: &Value) -> Self {
+    pub fn new(schema: &Value) -> crate::Result<Self> {
         let mut counts = BTreeSet::new();
+        let mut quirks = BTreeMap::new();
         let root_name = schema["title"].as_str().unwrap_or_default();
         let defs = schema["$defs"].as_object().into_iter().flatten();
         for (name, def) in
@@ -70,41 +65,59 @@ impl Rewrites {
                 let key = (type_name(name), property.clone());
                 let non_negative = subschema["minimum"].as_f64().is_some_and(|min| min >= 0.0);
                 if subschema["type"] == "integer" && non_negative {
-                    counts.insert(key);
+                    counts.insert(key.clone());
+                }
+                if let Some(decoder) = subschema.get(QUIRK) {
+                    let decoder = decoder
+                        .as_str()
+                        .filter(|d| syn::parse_str::<syn::Ident>(d).is_ok())
+                        .ok_or_else(|| {
+                            format!("`{QUIRK}` of `{name}.{property}` is not a function's name")
+                        })?;
+                    quirks.insert(key, decoder.to_owned());
                 }
             }
         }
-        let types = std::iter::once(root_name)
-            .chain(
-                schema["$defs"]
-                    .as_object()
-                    .into_iter()
-                    .flatten()
-                    .map(|(n, _)| n.as_str()),
+        let mut places = Vec::new();
+        quirk_places(schema, String::new(), &mut places);
+        let marked = |pointer: &String| {
+            let mut parts = pointer.split('/').skip(1);
+            match (parts.next(), parts.next(), parts.next(), parts.next()) {
+                (Some("properties"), Some(_), None, None) => true,
+                (Some("$defs"), Some(_), Some("properties"), Some(_)) => parts.next().is_none(),
+                _ => false,
+            }
+        };
+        if let Some(pointer) = places.iter().find(|pointer| !marked(pointer)) {
+            return Err(format!(
+                "`{QUIRK}` at {pointer}: it goes on a property of the root or of a `$defs` entry"
             )
-            .map(type_name)
-            .collect();
-        Rewrites {
+            .into());
+        }
+        Ok(Rewrites {
             chrono_utc: quote!(::chrono::DateTime<::chrono::offset::Utc>).to_string(),
             counts,
             current: String::new(),
+            quirks,
             applied: BTreeSet::new(),
-            types,
-        }
+        })
     }
 
-    /// Fails if a quirk names a field of this schema's types that the visit did not meet.
+    /// The decoders the schema's quirks name, each once.
+    pub fn decoders(&self) -> BTreeSet<&str> {
+        self.quirks.values().map(String::as_str).collect()
+    }
+
+    /// Fails if a quirk marks a property that the visit met as no struct's field.
     pub fn finish(&self) -> crate::Result<()> {
-        for quirk in QUIRKS {
-            if self.types.contains(quirk.ty) && !self.applied.contains(quirk.decoder) {
-                return Err(format!(
-                    "quirk {}: no field `{}` on `{}`",
-                    quirk.decoder, quirk.field, quirk.ty
-                )
-                .into());
-            }
+        match self.quirks.keys().find(|key| !self.applied.contains(*key)) {
+            Some((ty, property)) => Err(format!(
+                "`{QUIRK}` on `{ty}.{property}`: typify made no struct field of it, so there is \
+                 nothing to decode with it"
+            )
+            .into()),
+            None => Ok(()),
         }
-        Ok(())
     }
 }
 
@@ -172,16 +185,35 @@ impl VisitMut for Rewrites {
                 .attrs
                 .push(syn::parse_quote!(#[schemars(with = #with)]));
         }
-        for quirk in QUIRKS
-            .iter()
-            .filter(|q| q.ty == self.current && q.field == wire_name)
-        {
-            let decoder = quirk.decoder;
+        let key = (self.current.clone(), wire_name);
+        if let Some(decoder) = self.quirks.get(&key) {
+            let path = format!("super::{QUIRKS_MODULE}::{decoder}");
             field
                 .attrs
-                .push(syn::parse_quote!(#[serde(deserialize_with = #decoder)]));
-            self.applied.insert(decoder);
+                .push(syn::parse_quote!(#[serde(deserialize_with = #path)]));
+            self.applied.insert(key);
         }
+    }
+}
+
+/// The JSON Pointer of every object under `value` that has the [`QUIRK`] keyword.
+fn quirk_places(value: &Value, at: String, places: &mut Vec<String>) {
+    match value {
+        Value::Object(object) => {
+            if object.contains_key(QUIRK) {
+                places.push(at.clone());
+            }
+            for (name, member) in object {
+                let name = name.replace('~', "~0").replace('/', "~1");
+                quirk_places(member, format!("{at}/{name}"), places);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                quirk_places(item, format!("{at}/{i}"), places);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -249,4 +281,58 @@ pub(super) fn serde_items(field: &syn::Field) -> Vec<syn::Meta> {
 /// `#[serde(deny_unknown_fields)]`, which typify writes for `additionalProperties: false`.
 fn denies_unknown_fields(attr: &syn::Attribute) -> bool {
     attr.path().is_ident("serde") && quote!(#attr).to_string().contains("deny_unknown_fields")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn rewritten(schema: &Value, code: &str) -> crate::Result<String> {
+        let mut rewrites = Rewrites::new(schema)?;
+        let mut file: syn::File = syn::parse_str(code).unwrap();
+        rewrites.visit_file_mut(&mut file);
+        rewrites.finish()?;
+        Ok(prettyplease::unparse(&file))
+    }
+
+    #[test]
+    fn a_property_marked_as_a_quirk_decodes_with_the_function_it_names() {
+        let schema = json!({
+            "title": "Order",
+            "$defs": { "Line": { "properties": { "sku-code": { QUIRK: "sku", "type": "string" } } } }
+        });
+        let code = "pub struct Line { #[serde(rename = \"sku-code\")] pub sku_code: String }";
+        let out = rewritten(&schema, code).unwrap();
+        assert!(
+            out.contains("deserialize_with = \"super::quirks::sku\""),
+            "{out}"
+        );
+        let error = rewritten(&schema, "pub struct Line { pub other: String }").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "`x-hookschema-quirk` on `Line.sku-code`: typify made no struct field of it, so \
+             there is nothing to decode with it"
+        );
+    }
+
+    #[test]
+    fn a_quirk_anywhere_but_on_a_property_is_refused_saying_where() {
+        let misplaced =
+            json!({ "title": "Order", "properties": { "a": { "items": { QUIRK: "x" } } } });
+        let error = Rewrites::new(&misplaced).err().unwrap();
+        assert_eq!(
+            error.to_string(),
+            "`x-hookschema-quirk` at /properties/a/items: it goes on a property of the root or \
+             of a `$defs` entry"
+        );
+        let not_a_name =
+            json!({ "title": "Order", "properties": { "a": { QUIRK: "not a name" } } });
+        let error = Rewrites::new(&not_a_name).err().unwrap();
+        assert_eq!(
+            error.to_string(),
+            "`x-hookschema-quirk` of `Order.a` is not a function's name"
+        );
+    }
 }

@@ -11,3 +11,4 @@ pub use workflow_run_webhook_body::{
 };
 pub mod workflow_run_webhook_response;
 pub use workflow_run_webhook_response::WorkflowRunWebhookResponse;
+mod quirks;

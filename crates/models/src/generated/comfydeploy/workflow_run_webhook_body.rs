@@ -70,7 +70,7 @@ pub struct WorkflowRunOutputModel {
     ///When the output was stored (UTC). ComfyDeploy's sender cuts Python's `isoformat()` to milliseconds, and when the stored microseconds are zero that cut removes the seconds instead (`2025-03-26T12:45Z`): such a value is not RFC 3339 and fails validation here, while hookschema's Rust models read it as the start of that minute.
     pub created_at: crate::Timestamp,
     ///The node's output, keyed by ComfyUI output kind (`images`, `files`, `gifs`, `mesh`, `text`, `audio`, `animated`, …); every value is a list of media items, strings or booleans.
-    #[serde(deserialize_with = "crate::quirks::comfydeploy_output_data")]
+    #[serde(deserialize_with = "super::quirks::output_data")]
     pub data: ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::vec::Vec<OutputValue>,

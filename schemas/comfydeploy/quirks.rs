@@ -1,5 +1,7 @@
-//! Decoders for what senders really write outside their schemas. The generator
-//! (`cargo xtask codegen`, its `QUIRKS` table) puts each on its field.
+//! Decoders for what ComfyDeploy really writes outside its schemas. A schema's property names
+//! its decoder with hookschema's keyword `x-hookschema-quirk`; `cargo xtask codegen` copies this
+//! file into the vendor's models module and puts each decoder on its field. It is Rust, and
+//! lives in the vendor's folder so that removing the folder removes it.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -9,14 +11,14 @@ use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use crate::comfydeploy::OutputValue;
+use super::OutputValue;
 use crate::open_union::{self, OpenUnion};
 
 /// `WorkflowRunOutputModel.data`. ComfyDeploy's cancel path sends outputs straight from its
 /// database, without the cleaning other paths apply, so an entry may be a node's raw result,
 /// such as an error object, instead of a list. Such an entry decodes as a one-item list holding
 /// it as [`OutputValue::Other`], and the delivery, which says the run was cancelled, is kept.
-pub(crate) fn comfydeploy_output_data<'de, D: Deserializer<'de>>(
+pub(super) fn output_data<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<BTreeMap<String, Vec<OutputValue>>, D::Error> {
     /// A list, or anything else kept as sent: told apart by the first token, like an open
