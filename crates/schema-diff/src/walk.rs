@@ -349,7 +349,7 @@ const ANALYSED: &[&str] = &[
     "$defs",
 ];
 
-/// hookschema's one keyword of its own, on a property where a sender writes outside the schema
+/// hookschema's keyword for a wire quirk, on a property where a sender writes outside the schema
 /// (a wire quirk): the name of the function that decodes it into the Rust models. Validators
 /// ignore it, so it is an annotation here; what it changes in the models, cargo-semver-checks
 /// judges.

@@ -14,8 +14,18 @@ use crate::ReadError;
 /// Fills every member of `json`'s objects that `schema` defaults and `json` leaves out, at any
 /// depth: a member whose schema gives a `default` (on its own subschema or on the one its `$ref`
 /// names) is added with that value, then filled in turn.
+///
+/// The walk is repeated until it adds nothing, so that an `if` is judged on the value with
+/// every default the other keywords give, whichever the walk meets first.
 pub fn fill_defaults(json: &mut Value, schema: &Value) -> Result<(), ReadError> {
-    Walk { root: schema }.fill(json, schema, "")
+    let walk = Walk { root: schema };
+    loop {
+        let before = json.clone();
+        walk.fill(json, schema, "")?;
+        if *json == before {
+            return Ok(());
+        }
+    }
 }
 
 struct Walk<'s> {

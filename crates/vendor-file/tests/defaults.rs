@@ -90,47 +90,67 @@ fn what_a_file_says_is_kept() {
     assert_eq!(token.undecodable, Disposition::Refuse);
 }
 
-/// Every subschema of the vendor schema that writes a `default` is one the walk reaches: a
-/// default put under a keyword the walk does not follow would be silently ignored.
+/// Every subschema of the vendor schema that writes a `default` is one whose default the walk
+/// applies: a property's subschema, or one its `$ref`s lead to, on a path of keywords the walk
+/// follows. A default put anywhere else would be silently ignored.
 #[test]
-fn every_default_the_vendor_schema_writes_is_reached() {
+fn every_default_the_vendor_schema_writes_is_applied() {
     let root = schema();
-    let mut reached = BTreeSet::new();
-    reach(root, root, String::new(), &mut reached);
+    let mut walked = BTreeSet::new();
+    let mut applied = BTreeSet::new();
+    reach(root, root, String::new(), &mut walked, &mut applied);
     let mut written = BTreeSet::new();
     defaults_under(root, String::new(), &mut written);
-    assert!(!written.is_empty());
-    let missed: Vec<&String> = written.difference(&reached).collect();
+    assert!(written.len() >= 6, "{written:?}");
+    let missed: Vec<&String> = written.difference(&applied).collect();
     assert!(
         missed.is_empty(),
-        "defaults the walk never reaches: {missed:?}"
+        "defaults the walk never applies: {missed:?}"
     );
 }
 
-/// The places of every subschema the walk visits, from `schema` at `at`.
-fn reach(root: &Value, schema: &Value, at: String, reached: &mut BTreeSet<String>) {
-    if !reached.insert(at.clone()) {
+/// From `schema` at `at`: the places of every subschema the walk visits (`walked`), and of every
+/// subschema whose `default` it applies (`applied`): each property's, and where its `$ref`s lead.
+fn reach(
+    root: &Value,
+    schema: &Value,
+    at: String,
+    walked: &mut BTreeSet<String>,
+    applied: &mut BTreeSet<String>,
+) {
+    if !walked.insert(at.clone()) {
         return;
     }
     if let Some(reference) = schema["$ref"].as_str() {
         let pointer = reference.strip_prefix('#').unwrap();
-        reach(
-            root,
-            root.pointer(pointer).unwrap(),
-            pointer.to_owned(),
-            reached,
-        );
+        let target = root.pointer(pointer).unwrap();
+        reach(root, target, pointer.to_owned(), walked, applied);
     }
     for (name, subschema) in schema["properties"].as_object().into_iter().flatten() {
-        reach(root, subschema, format!("{at}/properties/{name}"), reached);
+        let mut place = format!("{at}/properties/{name}");
+        let mut current = subschema;
+        applied.insert(place.clone());
+        while let Some(reference) = current["$ref"].as_str() {
+            place = reference.strip_prefix('#').unwrap().to_owned();
+            current = root.pointer(&place).unwrap();
+            applied.insert(place.clone());
+        }
+        reach(
+            root,
+            subschema,
+            format!("{at}/properties/{name}"),
+            walked,
+            applied,
+        );
     }
     for keyword in ["additionalProperties", "items", "then", "else"] {
         if schema[keyword].is_object() {
-            reach(root, &schema[keyword], format!("{at}/{keyword}"), reached);
+            let place = format!("{at}/{keyword}");
+            reach(root, &schema[keyword], place, walked, applied);
         }
     }
     for (i, subschema) in schema["allOf"].as_array().into_iter().flatten().enumerate() {
-        reach(root, subschema, format!("{at}/allOf/{i}"), reached);
+        reach(root, subschema, format!("{at}/allOf/{i}"), walked, applied);
     }
 }
 
@@ -178,4 +198,31 @@ fn a_reference_out_of_the_schema_is_an_error_naming_it() {
         "the vendor schema, at /properties/auth/$ref: `other.json#/Auth` is not a place in this \
          schema"
     );
+}
+
+/// A condition is judged on the value with every default filled, even one the walk meets after
+/// the condition.
+#[test]
+fn a_condition_sees_the_defaults_given_beside_it() {
+    let schema = json!({
+        "$ref": "#/$defs/Kind",
+        "properties": { "kind": { "default": "a" } },
+        "$defs": {
+            "Kind": {
+                "if": { "properties": { "kind": { "const": "a" } }, "required": ["kind"] },
+                "then": { "properties": { "extra": { "default": 1 } } }
+            }
+        }
+    });
+    let mut json = json!({});
+    fill_defaults(&mut json, &schema).unwrap();
+    assert_eq!(json, json!({ "kind": "a", "extra": 1 }));
+}
+
+#[test]
+fn a_file_missing_a_member_at_its_root_says_so() {
+    let mut json = bare_file();
+    json.as_object_mut().unwrap().remove("title");
+    let error = VendorFile::read(json, schema()).unwrap_err();
+    assert_eq!(error.to_string(), "(root): missing field `title`");
 }

@@ -66,6 +66,14 @@ pub fn render(
             })
             .collect::<Result<Vec<_>>>()?;
         let folder = project.display(&project.schemas_dir().join(vendor));
+        if let Some(copy) = copies.iter().find(|c| c.schema.module() == QUIRKS_MODULE) {
+            return Err(format!(
+                "{}: a schema may not be called `{QUIRKS_MODULE}`, the module of the vendor's \
+                 quirks' decoders",
+                copy.schema.file()
+            )
+            .into());
+        }
         let shared = shared::find(&copies).map_err(|e| format!("{folder}: {e}"))?;
         let vendor_file = vendors.iter().find(|file| file.vendor == vendor);
         let mut meanings = vendor_file
@@ -372,7 +380,9 @@ fn quirks_file(
     let shown = project.display(&path);
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
-        Err(_) if decoders.is_empty() => return Ok(None),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound && decoders.is_empty() => {
+            return Ok(None);
+        }
         Err(error) => {
             let names: Vec<&str> = decoders.iter().copied().collect();
             return Err(format!(
@@ -417,8 +427,9 @@ fn vendor_module(vendor: &str, modules: &[(String, Vec<String>)]) -> Result<Toke
         }
     }
     let items = modules.iter().map(|(module, types)| {
+        let is_quirks = module == QUIRKS_MODULE;
         let module = format_ident!("{module}");
-        if types.is_empty() {
+        if is_quirks {
             // The quirks' decoders, for the schema modules beside it.
             return quote! { mod #module; };
         }

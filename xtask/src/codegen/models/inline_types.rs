@@ -143,7 +143,11 @@ impl Hoisted {
                     nullable |= branches.len() < before;
                 }
             }
-            let own = def.as_object_mut().and_then(|map| map.remove("title"));
+            let own = def.as_object_mut().and_then(|map| {
+                // A wire quirk is the property's, not the type's: it stays where it was written.
+                map.remove(super::rewrites::QUIRK);
+                map.remove("title")
+            });
             let name = self.name(own.as_ref().and_then(Value::as_str), name, &def);
             self.walk_children(&mut def, &name, at);
             if nullable {
@@ -174,7 +178,8 @@ impl Hoisted {
         } else {
             reference
         };
-        for annotation in ["description", "default", "examples", "deprecated"] {
+        let quirk = super::rewrites::QUIRK;
+        for annotation in ["description", "default", "examples", "deprecated", quirk] {
             if let Some(value) = node.get(annotation) {
                 replacement[annotation] = value.clone();
             }
@@ -284,6 +289,31 @@ mod tests {
             hoisted["$defs"]["Nested"]["properties"]["level"],
             json!({"$ref": "#/$defs/NestedLevel"})
         );
+    }
+
+    /// A wire quirk marks the property, whatever its type: it stays on the `$ref` that replaces
+    /// an inline type, and is not the hoisted type's.
+    #[test]
+    fn a_quirk_stays_on_the_property_its_inline_type_leaves() {
+        let quirk = super::super::rewrites::QUIRK;
+        let schema = json!({
+            "title": "hook",
+            "properties": {
+                "count": {quirk: "lenient_count", "anyOf": [{"type": "string"}, {"type": "integer"}]},
+                "state": {quirk: "lenient_state", "type": "string", "enum": ["open"]}
+            }
+        });
+        let (hoisted, _) = hoist(&schema);
+        assert_eq!(
+            hoisted["properties"]["count"],
+            json!({"$ref": "#/$defs/HookCount", quirk: "lenient_count"})
+        );
+        assert_eq!(
+            hoisted["properties"]["state"],
+            json!({"$ref": "#/$defs/HookState", quirk: "lenient_state"})
+        );
+        assert!(hoisted["$defs"]["HookCount"].get(quirk).is_none());
+        assert!(hoisted["$defs"]["HookState"].get(quirk).is_none());
     }
 
     #[test]

@@ -89,6 +89,11 @@ impl Rewrites {
             }
         };
         if let Some(pointer) = places.iter().find(|pointer| !marked(pointer)) {
+            let pointer = if pointer.is_empty() {
+                "the root"
+            } else {
+                pointer
+            };
             return Err(format!(
                 "`{QUIRK}` at {pointer}: it goes on a property of the root or of a `$defs` entry"
             )
