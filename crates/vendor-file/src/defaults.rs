@@ -7,6 +7,10 @@
 //! elsewhere (under `anyOf`, say) would not be applied: a test walks the vendor schema to prove
 //! every default it writes is reached.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use serde_json::{Map, Value};
 
 use crate::ReadError;
@@ -18,7 +22,10 @@ use crate::ReadError;
 /// The walk is repeated until it adds nothing, so that an `if` is judged on the value with
 /// every default the other keywords give, whichever the walk meets first.
 pub fn fill_defaults(json: &mut Value, schema: &Value) -> Result<(), ReadError> {
-    let walk = Walk { root: schema };
+    let walk = Walk {
+        root: schema,
+        conditions: RefCell::new(HashMap::new()),
+    };
     loop {
         let before = json.clone();
         walk.fill(json, schema, "")?;
@@ -31,6 +38,9 @@ pub fn fill_defaults(json: &mut Value, schema: &Value) -> Result<(), ReadError> 
 struct Walk<'s> {
     /// The whole schema, where `$ref`s and conditions are resolved.
     root: &'s Value,
+    /// Each condition compiled, by its place in the root: a file's webhooks and the walk's
+    /// passes meet the same few.
+    conditions: RefCell<HashMap<String, jsonschema::Validator>>,
 }
 
 impl<'s> Walk<'s> {
@@ -124,17 +134,28 @@ impl<'s> Walk<'s> {
         })
     }
 
-    /// Whether `json` keeps the condition `schema`, judged with the root's `$defs` in reach.
+    /// Whether `json` keeps the condition `schema`, found at `at` and judged with the root's
+    /// `$defs` in reach.
     fn holds(&self, schema: &Value, json: &Value, at: &str) -> Result<bool, ReadError> {
-        let mut condition = schema.clone();
-        if let (Some(object), Some(defs)) = (condition.as_object_mut(), self.root.get("$defs")) {
-            object.entry("$defs").or_insert_with(|| defs.clone());
-        }
-        let validator =
-            jsonschema::draft202012::new(&condition).map_err(|error| ReadError::Schema {
-                at: at.to_owned(),
-                message: error.to_string(),
-            })?;
+        let mut conditions = self.conditions.borrow_mut();
+        let validator = match conditions.entry(at.to_owned()) {
+            Entry::Occupied(compiled) => compiled.into_mut(),
+            Entry::Vacant(place) => {
+                let mut condition = schema.clone();
+                if let (Some(object), Some(defs)) =
+                    (condition.as_object_mut(), self.root.get("$defs"))
+                {
+                    object.entry("$defs").or_insert_with(|| defs.clone());
+                }
+                let compiled = jsonschema::draft202012::new(&condition).map_err(|error| {
+                    ReadError::Schema {
+                        at: at.to_owned(),
+                        message: error.to_string(),
+                    }
+                })?;
+                place.insert(compiled)
+            }
+        };
         Ok(validator.is_valid(json))
     }
 }

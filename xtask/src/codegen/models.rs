@@ -142,21 +142,19 @@ pub fn render(
     let doc = "One module per vendor, one submodule per schema file, and the embedded schemas \
                and vendor files.";
     let dir_of_copies = project.models_schemas_dir();
-    let includes = Includes {
-        vendors: vendors
-            .iter()
-            .map(|v| {
-                let copy = dir_of_copies
-                    .join(&v.vendor)
-                    .join(super::vendor_file::VENDOR_FILE);
-                (v.vendor.clone(), include_path(&dir.join("mod.rs"), &copy))
-            })
-            .collect(),
-    };
+    let vendor_includes: Vec<(String, String)> = vendors
+        .iter()
+        .map(|v| {
+            let copy = dir_of_copies
+                .join(&v.vendor)
+                .join(super::vendor_file::VENDOR_FILE);
+            (v.vendor.clone(), include_path(&dir.join("mod.rs"), &copy))
+        })
+        .collect();
     let roots = schemas.iter().map(root_type).collect::<Result<Vec<_>>>()?;
     files.push(GeneratedFile {
         path: dir.join("mod.rs"),
-        contents: format_file(doc, catalog(schemas, &roots, &includes))?,
+        contents: format_file(doc, catalog(schemas, &roots, &vendor_includes))?,
     });
     Ok(files)
 }
@@ -442,16 +440,14 @@ fn vendor_module(vendor: &str, modules: &[(String, Vec<String>)]) -> Result<Toke
     Ok(quote! { #(#items)* })
 }
 
-/// Where the top module finds the embedded vendor files, relative to itself.
-struct Includes {
-    /// Vendor folder and path, ordered by vendor.
-    vendors: Vec<(String, String)>,
-}
-
 /// The top module: the vendor modules, `SCHEMAS`, every embedded schema in name order, the way to
-/// each one's root type (`roots`, in the same order), and the vendor files with the schema they
-/// keep.
-fn catalog(schemas: &[SchemaFile], roots: &[syn::Ident], includes: &Includes) -> TokenStream {
+/// each one's root type (`roots`, in the same order), and the vendor files (`vendor_includes`:
+/// each vendor's folder and the path the top module includes its copy by, ordered by vendor).
+fn catalog(
+    schemas: &[SchemaFile],
+    roots: &[syn::Ident],
+    vendor_includes: &[(String, String)],
+) -> TokenStream {
     let mut vendors: Vec<(String, String)> = schemas
         .iter()
         .map(|s| (s.vendor.clone(), s.vendor_module()))
@@ -481,7 +477,7 @@ fn catalog(schemas: &[SchemaFile], roots: &[syn::Ident], includes: &Includes) ->
             #name => Some(visitor.visit::<#vendor::#module::#root>())
         }
     });
-    let vendor_files = includes.vendors.iter().map(|(vendor, include)| {
+    let vendor_files = vendor_includes.iter().map(|(vendor, include)| {
         quote! {
             #[cfg(feature = #vendor)]
             crate::VendorFile { vendor: #vendor, text: include_str!(#include) }
